@@ -56,4 +56,4 @@ SELECT r.run, coalesce(s.acquire_without_start_read, 0) AS acquire_without_start
   coalesce(y.sys_exit_without_enter, 0) AS sys_exit_without_enter,
   coalesce(y.sys_enter_without_exit, 0) AS sys_enter_without_exit
 FROM runs r LEFT JOIN s USING (run) LEFT JOIN c USING (run) LEFT JOIN y USING (run)
-ORDER BY r.rowid;
+ORDER BY r.ord;

@@ -20,7 +20,7 @@ c AS (
     sum(value) FILTER (WHERE counter = 'vma_lock_retry') AS vma_lock_retry
   FROM counters GROUP BY run),
 m AS (
-  SELECT r.rowid AS ord, r.run, r.policy, coalesce(f.page_faults, 0) AS page_faults, f.fallback_rate,
+  SELECT r.ord AS ord, r.run, r.policy, coalesce(f.page_faults, 0) AS page_faults, f.fallback_rate,
     c.vma_lock_success, c.vma_lock_abort, c.vma_lock_miss, c.vma_lock_retry,
     s.writer_wait_p50_us, s.writer_wait_p99_us, s.writer_wait_max_us, s.reader_wait_p99_us, s.write_hold_p99_us
   FROM runs r LEFT JOIN f USING (run) LEFT JOIN s USING (run) LEFT JOIN c USING (run)),

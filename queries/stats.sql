@@ -46,7 +46,7 @@ SELECT r.run, r.policy, r.time_unit,
   coalesce(l.header_entries_overwritten, 0) AS header_entries_overwritten, src.first_ts, src.last_ts
 FROM runs r LEFT JOIN src USING (run) LEFT JOIN ev USING (run) LEFT JOIN f USING (run) LEFT JOIN s USING (run)
   LEFT JOIN l USING (run) LEFT JOIN m USING (run)
-ORDER BY r.rowid;
+ORDER BY r.ord;
 
 -- section: samples
 WITH v AS (
@@ -61,7 +61,7 @@ WITH v AS (
 metrics AS (SELECT * FROM (VALUES ('writer_wait', 1), ('reader_wait', 2), ('writer_wait_success_only', 3),
                                   ('reader_wait_success_only', 4), ('write_hold', 5), ('read_hold', 6)) t(metric, ord)),
 u AS (SELECT run, CASE WHEN time_unit = 'ns' THEN 'us' ELSE time_unit END AS unit,
-             CASE WHEN time_unit = 'ns' THEN 1000.0 ELSE 1.0 END AS div, rowid AS rord FROM runs),
+             CASE WHEN time_unit = 'ns' THEN 1000.0 ELSE 1.0 END AS div, ord AS rord FROM runs),
 a AS (SELECT run, metric, count(*) AS count, sum(v) AS sum, min(v) AS min, quantile_disc(v, 0.5) AS p50,
              quantile_disc(v, 0.9) AS p90, quantile_disc(v, 0.99) AS p99, quantile_disc(v, 0.999) AS p99_9,
              max(v) AS max, count(*) FILTER (WHERE v < 0) AS negative_samples

@@ -24,4 +24,4 @@ SELECT r.run, r.policy, r.events,
   s.writer_wait_p50_us, s.writer_wait_p99_us, s.writer_wait_max_us, s.reader_wait_p99_us, s.write_hold_p99_us,
   coalesce(l.lost, 0) AS lost_events
 FROM runs r LEFT JOIN f USING (run) LEFT JOIN s USING (run) LEFT JOIN l USING (run)
-ORDER BY r.rowid;
+ORDER BY r.ord;

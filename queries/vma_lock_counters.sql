@@ -11,4 +11,4 @@ SELECT r.run, r.policy,
   sum(value) FILTER (WHERE counter = 'vma_lock_abort_or_miss') AS vma_lock_abort_or_miss,
   sum(value) FILTER (WHERE counter = 'vma_start_write') AS vma_start_write
 FROM runs r LEFT JOIN counters c USING (run)
-GROUP BY r.run, r.policy, r.rowid ORDER BY r.rowid;
+GROUP BY r.run, r.policy, r.ord ORDER BY r.ord;

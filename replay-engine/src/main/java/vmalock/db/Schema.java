@@ -25,7 +25,7 @@ public final class Schema {
 
     public static final String DDL = String.join("\n",
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);",
-            "CREATE TABLE IF NOT EXISTS runs (run VARCHAR, policy VARCHAR, parameters VARCHAR, seed BIGINT,",
+            "CREATE TABLE IF NOT EXISTS runs (run VARCHAR, ord INTEGER, policy VARCHAR, parameters VARCHAR, seed BIGINT,",
             "  time_unit VARCHAR, events BIGINT, events_loaded BOOLEAN, description VARCHAR);",
             "CREATE TABLE IF NOT EXISTS sources (run VARCHAR, source INTEGER, path VARCHAR, name VARCHAR, size BIGINT,",
             "  sha256 VARCHAR, format VARCHAR, clock VARCHAR, time_unit VARCHAR, lines_total BIGINT, events BIGINT,",

@@ -133,7 +133,7 @@ public final class WorkspaceDb implements AutoCloseable {
     /** The run ids loaded, in load order. */
     public List<String> runs() {
         List<String> out = new ArrayList<>();
-        try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery("SELECT run FROM runs ORDER BY rowid")) {
+        try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery("SELECT run FROM runs ORDER BY ord")) {
             while (r.next()) {
                 out.add(r.getString(1));
             }
@@ -200,7 +200,7 @@ public final class WorkspaceDb implements AutoCloseable {
                 rs.close();
             }
             open.clear();
-            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO runs VALUES (?, (SELECT coalesce(max(ord), 0) + 1 FROM runs), ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, r);
                 ps.setString(2, run.policy());
                 ps.setString(3, run.parameters());
