@@ -49,15 +49,7 @@ FROM runs r LEFT JOIN src USING (run) LEFT JOIN ev USING (run) LEFT JOIN f USING
 ORDER BY r.ord;
 
 -- section: samples
-WITH v AS (
-  SELECT run, CASE WHEN write THEN 'writer_wait' ELSE 'reader_wait' END AS metric, wait_ns AS v
-  FROM lock_spans WHERE wait_ns IS NOT NULL
-  UNION ALL
-  SELECT run, CASE WHEN write THEN 'writer_wait_success_only' ELSE 'reader_wait_success_only' END, wait_ns
-  FROM lock_spans WHERE wait_ns IS NOT NULL AND success
-  UNION ALL
-  SELECT run, CASE WHEN write THEN 'write_hold' ELSE 'read_hold' END, hold_ns
-  FROM lock_spans WHERE hold_ns IS NOT NULL),
+WITH v AS (SELECT * FROM lock_samples()),
 metrics AS (SELECT * FROM (VALUES ('writer_wait', 1), ('reader_wait', 2), ('writer_wait_success_only', 3),
                                   ('reader_wait_success_only', 4), ('write_hold', 5), ('read_hold', 6)) t(metric, ord)),
 u AS (SELECT run, CASE WHEN time_unit = 'ns' THEN 'us' ELSE time_unit END AS unit,

@@ -16,7 +16,7 @@ public final class Schema {
     }
 
     /** Bumped whenever a table changes shape; a database of another version is rebuilt. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Derived tables loaded for every run, in load order. */
     public static final List<String> RUN_TABLES = List.of(
@@ -75,5 +75,30 @@ public final class Schema {
             "CREATE OR REPLACE MACRO log2_bucket(v) AS CASE WHEN v < 2 THEN '[' || v::VARCHAR || ']'",
             "  ELSE '[' || bpf_num(log2_lo(v)) || ', ' || bpf_num(log2_hi(v)) || ')' END;",
             // an address as the tools print it: 16 hex digits
-            "CREATE OR REPLACE MACRO hex16(a) AS lower(printf('%016x', a));");
+            "CREATE OR REPLACE MACRO hex16(a) AS lower(printf('%016x', a));",
+            // the wait and hold samples of rules 3-4, one row per sample (v in the run's unit, ns or ticks)
+            "CREATE OR REPLACE MACRO lock_samples() AS TABLE",
+            "  SELECT run, CASE WHEN write THEN 'writer_wait' ELSE 'reader_wait' END AS metric, wait_ns AS v",
+            "  FROM lock_spans WHERE wait_ns IS NOT NULL",
+            "  UNION ALL SELECT run, CASE WHEN write THEN 'writer_wait_success_only' ELSE 'reader_wait_success_only' END,",
+            "  wait_ns FROM lock_spans WHERE wait_ns IS NOT NULL AND success",
+            "  UNION ALL SELECT run, CASE WHEN write THEN 'write_hold' ELSE 'read_hold' END, hold_ns",
+            "  FROM lock_spans WHERE hold_ns IS NOT NULL;",
+            // count, sum, min, nearest-rank percentiles, max of one metric per run, in µs
+            "CREATE OR REPLACE MACRO sample_stats(m) AS TABLE",
+            "  SELECT run, count(*) AS count, sum(v) / 1000.0 AS sum_us, min(v) / 1000.0 AS min_us,",
+            "    quantile_disc(v, 0.5) / 1000.0 AS p50_us, quantile_disc(v, 0.9) / 1000.0 AS p90_us,",
+            "    quantile_disc(v, 0.99) / 1000.0 AS p99_us, quantile_disc(v, 0.999) / 1000.0 AS p99_9_us,",
+            "    max(v) / 1000.0 AS max_us",
+            "  FROM lock_samples() WHERE metric = m GROUP BY run;",
+            // bpftrace-style log2 histogram of one metric per run, in whole µs, empty buckets in between kept
+            "CREATE OR REPLACE MACRO log2_hist(m) AS TABLE",
+            "  WITH b AS (SELECT run, log2_lo(v // 1000) AS lo, count(*) AS n FROM lock_samples()",
+            "             WHERE metric = m AND v >= 0 GROUP BY ALL),",
+            "  r AS (SELECT run, min(lo) AS lo_min, max(lo) AS lo_max, max(n) AS n_max FROM b GROUP BY run),",
+            "  k AS (SELECT 0::BIGINT AS lo UNION ALL SELECT 1",
+            "        UNION ALL SELECT CAST(1 AS BIGINT) << CAST(i AS INTEGER) FROM range(1, 62) t(i))",
+            "  SELECT r.run, log2_bucket(k.lo) AS bucket, k.lo AS lo_us, log2_hi(k.lo) AS hi_us, coalesce(b.n, 0) AS count,",
+            "    '|' || rpad(repeat('@', CAST(coalesce(b.n, 0) * 52 // r.n_max AS INTEGER)), 52, ' ') || '|' AS histogram",
+            "  FROM r JOIN k ON k.lo BETWEEN r.lo_min AND r.lo_max LEFT JOIN b ON b.run = r.run AND b.lo = k.lo;");
 }
