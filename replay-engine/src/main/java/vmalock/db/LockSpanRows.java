@@ -37,7 +37,6 @@ public final class LockSpanRows {
 
     private final Rows rows;
     private final String run;
-    private long next;
 
     LockSpanRows(Rows rows, String run) {
         this.rows = rows;
@@ -45,12 +44,12 @@ public final class LockSpanRows {
     }
 
     /**
-     * One span. {@code success} is meaningful only when {@code acquireTs != NONE}. Returns the span's id
-     * (its 0-based number within the run), which {@code faults.span} refers to.
+     * One span. {@code id} is the span's number within the run (the pairing numbers acquisitions in
+     * order; {@code faults.span} refers to it). {@code success} is meaningful only when
+     * {@code acquireTs != NONE}.
      */
-    public long span(int tid, long mm, boolean write, long startTs, long acquireTs, long releaseTs, boolean success,
-                     Ending ending, long startSeq, long acquireSeq, long releaseSeq) {
-        long id = next++;
+    public void span(long id, int tid, long mm, boolean write, long startTs, long acquireTs, long releaseTs,
+                     boolean success, Ending ending, long acquireSeq, long releaseSeq) {
         boolean s = startTs != NONE;
         boolean a = acquireTs != NONE;
         boolean r = releaseTs != NONE;
@@ -58,17 +57,11 @@ public final class LockSpanRows {
             rows.begin().str(run).i64(id).i32(tid).i64(mm).bool(write).i64(startTs, s).i64(acquireTs, a)
                     .i64(releaseTs, r).i64(acquireTs - startTs, s && a)
                     .i64(releaseTs - acquireTs, a && r && ending == Ending.RELEASED).bool(success, a)
-                    .str(ending.column).i64(startSeq, startSeq != NONE).i64(acquireSeq, acquireSeq != NONE)
+                    .str(ending.column).i64(acquireSeq, acquireSeq != NONE)
                     .i64(releaseSeq, releaseSeq != NONE);
             rows.end();
         } catch (SQLException e) {
             throw new DbException("cannot append to lock_spans: " + DbException.firstLine(e), e);
         }
-        return id;
-    }
-
-    /** The id the next {@link #span} call returns. */
-    public long nextId() {
-        return next;
     }
 }

@@ -16,7 +16,7 @@ public final class Schema {
     }
 
     /** Bumped whenever a table changes shape; a database of another version is rebuilt. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** Derived tables loaded for every run, in load order. */
     public static final List<String> RUN_TABLES = List.of(
@@ -25,6 +25,7 @@ public final class Schema {
 
     public static final String DDL = String.join("\n",
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);",
+            "CREATE TABLE IF NOT EXISTS run_meta (run VARCHAR, key VARCHAR, value VARCHAR);",
             "CREATE TABLE IF NOT EXISTS runs (run VARCHAR, ord INTEGER, policy VARCHAR, parameters VARCHAR, seed BIGINT,",
             "  time_unit VARCHAR, events BIGINT, events_loaded BOOLEAN, description VARCHAR);",
             "CREATE TABLE IF NOT EXISTS sources (run VARCHAR, source INTEGER, path VARCHAR, name VARCHAR, size BIGINT,",
@@ -36,7 +37,7 @@ public final class Schema {
             "  kind VARCHAR, name VARCHAR, mm BIGINT, events BIGINT, first_ts BIGINT, last_ts BIGINT);",
             "CREATE TABLE IF NOT EXISTS lock_spans (run VARCHAR, span BIGINT, tid INTEGER, mm BIGINT, write BOOLEAN,",
             "  start_ts BIGINT, acquire_ts BIGINT, release_ts BIGINT, wait_ns BIGINT, hold_ns BIGINT,",
-            "  success BOOLEAN, ending VARCHAR, start_seq BIGINT, acquire_seq BIGINT, release_seq BIGINT);",
+            "  success BOOLEAN, ending VARCHAR, acquire_seq BIGINT, release_seq BIGINT);",
             "CREATE TABLE IF NOT EXISTS faults (run VARCHAR, fault BIGINT, tid INTEGER, comm VARCHAR, ts BIGINT, address BIGINT,",
             "  ip BIGINT, error_code BIGINT, path VARCHAR, fallback BOOLEAN, fallback_loose BOOLEAN, trylock_failed BOOLEAN,",
             "  span BIGINT);",

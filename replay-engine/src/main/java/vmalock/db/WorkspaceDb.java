@@ -130,6 +130,29 @@ public final class WorkspaceDb implements AutoCloseable {
         }
     }
 
+    /** A value recorded about a run (e.g. what it was loaded from), or null. */
+    public String runMeta(String run, String key) {
+        try (PreparedStatement p = conn.prepareStatement("SELECT value FROM run_meta WHERE run = ? AND key = ?")) {
+            p.setString(1, run);
+            p.setString(2, key);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new DbException("cannot read run_meta: " + DbException.firstLine(e), e);
+        }
+    }
+
+    /** Records a value about a loaded run; {@link #load} of the same run id clears it. */
+    public void setRunMeta(String run, String key, String value) {
+        try {
+            exec("DELETE FROM run_meta WHERE run = " + quote(run) + " AND key = " + quote(key));
+            exec("INSERT INTO run_meta VALUES (" + quote(run) + ", " + quote(key) + ", " + quote(value) + ")");
+        } catch (SQLException e) {
+            throw new DbException("cannot write run_meta: " + DbException.firstLine(e), e);
+        }
+    }
+
     /** The run ids loaded, in load order. */
     public List<String> runs() {
         List<String> out = new ArrayList<>();
@@ -315,6 +338,7 @@ public final class WorkspaceDb implements AutoCloseable {
         for (String t : Schema.RUN_TABLES) {
             exec("DELETE FROM " + t + " WHERE run = " + quote(run));
         }
+        exec("DELETE FROM run_meta WHERE run = " + quote(run));
     }
 
     private void writeSources(String run, List<SourceRow> sources) throws SQLException {
