@@ -77,7 +77,9 @@ public final class WorkspaceDb implements AutoCloseable {
     }
 
     private static WorkspaceDb openFile(Path f) throws SQLException {
-        return new WorkspaceDb(f, DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath()));
+        WorkspaceDb db = new WorkspaceDb(f, DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath()));
+        db.exec("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)");
+        return db;
     }
 
     private void initSchema() throws SQLException {
