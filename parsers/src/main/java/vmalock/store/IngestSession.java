@@ -131,7 +131,7 @@ public final class IngestSession implements EventSink, AutoCloseable {
         public String format;
         public String clock;
         public boolean counterClock;
-        public boolean hashedPointers;
+        public boolean barePointers;
         public Long headerEntriesInBuffer;
         public Long headerEntriesWritten;
         /** The parser's own physical line count, or -1; must agree with the sink's count. */
@@ -152,7 +152,7 @@ public final class IngestSession implements EventSink, AutoCloseable {
         entry.format = d.format;
         entry.clock = d.clock == null ? "unknown" : d.clock;
         entry.timeUnit = d.counterClock ? "ticks" : "ns";
-        entry.hashedPointers = d.hashedPointers;
+        entry.barePointers = d.barePointers;
         entry.headerEntriesInBuffer = d.headerEntriesInBuffer;
         entry.headerEntriesWritten = d.headerEntriesWritten;
         entry.linesTotal = entry.events + entry.nonEventLines + entry.problems;

@@ -55,8 +55,8 @@ public final class Manifest {
         public String clock;
         /** {@code ns} for time clocks, {@code ticks} for counter clocks. */
         public String timeUnit;
-        /** Whether the mm addresses are printed as hashed %p (raw ftrace) rather than 0x-prefixed. */
-        public boolean hashedPointers;
+        /** mm addresses printed as ftrace %p (16 bare hex digits, hashed by default) rather than 0x-prefixed (perf, trace-cmd). */
+        public boolean barePointers;
         public long linesTotal;
         /** Event lines (LOST markers excluded) — {@code total_events}. */
         public long events;
