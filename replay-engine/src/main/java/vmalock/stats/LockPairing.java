@@ -18,7 +18,7 @@ import vmalock.stats.PairingListener.FaultRecord;
  *       open fault, and a read acquisition counts only if it consumed a pending read start_locking
  *       of the same mm (this excludes mmap_write_downgrade()'s acquire_returned).</li>
  *   <li>Rule 3 (wait): acquire_returned consumes T's most recent unconsumed start_locking with the same
- *       mm and write flag, whatever its success.</li>
+ *       mm and write flag, whatever its success (a newer start replaces an older unconsumed one).</li>
  *   <li>Rule 4 (hold): a successful acquire_returned becomes T's pending acquisition for (mm, write),
  *       replacing (and counting) an unreleased one; released pairs with it.</li>
  * </ul>
@@ -41,6 +41,8 @@ public final class LockPairing {
         public long releasedWithoutAcquireRead;
         public long releasedWithoutAcquireWrite;
         public long startLockingNeverAcquired;
+        /** A start_locking replaced by a newer one of the same task, mm and write flag before any acquire_returned. */
+        public long startLockingReplaced;
         public long waitSamplesWithSuccessFalse;
 
         /** Name → value, alphabetical, the JSON names. */
@@ -56,6 +58,7 @@ public final class LockPairing {
             m.put("released_without_acquire_read", releasedWithoutAcquireRead);
             m.put("released_without_acquire_write", releasedWithoutAcquireWrite);
             m.put("start_locking_never_acquired", startLockingNeverAcquired);
+            m.put("start_locking_replaced", startLockingReplaced);
             m.put("wait_samples_with_success_false", waitSamplesWithSuccessFalse);
             return m;
         }
@@ -67,7 +70,7 @@ public final class LockPairing {
 
     /** Pending state of one task. Tasks rarely have more than one or two entries pending. */
     private static final class Task {
-        // unconsumed start_locking, a stack (most recent last)
+        // unconsumed start_locking, at most one per (mm, write)
         long[] startMm = new long[2];
         long[] startTs = new long[2];
         boolean[] startWrite = new boolean[2];
@@ -121,9 +124,20 @@ public final class LockPairing {
         return t;
     }
 
-    /** mmap_lock_start_locking: push a pending start for (mm, write). */
+    /**
+     * mmap_lock_start_locking: T's pending start for (mm, write). A newer start replaces an unconsumed
+     * one (counted): only the most recent start can pair, so an acquire_returned lost by the tracer
+     * does not make a later acquisition pair with a stale start.
+     */
     public void onStartLocking(Event e) {
         Task t = task(e.tid);
+        for (int i = 0; i < t.starts; i++) {
+            if (t.startMm[i] == e.mm && t.startWrite[i] == e.write) {
+                t.startTs[i] = e.ts;
+                diag.startLockingReplaced++;
+                return;
+            }
+        }
         if (t.starts == t.startMm.length) {
             int n = t.starts * 2;
             t.startMm = java.util.Arrays.copyOf(t.startMm, n);
@@ -140,9 +154,9 @@ public final class LockPairing {
     public void onAcquireReturned(Event e) {
         Task t = task(e.tid);
         boolean w = e.write;
-        // rule 3: consume the most recent matching start
+        // rule 3: consume the pending start of (mm, w)
         boolean hadStart = false;
-        for (int i = t.starts - 1; i >= 0; i--) {
+        for (int i = 0; i < t.starts; i++) {
             if (t.startMm[i] == e.mm && t.startWrite[i] == w) {
                 long startTs = t.startTs[i];
                 int tail = t.starts - i - 1;

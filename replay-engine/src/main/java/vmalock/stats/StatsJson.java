@@ -21,6 +21,8 @@ import vmalock.store.Manifest;
 public final class StatsJson {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     public static final int TOP_COMMS = 40;
+    /** per_mm lists each mm's 8 busiest comms, as the truth files do. */
+    public static final int TOP_COMMS_PER_MM = 8;
 
     private StatsJson() {
     }
@@ -174,7 +176,7 @@ public final class StatsJson {
             ObjectNode c = n.putObject("comms");
             List<Map.Entry<String, Long>> comms = new ArrayList<>(m.comms.entrySet());
             comms.sort(Comparator.<Map.Entry<String, Long>>comparingLong(y -> -y.getValue()).thenComparing(Map.Entry::getKey));
-            comms.forEach(y -> c.put(y.getKey(), y.getValue()));
+            comms.subList(0, Math.min(TOP_COMMS_PER_MM, comms.size())).forEach(y -> c.put(y.getKey(), y.getValue()));
         }
     }
 

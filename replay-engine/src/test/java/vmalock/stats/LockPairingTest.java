@@ -164,6 +164,21 @@ class LockPairingTest {
     }
 
     @Test
+    void aNewerStartReplacesAnUnconsumedOne() {
+        // the tracer lost the acquire_returned of the first start: the stale start must not pair later
+        start(100, 1, MM, false);
+        start(900, 1, MM, false);
+        acquire(905, 1, MM, false, true);
+        acquire(950, 1, MM, false, true);
+        ObservedStats s = run(new ArrayList<>());
+        assertEquals(1, s.readerWait.count());
+        assertEquals(5_000, s.readerWait.max());
+        assertEquals(1, s.diagnostics().startLockingReplaced);
+        assertEquals(1, s.diagnostics().acquireWithoutStartRead);
+        assertEquals(0, s.diagnostics().startLockingNeverAcquired);
+    }
+
+    @Test
     void aNewFaultClosesTheOpenOneAsNotFallback() {
         fault(100, 4);
         fault(101, 4);
