@@ -9,7 +9,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +47,7 @@ public final class ExportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path out = "-".equals(output) ? null : Path.of(output);
         try (Workspace ws = Workspace.open(workspace)) {
-            List<Manifest.Source> src = select(ws);
+            List<Manifest.Source> src = ws.sources(sources);
             Set<String> clocks = new LinkedHashSet<>();
             src.forEach(s -> clocks.add(s.clock));
             String clock = clocks.size() == 1 ? clocks.iterator().next() : null;
@@ -82,21 +81,6 @@ public final class ExportCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.INPUT;
         }
-    }
-
-    private List<Manifest.Source> select(Workspace ws) {
-        if (sources == null || sources.isEmpty()) {
-            return ws.manifest().sources;
-        }
-        List<Manifest.Source> l = new ArrayList<>();
-        for (int i : sources) {
-            Manifest.Source s = ws.manifest().source(i);
-            if (s == null) {
-                throw new StoreException(ws.dir() + ": no source " + i + " in this workspace");
-            }
-            l.add(s);
-        }
-        return l;
     }
 
     private static long write(Workspace ws, List<Manifest.Source> src, String clock, Writer w) throws IOException {

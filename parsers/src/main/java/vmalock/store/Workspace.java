@@ -122,6 +122,26 @@ public final class Workspace implements AutoCloseable {
         manifest = next;
     }
 
+    /**
+     * The complete sources with these indexes, in the given order; all sources when {@code indexes} is
+     * null or empty.
+     */
+    public List<Manifest.Source> sources(List<Integer> indexes) {
+        if (indexes == null || indexes.isEmpty()) {
+            return manifest.sources;
+        }
+        List<Manifest.Source> l = new ArrayList<>();
+        for (int i : indexes) {
+            Manifest.Source s = manifest.source(i);
+            if (s == null) {
+                throw new StoreException(dir + ": no source " + i + " in this workspace (it has sources 0.."
+                        + (manifest.sources.size() - 1) + ")");
+            }
+            l.add(s);
+        }
+        return l;
+    }
+
     /** A reader over all complete sources, in ingest order. */
     public EventReader reader() {
         return reader(manifest.sources);

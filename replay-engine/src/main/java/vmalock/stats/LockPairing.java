@@ -1,5 +1,6 @@
 package vmalock.stats;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import vmalock.event.Event;
@@ -68,18 +69,52 @@ public final class LockPairing {
     private static final byte FALLBACK = 1;
     private static final byte NOT_FALLBACK = 2;
 
-    /** Pending state of one task. Tasks rarely have more than one or two entries pending. */
+    /** Pending (mm, write) → timestamp entries of one task; at most one per key, usually one or two. */
+    private static final class Pending {
+        long[] mm = new long[2];
+        long[] ts = new long[2];
+        boolean[] write = new boolean[2];
+        int n;
+
+        int find(long m, boolean w) {
+            for (int i = 0; i < n; i++) {
+                if (mm[i] == m && write[i] == w) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        void add(long m, boolean w, long t) {
+            if (n == mm.length) {
+                mm = Arrays.copyOf(mm, n * 2);
+                ts = Arrays.copyOf(ts, n * 2);
+                write = Arrays.copyOf(write, n * 2);
+            }
+            mm[n] = m;
+            ts[n] = t;
+            write[n] = w;
+            n++;
+        }
+
+        /** Removes entry i and returns its timestamp. */
+        long remove(int i) {
+            long t = ts[i];
+            int tail = n - i - 1;
+            System.arraycopy(mm, i + 1, mm, i, tail);
+            System.arraycopy(ts, i + 1, ts, i, tail);
+            System.arraycopy(write, i + 1, write, i, tail);
+            n--;
+            return t;
+        }
+    }
+
+    /** Pending state of one task. */
     private static final class Task {
-        // unconsumed start_locking, at most one per (mm, write)
-        long[] startMm = new long[2];
-        long[] startTs = new long[2];
-        boolean[] startWrite = new boolean[2];
-        int starts;
-        // pending successful acquisitions, one per (mm, write)
-        long[] acqMm = new long[2];
-        long[] acqTs = new long[2];
-        boolean[] acqWrite = new boolean[2];
-        int acqs;
+        /** Unconsumed start_locking. */
+        final Pending starts = new Pending();
+        /** Successful acquisitions not yet released. */
+        final Pending acqs = new Pending();
         // the open fault
         boolean hasFault;
         byte loose;
@@ -130,24 +165,14 @@ public final class LockPairing {
      * does not make a later acquisition pair with a stale start.
      */
     public void onStartLocking(Event e) {
-        Task t = task(e.tid);
-        for (int i = 0; i < t.starts; i++) {
-            if (t.startMm[i] == e.mm && t.startWrite[i] == e.write) {
-                t.startTs[i] = e.ts;
-                diag.startLockingReplaced++;
-                return;
-            }
+        Pending p = task(e.tid).starts;
+        int i = p.find(e.mm, e.write);
+        if (i >= 0) {
+            p.ts[i] = e.ts;
+            diag.startLockingReplaced++;
+        } else {
+            p.add(e.mm, e.write, e.ts);
         }
-        if (t.starts == t.startMm.length) {
-            int n = t.starts * 2;
-            t.startMm = java.util.Arrays.copyOf(t.startMm, n);
-            t.startTs = java.util.Arrays.copyOf(t.startTs, n);
-            t.startWrite = java.util.Arrays.copyOf(t.startWrite, n);
-        }
-        t.startMm[t.starts] = e.mm;
-        t.startTs[t.starts] = e.ts;
-        t.startWrite[t.starts] = e.write;
-        t.starts++;
     }
 
     /** mmap_lock_acquire_returned: rule 3 wait, rule 4 hold start, rules 1–2 fault closing. */
@@ -155,22 +180,14 @@ public final class LockPairing {
         Task t = task(e.tid);
         boolean w = e.write;
         // rule 3: consume the pending start of (mm, w)
-        boolean hadStart = false;
-        for (int i = 0; i < t.starts; i++) {
-            if (t.startMm[i] == e.mm && t.startWrite[i] == w) {
-                long startTs = t.startTs[i];
-                int tail = t.starts - i - 1;
-                System.arraycopy(t.startMm, i + 1, t.startMm, i, tail);
-                System.arraycopy(t.startTs, i + 1, t.startTs, i, tail);
-                System.arraycopy(t.startWrite, i + 1, t.startWrite, i, tail);
-                t.starts--;
-                hadStart = true;
-                if (!e.success) {
-                    diag.waitSamplesWithSuccessFalse++;
-                }
-                listener.lockWait(e, startTs);
-                break;
+        int si = t.starts.find(e.mm, w);
+        boolean hadStart = si >= 0;
+        if (hadStart) {
+            long startTs = t.starts.remove(si);
+            if (!e.success) {
+                diag.waitSamplesWithSuccessFalse++;
             }
+            listener.lockWait(e, startTs);
         }
         if (!hadStart) {
             if (w) {
@@ -183,25 +200,16 @@ public final class LockPairing {
             return;
         }
         // rule 4: the pending acquisition for (mm, w)
-        int k = findAcq(t, e.mm, w);
+        int k = t.acqs.find(e.mm, w);
         if (k >= 0) {
             if (w) {
                 diag.acquireOverwrittenWithoutReleaseWrite++;
             } else {
                 diag.acquireOverwrittenWithoutReleaseRead++;
             }
-            t.acqTs[k] = e.ts;
+            t.acqs.ts[k] = e.ts;
         } else {
-            if (t.acqs == t.acqMm.length) {
-                int n = t.acqs * 2;
-                t.acqMm = java.util.Arrays.copyOf(t.acqMm, n);
-                t.acqTs = java.util.Arrays.copyOf(t.acqTs, n);
-                t.acqWrite = java.util.Arrays.copyOf(t.acqWrite, n);
-            }
-            t.acqMm[t.acqs] = e.mm;
-            t.acqTs[t.acqs] = e.ts;
-            t.acqWrite[t.acqs] = w;
-            t.acqs++;
+            t.acqs.add(e.mm, w, e.ts);
         }
         // rules 1 and 2: close the open fault
         if (!t.hasFault) {
@@ -237,7 +245,7 @@ public final class LockPairing {
     /** mmap_lock_released: rule 4 hold sample. */
     public void onReleased(Event e) {
         Task t = tasks.get(e.tid);
-        int k = t == null ? -1 : findAcq(t, e.mm, e.write);
+        int k = t == null ? -1 : t.acqs.find(e.mm, e.write);
         if (k < 0) {
             if (e.write) {
                 diag.releasedWithoutAcquireWrite++;
@@ -246,13 +254,7 @@ public final class LockPairing {
             }
             return;
         }
-        long acquireTs = t.acqTs[k];
-        int tail = t.acqs - k - 1;
-        System.arraycopy(t.acqMm, k + 1, t.acqMm, k, tail);
-        System.arraycopy(t.acqTs, k + 1, t.acqTs, k, tail);
-        System.arraycopy(t.acqWrite, k + 1, t.acqWrite, k, tail);
-        t.acqs--;
-        listener.lockHold(e, acquireTs);
+        listener.lockHold(e, t.acqs.remove(k));
     }
 
     /** page_fault_user: the previous open fault of the task is decided (not a fallback); this one opens. */
@@ -282,15 +284,6 @@ public final class LockPairing {
         listener.fault(t.fault);
     }
 
-    private static int findAcq(Task t, long mm, boolean w) {
-        for (int i = 0; i < t.acqs; i++) {
-            if (t.acqMm[i] == mm && t.acqWrite[i] == w) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /**
      * Ends the stream (end of a source): open faults are emitted undecided-as-not-fallback, and what is
      * still pending is counted in the diagnostics. The pairing is empty afterwards and can start a new
@@ -301,9 +294,9 @@ public final class LockPairing {
         int[] tids = tasks.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
         for (int tid : tids) {
             Task t = tasks.get(tid);
-            diag.startLockingNeverAcquired += t.starts;
-            for (int i = 0; i < t.acqs; i++) {
-                if (t.acqWrite[i]) {
+            diag.startLockingNeverAcquired += t.starts.n;
+            for (int i = 0; i < t.acqs.n; i++) {
+                if (t.acqs.write[i]) {
                     diag.acquireNeverReleasedWrite++;
                 } else {
                     diag.acquireNeverReleasedRead++;

@@ -1,6 +1,5 @@
 package vmalock.stats;
 
-import java.util.ArrayList;
 import java.util.List;
 import vmalock.event.Event;
 import vmalock.store.EventReader;
@@ -26,19 +25,7 @@ public final class WorkspaceStats {
      * Sources must share a clock unit: ns and tick figures do not add up.
      */
     public static WorkspaceStats compute(Workspace ws, List<Integer> only) {
-        List<Manifest.Source> sources = new ArrayList<>();
-        if (only == null || only.isEmpty()) {
-            sources.addAll(ws.manifest().sources);
-        } else {
-            for (int i : only) {
-                Manifest.Source s = ws.manifest().source(i);
-                if (s == null) {
-                    throw new StoreException(ws.dir() + ": no source " + i + " in this workspace (it has "
-                            + ws.manifest().sources.size() + ")");
-                }
-                sources.add(s);
-            }
-        }
+        List<Manifest.Source> sources = ws.sources(only);
         if (sources.isEmpty()) {
             throw new StoreException(ws.dir() + ": the workspace has no ingested sources");
         }
