@@ -210,7 +210,8 @@ public final class WorkspaceDb implements AutoCloseable {
             hs.add(new SyscallPairs(rows("syscalls", open), r));
             hs.add(new LostTable(rows("lost", open), r, sources));
             hs.add(new QualityTable(rows("quality", open), r));
-            hs.add(new VmaLockCounters(rows("counters", open), r));
+            Rows counters = rows("counters", open);
+            hs.add(new VmaLockCounters(counters, r));
             PairingSink p = pairing == null ? null
                     : pairing.create(new LockSpanRows(rows("lock_spans", open), r), new FaultRows(rows("faults", open), r));
             RunHandler[] handlers = hs.toArray(new RunHandler[0]);
@@ -219,7 +220,10 @@ public final class WorkspaceDb implements AutoCloseable {
                 h.finish();
             }
             if (p != null) {
-                p.finish();
+                for (java.util.Map.Entry<String, Long> c : new java.util.TreeMap<>(p.finish()).entrySet()) {
+                    counters.begin().str(r).str("pairing." + c.getKey()).i64(c.getValue());
+                    counters.end();
+                }
             }
             for (Rows rs : open) {
                 rs.close();
@@ -349,7 +353,7 @@ public final class WorkspaceDb implements AutoCloseable {
                 rs.begin().str(run).i32(s.source()).str(s.path()).str(s.name()).i64(s.size()).str(s.sha256())
                         .str(s.format()).str(s.clock()).str(s.timeUnit()).i64(s.linesTotal()).i64(s.events())
                         .i64(s.nonEventLines()).i64(s.headerLines()).i64(s.blankLines()).i64(s.otherLines())
-                        .i64(s.problems()).i64(s.lostEvents()).i64(s.lostEventMarkers())
+                        .i64(s.lostMarkerLines()).i64(s.problems()).bool(s.hashedPointers()).i64(s.lostEvents()).i64(s.lostEventMarkers())
                         .i64(s.lostEventMarkersWithoutCount()).boxed(s.headerEntriesInBuffer())
                         .boxed(s.headerEntriesWritten()).boxed(s.firstTs()).boxed(s.lastTs());
                 rs.end();
