@@ -46,7 +46,7 @@ final class MmReplay implements LockEventListener {
     long lastEnd = Long.MIN_VALUE;
     boolean done;
 
-    MmReplay(MmWork work, ReplayOptions opt) {
+    MmReplay(MmWork work, ReplayOptions opt, long acquireCostNs) {
         this.work = work;
         this.opt = opt;
         Policy p = opt.policy.policy.withSmp(opt.cpus != 1);
@@ -54,6 +54,7 @@ final class MmReplay implements LockEventListener {
         this.design = p.effectiveDesign();
         this.sim = new SimScheduler(findings, opt.check);
         this.mm = new Mm(work.key, design, this, vmEvents, Mm.DEFAULT_MMAP_LOCK_OFFSET);
+        this.mm.mmapLock.acquireCostNs = acquireCostNs;
         this.as = work.initialAddressSpace();
         for (Vma v : as.vmas()) WritePlanner.seed(mm, v);
         this.planner = new WritePlanner(mm, as);
@@ -137,6 +138,8 @@ final class MmReplay implements LockEventListener {
                         }
                         phase = CPU;
                         long think = ops.think(i);
+                        if (opt.timing == ReplayOptions.Timing.TRACE) think = ops.start(i) - t.now();
+                        else if (opt.timing == ReplayOptions.Timing.ANCHORED) think = Math.max(think, ops.start(i) - t.now());
                         if (think > 0) return t.ops().hold.init(think);
                         break;
                     }
@@ -225,6 +228,9 @@ final class MmReplay implements LockEventListener {
                     if (t.ret == UserFault.HANDLED_VMA) c.faultsVma++;
                     else if (t.ret == UserFault.HANDLED_MMAP) c.faultsMmap++;
                     else c.faultsFailed++;
+                    boolean observedVma = ops.sub(i) == Ops.PATH_VMA;
+                    if (observedVma && t.ret == UserFault.HANDLED_MMAP) c.faultsVmaToMmap++;
+                    if (!observedVma && t.ret == UserFault.HANDLED_VMA) c.faultsMmapToVma++;
                     c.retries += uf.rcuWaitRetries();
                     break;
                 }

@@ -10,6 +10,8 @@ public final class ReplayCounters {
     public long remote, remoteFast;
     public long otherReads, otherSkipped;
     public long vmaSyscalls;
+    /** Per-fault agreement with the trace: observed per-VMA but replayed under mmap_lock, and the reverse. */
+    public long faultsVmaToMmap, faultsMmapToVma;
     public long cpuWaitNs;
     public long steps;
 
@@ -32,6 +34,8 @@ public final class ReplayCounters {
         otherReads += o.otherReads;
         otherSkipped += o.otherSkipped;
         vmaSyscalls += o.vmaSyscalls;
+        faultsVmaToMmap += o.faultsVmaToMmap;
+        faultsMmapToVma += o.faultsMmapToVma;
         cpuWaitNs += o.cpuWaitNs;
         steps += o.steps;
     }
