@@ -46,7 +46,11 @@ final class MmReplay implements LockEventListener {
     long lastEnd = Long.MIN_VALUE;
     boolean done;
 
-    MmReplay(MmWork work, ReplayOptions opt, long acquireCostNs) {
+    /** Resolution of the trace's timestamps (ns): observed times are truncations, true times lie within. */
+    final long resolution;
+
+    MmReplay(MmWork work, ReplayOptions opt, long acquireCostNs, long resolution) {
+        this.resolution = resolution;
         this.work = work;
         this.opt = opt;
         Policy p = opt.policy.policy.withSmp(opt.cpus != 1);
@@ -62,9 +66,10 @@ final class MmReplay implements LockEventListener {
         for (TaskWork tw : work.tasks()) {
             if (tw.ops.size() == 0) continue;
             Task t = new Task(tw.tid, tw.comm == null ? "<" + tw.tid + ">" : tw.comm);
-            long start = tw.ops.start(0);
+            TaskProgram prog = new TaskProgram(tw, t);
+            long start = tw.ops.start(0) + prog.jitter();
             firstStart = Math.min(firstStart, start);
-            sim.spawn(t, new TaskProgram(tw, t), start);
+            sim.spawn(t, prog, start);
         }
     }
 
@@ -138,8 +143,8 @@ final class MmReplay implements LockEventListener {
                         }
                         phase = CPU;
                         long think = ops.think(i);
-                        if (opt.timing == ReplayOptions.Timing.TRACE) think = ops.start(i) - t.now();
-                        else if (opt.timing == ReplayOptions.Timing.ANCHORED) think = Math.max(think, ops.start(i) - t.now());
+                        if (opt.timing == ReplayOptions.Timing.TRACE) think = ops.start(i) + jitter() - t.now();
+                        else if (opt.timing == ReplayOptions.Timing.ANCHORED) think = Math.max(think, ops.start(i) + jitter() - t.now());
                         if (think > 0) return t.ops().hold.init(think);
                         break;
                     }
@@ -160,6 +165,14 @@ final class MmReplay implements LockEventListener {
                         phase = THINK;
                 }
             }
+        }
+
+        /**
+         * Where within its truncation interval the observed time really was: uniform, from the seed
+         * (0 for ns-resolution traces).
+         */
+        long jitter() {
+            return resolution > 1 ? rnd.nextLong(resolution) : 0;
         }
 
         private Op build(Task t) {
