@@ -1,0 +1,199 @@
+package vmalock.parse;
+
+import vmalock.event.Event;
+import vmalock.event.EventSink;
+import vmalock.event.EventSink.NonEventKind;
+
+/**
+ * Raw tracefs text: the {@code trace} file and {@code trace_pipe} (kernel/trace/trace_output.c).
+ * <pre>
+ *       COMM-PID     [(TGID)] [CPU] [FLAGS] SECS.USECS: name: fields
+ *       capture.sh-16869   [001] d....  1216.415952: page_fault_user: address=0x… ip=0x… error_code=0x7
+ *       a.out-4242    (   4242) [003] .... 12345.678990: mmap_lock_released: mm=… memcg_path=/user.slice write=false
+ *       date-16917   [001] .....  1216.422343: sys_mmap(addr: 0, len: 0x2000, …)     (= sys_enter_mmap)
+ *       date-16917   [001] .....  1216.422352: sys_mmap -> 0x7f185251e000            (= sys_exit_mmap)
+ * </pre>
+ * The tgid column ({@code (-------)} when unknown) and the 4- or 5-character flags column are optional
+ * (options/record-tgid, options/irq-info); the pid is padded to 5 (before v5.9) or 7; timestamps are
+ * {@code secs.usecs}, {@code secs.nsecs} or bare integers (counter / x86-tsc clocks). The comm may contain
+ * spaces, dashes, digits, colons and slashes: the pid is the last {@code -digits} before the optional
+ * {@code (tgid)} and the {@code [cpu]} column. {@code <...>} (comm not recorded) gives a null comm.
+ */
+class FtraceParser extends EventLineParser {
+    private static final byte[] ENTRIES = ascii("# entries-in-buffer/entries-written: ");
+    private static final byte[] ARROW_SP = ascii(" -> ");
+    private static final byte[] UNKNOWN_COMM = ascii("<...>");
+
+    FtraceParser(EventSink sink, SourceResult result, boolean strict, int sourceIndex) {
+        super(sink, result, strict, sourceIndex);
+        result.format = vmalock.parse.TraceFormat.FTRACE;
+    }
+
+    @Override
+    protected void parseLine() {
+        if (p == end) {
+            nonEvent(NonEventKind.BLANK);
+            return;
+        }
+        byte c = b[p];
+        if (c == '#') {
+            header();
+            return;
+        }
+        if (c == 'C' && lostMarkerLine()) return;
+        int br = cpuBracket();
+        if (br < 0) {
+            noCpuColumn();
+            return;
+        }
+        event(br);
+    }
+
+    /** A line with no {@code [cpu]} column: blank, another known shape, or a problem. */
+    protected void noCpuColumn() {
+        if (isBlank(b, p, end)) {
+            nonEvent(NonEventKind.BLANK);
+            return;
+        }
+        throw fail(mixedOrBad("ftrace"));
+    }
+
+    /** Reason for a line this parser cannot read: names a different format when the line has one's shape. */
+    protected final String mixedOrBad(String self) {
+        TraceFormat f = FormatDetector.lineShape(b, lineStart, end);
+        if (f != null && !f.cliName().equals(self) && !(f == TraceFormat.FTRACE && self.equals("trace-cmd"))) {
+            return "mixed formats: " + f.cliName() + " line in a " + self + " file";
+        }
+        if (end - lineStart < 40 && end > lineStart) return "truncated line: no [cpu] column";
+        return "not a " + self + " event line: no COMM-PID [CPU] prefix";
+    }
+
+    private void header() {
+        if (startsWith(ENTRIES)) {
+            p += ENTRIES.length;
+            try {
+                long a = dec();
+                if (p < end && b[p] == '/') {
+                    p++;
+                    long w = dec();
+                    result.headerEntriesInBuffer = a;
+                    result.headerEntriesWritten = w;
+                }
+                while (p + 3 < end && !(b[p] == '#' && b[p + 1] == 'P' && b[p + 2] == ':')) p++;
+                if (p + 3 < end) {
+                    p += 3;
+                    result.cpus = (int) dec();
+                }
+            } catch (LineProblem ignored) {
+                // a header we cannot read fully is still a header line
+            }
+        }
+        nonEvent(NonEventKind.HEADER);
+    }
+
+    /** {@code COMM-PID [(TGID)]} before index {@code br}; fills comm, tid, tgid. */
+    protected final void taskBefore(Event e, int br) {
+        int j = br - 1;
+        while (j > p && b[j] == ' ') j--;
+        if (b[j] == ')') { // (tgid) column
+            int k = j - 1;
+            while (k > p && b[k] != '(') k--;
+            if (b[k] != '(') throw fail("bad (tgid) column");
+            int s = k + 1;
+            while (s < j && b[s] == ' ') s++;
+            if (b[s] == '-') {
+                e.tgid = Event.UNKNOWN;
+            } else {
+                int save = p;
+                p = s;
+                e.tgid = (int) dec();
+                if (p != j) throw fail("bad (tgid) column");
+                p = save;
+            }
+            j = k - 1;
+            while (j > p && b[j] == ' ') j--;
+        }
+        int digitsEnd = j + 1;
+        while (j > p && b[j] >= '0' && b[j] <= '9') j--;
+        if (b[j] != '-' || j + 1 == digitsEnd) throw fail(mixedOrBad(result.format.cliName()));
+        int pid = 0;
+        for (int i = j + 1; i < digitsEnd; i++) pid = pid * 10 + (b[i] - '0');
+        e.tid = pid;
+        int cs = p;
+        while (cs < j && b[cs] == ' ') cs++;
+        if (j - cs == UNKNOWN_COMM.length && b[cs] == '<' && b[cs + 1] == '.' && b[cs + 4] == '>') {
+            e.comm = null;
+        } else {
+            e.comm = comms.get(b, cs, j);
+        }
+    }
+
+    /** {@code [NNN]} at {@code br}; returns the cpu and leaves the cursor after the bracket. */
+    protected final int cpuAt(int br) {
+        int k = br + 1;
+        int cpu = 0;
+        while (b[k] != ']') cpu = cpu * 10 + (b[k++] - '0');
+        p = k + 1;
+        return cpu;
+    }
+
+    private void event(int br) {
+        Event e = begin();
+        taskBefore(e, br);
+        e.cpu = cpuAt(br);
+        skipSpaces();
+        // optional flags column: a token that does not end with ':'
+        int s = p;
+        while (p < end && b[p] != ' ') p++;
+        if (p >= end) throw fail("truncated line: no timestamp");
+        if (b[p - 1] != ':') {
+            flags(s, p);
+            skipSpaces();
+        } else {
+            p = s;
+        }
+        e.ts = timestamp();
+        if (p >= end || b[p] != ' ') throw fail("truncated line: no event name");
+        p++;
+        nameAndFields();
+    }
+
+    /** Hook for the flags column {@code b[s, t)}. */
+    protected void flags(int s, int t) {
+        if (t - s > 6) throw fail("unknown timestamp at column " + (s - lineStart + 1));
+    }
+
+    /** The event name and what follows it: {@code name: fields}, {@code sys_x(args)}, {@code sys_x -> ret}. */
+    protected final void nameAndFields() {
+        int s = p;
+        int i = p;
+        while (i < end) {
+            byte c = b[i];
+            if (c == ':' || c == '(' || c == ' ') break;
+            i++;
+        }
+        if (i >= end || i == s) throw fail(i >= end ? "truncated line: incomplete event name" : "missing event name at column " + col());
+        EventName n = name(s, i);
+        byte c = b[i];
+        if (c == ':') {
+            p = i + 1;
+            fields(n);
+            return;
+        }
+        if (n.enterName != null) {
+            if (c == '(') {
+                p = i + 1;
+                ftraceSysEnter(n);
+                return;
+            }
+            p = i;
+            if (startsWith(ARROW_SP)) {
+                p += ARROW_SP.length;
+                ftraceSysExit(n);
+                return;
+            }
+        }
+        p = i;
+        throw fail("expected ':' after event name at column " + col());
+    }
+}

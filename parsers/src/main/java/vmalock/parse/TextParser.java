@@ -1,0 +1,379 @@
+package vmalock.parse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+import vmalock.event.Event;
+import vmalock.event.EventKind;
+import vmalock.event.EventSink;
+import vmalock.event.EventSink.NonEventKind;
+
+/**
+ * The line engine every format shares: reads a stream in large byte chunks, splits it into physical
+ * lines without building Strings (SWAR newline search), hands each line to {@link #parseLine}, and
+ * keeps the accounting of {@link SourceResult}: every line ends up as exactly one event, lost
+ * marker, non-event line or problem.
+ *
+ * <p>It works line by line as bytes arrive, so it can follow a {@code trace_pipe} that never ends.
+ * Lines longer than {@link #MAX_LINE} are reported as problems and skipped without being buffered,
+ * CRLF line ends are accepted, and a final line without a newline is parsed like any other.
+ */
+abstract class TextParser {
+    static final int CHUNK = 1 << 22;
+    /** Longer lines are problems: no tracer prints more than a few KiB per event (trace_seq is one page). */
+    static final int MAX_LINE = 1 << 16;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    protected final EventSink sink;
+    protected final SourceResult result;
+    protected final boolean strict;
+    protected final int sourceIndex;
+    protected final Event ev = new Event();
+    /** 1-based number of the line being parsed. */
+    protected long lineNo;
+
+    /** Cursor over the current line: bytes {@code b[p, end)}. */
+    protected byte[] b;
+    protected int p;
+    protected int end;
+
+    /** Timestamp style seen first in this source: 0 none yet, 1 secs.fraction, 2 bare integer. */
+    private int tsStyle;
+
+    TextParser(EventSink sink, SourceResult result, boolean strict, int sourceIndex) {
+        this.sink = sink;
+        this.result = result;
+        this.strict = strict;
+        this.sourceIndex = sourceIndex;
+    }
+
+    /**
+     * Parses the current line {@code b[lineStart, end)} (no line terminator; the cursor {@code p} is at
+     * its start). Throw {@link LineProblem} for a bad line.
+     */
+    protected abstract void parseLine();
+
+    /** Called once at the end of the input. */
+    protected void finish() {
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // the line loop
+
+    /** Reads {@code in} to its end, line by line. Problems in strict mode escape as {@link StrictStop}. */
+    final void run(InputStream in) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        int start = 0;
+        int lim = 0;
+        long skipping = -1; // >= 0 while skipping an overlong line: bytes skipped so far
+        while (true) {
+            if (start > 0 && (start == lim || buf.length - lim < MAX_LINE + 2)) {
+                System.arraycopy(buf, start, buf, 0, lim - start);
+                lim -= start;
+                start = 0;
+            }
+            int n = in.read(buf, lim, buf.length - lim);
+            if (n < 0) break;
+            if (n == 0) continue;
+            result.bytes += n;
+            int scan = lim;
+            lim += n;
+            if (skipping >= 0) {
+                int nl = indexOfNewline(buf, scan, lim);
+                if (nl < 0) {
+                    skipping += lim - start;
+                    start = lim;
+                    continue;
+                }
+                skipping += nl - start;
+                lineTooLong(skipping);
+                skipping = -1;
+                start = nl + 1;
+                scan = start;
+            }
+            start = lines(buf, start, scan, lim);
+            if (lim - start > MAX_LINE) {
+                skipping = lim - start;
+                start = lim;
+            }
+        }
+        if (skipping >= 0) {
+            lineTooLong(skipping);
+        } else if (lim > start) {
+            line(buf, start, lim); // last line without a newline
+        }
+        finish();
+    }
+
+    /** Processes every complete line in {@code buf[start, lim)}; returns the start of the incomplete rest. */
+    private int lines(byte[] buf, int start, int scan, int lim) {
+        while (true) {
+            int nl = indexOfNewline(buf, scan, lim);
+            if (nl < 0) return start;
+            line(buf, start, nl);
+            start = nl + 1;
+            scan = start;
+        }
+    }
+
+    private void line(byte[] buf, int start, int nl) {
+        lineNo++;
+        result.linesTotal++;
+        int e = nl;
+        if (e > start && buf[e - 1] == '\r') e--;
+        b = buf;
+        p = start;
+        lineStart = start;
+        end = e;
+        try {
+            parseLine();
+        } catch (LineProblem lp) {
+            problem(lp.getMessage());
+        } catch (RuntimeException ex) {
+            if (ex instanceof StrictStop) throw ex;
+            // a parser bug must not lose the rest of the file: report the line, keep going
+            problem("internal parser error: " + ex);
+        }
+    }
+
+    private void lineTooLong(long bytes) {
+        lineNo++;
+        result.linesTotal++;
+        problem("line too long (" + bytes + " bytes, limit " + MAX_LINE + ")");
+    }
+
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        while (i + 8 <= to) {
+            long w = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long t = (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
+            if (t != 0) return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            i += 8;
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') return i;
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // accounting
+
+    protected final void nonEvent(NonEventKind kind) {
+        result.nonEvent[kind.ordinal()]++;
+        sink.nonEventLine(kind, lineNo);
+    }
+
+    /** Starts a new event for the current line (clears the flyweight). */
+    protected final Event begin() {
+        Event e = ev.clear();
+        e.source = sourceIndex;
+        e.line = lineNo;
+        return e;
+    }
+
+    /** Delivers the current event. */
+    protected final void emit() {
+        Event e = ev;
+        if (e.kind == EventKind.LOST) {
+            result.lostMarkers++;
+            if (e.count < 0) {
+                result.lostMarkersWithoutCount++;
+            } else {
+                result.lostEvents += e.count;
+            }
+            result.lostEventsByCpu.merge(e.cpu, Math.max(0, e.count), Long::sum);
+        } else {
+            result.events++;
+            if (result.firstTs == Long.MIN_VALUE) result.firstTs = e.ts;
+            result.lastTs = e.ts;
+        }
+        sink.event(e);
+    }
+
+    protected final void problem(String reason) {
+        result.addProblem(lineNo, reason);
+        sink.problem(lineNo, reason);
+        if (strict) throw new StrictStop(lineNo, reason);
+    }
+
+    /** Strict mode's stop at the first problem; turned into a {@link TraceInputException} by the caller. */
+    static final class StrictStop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long line;
+
+        StrictStop(long line, String reason) {
+            super(reason, null, false, false);
+            this.line = line;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // cursor primitives over b[p, end)
+
+    protected static LineProblem fail(String reason) {
+        return new LineProblem(reason);
+    }
+
+    protected final void skipSpaces() {
+        int i = p;
+        while (i < end && b[i] == ' ') i++;
+        p = i;
+    }
+
+    protected final boolean startsWith(byte[] lit) {
+        int n = lit.length;
+        if (end - p < n) return false;
+        for (int i = 0; i < n; i++) {
+            if (b[p + i] != lit[i]) return false;
+        }
+        return true;
+    }
+
+    /** Requires the literal at the cursor and steps over it. */
+    protected final void expect(byte[] lit) {
+        if (!startsWith(lit)) {
+            throw fail(p >= end ? "truncated line: expected '" + str(lit) + "'"
+                    : "expected '" + str(lit) + "' at column " + col());
+        }
+        p += lit.length;
+    }
+
+    protected final int col() {
+        return p - lineStart + 1;
+    }
+
+    protected int lineStart;
+
+    /** A hex number with or without {@code 0x}: 1–16 digits. Stops at the first non-hex byte. */
+    protected final long hex() {
+        int i = p;
+        if (i + 1 < end && b[i] == '0' && (b[i + 1] == 'x' || b[i + 1] == 'X')) i += 2;
+        int s = i;
+        long v = 0;
+        while (i < end) {
+            int d = hexDigit(b[i]);
+            if (d < 0) break;
+            v = (v << 4) | d;
+            i++;
+        }
+        if (i == s) throw fail(i >= end ? "truncated line: missing number" : "bad hex number at column " + (i - lineStart + 1));
+        if (i - s > 16) throw fail("hex number too long at column " + (s - lineStart + 1));
+        p = i;
+        return v;
+    }
+
+    /** A decimal number, optionally negative. */
+    protected final long dec() {
+        int i = p;
+        boolean neg = false;
+        if (i < end && b[i] == '-') {
+            neg = true;
+            i++;
+        }
+        int s = i;
+        long v = 0;
+        while (i < end) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) break;
+            if (v > (Long.MAX_VALUE - d) / 10) throw fail("number too large at column " + (s - lineStart + 1));
+            v = v * 10 + d;
+            i++;
+        }
+        if (i == s) throw fail(i >= end ? "truncated line: missing number" : "bad number at column " + (i - lineStart + 1));
+        p = i;
+        return neg ? -v : v;
+    }
+
+    /** {@code 0x…} hex or (possibly negative) decimal, as syscall arguments are printed. */
+    protected final long number() {
+        if (p + 1 < end && b[p] == '0' && (b[p + 1] == 'x' || b[p + 1] == 'X')) return hex();
+        return dec();
+    }
+
+    protected static int hexDigit(byte c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+
+    /**
+     * A timestamp token at the cursor ending with {@code ':'}: {@code secs.fraction} (1–9 fraction
+     * digits, exact ns) or a bare integer (counter clock: ticks). The cursor ends after the colon.
+     */
+    protected final long timestamp() {
+        int i = p;
+        long secs = 0;
+        int s = i;
+        while (i < end) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) break;
+            secs = secs * 10 + d;
+            i++;
+        }
+        int intDigits = i - s;
+        if (intDigits == 0 || intDigits > 18) throw badTimestamp(i);
+        long ts;
+        int style;
+        if (i < end && b[i] == '.') {
+            i++;
+            int fs = i;
+            long frac = 0;
+            while (i < end) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) break;
+                frac = frac * 10 + d;
+                i++;
+            }
+            int fd = i - fs;
+            if (fd == 0 || fd > 9 || intDigits > 9) throw badTimestamp(i);
+            for (int k = fd; k < 9; k++) frac *= 10;
+            ts = secs * 1_000_000_000L + frac;
+            style = 1;
+        } else {
+            ts = secs;
+            style = 2;
+        }
+        if (i >= end || b[i] != ':') throw badTimestamp(i);
+        if (tsStyle != style) {
+            if (tsStyle != 0) {
+                throw fail("unknown timestamp: " + (style == 2 ? "bare integer" : "secs.fraction")
+                        + " after " + (tsStyle == 2 ? "bare integers" : "secs.fraction timestamps") + " earlier in the file");
+            }
+            tsStyle = style;
+            result.clock = style == 2 ? "counter" : "local";
+        }
+        p = i + 1;
+        return ts;
+    }
+
+    private LineProblem badTimestamp(int i) {
+        if (i >= end) return fail("truncated line: incomplete timestamp");
+        return fail("unknown timestamp at column " + (p - lineStart + 1));
+    }
+
+    protected static String str(byte[] lit) {
+        return new String(lit, StandardCharsets.US_ASCII);
+    }
+
+    protected final String string(int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    protected static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    protected static boolean isBlank(byte[] b, int s, int e) {
+        for (int i = s; i < e; i++) {
+            if (b[i] != ' ' && b[i] != '\t') return false;
+        }
+        return true;
+    }
+}

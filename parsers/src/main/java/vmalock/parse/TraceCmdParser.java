@@ -1,0 +1,91 @@
+package vmalock.parse;
+
+import vmalock.event.Event;
+import vmalock.event.EventSink;
+import vmalock.event.EventSink.NonEventKind;
+
+/**
+ * {@code trace-cmd report} 3.x (tracecmd/trace-read.c): the same {@code COMM-PID [CPU]} prefix as
+ * ftrace (via libtraceevent) but no flags column, the event name padded to 20 after {@code name: },
+ * pointers printed as {@code 0x…} and syscalls as {@code sys_enter_mmap: addr: 0x00000000, …}.
+ * <pre>
+ * cpus=2
+ *      overlapping-19264 [001]  1269.194780: mmap_lock_released:   mm=0xffff8881056e3200 memcg_id=5859 write=true
+ * CPU:1 [1234 EVENTS DROPPED]
+ * </pre>
+ * Also {@code -t} (ns timestamps, {@code " %9.1d:"}), counter clocks ({@code "%12d:"}) and {@code -l}, the
+ * latency format: {@code %8.8s-%-5d %3d} then the flags, e.g. {@code overlapp-19264   1d..1. 1269.194777: …}.
+ */
+final class TraceCmdParser extends FtraceParser {
+    private static final byte[] CPUS = ascii("cpus=");
+    private static final byte[] VERSION = ascii("version = ");
+
+    TraceCmdParser(EventSink sink, SourceResult result, boolean strict, int sourceIndex) {
+        super(sink, result, strict, sourceIndex);
+        result.format = TraceFormat.TRACE_CMD;
+    }
+
+    @Override
+    protected void parseLine() {
+        if (p < end && b[p] == 'c' && startsWith(CPUS)) {
+            p += CPUS.length;
+            try {
+                result.cpus = (int) dec();
+            } catch (LineProblem ignored) {
+                // still the header line
+            }
+            nonEvent(NonEventKind.HEADER);
+            return;
+        }
+        if (p < end && b[p] == 'v' && startsWith(VERSION)) {
+            nonEvent(NonEventKind.HEADER);
+            return;
+        }
+        super.parseLine();
+    }
+
+    @Override
+    protected void flags(int s, int t) {
+        throw fail("mixed formats: ftrace line (flags column) in a trace-cmd file");
+    }
+
+    /** The {@code -l} latency format has no {@code [cpu]} brackets. */
+    @Override
+    protected void noCpuColumn() {
+        int ts = latencyTimestamp();
+        if (ts < 0) {
+            super.noCpuColumn();
+            return;
+        }
+        // walk back: spaces, CPU+flags token, spaces, COMM-PID
+        int j = ts - 1;
+        while (j > p && b[j] == ' ') j--;
+        int tokEnd = j + 1;
+        while (j > p && b[j] != ' ') j--;
+        int tokStart = j + 1;
+        int k = tokStart;
+        int cpu = 0;
+        while (k < tokEnd && b[k] >= '0' && b[k] <= '9') cpu = cpu * 10 + (b[k++] - '0');
+        if (k == tokStart || tokEnd - k > 6) throw fail("bad latency-format cpu/flags column");
+        Event e = begin();
+        taskBefore(e, j + 1);
+        e.cpu = cpu;
+        p = ts;
+        e.ts = timestamp();
+        if (p >= end || b[p] != ' ') throw fail("truncated line: no event name");
+        p++;
+        nameAndFields();
+    }
+
+    /** Start of a {@code digits[.digits]:} token followed by a space, preceded by a space; -1 if none. */
+    private int latencyTimestamp() {
+        for (int i = p + 1; i + 1 < end; i++) {
+            if (b[i] == ':' && b[i + 1] == ' ' && b[i - 1] >= '0' && b[i - 1] <= '9') {
+                int s = i - 1;
+                while (s > p && ((b[s - 1] >= '0' && b[s - 1] <= '9') || b[s - 1] == '.')) s--;
+                if (s > p && b[s - 1] == ' ') return s;
+            }
+        }
+        return -1;
+    }
+}

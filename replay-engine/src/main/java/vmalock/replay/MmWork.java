@@ -1,0 +1,99 @@
+package vmalock.replay;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One address space (one {@code struct mm_struct} lifetime): a trace's mm key split by exec/fork
+ * evidence into distinct instances, its tasks' work, and the VMAs that existed when it started
+ * (maps snapshot and inferred regions) for the replay to start from.
+ */
+public final class MmWork {
+    /** Dense index in the workload (creation order: deterministic). */
+    public final int index;
+    /** The mm value as printed (hashed by raw ftrace). */
+    public final long key;
+    /** 1 for the first address space seen under {@link #key}, 2 for the next one reusing it, … */
+    public final int instance;
+    public long firstTs = Long.MAX_VALUE;
+    public long lastTs = Long.MIN_VALUE;
+    final List<TaskWork> tasks = new ArrayList<>();
+    /** The model built while reading the trace (ends in the trace's final layout). */
+    final AddressSpace traced = new AddressSpace();
+    /** VMAs present at the start: from a maps snapshot (origin MAPS). */
+    final List<long[]> seedMaps = new ArrayList<>();
+    // address-space coverage
+    long faultsKnown;
+    long faultsInferred;
+    long rangesKnown;
+    long rangesInferred;
+
+    MmWork(int index, long key, int instance) {
+        this.index = index;
+        this.key = key;
+        this.instance = instance;
+    }
+
+    /** {@code 000000005f3681c8} (first instance) or {@code 000000005f3681c8#2} (reused key). */
+    public String label() {
+        String hex = String.format("%016x", key);
+        return instance == 1 ? hex : hex + "#" + instance;
+    }
+
+    public List<TaskWork> tasks() {
+        return tasks;
+    }
+
+    public long operations() {
+        long n = 0;
+        for (TaskWork t : tasks) n += t.ops.size();
+        return n;
+    }
+
+    public long faultsKnown() { return faultsKnown; }
+    public long faultsInferred() { return faultsInferred; }
+    public long rangesKnown() { return rangesKnown; }
+    public long rangesInferred() { return rangesInferred; }
+
+    /**
+     * A fresh address space for a replay: the maps snapshot, plus the inferred regions of the traced
+     * model (pre-existing memory the trace only touched), without locking anything.
+     */
+    public AddressSpace initialAddressSpace() {
+        AddressSpace as = new AddressSpace();
+        for (long[] m : seedMaps) as.seed(m[0], m[1], (int) m[2], (int) m[3], m[4] != 0, Vma.Origin.MAPS);
+        java.util.List<long[]> pieces = new ArrayList<>(traced.inferredPieces);
+        pieces.sort((x, y) -> Long.compare(x[0], y[0]));
+        long lo = -1;
+        long hi = -1;
+        for (long[] p : pieces) {
+            if (lo >= 0 && p[0] - hi <= AddressSpace.INFER_GAP && !seededBetween(as, hi, p[0])) {
+                hi = Math.max(hi, p[1]);
+                continue;
+            }
+            if (lo >= 0) seedInferred(as, lo, hi);
+            lo = p[0];
+            hi = p[1];
+        }
+        if (lo >= 0) seedInferred(as, lo, hi);
+        return as;
+    }
+
+    private static boolean seededBetween(AddressSpace as, long a, long b) {
+        for (Vma v : as.vmas()) if (v.start < b && v.end > a) return true;
+        return false;
+    }
+
+    private static void seedInferred(AddressSpace as, long lo, long hi) {
+        // never overlap a snapshot VMA: keep the uncovered pieces
+        long s = lo;
+        while (s < hi) {
+            Vma v = as.find(s);
+            if (v != null) { s = v.end; continue; }
+            long e = hi;
+            for (Vma w : as.vmas()) if (w.start > s && w.start < e) e = w.start;
+            as.seed(s, e, 3, 0, true, Vma.Origin.INFERRED);
+            s = e;
+        }
+    }
+}

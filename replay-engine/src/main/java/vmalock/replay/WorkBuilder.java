@@ -1,0 +1,592 @@
+package vmalock.replay;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import vmalock.event.Event;
+import vmalock.event.Syscall;
+
+/**
+ * Turns a stream of canonical events (in file order) into {@link Workload}: per address space and
+ * per task, the user faults, the mmap_lock read sections not caused by faults, the write sections with
+ * their syscall and range, and the think time between a task's operations. One handler per event kind.
+ *
+ * <p><b>Address spaces.</b> mm keys are split into instances: a write acquisition by a task on an mm
+ * other than its own is a brand-new mm (fork's {@code dup_mmap} write-locks the child's mm, exec's
+ * {@code bprm_mm_init} the new one), so a fresh instance of that key starts there. A task's own mm is
+ * confirmed by evidence that can only concern {@code current->mm}: a syscall that took the lock (mmap,
+ * munmap, mprotect, madvise, brk, mremap), a fault's fallback acquisition, or the mm its exec created.
+ * Faults handled under the per-VMA lock carry no mm: they go to the task's confirmed mm, else to the
+ * one address space whose known VMAs contain the address, else they wait until the mm is confirmed.
+ *
+ * <p><b>Readers.</b> A read section by a task on an mm that is not one of its own is a remote access
+ * ({@code /proc/PID/*}, {@code process_vm_readv}, ptrace: the trace cannot tell which); a read inside
+ * a madvise syscall is a madvise reader; anything else (khugepaged, kernel-mode faults, …) is "other".
+ */
+public final class WorkBuilder {
+    /** Spec §9: ≈1.1 µs per anonymous fault, single thread (P. Agrawal, 2023-02-15). */
+    public static final long SPEC_FAULT_COST_NS = 1000;
+    /** Minimum fallback faults for a trace-calibrated fault cost. */
+    public static final int MIN_CALIBRATION_SAMPLES = 10;
+    private static final long UNCONTENDED_LIMIT_NS = 2000;
+
+    private final long faultCostOption;
+    private final Map<Long, MmWork> current = new HashMap<>();
+    private final Map<Long, Integer> instanceCount = new HashMap<>();
+    private final List<MmWork> mms = new ArrayList<>();
+    private final Map<Integer, Task> tasks = new HashMap<>();
+    private final List<Task> taskOrder = new ArrayList<>();
+    private long[] fallbackHolds = new long[64];
+    private int nFallbackHolds;
+    private long acquireSum;
+    private long acquireSamples;
+    private long unpaired;
+    private long lost;
+    private boolean subMicro;
+
+    /** @param faultCostNs the per-VMA-lock fault service time, or -1 to calibrate it from the trace */
+    public WorkBuilder(long faultCostNs) {
+        this.faultCostOption = faultCostNs;
+    }
+
+    /** Feeds one event (the instance may be reused by the caller afterwards). */
+    public void accept(Event e) {
+        if (e.ts % 1000 != 0) subMicro = true;
+        switch (e.kind) {
+            case PAGE_FAULT_USER: onFault(e); break;
+            case MMAP_LOCK_START_LOCKING: onStart(e); break;
+            case MMAP_LOCK_ACQUIRE_RETURNED: onAcquire(e); break;
+            case MMAP_LOCK_RELEASED: onReleased(e); break;
+            case SYS_ENTER: onSysEnter(e); break;
+            case SYS_EXIT: onSysExit(e); break;
+            case SCHED_PROCESS_EXEC: onExec(e); break;
+            case LOST: lost += Math.max(0, e.count); break;
+            default: break; // contention_*, page_fault_kernel, probes: the replay derives its own
+        }
+    }
+
+    // ---- handlers ---------------------------------------------------------------------------------
+
+    private void onFault(Event e) {
+        Task t = task(e);
+        endPendingOps(t, e.ts);
+        t.faultOpen = true;
+        t.fTs = e.ts;
+        t.fAddr = e.address;
+        t.fErr = e.errorCode;
+        t.fState = 0;
+        t.fMm = null;
+    }
+
+    private void onStart(Event e) {
+        Task t = task(e);
+        if (!e.write) {
+            if (t.rState == R_TRYFAILED && t.rMm != null && t.rMm.key == e.mm) {
+                t.rFlags |= Ops.F_TRYLOCK; // trylock, then the blocking lock: one operation
+                t.rState = R_STARTED;
+                return;
+            }
+            MmWork mm = resolve(t, e, false);
+            if (t.faultOpen && (t.fState == F_NONE || t.fState == F_TRYFAILED)) {
+                if (t.fState == F_NONE) t.fLockTs = e.ts;
+                t.fState = F_STARTED;
+                t.fMm = mm;
+                confirmHome(t, mm);
+                return;
+            }
+            endPendingOps(t, e.ts);
+            t.rMm = mm;
+            t.rState = R_STARTED;
+            t.rStart = e.ts;
+            t.rFlags = 0;
+            t.rMadvise = t.sc == Syscall.MADVISE;
+            if (t.sc != null && t.sc != Syscall.OTHER) confirmHome(t, mm);
+            if (t.sc != null) t.scLocked = true;
+            return;
+        }
+        MmWork mm = resolve(t, e, true);
+        endPendingOps(t, e.ts);
+        if (t.faultOpen) closeFault(t, e.ts);
+        beginWrite(t, mm, e.ts);
+    }
+
+    private void beginWrite(Task t, MmWork mm, long ts) {
+        if (t.wState == W_HELD && t.wMm != mm) {
+            // a second mm write-locked while holding our own: fork's dup_mmap
+            t.wWork.ops.flags[t.wOp] |= Ops.F_FORK;
+        } else if (t.wState != W_NONE) {
+            closeWrite(t, -1);
+        }
+        if (t.wState == W_HELD) {
+            // keep the parent's section open; the child's section is recorded on its own
+            t.w2Mm = mm;
+            t.w2Start = ts;
+            return;
+        }
+        t.wMm = mm;
+        t.wState = W_STARTED;
+        t.wStart = ts;
+        if (t.sc != null) {
+            t.scLocked = true;
+            if (t.sc != Syscall.OTHER) confirmHome(t, mm);
+        }
+    }
+
+    private void onAcquire(Event e) {
+        Task t = task(e);
+        if (!e.write) {
+            if (t.faultOpen && t.fState == F_STARTED && t.fMm != null && t.fMm.key == e.mm) {
+                if (e.success) {
+                    t.fState = F_HELD;
+                    t.fAcqTs = e.ts;
+                } else {
+                    t.fState = F_TRYFAILED;
+                    t.fTryFailed = true;
+                }
+                return;
+            }
+            if (t.wState == W_HELD && t.wMm != null && t.wMm.key == e.mm && t.rState == R_NONE) {
+                // acquire_returned(write=false) with no start while write-held: mmap_write_downgrade
+                t.wDg = e.ts;
+                t.wState = W_DOWNGRADED;
+                return;
+            }
+            if (t.rState == R_STARTED && t.rMm != null && t.rMm.key == e.mm) {
+                sampleAcquire(e.ts - t.rStart, false);
+                t.rAcq = e.ts;
+                if (e.success) {
+                    t.rState = R_HELD;
+                } else {
+                    t.rState = R_TRYFAILED;
+                    t.rFailTs = e.ts;
+                }
+                return;
+            }
+            unpaired++;
+            return;
+        }
+        if (t.w2Mm != null && t.w2Mm.key == e.mm) {
+            return; // the fork child's section: its own hold is recorded at release
+        }
+        if (t.wState == W_STARTED && t.wMm != null && t.wMm.key == e.mm) {
+            sampleAcquire(e.ts - t.wStart, true);
+            TaskWork w = work(t, t.wMm);
+            int i = w.ops.add(Ops.WRITE, t.sc == null ? Syscall.OTHER.ordinal() : t.sc.ordinal(), t.wStart);
+            w.ops.acq[i] = e.ts;
+            if (t.sc != null) copyArgs(t, w.ops, i);
+            if (!e.success) {
+                w.ops.flags[i] |= Ops.F_FAILED;
+                t.wState = W_NONE;
+                return;
+            }
+            t.wWork = w;
+            t.wOp = i;
+            t.wState = W_HELD;
+            if (t.sc != null) {
+                t.scWork = w;
+                t.scOp = i;
+            }
+            return;
+        }
+        unpaired++;
+    }
+
+    private void onReleased(Event e) {
+        Task t = task(e);
+        if (!e.write) {
+            if (t.faultOpen && t.fState == F_HELD && t.fMm != null && t.fMm.key == e.mm) {
+                closeFault(t, e.ts);
+                return;
+            }
+            if (t.wState == W_DOWNGRADED && t.wMm != null && t.wMm.key == e.mm) {
+                t.wWork.ops.post[t.wOp] = e.ts - t.wDg;
+                closeWrite(t, t.wDg);
+                t.wWork.ops.flags[t.wOp] |= Ops.F_DOWNGRADE;
+                t.wState = W_NONE;
+                return;
+            }
+            if (t.rState == R_HELD && t.rMm != null && t.rMm.key == e.mm) {
+                closeRead(t, e.ts);
+                return;
+            }
+            unpaired++;
+            return;
+        }
+        if (t.w2Mm != null && t.w2Mm.key == e.mm) {
+            TaskWork w = work(t, t.w2Mm);
+            int i = w.ops.add(Ops.WRITE, Syscall.OTHER.ordinal(), t.w2Start);
+            w.ops.acq[i] = t.w2Start;
+            w.ops.end[i] = e.ts;
+            t.w2Mm = null;
+            return;
+        }
+        if (t.wState == W_HELD && t.wMm != null && t.wMm.key == e.mm) {
+            closeWrite(t, e.ts);
+            t.wState = W_NONE;
+            return;
+        }
+        unpaired++;
+    }
+
+    private void onSysEnter(Event e) {
+        Task t = task(e);
+        endPendingOps(t, e.ts);
+        if (t.faultOpen) closeFault(t, e.ts);
+        t.sc = e.syscall;
+        t.scTs = e.ts;
+        t.scLocked = false;
+        t.scWork = null;
+        t.scOp = -1;
+        Arrays.fill(t.scArgs, 0);
+        for (int i = 0; i < Math.min(e.nargs, t.scArgs.length); i++) t.scArgs[i] = e.args[i];
+    }
+
+    private void onSysExit(Event e) {
+        Task t = task(e);
+        if (t.sc == null) return; // exit without a seen enter (capture started inside the syscall)
+        endPendingOps(t, e.ts);
+        if (t.scWork != null && t.scOp >= 0) {
+            t.scWork.ops.ret[t.scOp] = e.ret;
+            MmWork mm = owner(t.scWork);
+            if (mm != null) applyTraced(mm, t.scWork.ops, t.scOp);
+        } else if (!t.scLocked && t.sc == Syscall.MADVISE) {
+            // a madvise with no mmap_lock event: served under the per-VMA lock (MADV_DONTNEED in one VMA)
+            MmWork mm = t.home != null ? t.home : attributeByAddress(t, t.scArgs[0]);
+            if (mm != null) {
+                TaskWork w = work(t, mm);
+                int i = w.ops.add(Ops.VMA_SYSCALL, Syscall.MADVISE.ordinal(), t.scTs);
+                copyArgs(t, w.ops, i);
+                w.ops.end[i] = e.ts;
+                w.ops.ret[i] = e.ret;
+                mm.traced.touch(t.scArgs[0], 1);
+            }
+        }
+        t.sc = null;
+    }
+
+    private void onExec(Event e) {
+        Task t = task(e);
+        endPendingOps(t, e.ts);
+        if (t.faultOpen) closeFault(t, e.ts);
+        if (t.created != null) {
+            t.home = t.created;
+            t.homes.add(t.created);
+        } else {
+            t.home = null;
+        }
+        t.created = null;
+    }
+
+    // ---- state helpers ------------------------------------------------------------------------------
+
+    private static final int F_NONE = 0;
+    private static final int F_TRYFAILED = 1;
+    private static final int F_STARTED = 2;
+    private static final int F_HELD = 3;
+    private static final int R_NONE = 0;
+    private static final int R_STARTED = 1;
+    private static final int R_HELD = 2;
+    private static final int R_TRYFAILED = 3;
+    private static final int W_NONE = 0;
+    private static final int W_STARTED = 1;
+    private static final int W_HELD = 2;
+    private static final int W_DOWNGRADED = 3;
+
+    private static final class Task {
+        final int tid;
+        String comm;
+        MmWork home;
+        MmWork created;
+        final List<MmWork> homes = new ArrayList<>(2);
+        final List<TaskWork> works = new ArrayList<>(2);
+        final List<MmWork> workMms = new ArrayList<>(2);
+        Ops pending; // per-VMA-lock faults before the task's mm is known
+        // fault
+        boolean faultOpen;
+        long fTs, fAddr, fErr, fLockTs, fAcqTs;
+        int fState;
+        boolean fTryFailed;
+        MmWork fMm;
+        // non-fault read
+        int rState;
+        MmWork rMm;
+        long rStart, rAcq, rFailTs;
+        int rFlags;
+        boolean rMadvise;
+        // write
+        int wState;
+        MmWork wMm;
+        long wStart, wDg;
+        TaskWork wWork;
+        int wOp;
+        MmWork w2Mm;
+        long w2Start;
+        // syscall
+        Syscall sc;
+        long scTs;
+        boolean scLocked;
+        final long[] scArgs = new long[5];
+        TaskWork scWork;
+        int scOp;
+
+        Task(int tid) {
+            this.tid = tid;
+        }
+    }
+
+    private Task task(Event e) {
+        Task t = tasks.get(e.tid);
+        if (t == null) {
+            t = new Task(e.tid);
+            tasks.put(e.tid, t);
+            taskOrder.add(t);
+        }
+        if (e.comm != null) t.comm = e.comm;
+        return t;
+    }
+
+    /** The address-space instance an mmap_lock event of {@code t} refers to. */
+    private MmWork resolve(Task t, Event e, boolean write) {
+        MmWork cur = current.get(e.mm);
+        boolean foreign = write && t.home != null && cur != t.home && cur != t.created
+                && (cur == null || !t.homes.contains(cur));
+        if (cur == null || foreign && cur != t.created) {
+            int n = instanceCount.merge(e.mm, 1, Integer::sum);
+            cur = new MmWork(mms.size(), e.mm, n);
+            mms.add(cur);
+            current.put(e.mm, cur);
+            if (foreign) t.created = cur;
+        }
+        cur.firstTs = Math.min(cur.firstTs, e.ts);
+        cur.lastTs = Math.max(cur.lastTs, e.ts);
+        return cur;
+    }
+
+    private void confirmHome(Task t, MmWork mm) {
+        if (t.home == mm) return;
+        if (t.created == mm && t.home != null) return; // exec in progress: the old mm stays home until exec
+        t.home = mm;
+        if (!t.homes.contains(mm)) t.homes.add(mm);
+        flushPending(t, mm);
+    }
+
+    private MmWork attributeByAddress(Task t, long addr) {
+        MmWork found = null;
+        for (MmWork m : current.values()) {
+            Vma v = m.traced.find(addr);
+            if (v != null && v.origin != Vma.Origin.INFERRED) {
+                if (found != null) return null; // ambiguous
+                found = m;
+            }
+        }
+        if (found != null) confirmHome(t, found);
+        return found;
+    }
+
+    private TaskWork work(Task t, MmWork mm) {
+        for (int i = 0; i < t.workMms.size(); i++) {
+            if (t.workMms.get(i) == mm) return t.works.get(i);
+        }
+        TaskWork w = new TaskWork(t.tid, t.comm);
+        t.works.add(w);
+        t.workMms.add(mm);
+        mm.tasks.add(w);
+        return w;
+    }
+
+    private MmWork owner(TaskWork w) {
+        Task t = tasks.get(w.tid);
+        int i = t.works.indexOf(w);
+        return i < 0 ? null : t.workMms.get(i);
+    }
+
+    /** Ends operations that have no explicit end event when something else happens in the task. */
+    private void endPendingOps(Task t, long ts) {
+        if (t.rState == R_TRYFAILED) {
+            t.rFlags |= Ops.F_TRYLOCK | Ops.F_FAILED;
+            closeRead(t, t.rFailTs);
+        }
+        if (t.faultOpen && t.fState == F_NONE) closeFault(t, ts);
+    }
+
+    private void closeFault(Task t, long ts) {
+        t.faultOpen = false;
+        MmWork mm = t.fMm;
+        int path;
+        if (t.fState == F_HELD) {
+            path = t.fTryFailed ? Ops.PATH_TRYLOCK_FAILED : Ops.PATH_FALLBACK;
+            addSample(ts - t.fAcqTs);
+        } else {
+            path = Ops.PATH_VMA;
+            if (mm == null) mm = t.home != null ? t.home : attributeByAddress(t, t.fAddr);
+        }
+        Ops ops;
+        if (mm == null) {
+            if (t.pending == null) t.pending = new Ops();
+            ops = t.pending;
+        } else {
+            ops = work(t, mm).ops;
+            if (mm.traced.touch(t.fAddr, 1)) mm.faultsKnown++;
+            else mm.faultsInferred++;
+        }
+        int i = ops.add(Ops.FAULT, path, t.fTs);
+        ops.addr[i] = t.fAddr;
+        ops.a1[i] = t.fErr;
+        if (t.fState == F_HELD) {
+            ops.acq[i] = t.fAcqTs;
+            ops.end[i] = ts;
+            ops.a2[i] = t.fLockTs; // first start_locking of the fallback
+        }
+        t.fTryFailed = false;
+        t.fState = F_NONE;
+    }
+
+    private void flushPending(Task t, MmWork mm) {
+        if (t.pending == null) return;
+        Ops p = t.pending;
+        t.pending = null;
+        Ops ops = work(t, mm).ops;
+        for (int j = 0; j < p.n; j++) {
+            int i = ops.add(p.kind[j], p.sub[j], p.start[j]);
+            ops.addr[i] = p.addr[j];
+            ops.a1[i] = p.a1[j];
+            if (mm.traced.touch(p.addr[j], 1)) mm.faultsKnown++;
+            else mm.faultsInferred++;
+        }
+        sortByStart(ops);
+    }
+
+    private void closeRead(Task t, long ts) {
+        TaskWork w = work(t, t.rMm);
+        int i = w.ops.add(Ops.READ, t.rMadvise ? Ops.CLASS_MADVISE : -1, t.rStart);
+        w.ops.acq[i] = t.rAcq;
+        w.ops.end[i] = ts;
+        w.ops.flags[i] = t.rFlags;
+        t.rState = R_NONE;
+        t.rMm = null;
+    }
+
+    private void closeWrite(Task t, long ts) {
+        if (t.wState == W_STARTED) {
+            unpaired++; // start without acquire
+            return;
+        }
+        if (t.wWork != null) t.wWork.ops.end[t.wOp] = ts;
+    }
+
+    private void copyArgs(Task t, Ops ops, int i) {
+        ops.addr[i] = t.scArgs[0];
+        ops.a1[i] = t.scArgs[1];
+        ops.a2[i] = t.scArgs[2];
+        ops.a3[i] = t.scArgs[3];
+        if (t.sc == Syscall.MREMAP) ops.ret[i] = t.scArgs[4];
+    }
+
+    /** Applies a write section's syscall to the traced model (extraction: coverage and inference). */
+    private void applyTraced(MmWork mm, Ops ops, int i) {
+        Syscall sc = Syscall.of(ops.sub[i]);
+        if (ops.ret[i] < 0 && ops.ret[i] > -4096) return; // failed syscall: nothing changed
+        if (sc == Syscall.MPROTECT || sc == Syscall.MADVISE || sc == Syscall.MUNMAP) {
+            if (mm.traced.touch(ops.addr[i], Math.max(1, ops.a1[i]))) mm.rangesKnown++;
+            else mm.rangesInferred++;
+        }
+        SyscallEffect.apply(mm.traced, ops, i, AddressSpace.NONE);
+    }
+
+    private void sampleAcquire(long wait, boolean write) {
+        if (write && wait >= 0 && wait <= UNCONTENDED_LIMIT_NS) {
+            acquireSum += wait;
+            acquireSamples++;
+        }
+    }
+
+    private void addSample(long hold) {
+        if (hold < 0) return;
+        if (nFallbackHolds == fallbackHolds.length) fallbackHolds = Arrays.copyOf(fallbackHolds, nFallbackHolds * 2);
+        fallbackHolds[nFallbackHolds++] = hold;
+    }
+
+    private static void sortByStart(Ops ops) {
+        // insertion sort by start (ops are nearly sorted: only flushed faults move)
+        for (int j = 1; j < ops.n; j++) {
+            int k = j;
+            while (k > 0 && ops.start[k - 1] > ops.start[k]) {
+                swap(ops, k - 1, k);
+                k--;
+            }
+        }
+    }
+
+    private static void swap(Ops o, int a, int b) {
+        int t;
+        long l;
+        t = o.kind[a]; o.kind[a] = o.kind[b]; o.kind[b] = t;
+        t = o.sub[a]; o.sub[a] = o.sub[b]; o.sub[b] = t;
+        t = o.flags[a]; o.flags[a] = o.flags[b]; o.flags[b] = t;
+        l = o.start[a]; o.start[a] = o.start[b]; o.start[b] = l;
+        l = o.acq[a]; o.acq[a] = o.acq[b]; o.acq[b] = l;
+        l = o.end[a]; o.end[a] = o.end[b]; o.end[b] = l;
+        l = o.addr[a]; o.addr[a] = o.addr[b]; o.addr[b] = l;
+        l = o.a1[a]; o.a1[a] = o.a1[b]; o.a1[b] = l;
+        l = o.a2[a]; o.a2[a] = o.a2[b]; o.a2[b] = l;
+        l = o.a3[a]; o.a3[a] = o.a3[b]; o.a3[b] = l;
+        l = o.ret[a]; o.ret[a] = o.ret[b]; o.ret[b] = l;
+        l = o.post[a]; o.post[a] = o.post[b]; o.post[b] = l;
+    }
+
+    /** Ends the trace: closes what is open, classifies readers, derives think/service times. */
+    public Workload finish() {
+        long unattributed = 0;
+        for (Task t : taskOrder) {
+            endPendingOps(t, Long.MAX_VALUE);
+            if (t.faultOpen) closeFault(t, Long.MAX_VALUE);
+            if (t.rState == R_HELD || t.rState == R_STARTED) closeRead(t, -1);
+            if (t.wState == W_HELD || t.wState == W_DOWNGRADED) t.wState = W_NONE; // end stays -1: estimated
+            if (t.pending != null) {
+                if (!t.workMms.isEmpty()) flushPending(t, t.workMms.get(0));
+                else unattributed += t.pending.n;
+            }
+        }
+        long cost;
+        String source;
+        long samples = nFallbackHolds;
+        if (faultCostOption >= 0) {
+            cost = faultCostOption;
+            source = "option";
+        } else if (nFallbackHolds >= MIN_CALIBRATION_SAMPLES) {
+            long[] s = Arrays.copyOf(fallbackHolds, nFallbackHolds);
+            Arrays.sort(s);
+            cost = s[(s.length + 1) / 2 - 1];
+            source = "trace-fallback-median";
+        } else {
+            cost = SPEC_FAULT_COST_NS;
+            source = "spec-default";
+        }
+        for (Task t : taskOrder) {
+            for (int k = 0; k < t.works.size(); k++) {
+                TaskWork w = t.works.get(k);
+                MmWork mm = t.workMms.get(k);
+                w.comm = t.comm;
+                Ops o = w.ops;
+                for (int i = 0; i < o.n; i++) {
+                    if (o.kind[i] == Ops.READ && o.sub[i] < 0) {
+                        o.sub[i] = !t.homes.isEmpty() && !t.homes.contains(mm) ? Ops.CLASS_REMOTE : Ops.CLASS_OTHER;
+                    }
+                }
+                o.finish(cost);
+            }
+        }
+        List<MmWork> out = new ArrayList<>();
+        for (MmWork m : mms) {
+            if (!m.tasks.isEmpty()) {
+                m.tasks.sort((a, b) -> Integer.compare(a.tid, b.tid));
+                out.add(m);
+            }
+        }
+        long acq = acquireSamples == 0 ? 0 : acquireSum / acquireSamples;
+        return new Workload(out, cost, source, samples, acq, acquireSamples, unattributed, unpaired, lost,
+                subMicro ? 1 : 1000);
+    }
+}

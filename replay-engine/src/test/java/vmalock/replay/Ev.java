@@ -1,0 +1,95 @@
+package vmalock.replay;
+
+import java.util.ArrayList;
+import java.util.List;
+import vmalock.event.Event;
+import vmalock.event.EventKind;
+import vmalock.event.Syscall;
+
+/** Hand-built canonical events for tests (µs timestamps, like the real traces). */
+final class Ev {
+    final List<Event> list = new ArrayList<>();
+
+    private Event base(EventKind k, String name, long us, int tid, String comm) {
+        Event e = new Event();
+        e.kind = k;
+        e.name = name;
+        e.ts = us * 1000;
+        e.tid = tid;
+        e.comm = comm;
+        e.line = list.size() + 1;
+        list.add(e);
+        return e;
+    }
+
+    Ev fault(long us, int tid, long addr, long err) {
+        Event e = base(EventKind.PAGE_FAULT_USER, "page_fault_user", us, tid, "t" + tid);
+        e.address = addr;
+        e.errorCode = err;
+        return this;
+    }
+
+    Ev start(long us, int tid, long mm, boolean w) {
+        Event e = base(EventKind.MMAP_LOCK_START_LOCKING, "mmap_lock_start_locking", us, tid, "t" + tid);
+        e.mm = mm;
+        e.write = w;
+        return this;
+    }
+
+    Ev acq(long us, int tid, long mm, boolean w, boolean ok) {
+        Event e = base(EventKind.MMAP_LOCK_ACQUIRE_RETURNED, "mmap_lock_acquire_returned", us, tid, "t" + tid);
+        e.mm = mm;
+        e.write = w;
+        e.success = ok;
+        return this;
+    }
+
+    Ev rel(long us, int tid, long mm, boolean w) {
+        Event e = base(EventKind.MMAP_LOCK_RELEASED, "mmap_lock_released", us, tid, "t" + tid);
+        e.mm = mm;
+        e.write = w;
+        return this;
+    }
+
+    Ev enter(long us, int tid, Syscall sc, long... args) {
+        Event e = base(EventKind.SYS_ENTER, "sys_enter_" + sc.kernelName(), us, tid, "t" + tid);
+        e.syscall = sc;
+        for (int i = 0; i < args.length; i++) {
+            e.argNames[i] = "a" + i;
+            e.args[i] = args[i];
+        }
+        e.nargs = args.length;
+        return this;
+    }
+
+    Ev exit(long us, int tid, Syscall sc, long ret) {
+        Event e = base(EventKind.SYS_EXIT, "sys_exit_" + sc.kernelName(), us, tid, "t" + tid);
+        e.syscall = sc;
+        e.ret = ret;
+        return this;
+    }
+
+    Ev exec(long us, int tid) {
+        Event e = base(EventKind.SCHED_PROCESS_EXEC, "sched_process_exec", us, tid, "t" + tid);
+        e.otherPid = tid;
+        e.text = "/bin/x";
+        return this;
+    }
+
+    /** read section: start, acquire, release. */
+    Ev read(long us, int tid, long mm, long hold) {
+        return start(us, tid, mm, false).acq(us, tid, mm, false, true).rel(us + hold, tid, mm, false);
+    }
+
+    /** write section of a syscall. */
+    Ev write(long us, int tid, long mm, long hold, Syscall sc, long ret, long... args) {
+        enter(us, tid, sc, args).start(us, tid, mm, true).acq(us + 1, tid, mm, true, true).rel(us + 1 + hold, tid, mm, true);
+        return exit(us + 2 + hold, tid, sc, ret);
+    }
+
+    Workload build(long faultCost) {
+        WorkBuilder b = new WorkBuilder(faultCost);
+        for (Event e : list) b.accept(e);
+        return b.finish();
+    }
+}

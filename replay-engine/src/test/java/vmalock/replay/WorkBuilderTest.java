@@ -1,0 +1,98 @@
+package vmalock.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import vmalock.event.Syscall;
+
+class WorkBuilderTest {
+    static final long MM = 0xffff888100000000L;
+    static final long MM2 = 0xffff888200000000L;
+    static final long REGION = 0x7f0000000000L;
+
+    private static Ops only(MmWork m, int tid) {
+        for (TaskWork t : m.tasks()) if (t.tid == tid) return t.ops;
+        throw new AssertionError("no task " + tid);
+    }
+
+    @Test
+    void faultPathsWriteSectionsAndThinkTimes() {
+        Ev ev = new Ev();
+        // main thread 10 maps a 64 MiB region (confirms its mm)
+        ev.write(100, 10, MM, 5, Syscall.MMAP, REGION, 0, 64 << 20, 3, 0x22);
+        // faulter 11: per-VMA fault at 120, fault at 130 that falls back after a failed trylock
+        ev.fault(120, 11, REGION + 0x1000, 6);
+        ev.fault(130, 11, REGION + 0x2000, 6)
+                .start(131, 11, MM, false).acq(132, 11, MM, false, false)
+                .start(132, 11, MM, false).acq(140, 11, MM, false, true).rel(144, 11, MM, false);
+        // writer 10: mprotect inside the region at 135, holding 6 µs
+        ev.write(135, 10, MM, 6, Syscall.MPROTECT, 0, REGION + 0x10000, 0x4000, 7);
+        // faulter 11: madvise(DONTNEED) under the per-VMA lock (no mmap_lock events)
+        ev.enter(150, 11, Syscall.MADVISE, REGION, 0x8000, 4).exit(157, 11, Syscall.MADVISE, 0);
+        // munmap with downgrade
+        ev.enter(200, 10, Syscall.MUNMAP, REGION + (32 << 20), 1 << 20)
+                .start(200, 10, MM, true).acq(201, 10, MM, true, true)
+                .acq(210, 10, MM, false, true).rel(230, 10, MM, false).exit(231, 10, Syscall.MUNMAP, 0);
+        Workload w = ev.build(-1);
+        assertEquals(1, w.mms.size());
+        MmWork m = w.mms.get(0);
+        assertEquals("spec-default", w.faultCostSource); // one fallback sample < MIN_CALIBRATION_SAMPLES
+        Ops f = only(m, 11);
+        assertEquals(3, f.size());
+        assertEquals(Ops.FAULT, f.kind(0));
+        assertEquals(Ops.PATH_VMA, f.sub(0));
+        assertEquals(1000, f.service(0)); // spec default 1 µs, below the 10 µs gap
+        assertEquals(Ops.PATH_TRYLOCK_FAILED, f.sub(1));
+        assertEquals(4000, f.service(1)); // the read hold is the service time
+        assertEquals(9000, f.think(1));   // 130 - (120 + 1)
+        assertEquals(Ops.VMA_SYSCALL, f.kind(2));
+        assertEquals(7000, f.service(2));
+        assertEquals(6000, f.think(2));   // 150 - 144
+        Ops wr = only(m, 10);
+        assertEquals(3, wr.size());
+        assertEquals(Ops.WRITE, wr.kind(0));
+        assertEquals(Syscall.MMAP.ordinal(), wr.sub(0));
+        assertEquals(REGION, wr.ret(0));
+        assertEquals(Syscall.MPROTECT.ordinal(), wr.sub(1));
+        assertEquals(6000, wr.service(1));
+        assertEquals(REGION + 0x10000, wr.addr(1));
+        assertEquals(Syscall.MUNMAP.ordinal(), wr.sub(2));
+        assertTrue((wr.flags(2) & Ops.F_DOWNGRADE) != 0);
+        assertEquals(9000, wr.service(2)); // 201 -> downgrade at 210
+        assertEquals(20000, wr.post(2));   // read hold after the downgrade
+        // the traced address space: region split by mprotect into 3, then a 1 MiB hole
+        assertEquals(2, m.faultsKnown());
+        assertEquals(0, m.faultsInferred());
+        assertEquals(4, count(m.traced));
+    }
+
+    @Test
+    void remoteReadersAndMmReuse() {
+        Ev ev = new Ev();
+        ev.write(100, 10, MM, 5, Syscall.MMAP, REGION, 0, 1 << 20, 3, 0x22);  // process A (task 10) owns MM
+        ev.write(105, 20, MM2, 5, Syscall.MMAP, REGION, 0, 1 << 20, 3, 0x22); // process B (task 20) owns MM2
+        ev.read(120, 20, MM, 30);   // B reads A's mm: remote
+        ev.read(160, 40, MM, 3);    // a kernel thread (no own mm): other
+        // task 10 forks: holds its own mm for write and write-locks a new mm that reuses key MM2
+        ev.start(200, 10, MM, true).acq(200, 10, MM, true, true)
+                .start(201, 10, MM2, true).acq(201, 10, MM2, true, true).rel(210, 10, MM2, true)
+                .rel(212, 10, MM, true);
+        Workload w = ev.build(1000);
+        assertEquals(3, w.mms.size());
+        MmWork a = w.mms.get(0);
+        assertEquals("ffff888100000000", a.label());
+        assertEquals(Ops.CLASS_REMOTE, only(a, 20).sub(0));
+        assertEquals(30000, only(a, 20).service(0));
+        assertEquals(Ops.CLASS_OTHER, only(a, 40).sub(0));
+        assertTrue((only(a, 10).flags(1) & Ops.F_FORK) != 0);
+        assertEquals("ffff888200000000#2", w.mms.get(2).label());
+        assertEquals(2, w.mms.get(2).instance);
+    }
+
+    private static int count(AddressSpace as) {
+        int n = 0;
+        for (Vma v : as.vmas()) n++;
+        return n;
+    }
+}
