@@ -1,5 +1,8 @@
 package vmalock.parse;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Function;
@@ -62,11 +65,24 @@ final class InternCache<V> {
         return v;
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Cheap hash for short keys: length, first and last 8 bytes (and the middle ones for long keys). */
     private static int hash(byte[] b, int from, int to) {
-        int h = 0x811c9dc5;
-        for (int i = from; i < to; i++) {
-            h = (h ^ b[i]) * 0x01000193;
+        int n = to - from;
+        long h;
+        if (n >= 8) {
+            h = (long) LONGS.get(b, from) * 0x9E3779B97F4A7C15L;
+            for (int i = from + 8; i + 8 < to; i += 8) {
+                h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
+            }
+            h = (h ^ (long) LONGS.get(b, to - 8)) * 0xC2B2AE3D27D4EB4FL;
+        } else {
+            h = 0;
+            for (int i = from; i < to; i++) h = (h << 8) | (b[i] & 0xff);
+            h *= 0x9E3779B97F4A7C15L;
         }
-        return h ^ (h >>> 16);
+        h ^= n;
+        return (int) (h ^ (h >>> 29) ^ (h >>> 41));
     }
 }

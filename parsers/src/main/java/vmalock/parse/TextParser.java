@@ -133,9 +133,11 @@ abstract class TextParser {
         try {
             parseLine();
         } catch (LineProblem lp) {
+            dirty = true;
             problem(lp.getMessage());
         } catch (RuntimeException ex) {
             if (ex instanceof StrictStop) throw ex;
+            dirty = true;
             // a parser bug must not lose the rest of the file: report the line, keep going
             problem("internal parser error: " + ex);
         }
@@ -169,12 +171,74 @@ abstract class TextParser {
         sink.nonEventLine(kind, lineNo);
     }
 
-    /** Starts a new event for the current line (clears the flyweight). */
+    /**
+     * Starts a new event for the current line. Instead of {@link Event#clear()} on every line, only the
+     * fields the previous event's kind can have set are reset (a line that failed half-way gets a full
+     * clear): the flyweight reaching the sink always looks freshly cleared.
+     */
     protected final Event begin() {
-        Event e = ev.clear();
+        Event e = ev;
+        if (dirty || alwaysClear) {
+            e.clear();
+            dirty = false;
+        } else if (e.kind != null) {
+            resetKindFields(e);
+        }
+        e.kind = null;
+        e.tgid = Event.UNKNOWN;
+        e.comm = null;
+        e.cpu = Event.UNKNOWN;
         e.source = sourceIndex;
         e.line = lineNo;
         return e;
+    }
+
+    /** Set by the line loop when a line failed: the next {@link #begin()} clears everything. */
+    private boolean dirty = true;
+    /** Test hook: a full {@link Event#clear()} on every line (the reference the cheap reset is checked against). */
+    boolean alwaysClear;
+
+    private static void resetKindFields(Event e) {
+        switch (e.kind) {
+            case MMAP_LOCK_START_LOCKING:
+            case MMAP_LOCK_ACQUIRE_RETURNED:
+            case MMAP_LOCK_RELEASED:
+                e.mm = 0;
+                e.write = false;
+                e.success = false;
+                e.memcgId = Event.UNKNOWN;
+                e.memcgPath = null;
+                break;
+            case PAGE_FAULT_USER:
+            case PAGE_FAULT_KERNEL:
+                e.address = 0;
+                e.ip = 0;
+                e.errorCode = 0;
+                e.text = null;
+                break;
+            case CONTENTION_BEGIN:
+            case CONTENTION_END:
+                e.lockAddr = 0;
+                e.flags = 0;
+                e.ret = 0;
+                break;
+            case SYS_ENTER:
+            case SYS_EXIT:
+                for (int i = 0; i < e.nargs; i++) {
+                    e.argNames[i] = null;
+                    e.args[i] = 0;
+                }
+                e.nargs = 0;
+                e.syscall = vmalock.event.Syscall.OTHER;
+                e.ret = 0;
+                break;
+            default:
+                e.clear();
+                return;
+        }
+        e.ts = 0;
+        e.tid = 0;
+        e.name = null;
     }
 
     /** Delivers the current event. */
@@ -296,11 +360,17 @@ abstract class TextParser {
         return dec();
     }
 
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) HEX[c] = (byte) (c - '0');
+        for (int c = 'a'; c <= 'f'; c++) HEX[c] = (byte) (c - 'a' + 10);
+        for (int c = 'A'; c <= 'F'; c++) HEX[c] = (byte) (c - 'A' + 10);
+    }
+
     protected static int hexDigit(byte c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
+        return HEX[c & 0xff];
     }
 
     /**

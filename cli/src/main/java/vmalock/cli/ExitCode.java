@@ -1,0 +1,34 @@
+package vmalock.cli;
+
+/**
+ * The exit codes every vmalock command uses (also in {@code --help} and the README).
+ */
+public final class ExitCode {
+    /** Everything done, nothing to report. */
+    public static final int OK = 0;
+    /** Completed, but bad input lines were skipped (see the problems printed on stderr). */
+    public static final int PROBLEMS = 1;
+    /** Command-line usage error (unknown option, missing argument). */
+    public static final int USAGE = 2;
+    /** An input could not be used: missing, unreadable, empty, not a trace, already ingested, or --strict stopped at a bad line. */
+    public static final int INPUT = 3;
+    /** The workspace is missing, damaged, busy or not writable. */
+    public static final int WORKSPACE = 4;
+    /** An internal error (a bug): please report it with the command line. */
+    public static final int INTERNAL = 70;
+
+    /** The exit-code list picocli prints in every command's --help (code → meaning). */
+    public static java.util.Map<String, String> helpList() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("0", "ok");
+        m.put("1", "completed with problems (bad lines skipped and reported)");
+        m.put("2", "usage error");
+        m.put("3", "input error (missing/unreadable/empty/not a trace, already ingested, --strict stop)");
+        m.put("4", "workspace error (missing, damaged, busy, not writable)");
+        m.put("70", "internal error (a bug: please report it)");
+        return m;
+    }
+
+    private ExitCode() {
+    }
+}

@@ -1,0 +1,151 @@
+package vmalock.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import vmalock.parse.TraceFormat;
+import vmalock.parse.TraceInputException;
+import vmalock.store.DuplicateSourceException;
+import vmalock.store.IngestSession;
+import vmalock.store.Ingester;
+import vmalock.store.Manifest;
+import vmalock.store.StoreException;
+import vmalock.store.Workspace;
+
+/** {@code vmalock ingest FILE… -w DIR [--format F] [--strict]}: parse traces into a workspace. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Parse trace files (raw ftrace trace/trace_pipe, trace-cmd report, perf script, vmalock CSV; "
+                + ".gz/.xz/.zst transparently) into a workspace: a Chronicle Queue of canonical events plus a manifest.",
+            "Bad lines are skipped and reported as FILE:LINE: REASON (the first few, then a total); --strict stops at "
+                + "the first. A file already in the workspace (same SHA-256) is refused. An interrupted ingest never "
+                + "leaves a partial source visible."})
+public final class IngestCommand implements Callable<Integer> {
+    /** How many problems are printed per file (all are counted). */
+    static final int SHOWN_PROBLEMS = 10;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files, in the order to store them")
+    List<Path> files;
+
+    @Option(names = {"-w", "--workspace"}, required = true, paramLabel = "DIR",
+            description = "workspace directory (created if missing)")
+    Path workspace;
+
+    @Option(names = "--format", paramLabel = "F",
+            description = "input format instead of auto-detection: ftrace, trace-cmd, perf, csv")
+    String format;
+
+    @Option(names = "--strict", description = "stop at the first bad line (the file is not ingested)")
+    boolean strict;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        TraceFormat fmt = null;
+        if (format != null) {
+            try {
+                fmt = TraceFormat.fromCliName(format);
+            } catch (IllegalArgumentException e) {
+                err.println("vmalock ingest: " + e.getMessage());
+                err.flush();
+                return ExitCode.USAGE;
+            }
+        }
+        int worst = ExitCode.OK;
+        try (Workspace ws = Workspace.forIngest(workspace)) {
+            for (Path file : files) {
+                ProblemPrinter problems = new ProblemPrinter(err, file.toString());
+                Progress progress = Progress.forTerminal(err, file.toString());
+                Manifest.Source s;
+                try {
+                    s = Ingester.ingest(ws, file, fmt, strict, new Ingester.Observer() {
+                        @Override
+                        public void started(IngestSession session) {
+                            progress.start(session::progressLines);
+                        }
+
+                        @Override
+                        public void problem(Manifest.Source src, long line, String reason) {
+                            progress.clear();
+                            problems.problem(line, reason);
+                        }
+                    });
+                } catch (TraceInputException | DuplicateSourceException e) {
+                    progress.stop();
+                    err.println("vmalock: " + e.getMessage());
+                    err.flush();
+                    worst = Math.max(worst, ExitCode.INPUT);
+                    if (strict) {
+                        break;
+                    }
+                    continue;
+                } finally {
+                    progress.stop();
+                }
+                problems.finish(s.problems);
+                out.println(String.format(Locale.ROOT,
+                        "source %d: %s: %s, %s clock, %,d lines: %,d events, %,d non-event lines, %,d problems",
+                        s.index, file, s.format, s.clock, s.linesTotal, s.events, s.nonEventLines, s.problems));
+                out.flush();
+                if (s.lostEvents > 0 || s.lostEventMarkers > 0) {
+                    err.println(String.format(Locale.ROOT, "vmalock: warning: %s: the trace lost %,d events (%,d markers%s); "
+                            + "its figures are flagged as lossy", file, s.lostEvents, s.lostEventMarkers,
+                            s.lostEventMarkersWithoutCount > 0 ? ", " + s.lostEventMarkersWithoutCount + " without a count" : ""));
+                }
+                if (s.headerEntriesWritten != null && s.headerEntriesWritten > s.headerEntriesInBuffer) {
+                    err.println(String.format(Locale.ROOT, "vmalock: warning: %s: the ring buffer overwrote %,d entries "
+                            + "(entries-in-buffer/entries-written %d/%d); the oldest events are missing", file,
+                            s.headerEntriesWritten - s.headerEntriesInBuffer, s.headerEntriesInBuffer, s.headerEntriesWritten));
+                }
+                err.flush();
+                if (s.problems > 0) {
+                    worst = Math.max(worst, ExitCode.PROBLEMS);
+                }
+            }
+        } catch (StoreException e) {
+            err.println("vmalock: " + e.getMessage());
+            err.flush();
+            return ExitCode.WORKSPACE;
+        }
+        return worst;
+    }
+
+    /** Prints the first {@link #SHOWN_PROBLEMS} problems of a file as FILE:LINE: REASON, then the total. */
+    static final class ProblemPrinter {
+        private final PrintWriter err;
+        private final String file;
+        private long seen;
+
+        ProblemPrinter(PrintWriter err, String file) {
+            this.err = err;
+            this.file = file;
+        }
+
+        void problem(long line, String reason) {
+            if (++seen <= SHOWN_PROBLEMS) {
+                err.println(file + ":" + line + ": " + reason);
+                err.flush();
+            }
+        }
+
+        void finish(long total) {
+            if (total > SHOWN_PROBLEMS) {
+                err.println(String.format(Locale.ROOT, "%s: %,d bad lines skipped in total (first %d shown)", file, total,
+                        SHOWN_PROBLEMS));
+            } else if (total > 0) {
+                err.println(String.format(Locale.ROOT, "%s: %,d bad lines skipped", file, total));
+            }
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package vmalock.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import picocli.CommandLine;
+
+/** Runs vmalock commands in-process and captures their exit code, stdout and stderr. */
+final class Cli {
+    final int code;
+    final String out;
+    final String err;
+
+    private Cli(int code, String out, String err) {
+        this.code = code;
+        this.out = out;
+        this.err = err;
+    }
+
+    static Cli run(Object... args) {
+        String[] a = new String[args.length];
+        for (int i = 0; i < args.length; i++) {
+            a[i] = String.valueOf(args[i]);
+        }
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(a);
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    /** The project checkout (surefire sets vmalock.root). */
+    static Path root() {
+        return Paths.get(System.getProperty("vmalock.root", "..")).toAbsolutePath().normalize();
+    }
+
+    static Path shared() {
+        return root().resolve("..").resolve("shared").normalize();
+    }
+
+    static Path sample(String name) {
+        return root().resolve("sample-traces").resolve(name);
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+}

@@ -1,0 +1,75 @@
+package vmalock.store;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import vmalock.parse.SourceResult;
+import vmalock.parse.TraceFormat;
+import vmalock.parse.TraceInputException;
+import vmalock.parse.TraceParsers;
+
+/**
+ * Ingests one trace file into a workspace: checksum (refusing a file already there), parse straight
+ * into an {@link IngestSession}, commit the manifest entry. A file that cannot be used, or a
+ * {@code --strict} stop, aborts the session: nothing of that file becomes visible, and sources already
+ * in the workspace are untouched.
+ */
+public final class Ingester {
+    private Ingester() {
+    }
+
+    /** Called when an ingest starts, so a progress display can watch the session. */
+    public interface Observer extends IngestSession.ProblemListener {
+        default void started(IngestSession session) {
+        }
+    }
+
+    /**
+     * @param format the format, or null to detect it
+     * @throws TraceInputException the file is missing, unreadable, empty, not a trace, or (strict) has a bad line
+     * @throws DuplicateSourceException a file with the same SHA-256 is already in the workspace
+     * @throws StoreException the workspace cannot be written
+     */
+    public static Manifest.Source ingest(Workspace ws, Path file, TraceFormat format, boolean strict, Observer observer)
+            throws TraceInputException {
+        String name = file.toString();
+        if (Files.isDirectory(file)) {
+            throw new TraceInputException(name + ": is a directory, not a trace file");
+        }
+        long size;
+        String sha;
+        try {
+            size = Files.size(file);
+            sha = Checksums.sha256(file);
+        } catch (NoSuchFileException e) {
+            throw new TraceInputException(name + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new TraceInputException(name + ": cannot read (permission denied)");
+        } catch (IOException e) {
+            throw new TraceInputException(name + ": cannot read (" + e.getMessage() + ")");
+        }
+        IngestSession session = ws.beginSource(file, size, sha);
+        try {
+            if (observer != null) {
+                session.onProblem(observer);
+                observer.started(session);
+            }
+            SourceResult r = TraceParsers.parse(file, format, session.sourceIndex(), session, strict);
+            IngestSession.Details d = new IngestSession.Details();
+            d.format = r.format().cliName();
+            d.clock = r.clock();
+            d.counterClock = r.isCounterClock();
+            d.barePointers = r.format() == TraceFormat.FTRACE;
+            if (r.headerEntriesInBuffer() >= 0) {
+                d.headerEntriesInBuffer = r.headerEntriesInBuffer();
+                d.headerEntriesWritten = r.headerEntriesWritten();
+            }
+            d.linesTotal = r.linesTotal();
+            return session.commit(d);
+        } finally {
+            session.abort(); // no-op after a commit
+        }
+    }
+}

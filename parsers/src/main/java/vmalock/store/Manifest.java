@@ -1,0 +1,165 @@
+package vmalock.store;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The workspace's table of contents ({@code manifest.json}): one entry per completely ingested source.
+ *
+ * <p>It is the commit record of an ingest: a source's events are appended to the queue first, and
+ * only then is its entry added here (written to a temporary file, forced to disk and atomically
+ * renamed over the old manifest). Readers only visit the queue index ranges listed here, so blocks
+ * left by an interrupted ingest are never read as data.
+ */
+public final class Manifest {
+    public static final String FILE = "manifest.json";
+    public static final int FORMAT_VERSION = 1;
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public int vmalockWorkspace = FORMAT_VERSION;
+    public List<Source> sources = new ArrayList<>();
+
+    /** One ingested input file. Timestamps in the source's clock unit (ns or ticks). */
+    public static final class Source {
+        public int index;
+        /** Absolute path as given at ingest time. */
+        public String path;
+        /** File name only (what the summaries print as {@code capture}). */
+        public String name;
+        public long size;
+        public String sha256;
+        /** Detected (or forced) format, e.g. {@code ftrace}, {@code trace-cmd}, {@code perf}, {@code csv}. */
+        public String format;
+        /** trace_clock, e.g. {@code local}, {@code counter}; {@code unknown} when the input does not say. */
+        public String clock;
+        /** {@code ns} for time clocks, {@code ticks} for counter clocks. */
+        public String timeUnit;
+        /** mm addresses printed as ftrace %p (16 bare hex digits, hashed by default) rather than 0x-prefixed (perf, trace-cmd). */
+        public boolean barePointers;
+        public long linesTotal;
+        /** Event lines (LOST markers excluded) — {@code total_events}. */
+        public long events;
+        /** Lines that are not events, lost markers included. */
+        public long nonEventLines;
+        public Map<String, Long> nonEventLinesByKind = new LinkedHashMap<>();
+        public long problems;
+        /** The first few problems, {@code line: reason}. */
+        public List<String> problemSamples = new ArrayList<>();
+        public long lostEvents;
+        public long lostEventMarkers;
+        public long lostEventMarkersWithoutCount;
+        /** From the ftrace {@code # entries-in-buffer/entries-written: A/B} header, null if absent. */
+        public Long headerEntriesInBuffer;
+        public Long headerEntriesWritten;
+        public Long firstTs;
+        public Long lastTs;
+        /** Stored records (events + lost markers) and their Chronicle index range; -1 when none. */
+        public long records;
+        public long firstIndex = -1;
+        public long lastIndex = -1;
+        public long blocks;
+        /** Always true in a written manifest: the entry is the commit record of the source. */
+        public boolean complete;
+
+        public boolean counterClock() {
+            return "ticks".equals(timeUnit);
+        }
+    }
+
+    public static Manifest read(Path dir) {
+        Path file = dir.resolve(FILE);
+        try {
+            Manifest m = JSON.readValue(file.toFile(), Manifest.class);
+            if (m.vmalockWorkspace != FORMAT_VERSION) {
+                throw new StoreException(dir + ": workspace format " + m.vmalockWorkspace
+                        + " is not supported by this vmalock (expects " + FORMAT_VERSION + ")");
+            }
+            m.sources.removeIf(s -> !s.complete);
+            return m;
+        } catch (NoSuchFileException e) {
+            throw new StoreException(dir + ": not a vmalock workspace (no " + FILE + "); run `vmalock ingest FILE -w "
+                    + dir + "` first");
+        } catch (IOException e) {
+            if (!Files.exists(file)) {
+                throw new StoreException(dir + ": not a vmalock workspace (no " + FILE + ")");
+            }
+            throw new StoreException(file + ": damaged manifest: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Writes the manifest atomically: temp file, fsync, rename over {@code manifest.json}. */
+    void write(Path dir) {
+        Path tmp = dir.resolve(FILE + ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                JSON.writeValue(new NonClosing(out), this);
+                out.write('\n');
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new StoreException(dir + ": cannot write " + FILE + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Source source(int index) {
+        for (Source s : sources) {
+            if (s.index == index) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Jackson closes the stream it writes to; we still need to append a newline. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package vmalock.store;
+
+import java.nio.file.Path;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+
+/** Opens the workspace's Chronicle queue with the settings every vmalock queue shares. */
+final class Queues {
+    static {
+        // Chronicle phones home, announces itself and loads ./system.properties unless told not to; the
+        // launcher and surefire pass these flags too, but library users (tests, JMH, other tools) may not.
+        // This runs before any Chronicle class is initialised (they are only touched in open() below).
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+        if (System.getProperty("system.properties") == null) {
+            System.setProperty("system.properties", "/nonexistent");
+        }
+    }
+
+    /**
+     * The queue's clock is pinned to a constant, so every document of a workspace lands in one cycle
+     * file whatever the wall clock says. Chronicle otherwise rolls to a new file at 00:00 UTC
+     * (FAST_DAILY) and changes the cycle number inside every index; a workspace is an archive of
+     * finished captures, not a live log, and its index ranges in the manifest must stay valid and
+     * contiguous (last = first + blocks - 1) no matter when or how long an ingest ran. With blocks of
+     * up to {@value BlockCodec#MAX_EVENTS} events, FAST_DAILY's 2^32 documents per cycle hold far
+     * more events than any capture.
+     */
+    private static final long PINNED_TIME_MS = 0L;
+
+    private Queues() {
+    }
+
+    static ChronicleQueue open(Path queueDir, boolean readOnly) {
+        return SingleChronicleQueueBuilder.binary(queueDir)
+                .rollCycle(RollCycles.FAST_DAILY)
+                .timeProvider(() -> PINNED_TIME_MS)
+                .readOnly(readOnly)
+                .build();
+    }
+}

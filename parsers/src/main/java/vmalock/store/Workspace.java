@@ -1,0 +1,263 @@
+package vmalock.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import net.openhft.chronicle.queue.ChronicleQueue;
+
+/**
+ * A workspace directory: {@code queue/} (Chronicle Queue of event blocks, see {@link BlockCodec}),
+ * {@code manifest.json} (see {@link Manifest}) and {@code .lock} (held while ingesting).
+ *
+ * <p>Open it with {@link #forIngest} to append sources (one writer at a time, enforced by a file
+ * lock) or {@link #open} to read. Close it to release the queue and the lock.
+ */
+public final class Workspace implements AutoCloseable {
+    static final String QUEUE_DIR = "queue";
+    static final String LOCK_FILE = ".lock";
+
+    private final Path dir;
+    private final boolean writable;
+    private Manifest manifest;
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private ChronicleQueue queue;
+    private IngestSession active;
+
+    private Workspace(Path dir, boolean writable, Manifest manifest) {
+        this.dir = dir;
+        this.writable = writable;
+        this.manifest = manifest;
+    }
+
+    /** Opens (creating if needed) a workspace for ingest and takes its lock. */
+    public static Workspace forIngest(Path dir) {
+        dir = dir.toAbsolutePath().normalize();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new StoreException(dir + ": workspace path exists and is not a directory");
+        }
+        boolean existing = Files.exists(dir.resolve(Manifest.FILE));
+        if (!existing && Files.isDirectory(dir) && !isEmptyOrOnlyOurs(dir)) {
+            throw new StoreException(dir + ": directory is not empty and is not a vmalock workspace; choose a new -w DIR");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException(dir + ": cannot create workspace directory: " + reason(e), e);
+        }
+        Workspace ws = new Workspace(dir, true, existing ? Manifest.read(dir) : new Manifest());
+        ws.lock();
+        // re-read under the lock: another ingest may have committed between our read and the lock
+        if (Files.exists(dir.resolve(Manifest.FILE))) {
+            ws.manifest = Manifest.read(dir);
+        }
+        return ws;
+    }
+
+    /** Opens an existing workspace for reading. */
+    public static Workspace open(Path dir) {
+        dir = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new StoreException(dir + ": no such workspace directory");
+        }
+        return new Workspace(dir, false, Manifest.read(dir));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** The complete source with this checksum, or null. */
+    public Manifest.Source findByChecksum(String sha256) {
+        for (Manifest.Source s : manifest.sources) {
+            if (s.sha256.equals(sha256)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Starts appending one source. Refuses a file whose checksum is already in the workspace.
+     * Events go into the returned sink; {@link IngestSession#commit} makes them visible.
+     */
+    public IngestSession beginSource(Path file, long size, String sha256) {
+        if (!writable) {
+            throw new IllegalStateException("workspace opened read-only");
+        }
+        if (active != null && !active.finished()) {
+            throw new IllegalStateException("another source is still being ingested");
+        }
+        Manifest.Source dup = findByChecksum(sha256);
+        if (dup != null) {
+            throw new DuplicateSourceException(file + ": already in workspace " + dir + " as source " + dup.index
+                    + " (" + dup.path + ", same SHA-256 " + sha256.substring(0, 16) + "…); not ingested again");
+        }
+        int index = 0;
+        for (Manifest.Source s : manifest.sources) {
+            index = Math.max(index, s.index + 1);
+        }
+        active = new IngestSession(this, queue(), index, file, size, sha256);
+        return active;
+    }
+
+    /** Called by a session's commit: appends its entry and rewrites the manifest atomically. */
+    void commit(Manifest.Source entry) {
+        Manifest next = new Manifest();
+        next.sources.addAll(manifest.sources);
+        next.sources.add(entry);
+        next.write(dir);
+        manifest = next;
+    }
+
+    /**
+     * The complete sources with these indexes, in the given order; all sources when {@code indexes} is
+     * null or empty.
+     */
+    public List<Manifest.Source> sources(List<Integer> indexes) {
+        if (indexes == null || indexes.isEmpty()) {
+            return manifest.sources;
+        }
+        List<Manifest.Source> l = new ArrayList<>();
+        for (int i : indexes) {
+            Manifest.Source s = manifest.source(i);
+            if (s == null) {
+                throw new StoreException(dir + ": no source " + i + " in this workspace (it has sources 0.."
+                        + (manifest.sources.size() - 1) + ")");
+            }
+            l.add(s);
+        }
+        return l;
+    }
+
+    /** A reader over all complete sources, in ingest order. */
+    public EventReader reader() {
+        return reader(manifest.sources);
+    }
+
+    /** A reader over the given sources (complete entries of this workspace's manifest). */
+    public EventReader reader(List<Manifest.Source> sources) {
+        List<Manifest.Source> withEvents = new ArrayList<>();
+        for (Manifest.Source s : sources) {
+            if (s.blocks > 0) {
+                withEvents.add(s);
+            }
+        }
+        return new EventReader(withEvents.isEmpty() ? null : queue(), withEvents);
+    }
+
+    /** Stored blocks no complete source owns (left by interrupted ingests); readers never visit them. */
+    public long orphanBlocks() {
+        if (!Files.isDirectory(dir.resolve(QUEUE_DIR)) || !hasCycleFile()) {
+            return 0;
+        }
+        long committed = 0;
+        for (Manifest.Source s : manifest.sources) {
+            committed += s.blocks;
+        }
+        long last = queue().lastIndex();
+        if (last < 0) {
+            return 0;
+        }
+        // one cycle (see Queues): indexes are contiguous, so the total is last - first + 1
+        return Math.max(0, last - queue().firstIndex() + 1 - committed);
+    }
+
+    private boolean hasCycleFile() {
+        try (Stream<Path> s = Files.list(dir.resolve(QUEUE_DIR))) {
+            return s.anyMatch(p -> p.getFileName().toString().endsWith(".cq4"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    ChronicleQueue queue() {
+        if (queue == null) {
+            Path q = dir.resolve(QUEUE_DIR);
+            if (!writable && !Files.isDirectory(q)) {
+                throw new StoreException(dir + ": damaged workspace: the manifest lists events but " + QUEUE_DIR + "/ is missing");
+            }
+            try {
+                queue = Queues.open(q, !writable);
+            } catch (RuntimeException e) {
+                throw new StoreException(dir + ": cannot open the event queue: " + Manifest.firstLine(e.getMessage()), e);
+            }
+        }
+        return queue;
+    }
+
+    private void lock() {
+        Path lockFile = dir.resolve(LOCK_FILE);
+        try {
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException e) {
+            closeQuietly();
+            throw new StoreException(dir + ": cannot lock workspace: " + reason(e), e);
+        }
+        if (lock == null) {
+            closeQuietly();
+            throw new StoreException(dir + ": workspace is busy: another vmalock ingest is writing to it");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (active != null && !active.finished()) {
+            active.abort();
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (queue != null) {
+            queue.close();
+            queue = null;
+        }
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException ignored) {
+            // releasing a lock on close: the OS drops it with the process anyway
+        }
+        lock = null;
+        lockChannel = null;
+    }
+
+    private static boolean isEmptyOrOnlyOurs(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.allMatch(p -> {
+                String n = p.getFileName().toString();
+                return n.equals(QUEUE_DIR) || n.equals(LOCK_FILE) || n.equals(Manifest.FILE + ".tmp");
+            });
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}

@@ -1,0 +1,27 @@
+-- summary: One line per run: how many faults fell back to mmap_lock, and how long writers and readers
+-- waited. The headline figures of `vmalock stats`, for the observed trace and every replay side by side.
+-- Waits and holds are in µs; fallback_rate is fallback_faults / page_faults (rule 2 of
+-- shared/traces/README.md).
+WITH f AS (
+  SELECT run, count(*) AS page_faults, count(*) FILTER (WHERE fallback) AS fallback_faults
+  FROM faults GROUP BY run),
+s AS (
+  SELECT run,
+    count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND NOT write) AS read_acq,
+    count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND write) AS write_acq,
+    count(*) FILTER (WHERE acquire_ts IS NOT NULL AND NOT success) AS failed_acq,
+    quantile_disc(wait_ns, 0.5) FILTER (WHERE write) / 1000.0 AS writer_wait_p50_us,
+    quantile_disc(wait_ns, 0.99) FILTER (WHERE write) / 1000.0 AS writer_wait_p99_us,
+    max(wait_ns) FILTER (WHERE write) / 1000.0 AS writer_wait_max_us,
+    quantile_disc(wait_ns, 0.99) FILTER (WHERE NOT write) / 1000.0 AS reader_wait_p99_us,
+    quantile_disc(hold_ns, 0.99) FILTER (WHERE write) / 1000.0 AS write_hold_p99_us
+  FROM lock_spans GROUP BY run),
+l AS (SELECT run, sum(count) AS lost FROM lost GROUP BY run)
+SELECT r.run, r.policy, r.events,
+  coalesce(f.page_faults, 0) AS page_faults, coalesce(f.fallback_faults, 0) AS fallback_faults,
+  round(coalesce(f.fallback_faults, 0) / nullif(f.page_faults, 0), 6) AS fallback_rate,
+  coalesce(s.read_acq, 0) AS read_acq, coalesce(s.write_acq, 0) AS write_acq, coalesce(s.failed_acq, 0) AS failed_acq,
+  s.writer_wait_p50_us, s.writer_wait_p99_us, s.writer_wait_max_us, s.reader_wait_p99_us, s.write_hold_p99_us,
+  coalesce(l.lost, 0) AS lost_events
+FROM runs r LEFT JOIN f USING (run) LEFT JOIN s USING (run) LEFT JOIN l USING (run)
+ORDER BY r.ord;

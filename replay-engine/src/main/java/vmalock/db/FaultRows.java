@@ -1,0 +1,51 @@
+package vmalock.db;
+
+import java.sql.SQLException;
+
+/**
+ * Writes {@code faults}: one row per user page fault with its observed path, as the pairing state
+ * machine of {@code vmalock.stats} (rules 1–2) decides it.
+ */
+public final class FaultRows {
+    /** The observed path of a fault: the values of {@code faults.path}. */
+    public enum Path {
+        /** no mmap_lock read acquisition followed: handled under the per-VMA lock (lock_vma_under_rcu). */
+        VMA_LOCK,
+        /** took mmap_lock for read (rule 2 fallback). */
+        MMAP_LOCK,
+        /** the task took mmap_lock for write before its next fault: the fault is discarded by rule 2. */
+        DISCARDED;
+
+        final String column = name().toLowerCase(java.util.Locale.ROOT);
+
+        public String column() {
+            return column;
+        }
+    }
+
+    private final Rows rows;
+    private final String run;
+    private long next;
+
+    FaultRows(Rows rows, String run) {
+        this.rows = rows;
+        this.run = run;
+    }
+
+    /**
+     * One fault, in fault order; {@code comm} is the comm printed on the fault's line. {@code span} is the id of the lock_spans row it matched (the read
+     * acquisition of a fallback), or {@link LockSpanRows#NONE}. Returns the fault's id.
+     */
+    public long fault(int tid, String comm, long ts, long address, long ip, long errorCode, Path path, boolean fallback,
+                      boolean fallbackLoose, boolean trylockFailed, long span) {
+        long id = next++;
+        try {
+            rows.begin().str(run).i64(id).i32(tid).str(comm).i64(ts).i64(address).i64(ip).i64(errorCode).str(path.column)
+                    .bool(fallback).bool(fallbackLoose).bool(trylockFailed).i64(span, span != LockSpanRows.NONE);
+            rows.end();
+        } catch (SQLException e) {
+            throw new DbException("cannot append to faults: " + DbException.firstLine(e), e);
+        }
+        return id;
+    }
+}

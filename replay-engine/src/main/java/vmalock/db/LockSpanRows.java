@@ -1,0 +1,74 @@
+package vmalock.db;
+
+import java.sql.SQLException;
+
+/**
+ * Writes {@code lock_spans}: one row per mmap_lock acquisition attempt, as the pairing state machine of
+ * {@code vmalock.stats} (rules 3–4 of {@code shared/traces/README.md}) closes it. Timestamps and
+ * sequence numbers that the span lacks are {@link #NONE}.
+ */
+public final class LockSpanRows {
+    /** An absent timestamp / sequence number. */
+    public static final long NONE = Long.MIN_VALUE;
+
+    /** How a span ended: the values of {@code lock_spans.ending}. */
+    public enum Ending {
+        /** mmap_lock_released closed it: hold measured. */
+        RELEASED,
+        /** a write hold ended by mmap_write_downgrade (never measured, rule 4). */
+        DOWNGRADED,
+        /** acquired, then the trace ended without a release. */
+        NEVER_RELEASED,
+        /** acquired, then replaced by another acquisition of the same (task, mm, write) before a release. */
+        REPLACED,
+        /** acquire_returned with success=false (a failed trylock). */
+        FAILED,
+        /** start_locking never followed by acquire_returned. */
+        NEVER_ACQUIRED,
+        /** mmap_lock_released with no pending acquisition. */
+        RELEASE_WITHOUT_ACQUIRE;
+
+        final String column = name().toLowerCase(java.util.Locale.ROOT);
+
+        public String column() {
+            return column;
+        }
+    }
+
+    private final Rows rows;
+    private final String run;
+    private long next;
+
+    LockSpanRows(Rows rows, String run) {
+        this.rows = rows;
+        this.run = run;
+    }
+
+    /**
+     * One span. {@code success} is meaningful only when {@code acquireTs != NONE}. Returns the span's id
+     * (its 0-based number within the run), which {@code faults.span} refers to.
+     */
+    public long span(int tid, long mm, boolean write, long startTs, long acquireTs, long releaseTs, boolean success,
+                     Ending ending, long startSeq, long acquireSeq, long releaseSeq) {
+        long id = next++;
+        boolean s = startTs != NONE;
+        boolean a = acquireTs != NONE;
+        boolean r = releaseTs != NONE;
+        try {
+            rows.begin().str(run).i64(id).i32(tid).i64(mm).bool(write).i64(startTs, s).i64(acquireTs, a)
+                    .i64(releaseTs, r).i64(acquireTs - startTs, s && a)
+                    .i64(releaseTs - acquireTs, a && r && ending == Ending.RELEASED).bool(success, a)
+                    .str(ending.column).i64(startSeq, startSeq != NONE).i64(acquireSeq, acquireSeq != NONE)
+                    .i64(releaseSeq, releaseSeq != NONE);
+            rows.end();
+        } catch (SQLException e) {
+            throw new DbException("cannot append to lock_spans: " + DbException.firstLine(e), e);
+        }
+        return id;
+    }
+
+    /** The id the next {@link #span} call returns. */
+    public long nextId() {
+        return next;
+    }
+}

@@ -1,0 +1,76 @@
+package vmalock.db;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import vmalock.event.Event;
+
+/**
+ * {@code mms}: one row per mm address seen in mmap_lock events — its events, tasks and comms. An
+ * address reused by a later process is one row here (the replay separates processes by exec/exit).
+ */
+final class MmsTable implements RunHandler {
+    private static final class Mm {
+        long events;
+        final Set<Integer> tids = new HashSet<>();
+        final List<String> comms = new ArrayList<>(2);
+        long firstTs;
+        long lastTs;
+        boolean hashed;
+    }
+
+    private final Rows rows;
+    private final String run;
+    private final java.util.function.IntPredicate hashedPointers;
+    private final Map<Long, Mm> mms = new LinkedHashMap<>();
+
+    /** @param hashedPointers whether a source prints {@code %p} hashed (raw ftrace): 16 hex digits without 0x */
+    MmsTable(Rows rows, String run, java.util.function.IntPredicate hashedPointers) {
+        this.rows = rows;
+        this.run = run;
+        this.hashedPointers = hashedPointers;
+    }
+
+    @Override
+    public void event(long seq, Event e) {
+        if (!e.kind.isMmapLock()) {
+            return;
+        }
+        Mm m = mms.get(e.mm);
+        if (m == null) {
+            m = new Mm();
+            m.firstTs = e.ts;
+            m.hashed = hashedPointers.test(e.source);
+            mms.put(e.mm, m);
+        }
+        m.events++;
+        m.lastTs = e.ts;
+        m.tids.add(e.tid);
+        if (e.comm != null && !m.comms.contains(e.comm)) {
+            m.comms.add(e.comm);
+        }
+    }
+
+    /** The mm as the tool prints it: {@code 000000005f3681c8} (hashed %p) or {@code 0xffff8881056e3200}. */
+    static String hex(long mm, boolean hashed) {
+        if (hashed) {
+            String h = Long.toHexString(mm);
+            return "0".repeat(16 - h.length()) + h;
+        }
+        return "0x" + Long.toHexString(mm);
+    }
+
+    @Override
+    public void finish() throws SQLException {
+        for (Map.Entry<Long, Mm> en : mms.entrySet()) {
+            Mm m = en.getValue();
+            rows.begin().str(run).i64(en.getKey()).str(hex(en.getKey(), m.hashed)).i64(m.events)
+                    .i64(m.tids.size()).list(m.comms).i64(m.firstTs).i64(m.lastTs);
+            rows.end();
+        }
+    }
+}

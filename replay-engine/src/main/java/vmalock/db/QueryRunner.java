@@ -1,0 +1,170 @@
+package vmalock.db;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Runs reports and ad-hoc SQL over a {@link WorkspaceDb}, restricted to chosen runs: each per-run table
+ * is shadowed by a temporary view of the same name that keeps only those runs, so a report's SQL
+ * names plain tables ({@code lock_spans}) and works on the observed run, on any replay, or on several.
+ * Report variables (e.g. {@code baseline}) are DuckDB variables: {@code getvariable('baseline')}.
+ * The {@code events} table loads lazily: the first query that reads it ({@code FROM events}, {@code JOIN events})
+ * loads the selected runs' events.
+ */
+public final class QueryRunner {
+    private static final Pattern NAMES_EVENTS = Pattern.compile("(?i)(\\bfrom|\\bjoin|,)\\s*(\"?main\"?\\.)?\"?events\"?(\\s|$|\\)|,|;)");
+
+    /** Supplies the events of a run whose {@code events} rows are not loaded yet. */
+    @FunctionalInterface
+    public interface EventsSource {
+        /** The run's event stream, or null if it cannot be loaded (the query then sees no rows of it). */
+        EventStream open(String run);
+    }
+
+    private final WorkspaceDb db;
+    private final List<String> runs;
+    private final EventsSource eventsSource;
+
+    /**
+     * @param runs      the runs to see (empty: every run)
+     * @param variables report variables, e.g. {@code baseline → vma-refcount}
+     */
+    public QueryRunner(WorkspaceDb db, Collection<String> runs, Map<String, String> variables, EventsSource eventsSource) {
+        this.db = db;
+        this.eventsSource = eventsSource;
+        List<String> known = db.runs();
+        for (String r : runs) {
+            if (!known.contains(r)) {
+                throw new DbException("no run " + r + " in " + (db.file() == null ? "the database" : db.file())
+                        + " (runs: " + String.join(", ", known) + ")");
+            }
+        }
+        this.runs = runs.isEmpty() ? known : new ArrayList<>(runs);
+        try (Statement s = db.connection().createStatement()) {
+            String in = String.join(", ", this.runs.stream().map(WorkspaceDb::quote).toList());
+            for (String t : Schema.RUN_TABLES) {
+                s.execute("CREATE OR REPLACE TEMP VIEW " + t + " AS SELECT * FROM " + ident(db.catalog()) + ".main." + t
+                        + (runs.isEmpty() ? "" : " WHERE run IN (" + in + ")"));
+            }
+            for (Map.Entry<String, String> v : variables.entrySet()) {
+                s.execute("SET VARIABLE " + ident(v.getKey()) + " = " + WorkspaceDb.quote(v.getValue()));
+            }
+        } catch (SQLException e) {
+            throw new DbException("cannot prepare the run views: " + DbException.firstLine(e), e);
+        }
+    }
+
+    /** The runs the queries see. */
+    public List<String> runs() {
+        return runs;
+    }
+
+    private static String ident(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    /** Runs every statement of a report; each one returning rows is a section of the result. */
+    public List<ResultTable> run(Query q) {
+        if (NAMES_EVENTS.matcher(stripComments(q.sql())).find()) {
+            ensureEvents();
+        }
+        List<ResultTable> out = new ArrayList<>();
+        for (Query.Statement st : q.statements()) {
+            try (Statement s = db.connection().createStatement()) {
+                if (s.execute(st.sql())) {
+                    try (ResultSet r = s.getResultSet()) {
+                        out.add(table(q.name(), st.title(), r));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new DbException(q.name() + ": " + DbException.firstLine(e), e);
+            }
+        }
+        return out;
+    }
+
+    private void ensureEvents() {
+        for (String r : runs) {
+            if (!db.eventsLoaded(r) && eventsSource != null) {
+                EventStream es = eventsSource.open(r);
+                if (es != null) {
+                    db.loadEvents(r, es);
+                }
+            }
+        }
+    }
+
+    private static String stripComments(String sql) {
+        StringBuilder b = new StringBuilder();
+        for (String line : sql.split("\n")) {
+            int c = line.indexOf("--");
+            b.append(c < 0 ? line : line.substring(0, c)).append('\n');
+        }
+        return b.toString();
+    }
+
+    static ResultTable table(String report, String title, ResultSet r) throws SQLException {
+        ResultSetMetaData md = r.getMetaData();
+        int n = md.getColumnCount();
+        List<String> cols = new ArrayList<>(n);
+        List<String> types = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            cols.add(md.getColumnLabel(i));
+            types.add(md.getColumnTypeName(i));
+        }
+        List<Object[]> rows = new ArrayList<>();
+        while (r.next()) {
+            Object[] row = new Object[n];
+            for (int i = 1; i <= n; i++) {
+                row[i - 1] = value(r.getObject(i));
+            }
+            rows.add(row);
+        }
+        return new ResultTable(report, title, cols, types, rows);
+    }
+
+    private static Object value(Object o) throws SQLException {
+        if (o instanceof Array) {
+            Object a = ((Array) o).getArray();
+            List<Object> l = new ArrayList<>();
+            if (a instanceof Object[]) {
+                for (Object x : (Object[]) a) {
+                    l.add(value(x));
+                }
+            }
+            return l;
+        }
+        if (o instanceof Map) {
+            Map<Object, Object> m = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> en : ((Map<?, ?>) o).entrySet()) {
+                m.put(value(en.getKey()), value(en.getValue()));
+            }
+            return m;
+        }
+        if (o instanceof Integer || o instanceof Short || o instanceof Byte) {
+            return ((Number) o).longValue();
+        }
+        if (o instanceof Float) {
+            return ((Float) o).doubleValue();
+        }
+        if (o instanceof java.math.BigInteger) {
+            java.math.BigInteger b = (java.math.BigInteger) o;
+            return b.bitLength() < 64 ? (Object) b.longValue() : b;
+        }
+        return o;
+    }
+
+    static List<Object> list(Object... xs) {
+        return Arrays.asList(xs);
+    }
+}

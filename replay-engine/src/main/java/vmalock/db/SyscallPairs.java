@@ -1,0 +1,122 @@
+package vmalock.db;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import vmalock.event.Event;
+import vmalock.event.EventKind;
+
+/**
+ * {@code syscalls}: sys_enter_X / sys_exit_X pairs of one task (syscalls do not nest within a task).
+ * Each row has the entry's named arguments, the return value, and the address range the call acts on
+ * ({@code range_start}, {@code range_len}): mmap → [ret, len) when it succeeded; munmap, mprotect,
+ * madvise → their start and length; mremap → [ret, new_len). An enter without exit or an exit without
+ * enter is a row with the other side NULL.
+ */
+final class SyscallPairs implements RunHandler {
+    private static final class Open {
+        String name;
+        long ts;
+        long seq;
+        Map<String, Long> args;
+    }
+
+    private final Rows rows;
+    private final String run;
+    private final Map<Integer, Open> open = new HashMap<>();
+
+    SyscallPairs(Rows rows, String run) {
+        this.rows = rows;
+        this.run = run;
+    }
+
+    @Override
+    public void event(long seq, Event e) throws SQLException {
+        if (e.kind == EventKind.SYS_ENTER) {
+            Open o = new Open();
+            o.name = Names.syscall(e);
+            o.ts = e.ts;
+            o.seq = seq;
+            o.args = EventsTable.args(e);
+            Open prev = open.put(e.tid, o);
+            if (prev != null) {
+                row(e.tid, prev, false, 0, 0, -1);
+            }
+        } else if (e.kind == EventKind.SYS_EXIT) {
+            String name = Names.syscall(e);
+            Open o = open.get(e.tid);
+            if (o != null && o.name.equals(name)) {
+                open.remove(e.tid);
+                row(e.tid, o, true, e.ts, e.ret, seq);
+            } else {
+                Open none = new Open();
+                none.name = name;
+                none.seq = -1;
+                row(e.tid, none, true, e.ts, e.ret, seq);
+            }
+        }
+    }
+
+    private void row(int tid, Open o, boolean hasExit, long exitTs, long ret, long exitSeq) throws SQLException {
+        boolean hasEnter = o.seq >= 0;
+        long start = 0;
+        long len = 0;
+        boolean range = false;
+        Map<String, Long> a = o.args;
+        if (a != null) {
+            Long len0 = first(a, "len", "len_in");
+            switch (o.name) {
+                case "mmap":
+                    range = hasExit && !isError(ret) && len0 != null;
+                    start = ret;
+                    len = range ? len0 : 0;
+                    break;
+                case "munmap":
+                case "mprotect":
+                case "madvise": {
+                    Long s = first(a, "addr", "start");
+                    range = s != null && len0 != null;
+                    if (range) {
+                        start = s;
+                        len = len0;
+                    }
+                    break;
+                }
+                case "mremap": {
+                    Long nl = a.get("new_len");
+                    range = hasExit && !isError(ret) && nl != null;
+                    start = ret;
+                    len = range ? nl : 0;
+                    break;
+                }
+                default:
+                    break;
+            }
+        }
+        rows.begin().str(run).i32(tid).str(o.name).i64(o.ts, hasEnter).i64(exitTs, hasExit)
+                .i64(exitTs - o.ts, hasEnter && hasExit).map(a).i64(ret, hasExit).i64(start, range).i64(len, range)
+                .i64(o.seq, hasEnter).i64(exitSeq, hasExit);
+        rows.end();
+    }
+
+    private static Long first(Map<String, Long> a, String n1, String n2) {
+        Long v = a.get(n1);
+        return v != null ? v : a.get(n2);
+    }
+
+    /** A syscall's error return (-4095..-1). */
+    private static boolean isError(long ret) {
+        return ret < 0 && ret >= -4095;
+    }
+
+    @Override
+    public void finish() throws SQLException {
+        List<Map.Entry<Integer, Open>> left = new ArrayList<>(open.entrySet());
+        left.sort((x, y) -> Long.compare(x.getValue().seq, y.getValue().seq));
+        for (Map.Entry<Integer, Open> en : left) {
+            row(en.getKey(), en.getValue(), false, 0, 0, -1);
+        }
+    }
+}

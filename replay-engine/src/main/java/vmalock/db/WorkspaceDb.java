@@ -1,0 +1,379 @@
+package vmalock.db;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import vmalock.event.Event;
+
+/**
+ * The DuckDB database of one workspace ({@value #FILE} next to its queue): open it, load a run's
+ * events and derived tables with the Appender while streaming, run SQL over it.
+ *
+ * <pre>
+ * try (WorkspaceDb db = WorkspaceDb.open(workspaceDir)) {
+ *     db.load(RunInfo.replay("r1", "vma-refcount", "{…}", 1), List.of(), replayEvents::next, pairing, true);
+ * }
+ * </pre>
+ * A run is loaded in one transaction, its {@code runs} row last: an interrupted load leaves no trace,
+ * and loading a run id again replaces it.
+ */
+public final class WorkspaceDb implements AutoCloseable {
+    public static final String FILE = "vmalock.duckdb";
+
+    private final Path file;
+    private final Connection conn;
+    private final String catalog;
+
+    private WorkspaceDb(Path file, Connection conn) throws SQLException {
+        this.file = file;
+        this.conn = conn;
+        this.catalog = scalar("SELECT current_database()");
+    }
+
+    /** The database file of a workspace directory. */
+    public static Path file(Path workspaceDir) {
+        return workspaceDir.resolve(FILE);
+    }
+
+    /** Opens (creating if needed) the database of a workspace; a file of another schema version is rebuilt. */
+    public static WorkspaceDb open(Path workspaceDir) {
+        Path f = file(workspaceDir);
+        try {
+            WorkspaceDb db = openFile(f);
+            String v = db.meta("schema_version");
+            if (v != null && !v.equals(String.valueOf(Schema.VERSION))) {
+                db.close();
+                Files.deleteIfExists(f);
+                Files.deleteIfExists(f.resolveSibling(FILE + ".wal"));
+                db = openFile(f);
+            }
+            db.initSchema();
+            return db;
+        } catch (SQLException e) {
+            throw new DbException(f + ": cannot open the database: " + DbException.firstLine(e), e);
+        } catch (IOException e) {
+            throw new DbException(f + ": cannot rebuild the database: " + e.getMessage(), e);
+        }
+    }
+
+    /** An in-memory database (tests). */
+    public static WorkspaceDb inMemory() {
+        try {
+            WorkspaceDb db = new WorkspaceDb(null, DriverManager.getConnection("jdbc:duckdb:"));
+            db.initSchema();
+            return db;
+        } catch (SQLException e) {
+            throw new DbException("cannot open an in-memory database: " + DbException.firstLine(e), e);
+        }
+    }
+
+    private static WorkspaceDb openFile(Path f) throws SQLException {
+        return new WorkspaceDb(f, DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath()));
+    }
+
+    private void initSchema() throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            s.execute(Schema.DDL);
+            if (meta("schema_version") == null) {
+                s.execute("INSERT INTO meta VALUES ('schema_version', '" + Schema.VERSION + "'), "
+                        + "('duckdb_version', (SELECT library_version FROM pragma_version())), "
+                        + "('written_by', 'vmalock')");
+            }
+        }
+    }
+
+    /** The database file, or null in memory. */
+    public Path file() {
+        return file;
+    }
+
+    /** The catalog name DuckDB gives the file (its base name). */
+    public String catalog() {
+        return catalog;
+    }
+
+    public Connection connection() {
+        return conn;
+    }
+
+    /** The DuckDB library version in use (e.g. {@code v2.0.0}). */
+    public String duckdbVersion() {
+        try {
+            return scalar("SELECT library_version FROM pragma_version()");
+        } catch (SQLException e) {
+            throw new DbException("cannot read the DuckDB version: " + DbException.firstLine(e), e);
+        }
+    }
+
+    /** A {@code meta} value, or null. */
+    public String meta(String key) throws SQLException {
+        try (PreparedStatement p = conn.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+            p.setString(1, key);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    private String scalar(String sql) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            return r.next() ? r.getString(1) : null;
+        }
+    }
+
+    /** The run ids loaded, in load order. */
+    public List<String> runs() {
+        List<String> out = new ArrayList<>();
+        try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery("SELECT run FROM runs ORDER BY ord")) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new DbException("cannot list runs: " + DbException.firstLine(e), e);
+        }
+        return out;
+    }
+
+    public boolean hasRun(String run) {
+        return runs().contains(run);
+    }
+
+    /** Whether the run's raw {@code events} rows are loaded (they load lazily, see {@link #loadEvents}). */
+    public boolean eventsLoaded(String run) {
+        try (PreparedStatement p = conn.prepareStatement("SELECT events_loaded FROM runs WHERE run = ?")) {
+            p.setString(1, run);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() && r.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new DbException("cannot read runs: " + DbException.firstLine(e), e);
+        }
+    }
+
+    /**
+     * Loads one run: its sources, the derived tables, and (if {@code withEvents}) every event, streaming
+     * {@code events} once. Replaces an earlier load of the same run id.
+     *
+     * @param pairing the lock-span / fault pairing, or null to leave lock_spans and faults empty
+     * @return the number of events streamed
+     */
+    public long load(RunInfo run, List<SourceRow> sources, EventStream events, PairingSink.Factory pairing,
+                     boolean withEvents) {
+        String r = run.run();
+        List<Rows> open = new ArrayList<>();
+        try {
+            conn.setAutoCommit(false);
+            deleteRun(r);
+            writeSources(r, sources);
+            List<RunHandler> hs = new ArrayList<>();
+            if (withEvents) {
+                hs.add(new EventsTable(rows("events", open), r));
+            }
+            hs.add(new EventCounts(rows("event_counts", open), r));
+            hs.add(new TasksTable(rows("tasks", open), r));
+            hs.add(new MmsTable(rows("mms", open), r, src -> hashed(sources, src)));
+            hs.add(new ContentionPairs(rows("contention", open), r));
+            hs.add(new SyscallPairs(rows("syscalls", open), r));
+            hs.add(new LostTable(rows("lost", open), r, sources));
+            hs.add(new QualityTable(rows("quality", open), r));
+            hs.add(new VmaLockCounters(rows("counters", open), r));
+            PairingSink p = pairing == null ? null
+                    : pairing.create(new LockSpanRows(rows("lock_spans", open), r), new FaultRows(rows("faults", open), r));
+            RunHandler[] handlers = hs.toArray(new RunHandler[0]);
+            long n = stream(events, handlers, p);
+            for (RunHandler h : handlers) {
+                h.finish();
+            }
+            if (p != null) {
+                p.finish();
+            }
+            for (Rows rs : open) {
+                rs.close();
+            }
+            open.clear();
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO runs VALUES (?, (SELECT coalesce(max(ord), 0) + 1 FROM runs), ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, r);
+                ps.setString(2, run.policy());
+                ps.setString(3, run.parameters());
+                if (run.seed() == null) {
+                    ps.setNull(4, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(4, run.seed());
+                }
+                ps.setString(5, run.timeUnit());
+                ps.setLong(6, n);
+                ps.setBoolean(7, withEvents);
+                ps.setString(8, RunInfo.OBSERVED.equals(run.policy()) ? "the trace as captured" : "replay under " + run.policy());
+                ps.executeUpdate();
+            }
+            conn.commit();
+            return n;
+        } catch (SQLException e) {
+            rollback(open);
+            throw new DbException("loading run " + r + " into " + where() + " failed: " + DbException.firstLine(e), e);
+        } catch (RuntimeException e) {
+            rollback(open);
+            throw e;
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /**
+     * Sets counters of a loaded run (a replay's exact {@code vma_lock_success/abort/retry/miss}, …),
+     * replacing counters of the same name.
+     */
+    public void putCounters(String run, java.util.Map<String, Long> counters) {
+        try {
+            conn.setAutoCommit(false);
+            for (String name : counters.keySet()) {
+                exec("DELETE FROM counters WHERE run = " + quote(run) + " AND counter = " + quote(name));
+            }
+            try (Rows rs = new Rows(conn, "counters")) {
+                for (java.util.Map.Entry<String, Long> en : new java.util.TreeMap<>(counters).entrySet()) {
+                    rs.begin().str(run).str(en.getKey()).i64(en.getValue());
+                    rs.end();
+                }
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            rollback(List.of());
+            throw new DbException("cannot write the counters of run " + run + ": " + DbException.firstLine(e), e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** Loads the raw {@code events} rows of an already loaded run (the lazy part of {@link #load}). */
+    public long loadEvents(String run, EventStream events) {
+        List<Rows> open = new ArrayList<>();
+        try {
+            conn.setAutoCommit(false);
+            exec("DELETE FROM events WHERE run = " + quote(run));
+            RunHandler[] hs = {new EventsTable(rows("events", open), run)};
+            long n = stream(events, hs, null);
+            for (Rows rs : open) {
+                rs.close();
+            }
+            open.clear();
+            exec("UPDATE runs SET events_loaded = true WHERE run = " + quote(run));
+            conn.commit();
+            return n;
+        } catch (SQLException e) {
+            rollback(open);
+            throw new DbException("loading the events of run " + run + " failed: " + DbException.firstLine(e), e);
+        } catch (RuntimeException e) {
+            rollback(open);
+            throw e;
+        } finally {
+            autoCommit();
+        }
+    }
+
+    // the hot loop, kept in its own method (JIT)
+    private static long stream(EventStream events, RunHandler[] hs, PairingSink p) throws SQLException {
+        Event e = new Event();
+        long seq = 0;
+        while (events.next(e)) {
+            for (RunHandler h : hs) {
+                h.event(seq, e);
+            }
+            if (p != null) {
+                p.event(seq, e);
+            }
+            seq++;
+        }
+        return seq;
+    }
+
+    private static boolean hashed(List<SourceRow> sources, int src) {
+        for (SourceRow s : sources) {
+            if (s.source() == src) {
+                return s.hashedPointers();
+            }
+        }
+        return false;
+    }
+
+    private Rows rows(String table, List<Rows> open) {
+        Rows r = new Rows(conn, table);
+        open.add(r);
+        return r;
+    }
+
+    /** Deletes every row of a run from every table (inside the caller's transaction). */
+    private void deleteRun(String run) throws SQLException {
+        for (String t : Schema.RUN_TABLES) {
+            exec("DELETE FROM " + t + " WHERE run = " + quote(run));
+        }
+    }
+
+    private void writeSources(String run, List<SourceRow> sources) throws SQLException {
+        try (Rows rs = new Rows(conn, "sources")) {
+            for (SourceRow s : sources) {
+                rs.begin().str(run).i32(s.source()).str(s.path()).str(s.name()).i64(s.size()).str(s.sha256())
+                        .str(s.format()).str(s.clock()).str(s.timeUnit()).i64(s.linesTotal()).i64(s.events())
+                        .i64(s.nonEventLines()).i64(s.headerLines()).i64(s.blankLines()).i64(s.otherLines())
+                        .i64(s.problems()).i64(s.lostEvents()).i64(s.lostEventMarkers())
+                        .i64(s.lostEventMarkersWithoutCount()).boxed(s.headerEntriesInBuffer())
+                        .boxed(s.headerEntriesWritten()).boxed(s.firstTs()).boxed(s.lastTs());
+                rs.end();
+            }
+        }
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static String quote(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private void rollback(Collection<Rows> open) {
+        for (Rows r : open) {
+            try {
+                r.close();
+            } catch (RuntimeException ignored) {
+                // the rollback below discards whatever it appended
+            }
+        }
+        try {
+            conn.rollback();
+        } catch (SQLException ignored) {
+            // nothing more to undo
+        }
+    }
+
+    private void autoCommit() {
+        try {
+            conn.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // the connection is unusable anyway; close() reports it
+        }
+    }
+
+    private String where() {
+        return file == null ? "the in-memory database" : file.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            throw new DbException(where() + ": cannot close: " + DbException.firstLine(e), e);
+        }
+    }
+}
