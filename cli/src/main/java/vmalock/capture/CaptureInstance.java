@@ -1,7 +1,6 @@
 package vmalock.capture;
 
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,7 +213,7 @@ public final class CaptureInstance implements AutoCloseable {
             try {
                 Files.deleteIfExists(p);
                 return;
-            } catch (DirectoryNotEmptyException | FileSystemException e) {
+            } catch (FileSystemException e) {
                 if (i >= 50) throw fs.error("cannot remove the tracefs instance", dir, e);
                 try {
                     Thread.sleep(20);

@@ -7,6 +7,8 @@ import java.util.Map;
  * What a capture did, for the text summary, {@code --json} and the workspace's {@value #FILE}.
  * Times are in ns of the trace clock; sizes in KiB; counts are exact.
  *
+ * @param wallNanos         the whole command, set-up and clean-up included
+ * @param tracedNanos       from tracing on to tracing off
  * @param mode              {@code command}, {@code pids} or {@code machine}
  * @param eventsEnabled     the tracepoints enabled ({@code sys:event})
  * @param eventsSkipped     requested but not available on this kernel: entry → reason
@@ -26,6 +28,7 @@ public record CaptureReport(
         List<String> eventsEnabled,
         Map<String, String> eventsSkipped,
         long wallNanos,
+        long tracedNanos,
         long bytesRead,
         long linesTotal,
         long events,

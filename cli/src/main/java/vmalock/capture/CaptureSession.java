@@ -55,6 +55,17 @@ public final class CaptureSession {
     private volatile Process child;
     private volatile CaptureInstance instance;
     private final List<String> notes = new ArrayList<>();
+    private static final boolean DEBUG = System.getenv("VMALOCK_DEBUG") != null;
+    private long phaseStart = System.nanoTime();
+
+    /** With VMALOCK_DEBUG set: how long each phase took, on stderr. */
+    private void phase(String name) {
+        if (DEBUG) {
+            long now = System.nanoTime();
+            System.err.printf("vmalock capture: %-28s %8.1f ms%n", name, (now - phaseStart) / 1e6);
+            phaseStart = now;
+        }
+    }
 
     public CaptureSession(Options opt) {
         this.opt = opt;
@@ -106,6 +117,7 @@ public final class CaptureSession {
                     + String.join(", ", resolved.skipped().keySet()) + ")");
         }
         Path dir = prepareWorkspaceDir(opt.workspace);
+        phase("checks");
 
         long t0 = System.nanoTime();
         Thread hook = new Thread(this::restoreNow, "vmalock-capture-restore");
@@ -115,6 +127,7 @@ public final class CaptureSession {
                 return capture(fs, resolved, dir, mode, follow, cmd, t0);
             } finally {
                 restore();
+                phase("tracefs restored");
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException e) {
@@ -131,23 +144,8 @@ public final class CaptureSession {
 
     private CaptureReport capture(Tracefs fs, EventPlan.Resolved resolved, Path dir, String mode, boolean follow,
                                   List<String> cmd, long t0) throws CaptureException {
-        CaptureInstance inst = CaptureInstance.create(fs, ProcessHandle.current().pid());
-        instance = inst;
-        inst.configure(opt.bufferKb, opt.clock, true);
-        Map<String, String> skipped = new LinkedHashMap<>(resolved.skipped());
-        List<String> enable = new ArrayList<>(resolved.enable());
-        for (String refused : inst.defineProbes(resolved.kprobeDefs())) {
-            String event = refused.substring(0, refused.indexOf(':'));
-            enable.remove(event.replace('/', ':'));
-            skipped.put("kprobes:" + event.substring(event.indexOf('/') + 1), "the kernel refused the probe: " + refused);
-        }
-        inst.enable(enable);
-        if (!follow) {
-            inst.setNotracePids(ownThreads());
-        }
-
+        // the workspace first (Chronicle takes a while to start): the instance exists only while needed
         Path text = dir.resolve(TEXT_FILE);
-        LongSupplier now = opt.clock.equals("mono") ? System::nanoTime : () -> traceNow(inst);
         Workspace ws;
         try {
             ws = Workspace.forIngest(dir);
@@ -156,9 +154,28 @@ public final class CaptureSession {
         }
         try (ws; OutputStream copy = new BufferedOutputStream(Files.newOutputStream(text), 1 << 16)) {
             IngestSession session = ws.beginSource(text, 0, "capture-" + UUID.randomUUID());
+            phase("workspace opened");
+            CaptureInstance inst = CaptureInstance.create(fs, ProcessHandle.current().pid());
+            instance = inst;
+            inst.configure(opt.bufferKb, opt.clock, true);
+            Map<String, String> skipped = new LinkedHashMap<>(resolved.skipped());
+            List<String> enable = new ArrayList<>(resolved.enable());
+            for (String refused : inst.defineProbes(resolved.kprobeDefs())) {
+                String event = refused.substring(0, refused.indexOf(':'));
+                enable.remove(event.replace('/', ':'));
+                skipped.put("kprobes:" + event.substring(event.indexOf('/') + 1), "the kernel refused the probe: " + refused);
+            }
+            inst.enable(enable);
+            if (!follow) {
+                inst.setNotracePids(ownThreads());
+            }
+            phase("instance + events enabled");
+            LongSupplier now = opt.clock.equals("mono") ? System::nanoTime : () -> traceNow(inst);
             MapsSnapshotter maps = new MapsSnapshotter(new MapsSnapshots.Writer(dir, opt.clock), follow,
                     opt.mapsIntervalMillis, now);
             Integer exitStatus = null;
+            long tracedFrom;
+            long tracedNanos;
             CaptureSink sink;
             TracePipeReader reader = null;
             SourceResult result;
@@ -174,10 +191,12 @@ public final class CaptureSession {
                 sink = new CaptureSink(session, maps, follow, rootPid);
                 reader = new TracePipeReader(inst.tracePipe(), copy, sink, session.sourceIndex());
                 reader.start();
+                tracedFrom = System.nanoTime();
                 switch (mode) {
                     case "command":
                         inst.setPids(List.of(rootPid));
                         inst.tracingOn(true);
+                        maps.startAfterExec(rootPid);
                         signal(p.pid(), "CONT");
                         exitStatus = waitForCommand(p);
                         break;
@@ -195,6 +214,8 @@ public final class CaptureSession {
                         break;
                 }
                 inst.tracingOn(false);
+                tracedNanos = System.nanoTime() - tracedFrom;
+                phase("traced");
                 result = reader.finish(() -> {
                     try {
                         return inst.stats().entries() == 0;
@@ -203,6 +224,7 @@ public final class CaptureSession {
                     }
                 }, 300, 60_000);
                 stats = inst.stats();
+                phase("drained");
             } catch (CaptureException | RuntimeException e) {
                 if (reader != null) reader.abort();
                 session.abort();
@@ -228,9 +250,10 @@ public final class CaptureSession {
                 throw new CaptureException(CaptureException.Kind.WORKSPACE, text + ": " + e.getMessage(), e);
             }
             session.commit(d);
+            phase("committed");
             long wall = System.nanoTime() - t0;
             CaptureReport r = new CaptureReport(dir.toString(), mode, cmd, opt.pids, inst.name(), opt.clock, opt.bufferKb,
-                    inst.enabled(), skipped, wall, reader.bytes(), result.linesTotal(), sink.events(), sink.eventsByName(),
+                    inst.enabled(), skipped, wall, tracedNanos, reader.bytes(), result.linesTotal(), sink.events(), sink.eventsByName(),
                     sink.problems(), sink.firstProblem(), sink.lostMarkers(), sink.lostEvents(), stats.lost(),
                     stats.overrunByCpu(), maps.written(), maps.gone(), exitStatus, stopRequested, List.copyOf(notes));
             CaptureReportJson.write(r, dir.resolve(CaptureReport.FILE));

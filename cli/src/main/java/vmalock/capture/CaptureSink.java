@@ -25,7 +25,7 @@ final class CaptureSink implements EventSink {
     private String firstProblem;
 
     /**
-     * @param rootPid the traced command's pid (its first exec is its "start" snapshot), or -1
+     * @param rootPid the traced command's pid (its first exec, by the launcher shell, has a "start" snapshot of its own), or -1
      */
     CaptureSink(EventSink store, MapsSnapshotter maps, boolean follow, int rootPid) {
         this.store = store;
@@ -47,8 +47,7 @@ final class CaptureSink implements EventSink {
         switch (e.kind) {
             case SCHED_PROCESS_EXEC:
                 if (e.tid == rootPid && !rootExeced) {
-                    rootExeced = true;
-                    maps.start(e.tid);
+                    rootExeced = true; // the launcher's exec of the command: its start snapshot is already taken
                 } else {
                     maps.exec(e.tid);
                 }

@@ -15,7 +15,7 @@ public final class CaptureTextWriter {
             case "pids" -> "pid(s) " + r.pids();
             default -> "the whole machine";
         };
-        w.printf("vmalock capture: traced %s for %.3f s into %s%n", what, r.wallNanos() / 1e9, r.workspace());
+        w.printf("vmalock capture: traced %s for %.3f s into %s%n", what, r.tracedNanos() / 1e9, r.workspace());
         w.printf("  %d events (%d lines, %.1f KiB of trace text), clock %s, buffer %d KiB per CPU, tracefs instance %s%n",
                 r.events(), r.linesTotal(), r.bytesRead() / 1024.0, r.clock(), r.bufferKbPerCpu(), r.instance());
         StringBuilder sb = new StringBuilder();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import vmalock.store.MapsSnapshots;
 
@@ -18,8 +19,8 @@ import vmalock.store.MapsSnapshots;
  * Snapshots {@code /proc/PID/maps} of the traced processes into the workspace
  * ({@link MapsSnapshots}), on its own thread so the trace reader never waits for /proc.
  *
- * <p>Triggers: {@link #start} (a process present at the beginning, or the traced command after its
- * first exec), {@link #exec} ({@code sched_process_exec}), {@link #fork} (a new process — not a new
+ * <p>Triggers: {@link #start} (a process present at the beginning), {@link #startAfterExec} (the
+ * traced command, as soon as its launcher has exec'd it), {@link #exec} ({@code sched_process_exec}), {@link #fork} (a new process — not a new
  * thread — of a followed tree), {@link #seen} (whole-machine mode: the first event of a process), a
  * periodic poll in follow mode that re-reads the maps and stores them when they changed, and
  * {@link #exit}: the kernel tears the mm down before {@code sched_process_exit} fires, so the exit
@@ -35,7 +36,7 @@ public final class MapsSnapshotter implements AutoCloseable {
     /** At most this many processes are snapshotted in whole-machine mode; more are counted as skipped. */
     static final int MAX_PROCESSES = 2048;
 
-    private enum What { START, EXEC, FORK, SEEN, EXIT, STOP }
+    private enum What { START, START_AFTER_EXEC, EXEC, FORK, SEEN, EXIT, STOP }
 
     private record Request(What what, int pid, long ts) {
     }
@@ -79,6 +80,15 @@ public final class MapsSnapshotter implements AutoCloseable {
 
     public void start(int pid) {
         queue.add(new Request(What.START, pid, -1));
+    }
+
+    /**
+     * The traced command: its launcher shell is about to exec it. Watches {@code /proc/PID/exe} (every
+     * 100 µs, up to 2 s) and snapshots as soon as the new image is in place — much sooner than the
+     * {@code sched_process_exec} event would arrive through a busy trace_pipe.
+     */
+    public void startAfterExec(int pid) {
+        queue.add(new Request(What.START_AFTER_EXEC, pid, -1));
     }
 
     public void exec(int pid) {
@@ -154,6 +164,17 @@ public final class MapsSnapshotter implements AutoCloseable {
             case START:
                 snapshot(r.pid, "start");
                 break;
+            case START_AFTER_EXEC: {
+                Path exe = Paths.get("/proc", Integer.toString(r.pid), "exe");
+                String before = link(exe);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                String now;
+                while ((now = link(exe)) != null && now.equals(before) && System.nanoTime() - deadline < 0) {
+                    LockSupport.parkNanos(100_000);
+                }
+                snapshot(r.pid, "start");
+                break;
+            }
             case EXEC:
                 snapshot(r.pid, "exec");
                 break;
@@ -211,6 +232,14 @@ public final class MapsSnapshotter implements AutoCloseable {
         writer.write(ts, pid, pid, reason, t.comm, t.exe, -1, maps);
         written++;
         if (follow) tracked.put(pid, t);
+    }
+
+    private static String link(Path p) {
+        try {
+            return Files.readSymbolicLink(p).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     private static String read(int pid) {

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -132,7 +131,7 @@ public final class TracePipeReader {
             int n;
             try {
                 n = ch.read(ByteBuffer.wrap(b, off, Math.min(len, 1 << 16)));
-            } catch (ClosedByInterruptException | AsynchronousCloseException e) {
+            } catch (AsynchronousCloseException e) { // includes ClosedByInterruptException
                 return -1;
             }
             if (n > 0) {

@@ -34,11 +34,6 @@ import vmalock.capture.CaptureTextWriter;
                   "  sudo vmalock capture -w /tmp/ws --duration 5 --events +sched:sched_switch,-lock:*",
                   "  sudo vmalock capture -w /tmp/ws --pid 1234 --buffer-kb 32768"})
 public final class CaptureCommand implements Callable<Integer> {
-    /** Exit code: this machine cannot trace (not root, no tracefs, kernel lockdown, none of the events). */
-    public static final int EXIT_NO_TRACING = 5;
-    /** Exit code: another vmalock capture is running. */
-    public static final int EXIT_BUSY = 6;
-
     @Spec
     CommandSpec spec;
 
@@ -115,12 +110,12 @@ public final class CaptureCommand implements Callable<Integer> {
 
     static int exitCode(CaptureException.Kind k) {
         switch (k) {
-            case BUSY: return EXIT_BUSY;
+            case BUSY: return ExitCode.CAPTURE_BUSY;
             case INPUT: return ExitCode.INPUT;
             case WORKSPACE: return ExitCode.WORKSPACE;
             case ENVIRONMENT:
             case TRACEFS:
-            default: return EXIT_NO_TRACING;
+            default: return ExitCode.NO_TRACING;
         }
     }
 
