@@ -385,8 +385,13 @@ abstract class EventLineParser extends TextParser {
 
     /**
      * A kprobe / perf-probe event: {@code (location) name=value …}. Locations: {@code sym+0xoff/0xsize}
-     * (tracefs entry), {@code site+0x…/0x… <- func} (tracefs return), {@code ffffffff81234560} (perf
-     * entry), {@code ffffffff8108a1f3 <- ffffffff81234560} (perf return). Returns false (cursor
+     * (tracefs entry: {@code __probe_ip} symbolised), {@code ret_site+0x…/0x… <- func} (tracefs return),
+     * {@code ffffffff81234560} (perf entry, {@code __probe_ip}), {@code ffffffff81234560 <- ffffffff8108a1f3}
+     * (perf return: the print format is {@code "(%lx <- %lx)", __probe_func, __probe_ret_ip} — the
+     * reverse order of tracefs'). Fills {@code text} with the function the location names (for probes
+     * on inlined code: the containing function; in the hex forms the probe name without
+     * {@code __return}), {@code ip} with the probe or return address when printed in hex, the named
+     * arguments, and for returns {@code ret} = {@code arg1} ({@code $retval}). Returns false (cursor
      * unchanged) when the text after the name is not a probe location.
      */
     private boolean probe(Event e, EventName n) {
@@ -420,8 +425,16 @@ abstract class EventLineParser extends TextParser {
         e.kind = ret ? EventKind.PROBE_RETURN : EventKind.PROBE;
         String base = n.name.endsWith("__return") ? n.name.substring(0, n.name.length() - 8) : n.name;
         if (arrow >= 0) {
-            e.ip = locationAddress(p + 1, locEnd);
-            e.text = locationFunction(arrow + ARROW.length, close, base);
+            int rs = arrow + ARROW.length;
+            if (isHex(p + 1, locEnd) && isHex(rs, close)) {
+                // perf / libtraceevent print fmt "(%lx <- %lx)", __probe_func, __probe_ret_ip
+                e.ip = locationAddress(rs, close);
+                e.text = base;
+            } else {
+                // tracefs: "(ret_ip_sym+off/size <- func_sym)"
+                e.ip = locationAddress(p + 1, locEnd);
+                e.text = locationFunction(rs, close, base);
+            }
         } else {
             e.ip = locationAddress(p + 1, locEnd);
             e.text = locationFunction(p + 1, locEnd, base);
@@ -458,6 +471,14 @@ abstract class EventLineParser extends TextParser {
         if (allHex) return true;
         byte c0 = b[s];
         return (c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || c0 == '_';
+    }
+
+    private boolean isHex(int s, int t) {
+        if (s >= t) return false;
+        for (int i = s; i < t; i++) {
+            if (hexDigit(b[i]) < 0) return false;
+        }
+        return true;
     }
 
     private long locationAddress(int s, int t) {

@@ -67,15 +67,24 @@ public final class FormatDetector {
                 + lines + " lines (give --format " + TraceFormat.cliNames().replace(", ", "|") + ")");
     }
 
+    /**
+     * Rejects binary data: more than 3% NUL or other control bytes in the first 8 KiB (random bytes have
+     * about 12%; a text trace with a damaged line or two stays far below, and is parsed, the damaged
+     * lines being reported as problems).
+     */
     private static void checkText(byte[] head, int len) throws Undetectable {
         int n = Math.min(len, 8192);
         int control = 0;
+        int firstNul = -1;
         for (int i = 0; i < n; i++) {
             int c = head[i] & 0xff;
-            if (c == 0) throw new Undetectable("binary data, not a text trace (NUL byte at offset " + i + ")");
+            if (c == 0 && firstNul < 0) firstNul = i;
             if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x1b) control++;
         }
-        if (control * 20 > n) throw new Undetectable("binary data, not a text trace (" + control + " control bytes in the first " + n + ")");
+        if (control * 100 > n * 3 || (n < 64 && control > 0)) {
+            throw new Undetectable("binary data, not a text trace (" + control + " control bytes in the first " + n
+                    + (firstNul >= 0 ? ", first NUL at offset " + firstNul : "") + ")");
+        }
     }
 
     /**

@@ -62,10 +62,10 @@ class FtraceParser extends EventLineParser {
     protected final String mixedOrBad(String self) {
         TraceFormat f = FormatDetector.lineShape(b, lineStart, end);
         if (f != null && !f.cliName().equals(self) && !(f == TraceFormat.FTRACE && self.equals("trace-cmd"))) {
-            return "mixed formats: " + f.cliName() + " line in a " + self + " file";
+            return "mixed formats: " + f.cliName() + " line in " + article(self) + " file";
         }
         if (end - lineStart < 40 && end > lineStart) return "truncated line: no [cpu] column";
-        return "not a " + self + " event line: no COMM-PID [CPU] prefix";
+        return "not " + article(self) + " event line: no COMM-PID [CPU] prefix";
     }
 
     private void header() {

@@ -122,6 +122,10 @@ abstract class TextParser {
     }
 
     private void line(byte[] buf, int start, int nl) {
+        if (nl - start > MAX_LINE) {
+            lineTooLong(nl - start);
+            return;
+        }
         lineNo++;
         result.linesTotal++;
         int e = nl;
@@ -302,10 +306,25 @@ abstract class TextParser {
     /** Requires the literal at the cursor and steps over it. */
     protected final void expect(byte[] lit) {
         if (!startsWith(lit)) {
-            throw fail(p >= end ? "truncated line: expected '" + str(lit) + "'"
-                    : "expected '" + str(lit) + "' at column " + col());
+            throw fail(isPrefixOf(lit) ? "truncated line: expected '" + str(lit).trim() + "'"
+                    : "expected '" + str(lit).trim() + "' at column " + col());
         }
         p += lit.length;
+    }
+
+    /** Whether the rest of the line is a (possibly empty) proper prefix of {@code lit}: the line was cut. */
+    private boolean isPrefixOf(byte[] lit) {
+        int n = end - p;
+        if (n >= lit.length) return false;
+        for (int i = 0; i < n; i++) {
+            if (b[p + i] != lit[i]) return false;
+        }
+        return true;
+    }
+
+    /** "an ftrace", "a perf", … for messages. */
+    protected static String article(String formatName) {
+        return (formatName.startsWith("f") ? "an " : "a ") + formatName;
     }
 
     protected final int col() {

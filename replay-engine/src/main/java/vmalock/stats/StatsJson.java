@@ -100,7 +100,10 @@ public final class StatsJson {
         putSamples(o, "read_hold", s.readHold, ticks);
         ObjectNode diag = o.putObject("pairing_diagnostics");
         s.diagnostics().asMap().forEach(diag::put);
-        putPerMm(o, s, bare);
+        // ftrace's hashed %p values are 32-bit hashes printed as 16 digits; no kernel address is below 2^32.
+        // So a CSV re-ingest of an ftrace capture keeps its mm spelling too.
+        boolean hashed = !s.perMm.isEmpty() && s.perMm.keySet().stream().allMatch(mm -> (mm >>> 32) == 0);
+        putPerMm(o, s, bare || hashed);
         putPerComm(o, s);
         List<String> warnings = warnings(s, inBuffer, written, problems);
         o.put("lossy", s.lostEvents > 0 || s.lostEventMarkers > 0 || (written != null && written > inBuffer));

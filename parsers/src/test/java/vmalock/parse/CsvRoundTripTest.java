@@ -1,0 +1,117 @@
+package vmalock.parse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import vmalock.event.Event;
+import vmalock.event.EventKind;
+
+/** CSV (Commons CSV) round trip: parse a real trace → CsvEventWriter → parse the CSV → identical events. */
+class CsvRoundTripTest {
+    @TempDir
+    Path dir;
+
+    static Path fixture(String where) {
+        if (where.startsWith("shared:")) return SharedTraces.trace(where.substring(7));
+        if (where.startsWith("sample:")) return SharedTraces.sample(where.substring(7));
+        return FormatVariantsTest.variant(where.substring(8));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "shared:" + SharedTraces.FTRACE, "shared:" + SharedTraces.PERF, "shared:" + SharedTraces.TRACE_CMD,
+        "sample:ftrace-remote.txt", "sample:ftrace-pipe-lost.txt", "sample:ftrace-counter.txt", "sample:perf-lost.perf.txt",
+        "variant:ftrace-pre59-4flags-memcg-path.txt", "variant:ftrace-probes.txt", "variant:perf-probes.perf.txt",
+        "variant:ftrace-pipe-lost-nocount.txt", "variant:perf-nocpu-lostcomm.perf.txt",
+    })
+    void exportThenIngestGivesTheSameEvents(String where) throws Exception {
+        Path trace = fixture(where);
+        CountingSink original = new CountingSink(true);
+        SourceResult r0 = TraceParsers.parse(trace, null, 2, original, true);
+
+        StringWriter csv = new StringWriter();
+        try (CsvEventWriter w = new CsvEventWriter(csv, r0.clock())) {
+            for (Event e : original.events) w.write(e);
+        }
+        Path file = dir.resolve("events.csv");
+        Files.write(file, csv.toString().getBytes(StandardCharsets.UTF_8));
+
+        CountingSink again = new CountingSink(true);
+        again.csv = true;
+        SourceResult r1 = TraceParsers.parse(file, null, 7, again, true);
+        assertEquals(TraceFormat.CSV, r1.format());
+        assertEquals(r0.clock(), r1.clock());
+        assertEquals(original.events.size() + 2, r1.linesTotal()); // comment + header row
+        assertEquals(r0.events(), r1.events());
+        assertEquals(r0.lostMarkers(), r1.lostMarkers());
+        assertEquals(r0.lostEvents(), r1.lostEvents());
+        assertEquals(r0.firstTs(), r1.firstTs());
+        assertEquals(r0.lastTs(), r1.lastTs());
+        assertEquals(original.events.size(), again.events.size());
+        for (int i = 0; i < original.events.size(); i++) {
+            assertEquals(original.events.get(i), again.events.get(i), "event " + i); // source and line included
+        }
+    }
+
+    @Test
+    void nullAndEmptyStringsStayApart() throws Exception {
+        Event e = new Event();
+        e.kind = EventKind.MMAP_LOCK_RELEASED;
+        e.name = "mmap_lock_released";
+        e.comm = null;
+        e.memcgPath = "";
+        e.text = "a, \"quoted\" text";
+        e.mm = -1;
+        StringWriter csv = new StringWriter();
+        try (CsvEventWriter w = new CsvEventWriter(csv, null)) {
+            w.write(e);
+        }
+        Path file = dir.resolve("one.csv");
+        Files.writeString(file, csv.toString());
+        CountingSink s = new CountingSink(true);
+        s.csv = true;
+        SourceResult r = TraceParsers.parse(file, TraceFormat.CSV, 0, s, true);
+        assertEquals("local", r.clock());
+        Event back = s.events.get(0);
+        assertNull(back.comm);
+        assertEquals("", back.memcgPath);
+        assertEquals(e.text, back.text);
+        assertEquals(e, back);
+    }
+
+    @Test
+    void badCsvLinesAreProblems() throws Exception {
+        String header = CsvEventWriter.HEADER_LINE;
+        StringWriter csv = new StringWriter();
+        Event e = new Event();
+        e.kind = EventKind.PAGE_FAULT_USER;
+        e.name = "page_fault_user";
+        e.ts = 5;
+        try (CsvEventWriter w = new CsvEventWriter(csv, null)) {
+            w.write(e);
+        }
+        String row = csv.toString().split("\n")[1];
+        Path file = dir.resolve("bad.csv");
+        Files.writeString(file, header + "\n" + row + "\n" + row.substring(0, 10) + "\n" + row.replace("PAGE_FAULT_USER", "NOPE") + "\n" + row + "\n");
+        CountingSink s = new CountingSink(true);
+        s.csv = true;
+        SourceResult r = TraceParsers.parse(file, null, 0, s, false);
+        assertEquals(2, r.events());
+        assertEquals(2, r.problems());
+        assertEquals(List.of(3L, 4L), List.copyOf(s.problems.keySet()));
+        assertTrue(s.problems.get(3L).contains("fields"), s.problems.toString());
+        assertTrue(s.problems.get(4L).contains("NOPE"), s.problems.toString());
+    }
+}
