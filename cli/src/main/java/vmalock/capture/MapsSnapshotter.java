@@ -38,12 +38,16 @@ public final class MapsSnapshotter implements AutoCloseable {
 
     private enum What { START, START_AFTER_EXEC, EXEC, FORK, SEEN, EXIT, STOP }
 
-    private record Request(What what, int pid, long ts) {
+    private record Request(What what, int pid, long ts, String before) {
+        Request(What what, int pid, long ts) {
+            this(what, pid, ts, null);
+        }
     }
 
     private static final class Tracked {
         String maps;
         long readTs;
+        long readNs;
         String comm;
         String exe;
     }
@@ -83,12 +87,19 @@ public final class MapsSnapshotter implements AutoCloseable {
     }
 
     /**
-     * The traced command: its launcher shell is about to exec it. Watches {@code /proc/PID/exe} (every
-     * 100 µs, up to 2 s) and snapshots as soon as the new image is in place — much sooner than the
-     * {@code sched_process_exec} event would arrive through a busy trace_pipe.
+     * The traced command: its launcher shell is about to exec it. Watches {@code /proc/PID/cmdline} (every
+     * 100 µs, up to 2 s) for the exec, then for the program file to appear in the maps (the kernel
+     * switches to the new mm before it maps the program), and snapshots then — much sooner than the
+     * {@code sched_process_exec} event would arrive through a busy trace_pipe. The dynamic loader
+     * maps the libraries after that: the next poll records them.
      */
     public void startAfterExec(int pid) {
-        queue.add(new Request(What.START_AFTER_EXEC, pid, -1));
+        // read now, while the launcher is still stopped: after SIGCONT it may exec at any moment
+        queue.add(new Request(What.START_AFTER_EXEC, pid, -1, readTrim(cmdline(pid))));
+    }
+
+    private static Path cmdline(int pid) {
+        return Paths.get("/proc", Integer.toString(pid), "cmdline");
     }
 
     public void exec(int pid) {
@@ -165,11 +176,18 @@ public final class MapsSnapshotter implements AutoCloseable {
                 snapshot(r.pid, "start");
                 break;
             case START_AFTER_EXEC: {
-                Path exe = Paths.get("/proc", Integer.toString(r.pid), "exe");
-                String before = link(exe);
+                // the command line changes at exec even when the command is /bin/sh like its launcher
+                Path cmdline = cmdline(r.pid);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
                 String now;
-                while ((now = link(exe)) != null && now.equals(before) && System.nanoTime() - deadline < 0) {
+                while (!(now = readTrim(cmdline)).equals("?") && now.equals(r.before) && System.nanoTime() - deadline < 0) {
+                    LockSupport.parkNanos(100_000);
+                }
+                // the new mm exists before the kernel has mapped the program: wait until its file is in the maps
+                String exe = exeOf(r.pid);
+                String m;
+                while (exe != null && (m = read(r.pid)) != null && !m.contains(" " + exe + "\n")
+                        && System.nanoTime() - deadline < 0) {
                     LockSupport.parkNanos(100_000);
                 }
                 snapshot(r.pid, "start");
@@ -187,7 +205,7 @@ public final class MapsSnapshotter implements AutoCloseable {
             case EXIT: {
                 Tracked t = tracked.remove(r.pid);
                 if (t != null && t.maps != null) {
-                    writer.write(t.readTs, r.pid, r.pid, "exit", t.comm, t.exe, r.ts, t.maps);
+                    writer.write(t.readTs, t.readNs, r.pid, r.pid, "exit", t.comm, t.exe, r.ts, t.maps);
                     written++;
                 }
                 break;
@@ -201,42 +219,43 @@ public final class MapsSnapshotter implements AutoCloseable {
         for (Map.Entry<Integer, Tracked> e : tracked.entrySet()) {
             int pid = e.getKey();
             Tracked t = e.getValue();
-            long ts = now.getAsLong();
+            long t0 = now.getAsLong();
             String maps = read(pid);
+            long ts = now.getAsLong();
             if (maps == null) continue; // exited (its exit request follows) or unreadable
             if (!maps.equals(t.maps)) {
-                writer.write(ts, pid, pid, "poll", t.comm, t.exe, -1, maps);
+                writer.write(ts, ts - t0, pid, pid, "poll", t.comm, t.exe, -1, maps);
                 written++;
             }
             t.maps = maps;
             t.readTs = ts;
+            t.readNs = ts - t0;
         }
     }
 
     private void snapshot(int pid, String reason) throws IOException {
-        long ts = now.getAsLong();
+        long t0 = now.getAsLong();
         String maps = read(pid);
+        long ts = now.getAsLong();
         if (maps == null) {
             gone++;
             return;
         }
         Tracked t = new Tracked();
         t.comm = readTrim(Paths.get("/proc", Integer.toString(pid), "comm"));
-        try {
-            t.exe = Files.readSymbolicLink(Paths.get("/proc", Integer.toString(pid), "exe")).toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            t.exe = "?";
-        }
+        String exe = exeOf(pid);
+        t.exe = exe == null ? "?" : exe;
         t.maps = maps;
         t.readTs = ts;
-        writer.write(ts, pid, pid, reason, t.comm, t.exe, -1, maps);
+        t.readNs = ts - t0;
+        writer.write(ts, ts - t0, pid, pid, reason, t.comm, t.exe, -1, maps);
         written++;
         if (follow) tracked.put(pid, t);
     }
 
-    private static String link(Path p) {
+    private static String exeOf(int pid) {
         try {
-            return Files.readSymbolicLink(p).toString();
+            return Files.readSymbolicLink(Paths.get("/proc", Integer.toString(pid), "exe")).toString();
         } catch (IOException | UnsupportedOperationException e) {
             return null;
         }

@@ -19,7 +19,7 @@ import java.util.List;
  * <h2>Format (text, UTF-8, version 1)</h2>
  * <pre>
  * # vmalock maps snapshots v1 clock=mono
- * &#64;snapshot seq=0 ts=1234567890123 pid=4242 tgid=4242 reason=exec comm=overlapping exe=/tmp/wl/overlapping vmas=23
+ * &#64;snapshot seq=0 ts=1234567890123 read_ns=41200 pid=4242 tgid=4242 reason=exec comm=overlapping exe=/tmp/wl/overlapping vmas=23
  * 55d4c0a00000-55d4c0a01000 r--p 00000000 fd:01 1234                       /tmp/wl/overlapping
  * …  (the maps lines verbatim, as the kernel printed them)
  * &#64;end
@@ -27,7 +27,9 @@ import java.util.List;
  * <ul>
  *   <li>The first line names the trace clock of {@code ts}. {@code ts} is in that clock's unit (ns), on
  *       the same time axis as the captured events: a capture uses {@code trace_clock=mono}, which is
- *       CLOCK_MONOTONIC, and stamps each snapshot with the monotonic time at which it was read.</li>
+ *       CLOCK_MONOTONIC, and stamps each snapshot with the monotonic time at which reading it finished;
+ *       {@code read_ns} is how long the read took (the kernel prints maps in chunks, dropping its lock
+ *       between them, so a snapshot is the state during {@code [ts - read_ns, ts]}, not of one instant).</li>
  *   <li>{@code reason}: {@code start} (a process present when the capture began, or the traced command
  *       right after its first exec), {@code exec} (after a {@code sched_process_exec} of that pid),
  *       {@code first-seen} (whole-machine capture: the first event of a process), {@code poll} (periodic
@@ -52,7 +54,7 @@ public final class MapsSnapshots {
     }
 
     /** One snapshot; {@code exitTs} is -1 unless {@code reason} is {@code exit}. */
-    public record Snapshot(int seq, long ts, int pid, int tgid, String reason, String comm, String exe,
+    public record Snapshot(int seq, long ts, long readNs, int pid, int tgid, String reason, String comm, String exe,
                            long exitTs, List<String> lines) {
         public List<Vma> vmas() {
             List<Vma> out = new ArrayList<>(lines.size());
@@ -135,6 +137,7 @@ public final class MapsSnapshots {
         int pid = -1;
         int tgid = -1;
         long ts = -1;
+        long readNs = 0;
         long exitTs = -1;
         String reason = null;
         String comm = "";
@@ -150,6 +153,7 @@ public final class MapsSnapshots {
                 switch (k) {
                     case "seq": seq = Integer.parseInt(v); break;
                     case "ts": ts = Long.parseLong(v); break;
+                    case "read_ns": readNs = Long.parseLong(v); break;
                     case "pid": pid = Integer.parseInt(v); break;
                     case "tgid": tgid = Integer.parseInt(v); break;
                     case "exit_ts": exitTs = Long.parseLong(v); break;
@@ -165,7 +169,7 @@ public final class MapsSnapshots {
         if (pid < 0 || ts < 0 || reason == null) {
             throw new StoreException(file + ": line " + lineNo + ": @snapshot needs pid=, ts= and reason=");
         }
-        return new Snapshot(seq, ts, pid, tgid, reason, comm, exe, exitTs, List.copyOf(lines));
+        return new Snapshot(seq, ts, readNs, pid, tgid, reason, comm, exe, exitTs, List.copyOf(lines));
     }
 
     /** Appends snapshots to a new file; each is written whole (header, lines, {@code @end}) and flushed. */
@@ -180,8 +184,8 @@ public final class MapsSnapshots {
         }
 
         /** Writes one snapshot; returns its seq. {@code maps} is the raw /proc/PID/maps text. */
-        public synchronized int write(long ts, int pid, int tgid, String reason, String comm, String exe, long exitTs,
-                                      String maps) throws IOException {
+        public synchronized int write(long ts, long readNs, int pid, int tgid, String reason, String comm, String exe,
+                                      long exitTs, String maps) throws IOException {
             int s = seq++;
             int n = 0;
             for (int i = 0; i < maps.length(); i++) {
@@ -189,7 +193,7 @@ public final class MapsSnapshots {
             }
             if (!maps.isEmpty() && !maps.endsWith("\n")) n++;
             StringBuilder h = new StringBuilder(160).append("@snapshot seq=").append(s).append(" ts=").append(ts)
-                    .append(" pid=").append(pid).append(" tgid=").append(tgid).append(" reason=").append(reason);
+                    .append(" read_ns=").append(readNs).append(" pid=").append(pid).append(" tgid=").append(tgid).append(" reason=").append(reason);
             if (exitTs >= 0) h.append(" exit_ts=").append(exitTs);
             h.append(" comm=").append(token(comm)).append(" exe=").append(token(exe)).append(" vmas=").append(n).append('\n');
             w.write(h.toString());

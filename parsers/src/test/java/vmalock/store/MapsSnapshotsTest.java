@@ -19,13 +19,14 @@ class MapsSnapshotsTest {
     void roundTripOfThisProcessMaps() throws Exception {
         String maps = Files.readString(Path.of("/proc/self/maps"));
         try (MapsSnapshots.Writer w = new MapsSnapshots.Writer(ws, "mono")) {
-            assertEquals(0, w.write(100, 42, 42, "start", "java proc", "/usr/bin/java", -1, maps));
-            assertEquals(1, w.write(250, 42, 42, "exit", "java proc", "/usr/bin/java", 300, "7f00-8f00 rw-p 00000000 00:00 0"));
+            assertEquals(0, w.write(100, 7, 42, 42, "start", "java proc", "/usr/bin/java", -1, maps));
+            assertEquals(1, w.write(250, 0, 42, 42, "exit", "java proc", "/usr/bin/java", 300, "7f00-8f00 rw-p 00000000 00:00 0"));
         }
         List<MapsSnapshots.Snapshot> s = MapsSnapshots.read(ws);
         assertEquals(2, s.size());
         MapsSnapshots.Snapshot a = s.get(0);
         assertEquals(100, a.ts());
+        assertEquals(7, a.readNs());
         assertEquals("start", a.reason());
         assertEquals("java_proc", a.comm());
         assertEquals(-1, a.exitTs());
