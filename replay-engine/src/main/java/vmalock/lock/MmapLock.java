@@ -34,6 +34,12 @@ public final class MmapLock {
     /** ≈6.14+: seqcount, odd while write-locked. */
     public final boolean seqcount;
     private volatile int seq;
+    /**
+     * Added for the replay's calibration: virtual time a blocking mmap_read_lock / mmap_write_lock
+     * spends between its start_locking tracepoint and trying the rwsem (the tracepoint and fast-path
+     * cost a traced kernel shows as a ≈0.5–1 µs uncontended wait). 0 = instantaneous (default).
+     */
+    public long acquireCostNs;
 
     MmapLock(Mm mm, Rwsem rwsem, boolean seqcount) {
         this.mm = mm;
@@ -159,6 +165,15 @@ public final class MmapLock {
                 InvariantChecker ck = t.driver.checker();
                 if (ck != null) ck.blockingMmapAcquire(t, l.mm, false);
                 if (traced) Trace.startLocking(t, l.mm, false);
+                if (traced && l.acquireCostNs > 0) {
+                    pc = 2;
+                    t.delay = l.acquireCostNs;
+                    return DELAY;
+                }
+                pc = 1;
+                return t.call(down.init(l.rwsem, killable));
+            }
+            if (pc == 2) {
                 pc = 1;
                 return t.call(down.init(l.rwsem, killable));
             }
@@ -193,6 +208,15 @@ public final class MmapLock {
                 InvariantChecker ck = t.driver.checker();
                 if (ck != null) ck.blockingMmapAcquire(t, l.mm, true);
                 Trace.startLocking(t, l.mm, true);
+                if (l.acquireCostNs > 0) {
+                    pc = 2;
+                    t.delay = l.acquireCostNs;
+                    return DELAY;
+                }
+                pc = 1;
+                return t.call(down.init(l.rwsem, killable));
+            }
+            if (pc == 2) {
                 pc = 1;
                 return t.call(down.init(l.rwsem, killable));
             }

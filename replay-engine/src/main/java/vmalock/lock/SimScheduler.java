@@ -111,6 +111,17 @@ public final class SimScheduler implements Driver {
         }
     }
 
+    // ---- added for the replay engine (vmalock.replay windows its per-mm runs) -------------------
+    /** Whether any event (resume, timer, kill) is still queued. */
+    public boolean hasPending() {
+        return hSize > 0;
+    }
+
+    /** Time of the earliest queued event, or Long.MAX_VALUE when none is queued. */
+    public long nextEventTime() {
+        return hSize > 0 ? hTime[0] : Long.MAX_VALUE;
+    }
+
     /** Runs until no event is left. Returns the final virtual time. */
     public long run() {
         return runUntil(Long.MAX_VALUE);

@@ -19,6 +19,12 @@ public final class WriteSection extends Op {
         public Vma[] detach = new Vma[0];
         /** Called with the locks held, before the hold (e.g. {@code mm.setRange(t, v, s, e)}); may be null. */
         public Consumer<Task> mutate;
+        /**
+         * Added for the replay: called once mmap_lock is held for write, before any VMA is locked; it
+         * may fill {@link #lock}/{@link #insert}/{@link #detach}/{@link #mutate} (the replay plans the
+         * syscall here, so its address-space model advances in lock order). May be null.
+         */
+        public Consumer<Task> plan;
         public long holdNs;
         public boolean downgrade;
         public long readHoldNs;
@@ -88,6 +94,7 @@ public final class WriteSection extends Op {
                     t.ret = -Trace.EINTR;
                     return DONE;
                 }
+                if (s.plan != null) s.plan.accept(t);
                 i = 0;
                 pc = 2;
                 return RUN;

@@ -32,6 +32,8 @@ public final class AddressSpace {
         default void writeLock(Vma v) {}
         default void attach(Vma v) {}
         default void detach(Vma v) {}
+        /** v's range, protection or flags changed (after {@link #writeLock} of it). */
+        default void changed(Vma v) {}
     }
 
     public static final Listener NONE = new Listener() {};
@@ -56,6 +58,15 @@ public final class AddressSpace {
         if (e == null) return null;
         Vma v = e.getValue();
         return addr < v.end ? v : null;
+    }
+
+    /** The {@code k}-th VMA in address order (0-based), or null. */
+    public Vma get(int k) {
+        if (k < 0 || k >= vmas.size()) return null;
+        for (Vma v : vmas.values()) {
+            if (k-- == 0) return v;
+        }
+        return null;
     }
 
     /** Inserts a VMA known before the replay starts (maps snapshot, inferred region) without locking. */
@@ -115,6 +126,7 @@ public final class AddressSpace {
                 && prev.origin != Vma.Origin.INFERRED) {
             l.writeLock(prev); // vma_expand of the merge partner
             prev.end = end;
+            l.changed(prev);
             return;
         }
         Vma v = new Vma(nextId++, addr, end, prot, flags, anon, Vma.Origin.SYSCALL);
@@ -167,6 +179,7 @@ public final class AddressSpace {
                 long newEnd = addr + newLen;
                 Vma next = vmas.higherEntry(src.start) == null ? null : vmas.higherEntry(src.start).getValue();
                 src.end = next != null ? Math.min(newEnd, next.start) : newEnd;
+                l.changed(src);
             }
             return;
         }
@@ -195,6 +208,7 @@ public final class AddressSpace {
             if (heap != null && heap.end == brk && heap.anon && heap.origin != Vma.Origin.INFERRED) {
                 l.writeLock(heap);
                 heap.end = ret;
+                l.changed(heap);
             } else if (find(brk) == null) {
                 Vma v = new Vma(nextId++, brk, ret, 3, 0, true, Vma.Origin.SYSCALL);
                 l.writeLock(v);
@@ -221,6 +235,7 @@ public final class AddressSpace {
             if (!changes.test(v)) continue;
             l.writeLock(v);
             change.apply(v);
+            l.changed(v);
         }
         // merge the changed range with its neighbours (vma_merge_existing_range), left to right
         Vma first = find(start);
@@ -236,6 +251,7 @@ public final class AddressSpace {
                 cur.end = next.end;
                 cur.hasAnonVma |= next.hasAnonVma;
                 l.detach(next);
+                l.changed(cur);
             } else {
                 cur = next;
             }
@@ -251,6 +267,7 @@ public final class AddressSpace {
         tail.hasAnonVma = v.hasAnonVma;
         l.writeLock(tail);
         v.end = at;
+        l.changed(v);
         vmas.put(at, tail);
         l.attach(tail);
     }

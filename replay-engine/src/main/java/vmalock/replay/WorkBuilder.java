@@ -45,6 +45,8 @@ public final class WorkBuilder {
     private long unpaired;
     private long lost;
     private boolean subMicro;
+    private boolean memcgPath;
+    private boolean memcgId;
 
     /** @param faultCostNs the per-VMA-lock fault service time, or -1 to calibrate it from the trace */
     public WorkBuilder(long faultCostNs) {
@@ -54,6 +56,10 @@ public final class WorkBuilder {
     /** Feeds one event (the instance may be reused by the caller afterwards). */
     public void accept(Event e) {
         if (e.ts % 1000 != 0) subMicro = true;
+        if (e.kind.isMmapLock()) {
+            if (e.memcgPath != null) memcgPath = true;
+            else memcgId = true;
+        }
         switch (e.kind) {
             case PAGE_FAULT_USER: onFault(e); break;
             case MMAP_LOCK_START_LOCKING: onStart(e); break;
@@ -587,6 +593,6 @@ public final class WorkBuilder {
         }
         long acq = acquireSamples == 0 ? 0 : acquireSum / acquireSamples;
         return new Workload(out, cost, source, samples, acq, acquireSamples, unattributed, unpaired, lost,
-                subMicro ? 1 : 1000);
+                subMicro ? 1 : 1000, memcgPath && !memcgId ? "memcg_path" : memcgId ? "memcg_id" : null);
     }
 }

@@ -25,9 +25,15 @@ public final class Workload {
     public final long lostEvents;
     /** Time resolution of the input timestamps (ns): 1000 for µs-printing tools. */
     public final long resolutionNs;
+    /**
+     * Which memcg field the mmap_lock events carry: {@code memcg_id} (≈6.14+), {@code memcg_path}
+     * (5.11–≈6.13), or null without mmap_lock events — the only kernel-version hint a trace gives.
+     */
+    public final String memcgField;
 
     Workload(List<MmWork> mms, long faultCostNs, String faultCostSource, long faultCostSamples, long acquireCostNs,
-             long acquireCostSamples, long unattributedFaults, long unpairedEvents, long lostEvents, long resolutionNs) {
+             long acquireCostSamples, long unattributedFaults, long unpairedEvents, long lostEvents, long resolutionNs,
+             String memcgField) {
         this.mms = mms;
         this.faultCostNs = faultCostNs;
         this.faultCostSource = faultCostSource;
@@ -38,6 +44,16 @@ public final class Workload {
         this.unpairedEvents = unpairedEvents;
         this.lostEvents = lostEvents;
         this.resolutionNs = resolutionNs;
+        this.memcgField = memcgField;
+    }
+
+    /**
+     * The policy of the kernel that produced the trace: vma-refcount when the events carry memcg_id
+     * (≈6.14+; 6.14 itself still had the rwsem design — pass --baseline for it), vma-rwsem when they
+     * carry memcg_path (≤≈6.13; 6.4+ assumed since the trace was taken to study per-VMA locks).
+     */
+    public String kernelPolicy() {
+        return "memcg_path".equals(memcgField) ? "vma-rwsem" : "vma-refcount";
     }
 
     public long operations() {

@@ -1,0 +1,89 @@
+package vmalock.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import vmalock.stats.StatsJson;
+import vmalock.stats.WorkspaceStats;
+import vmalock.store.Manifest;
+import vmalock.store.Workspace;
+
+/**
+ * {@code compare}'s result: the observed statistics, one entry per replayed policy (its statistics
+ * measured from its stored events by the same code as the trace's, its vma_lock counters, retries,
+ * defects and makespan), and the calibration block (observed vs the policy of the kernel that made the
+ * trace). The JSON shape is the one of the replay issue:
+ * <pre>{"baseline": P, "observed": S, "runs": [{"policy", "run", "stats": S, "vma_lock": {…},
+ *   "retries", "defects": […], "makespan_us"}, …], "calibration": {"policy", "observed": S, "replayed": S}}</pre>
+ */
+public final class Comparison {
+    private Comparison() {}
+
+    /**
+     * Replays {@code policies} (plus the calibration policy if missing) over {@code sources} and
+     * builds the comparison. {@code baseline} null = the trace's kernel policy.
+     */
+    public static ObjectNode compare(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
+                                     String baseline, ReplayOptions template, long faultCostNs) {
+        ObjectNode observed = StatsJson.build(WorkspaceStats.compute(ws, indexes(sources)));
+        String kernelPolicy = null;
+        ObjectNode out = StatsJson.JSON.createObjectNode();
+        ArrayNode runs = StatsJson.JSON.createArrayNode();
+        ObjectNode calibrated = null;
+        for (PolicyPreset p : policies) {
+            ReplayOptions o = copy(template).policy(p);
+            ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
+            if (kernelPolicy == null && !run.workloads.isEmpty()) kernelPolicy = run.workloads.get(0).kernelPolicy();
+            ObjectNode r = runs.addObject();
+            r.put("policy", p.name);
+            r.put("run", run.id);
+            ObjectNode s = ReplayRunner.stats(ws.dir(), run.id);
+            r.set("stats", s);
+            r.set("vma_lock", run.json.get("vma_lock"));
+            r.set("retries", run.json.get("retries"));
+            r.set("defects", run.json.get("defects"));
+            r.set("makespan_us", run.json.get("makespan_us"));
+            if (p.name.equals(kernelPolicy)) calibrated = s;
+        }
+        if (kernelPolicy == null) kernelPolicy = "vma-refcount";
+        if (calibrated == null) {
+            ReplayOptions o = copy(template).policy(PolicyPreset.preset(kernelPolicy));
+            ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
+            calibrated = ReplayRunner.stats(ws.dir(), run.id);
+        }
+        out.put("baseline", baseline != null ? baseline : kernelPolicy);
+        out.set("observed", observed);
+        out.set("runs", runs);
+        ObjectNode cal = out.putObject("calibration");
+        cal.put("policy", kernelPolicy);
+        cal.set("observed", observed);
+        cal.set("replayed", calibrated);
+        return out;
+    }
+
+    /** The run entry of {@code policy} in a comparison, or null. */
+    public static JsonNode run(JsonNode comparison, String policy) {
+        for (JsonNode r : comparison.get("runs")) if (r.get("policy").asText().equals(policy)) return r;
+        return null;
+    }
+
+    private static List<Integer> indexes(List<Manifest.Source> sources) {
+        return sources.stream().map(s -> s.index).toList();
+    }
+
+    static ReplayOptions copy(ReplayOptions t) {
+        ReplayOptions o = new ReplayOptions();
+        o.policy = t.policy;
+        o.seed = t.seed;
+        o.cpus = t.cpus;
+        o.check = t.check;
+        o.emit = t.emit;
+        o.threads = t.threads;
+        o.windowNs = t.windowNs;
+        o.resolutionNs = t.resolutionNs;
+        o.acquireCostNs = t.acquireCostNs;
+        o.timing = t.timing;
+        return o;
+    }
+}

@@ -1,0 +1,273 @@
+package vmalock.replay;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import vmalock.event.Event;
+import vmalock.lock.Fault;
+import vmalock.lock.Findings;
+import vmalock.lock.LockEventListener;
+import vmalock.lock.Mm;
+import vmalock.lock.Op;
+import vmalock.lock.OtherRead;
+import vmalock.lock.Policy;
+import vmalock.lock.Program;
+import vmalock.lock.SimScheduler;
+import vmalock.lock.Task;
+import vmalock.lock.UserFault;
+import vmalock.lock.VmEvents;
+import vmalock.lock.VmaLockDesign;
+import vmalock.lock.WriteSection;
+
+/**
+ * The replay of one address space under one policy on the locks package's deterministic
+ * {@link SimScheduler}: one simulated task per traced task, each running its operations in order
+ * with its think times; the policy picks the acquisition ops, the locks decide who waits. Emitted
+ * tracepoint events are buffered per time window for the engine's deterministic merge.
+ */
+final class MmReplay implements LockEventListener {
+    /** Remote reads holding mmap_lock at most this long are taken to copy ≤ one page in one VMA. */
+    static final long SHORT_REMOTE_NS = 20_000;
+
+    final MmWork work;
+    final ReplayOptions opt;
+    final Policy policy;
+    final VmaLockDesign design;
+    final SimScheduler sim;
+    final Mm mm;
+    final AddressSpace as;
+    final WritePlanner planner;
+    final CpuPool cpus;
+    final Findings findings = new Findings(1000);
+    final VmEvents vmEvents = new VmEvents();
+    final EventBuffer buf = new EventBuffer();
+    final ReplayCounters c = new ReplayCounters();
+    long firstStart = Long.MAX_VALUE;
+    long lastEnd = Long.MIN_VALUE;
+    boolean done;
+
+    /** Resolution of the trace's timestamps (ns): observed times are truncations, true times lie within. */
+    final long resolution;
+
+    MmReplay(MmWork work, ReplayOptions opt, long acquireCostNs, long resolution) {
+        this.resolution = resolution;
+        this.work = work;
+        this.opt = opt;
+        Policy p = opt.policy.policy.withSmp(opt.cpus != 1);
+        this.policy = p;
+        this.design = p.effectiveDesign();
+        this.sim = new SimScheduler(findings, opt.check);
+        this.mm = new Mm(work.key, design, this, vmEvents, Mm.DEFAULT_MMAP_LOCK_OFFSET);
+        this.mm.mmapLock.acquireCostNs = acquireCostNs;
+        this.as = work.initialAddressSpace();
+        for (Vma v : as.vmas()) WritePlanner.seed(mm, v);
+        this.planner = new WritePlanner(mm, as);
+        this.cpus = opt.cpus > 0 ? new CpuPool(opt.cpus) : null;
+        for (TaskWork tw : work.tasks()) {
+            if (tw.ops.size() == 0) continue;
+            Task t = new Task(tw.tid, tw.comm == null ? "<" + tw.tid + ">" : tw.comm);
+            TaskProgram prog = new TaskProgram(tw, t);
+            long start = tw.ops.start(0) + prog.jitter();
+            firstStart = Math.min(firstStart, start);
+            sim.spawn(t, prog, start);
+        }
+    }
+
+    @Override
+    public void event(Event e) {
+        if (opt.emit) buf.add(e);
+    }
+
+    /** Runs simulated time up to {@code limitNs}; true once every task has finished (or is stuck). */
+    boolean runUntil(long limitNs) {
+        if (done) return true;
+        sim.runUntil(limitNs);
+        if (sim.live() == 0) {
+            done = true;
+        } else if (!sim.hasPending()) {
+            // nothing can happen any more: tasks blocked forever (lost wake-up / deadlock in the model)
+            for (Task t : sim.stuck()) {
+                findings.report("replay-stuck", t, mm, null, "task still blocked when the replay ran out of events: "
+                        + SimScheduler.describe(t));
+            }
+            done = true;
+        }
+        if (done) finish();
+        return done;
+    }
+
+    private void finish() {
+        c.vmaLockSuccess = vmEvents.success();
+        c.vmaLockAbort = vmEvents.abort();
+        c.vmaLockMiss = vmEvents.miss();
+        c.vmaLockRetry = vmEvents.retry();
+        c.vmasLocked = planner.vmasLocked;
+        c.cpuWaitNs = cpus == null ? 0 : cpus.waitNs;
+        c.steps = sim.steps();
+    }
+
+    /** The findings that are modelled defects, and the invariant violations, in time order. */
+    List<vmalock.lock.Finding> findingsList() {
+        return new ArrayList<>(findings.list());
+    }
+
+    /** One traced task's operations as a {@link Program}. */
+    private final class TaskProgram implements Program {
+        private static final int THINK = 0, CPU = 1, OP = 2, AFTER = 3;
+        private final TaskWork tw;
+        private final Ops ops;
+        private final Fault fault = new Fault();
+        private final WriteSection.Spec spec = new WriteSection.Spec();
+        private final CpuPool.Acquire cpu;
+        private final SplittableRandom rnd;
+        private int i;
+        private int phase;
+        private int kind;
+
+        TaskProgram(TaskWork tw, Task t) {
+            this.tw = tw;
+            this.ops = tw.ops;
+            this.cpu = cpus == null ? null : cpus.new Acquire();
+            this.rnd = new SplittableRandom(opt.seed * 0x9E3779B97F4A7C15L + work.index * 0x632BE59BD9B4E019L + tw.tid);
+            spec.plan = task -> planner.plan(spec, ops, i);
+        }
+
+        @Override
+        public Op next(Task t) {
+            for (;;) {
+                switch (phase) {
+                    case THINK: {
+                        if (i >= ops.size()) {
+                            lastEnd = Math.max(lastEnd, t.now());
+                            return null;
+                        }
+                        phase = CPU;
+                        long think = ops.think(i);
+                        if (opt.timing == ReplayOptions.Timing.TRACE) think = ops.start(i) + jitter() - t.now();
+                        else if (opt.timing == ReplayOptions.Timing.ANCHORED) think = Math.max(think, ops.start(i) + jitter() - t.now());
+                        if (think > 0) return t.ops().hold.init(think);
+                        break;
+                    }
+                    case CPU:
+                        phase = OP;
+                        if (cpu != null) return cpu.init();
+                        break;
+                    case OP: {
+                        phase = AFTER;
+                        Op op = build(t);
+                        if (op != null) return op;
+                        break;
+                    }
+                    default:
+                        account(t);
+                        if (cpu != null) cpus.release(t);
+                        i++;
+                        phase = THINK;
+                }
+            }
+        }
+
+        /**
+         * Where within its truncation interval the observed time really was: uniform, from the seed
+         * (0 for ns-resolution traces).
+         */
+        long jitter() {
+            return resolution > 1 ? rnd.nextLong(resolution) : 0;
+        }
+
+        private Op build(Task t) {
+            kind = ops.kind(i);
+            long svc = ops.service(i);
+            switch (kind) {
+                case Ops.FAULT: {
+                    long err = ops.a1(i);
+                    fault.set(ops.addr(i), (err & Fault.PF_WRITE) != 0, svc);
+                    fault.errorCode = err;
+                    fault.user = true;
+                    return t.ops().userFault.init(mm, fault, policy);
+                }
+                case Ops.WRITE:
+                    if ((ops.flags(i) & Ops.F_FAILED) != 0) {
+                        kind = -1;
+                        c.writesSkipped++;
+                        return null;
+                    }
+                    spec.lock = NONE;
+                    spec.insert = NONE;
+                    spec.detach = NONE;
+                    spec.mutate = null;
+                    spec.holdNs = svc;
+                    spec.downgrade = (ops.flags(i) & Ops.F_DOWNGRADE) != 0;
+                    spec.readHoldNs = Math.max(0, ops.post(i));
+                    spec.killable = true;
+                    return t.ops().writeSection.init(mm, spec);
+                case Ops.VMA_SYSCALL:
+                    return t.ops().otherRead.init(mm, ops.addr(i), svc, Policy.ReaderStrategy.VMA_LOCK_FALLBACK, false);
+                default:
+                    return read(t, svc);
+            }
+        }
+
+        private Op read(Task t, long svc) {
+            int cls = ops.sub(i);
+            if (cls == Ops.CLASS_MADVISE) {
+                return t.ops().otherRead.init(mm, ops.addr(i), svc, Policy.ReaderStrategy.MMAP_READ_LOCK, false);
+            }
+            Vma target = as.size() == 0 ? null : as.get(rnd.nextInt(as.size()));
+            long base = target == null ? 0 : target.start;
+            if (cls == Ops.CLASS_REMOTE) {
+                if (target != null && svc <= SHORT_REMOTE_NS) {
+                    long pages = Math.max(1, (target.end - target.start) / AddressSpace.PAGE);
+                    long addr = target.start + rnd.nextLong(pages) * AddressSpace.PAGE;
+                    return t.ops().remoteRead.init(mm, addr, AddressSpace.PAGE, svc, policy);
+                }
+                // a long transfer (smaps walk, large read): spans VMAs, so it takes the baseline
+                long addr = target == null ? 0 : target.end - AddressSpace.PAGE;
+                return t.ops().remoteRead.init(mm, addr, 2 * AddressSpace.PAGE, svc / 2, policy);
+            }
+            Policy.ReaderStrategy s = policy.reader;
+            if (s == Policy.ReaderStrategy.MMAP_READ_LOCK && (ops.flags(i) & Ops.F_TRYLOCK) != 0
+                    && (ops.flags(i) & Ops.F_FAILED) != 0) {
+                s = Policy.ReaderStrategy.MMAP_TRYLOCK_SKIP; // as traced: a trylock that gives up
+            }
+            return t.ops().otherRead.init(mm, base, svc, s, policy.tracedGuard);
+        }
+
+        private void account(Task t) {
+            switch (kind) {
+                case Ops.FAULT: {
+                    c.faults++;
+                    UserFault uf = t.ops().userFault;
+                    if (t.ret == UserFault.HANDLED_VMA) c.faultsVma++;
+                    else if (t.ret == UserFault.HANDLED_MMAP) c.faultsMmap++;
+                    else c.faultsFailed++;
+                    boolean observedVma = ops.sub(i) == Ops.PATH_VMA;
+                    if (observedVma && t.ret == UserFault.HANDLED_MMAP) c.faultsVmaToMmap++;
+                    if (!observedVma && t.ret == UserFault.HANDLED_VMA) c.faultsMmapToVma++;
+                    c.retries += uf.rcuWaitRetries();
+                    break;
+                }
+                case Ops.WRITE:
+                    c.writes++;
+                    if (t.ret != 0) c.writesFailed++;
+                    break;
+                case Ops.VMA_SYSCALL:
+                    c.vmaSyscalls++;
+                    break;
+                case Ops.READ:
+                    if (ops.sub(i) == Ops.CLASS_REMOTE) {
+                        c.remote++;
+                        if (t.ops().remoteRead.fastPages() > 0 && !t.ops().remoteRead.fellBack()) c.remoteFast++;
+                    } else {
+                        c.otherReads++;
+                        if (t.ret == OtherRead.SKIPPED) c.otherSkipped++;
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private static final vmalock.lock.Vma[] NONE = new vmalock.lock.Vma[0];
+}

@@ -1,0 +1,144 @@
+package vmalock.replay;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import vmalock.lock.Policy;
+import vmalock.lock.Policy.FaultStrategy;
+import vmalock.lock.Policy.ReaderStrategy;
+import vmalock.lock.Policy.RemoteStrategy;
+import vmalock.lock.VmaLockDesign;
+
+/**
+ * A named replay policy: a {@link vmalock.lock.Policy} (lock design + one acquisition strategy per
+ * caller class, from the locks package) with the kernel version or patch it stands for. Presets are
+ * the table of the replay issue; {@link #compose} builds others from {@code --set key=value,…}.
+ */
+public final class PolicyPreset {
+    public final String name;
+    public final Policy policy;
+    public final String kernel;
+    public final String description;
+
+    public PolicyPreset(String name, Policy policy, String kernel, String description) {
+        this.name = name;
+        this.policy = policy;
+        this.kernel = kernel;
+        this.description = description;
+    }
+
+    public static final Map<String, PolicyPreset> PRESETS;
+
+    static {
+        Map<String, PolicyPreset> m = new LinkedHashMap<>();
+        add(m, Policy.noVmaLock(), "CONFIG_PER_VMA_LOCK=n: every kernel before 6.4; UP and arches without ARCH_SUPPORTS_PER_VMA_LOCK",
+                "faults and remote access take mmap_read_lock (spec §6a)");
+        add(m, Policy.vmaRwsem(), "6.4–6.14: per-VMA rw_semaphore + detached flag (S. Baghdasaryan, Per-VMA locks, 2023)",
+                "lock_vma_under_rcu on the VMA rwsem, fallback to mmap_read_lock (spec §6b)");
+        add(m, Policy.vmaRefcount(), "6.15+: vm_refcnt (S. Baghdasaryan, 2025-01-10)",
+                "lock_vma_under_rcu on vm_refcnt, fallback to mmap_read_lock (spec §6c)");
+        add(m, Policy.rcuWait(), "patch: lock_vma_under_rcu_wait v1 (D. Hansen, 2026-04-29)",
+                "faults wait out writers under mmap_read_lock and retry the VMA lock, unbounded (spec §6d)");
+        add(m, Policy.startReadUnlocked(),
+                "patch: vma_start_read_unlocked fixed (S. Baghdasaryan v6, 2026-08-13; linux-next 2026-09-03)",
+                "slow path: vma_lookup + vma_start_read_locked under mmap_read_lock (spec §6e)");
+        add(m, Policy.startReadUnlockedV2(), "patch: PR #12438 v2 (D. Hansen, 2026-06), as posted",
+                "slow path dereferences a NULL vma: reported as a defect (spec §6e)");
+        add(m, Policy.remoteVmaLock(), "patch: remote access under the per-VMA lock v2 (R. van Riel, 2026-06-24)",
+                "remote reads inside one VMA use lock_vma_under_rcu per page, else mmap_read_lock (spec §6h)");
+        add(m, Policy.unconditionalPerVma(),
+                "patch: mm: Make per-VMA locks available universally ([P2] PR #12438; linux-next 2026-09)",
+                "vm_refcnt without the SMP restriction: UP kernels (--cpus 1) keep per-VMA locks (spec §6i)");
+        PRESETS = Collections.unmodifiableMap(m);
+    }
+
+    private static void add(Map<String, PolicyPreset> m, Policy p, String kernel, String description) {
+        m.put(p.name, new PolicyPreset(p.name, p, kernel, description));
+    }
+
+    public static List<String> names() {
+        return new ArrayList<>(PRESETS.keySet());
+    }
+
+    /** The preset named {@code name}; IllegalArgumentException listing the known names otherwise. */
+    public static PolicyPreset preset(String name) {
+        PolicyPreset p = PRESETS.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("unknown policy '" + name + "' (known: " + String.join(", ", PRESETS.keySet())
+                    + "; or compose one with --set)");
+        }
+        return p;
+    }
+
+    /** The {@code --set} spelling of this policy. */
+    public String spec() {
+        Policy p = policy;
+        return "lock=" + key(p.design) + ",fault=" + key(p.fault) + ",remote=" + key(p.remote) + ",other=" + key(p.reader)
+                + (p.unconditional ? ",smp=no" : "");
+    }
+
+    /**
+     * Composes a policy over {@code base} from {@code key=value,…}: lock (none|rwsem|refcount),
+     * fault (mmap-only|vma-lock-fallback|rcu-wait|start-read-unlocked|start-read-unlocked-v2),
+     * remote (mmap-read-lock|vma-lock-fast-path), other (any reader strategy, e.g. trylock-skip,
+     * vma-then-mmap-trylock-skip, mmap-trylock-skip, vma-lock-fallback), smp (required|no).
+     */
+    public static PolicyPreset compose(String spec, PolicyPreset base) {
+        Policy b = base.policy;
+        VmaLockDesign design = b.design;
+        FaultStrategy fault = b.fault;
+        RemoteStrategy remote = b.remote;
+        ReaderStrategy reader = b.reader;
+        boolean unconditional = b.unconditional;
+        for (String part : spec.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) continue;
+            int eq = p.indexOf('=');
+            if (eq < 0) throw new IllegalArgumentException("--set: '" + p + "' is not key=value");
+            String k = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            String v = p.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
+            switch (k) {
+                case "lock": design = pick(VmaLockDesign.values(), v, k); break;
+                case "fault": fault = pick(FaultStrategy.values(), v, k); break;
+                case "remote": remote = pick(RemoteStrategy.values(), v, k); break;
+                case "other": reader = pick(ReaderStrategy.values(), v, k); break;
+                case "smp":
+                    if (!v.equals("required") && !v.equals("no")) {
+                        throw new IllegalArgumentException("--set: smp=" + v + " is not one of required|no");
+                    }
+                    unconditional = v.equals("no");
+                    break;
+                default:
+                    throw new IllegalArgumentException("--set: unknown key '" + k + "' (lock, fault, remote, other, smp)");
+            }
+        }
+        if (design == VmaLockDesign.NONE && fault != FaultStrategy.MMAP_ONLY) {
+            throw new IllegalArgumentException("--set: fault=" + key(fault) + " needs a per-VMA lock (lock=rwsem or lock=refcount)");
+        }
+        Policy composed = Policy.of("custom", design, fault, remote, reader).withUnconditional(unconditional);
+        String name = "custom[lock=" + key(design) + ",fault=" + key(fault) + ",remote=" + key(remote) + ",other="
+                + key(reader) + (unconditional ? ",smp=no" : "") + "]";
+        return new PolicyPreset(name, composed.named(name), "composed with --set over " + base.name, spec);
+    }
+
+    static String key(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static <E extends Enum<E>> E pick(E[] values, String v, String what) {
+        List<String> names = new ArrayList<>();
+        for (E e : values) {
+            if (key(e).equals(v)) return e;
+            names.add(key(e));
+        }
+        throw new IllegalArgumentException("--set: " + what + "=" + v + " is not one of " + String.join("|", names));
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,42 @@
+package vmalock.replay;
+
+/** What a replay counted besides its events (summed over address spaces). */
+public final class ReplayCounters {
+    public long faults, faultsVma, faultsMmap, faultsFailed;
+    public long vmaLockSuccess, vmaLockAbort, vmaLockMiss, vmaLockRetry;
+    /** lock_vma_under_rcu_wait passes beyond the first (the v1 loop). */
+    public long retries;
+    public long writes, writesFailed, writesSkipped, vmasLocked;
+    public long remote, remoteFast;
+    public long otherReads, otherSkipped;
+    public long vmaSyscalls;
+    /** Per-fault agreement with the trace: observed per-VMA but replayed under mmap_lock, and the reverse. */
+    public long faultsVmaToMmap, faultsMmapToVma;
+    public long cpuWaitNs;
+    public long steps;
+
+    void add(ReplayCounters o) {
+        faults += o.faults;
+        faultsVma += o.faultsVma;
+        faultsMmap += o.faultsMmap;
+        faultsFailed += o.faultsFailed;
+        vmaLockSuccess += o.vmaLockSuccess;
+        vmaLockAbort += o.vmaLockAbort;
+        vmaLockMiss += o.vmaLockMiss;
+        vmaLockRetry += o.vmaLockRetry;
+        retries += o.retries;
+        writes += o.writes;
+        writesFailed += o.writesFailed;
+        writesSkipped += o.writesSkipped;
+        vmasLocked += o.vmasLocked;
+        remote += o.remote;
+        remoteFast += o.remoteFast;
+        otherReads += o.otherReads;
+        otherSkipped += o.otherSkipped;
+        vmaSyscalls += o.vmaSyscalls;
+        faultsVmaToMmap += o.faultsVmaToMmap;
+        faultsMmapToVma += o.faultsMmapToVma;
+        cpuWaitNs += o.cpuWaitNs;
+        steps += o.steps;
+    }
+}

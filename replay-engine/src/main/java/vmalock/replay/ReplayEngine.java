@@ -1,0 +1,112 @@
+package vmalock.replay;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import vmalock.event.Event;
+import vmalock.lock.Finding;
+
+/**
+ * Replays a {@link Workload} under one policy: one {@link MmReplay} per address space, advanced in
+ * virtual-time windows — within a window the address spaces run in parallel (they share no lock
+ * state), then their buffered events are merged by (time, address-space index, emission order) and
+ * handed to the sink. The output is therefore byte-identical whatever the thread count, and memory
+ * holds one window of events, not the run.
+ */
+public final class ReplayEngine {
+    private ReplayEngine() {}
+
+    /** Runs the replay; {@code sink} receives every emitted event in merged order (may be null). */
+    public static ReplayResult run(Workload w, ReplayOptions o, Consumer<Event> sink) {
+        long wall0 = System.nanoTime();
+        long resolution = o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs;
+        List<MmReplay> reps = new ArrayList<>();
+        long acquireCost = o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs;
+        for (MmWork m : w.mms) reps.add(new MmReplay(m, o, acquireCost, resolution));
+        int threads = o.threads > 0 ? o.threads : Runtime.getRuntime().availableProcessors();
+        threads = Math.max(1, Math.min(threads, reps.size()));
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "vmalock-replay");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        long events = 0;
+        try {
+            long first = Long.MAX_VALUE;
+            for (MmReplay r : reps) first = Math.min(first, r.firstStart);
+            long limit = first == Long.MAX_VALUE ? 0 : first + o.windowNs;
+            List<MmReplay> active = new ArrayList<>(reps);
+            Event e = new Event();
+            while (!active.isEmpty()) {
+                final long lim = limit;
+                if (pool == null) {
+                    for (MmReplay r : active) r.runUntil(lim);
+                } else {
+                    List<Callable<Boolean>> jobs = new ArrayList<>(active.size());
+                    for (MmReplay r : active) jobs.add(() -> r.runUntil(lim));
+                    for (Future<Boolean> f : pool.invokeAll(jobs)) f.get();
+                }
+                events += merge(active, e, sink, resolution);
+                active.removeIf(r -> r.done);
+                long next = Long.MAX_VALUE;
+                for (MmReplay r : active) next = Math.min(next, r.sim.nextEventTime());
+                limit = Math.max(limit + o.windowNs, next == Long.MAX_VALUE ? limit : next + o.windowNs);
+            }
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("replay interrupted", x);
+        } catch (ExecutionException x) {
+            Throwable c = x.getCause();
+            if (c instanceof RuntimeException) throw (RuntimeException) c;
+            throw new IllegalStateException(c);
+        } finally {
+            if (pool != null) pool.shutdownNow();
+        }
+        ReplayCounters total = new ReplayCounters();
+        List<Finding> findings = new ArrayList<>();
+        long defects = 0;
+        long violations = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (MmReplay r : reps) {
+            total.add(r.c);
+            findings.addAll(r.findingsList());
+            defects += r.findings.defects();
+            violations += r.findings.violations();
+            first = Math.min(first, r.firstStart);
+            last = Math.max(last, r.lastEnd);
+        }
+        findings.sort(Comparator.comparingLong(Finding::timeNs).thenComparingLong(Finding::mm).thenComparingInt(Finding::tid));
+        return new ReplayResult(o.policy.name, o, total, findings, defects, violations, first, last, events, reps.size(),
+                w.operations(), System.nanoTime() - wall0);
+    }
+
+    /** k-way merge of the window's buffers by (ts, mm index), each buffer already in time order. */
+    private static long merge(List<MmReplay> reps, Event e, Consumer<Event> sink, long resolution) {
+        long n = 0;
+        int k = reps.size();
+        for (;;) {
+            int best = -1;
+            long bestTs = Long.MAX_VALUE;
+            for (int j = 0; j < k; j++) {
+                EventBuffer b = reps.get(j).buf;
+                if (b.hasNext() && b.peekTs() < bestTs) {
+                    bestTs = b.peekTs();
+                    best = j;
+                }
+            }
+            if (best < 0) break;
+            reps.get(best).buf.next(e, resolution);
+            if (sink != null) sink.accept(e);
+            n++;
+        }
+        for (MmReplay r : reps) r.buf.reset();
+        return n;
+    }
+}

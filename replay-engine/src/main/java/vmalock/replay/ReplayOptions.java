@@ -1,0 +1,89 @@
+package vmalock.replay;
+
+/** Parameters of one replay run (all of them recorded with the run). */
+public final class ReplayOptions {
+    public PolicyPreset policy = PolicyPreset.preset("vma-refcount");
+    /** Seeds the choices the trace does not determine (which VMA a remote or other reader touches). */
+    public long seed;
+    /** CPUs of the modelled machine; 0 = unlimited. 1 also turns per-VMA locks off unless the policy is unconditional. */
+    public int cpus;
+    /** Run the invariant checker of the locks package (slower). */
+    public boolean check;
+    /** Emit tracepoint events (off for pure speed measurements). */
+    public boolean emit = true;
+    /** Worker threads for per-mm parallelism; 0 = available processors. */
+    public int threads;
+    /** Virtual-time window of the deterministic merge (ns). */
+    public long windowNs = 5_000_000;
+    /**
+     * Timestamps of emitted events are truncated to this resolution (ns): by default the trace's own
+     * (1000 for µs-printing tools), so the replay is measured as the kernel was; 1 keeps exact ns.
+     */
+    public long resolutionNs = -1;
+
+    /**
+     * start_locking→rwsem cost of a blocking mmap_lock acquisition (tracepoint + fast path), ns;
+     * -1 = the trace's own mean uncontended write wait ({@link Workload#acquireCostNs}).
+     */
+    public long acquireCostNs = -1;
+    /** When a task issues its next operation. */
+    public enum Timing {
+        /**
+         * At the time the trace shows it, or as soon as the previous operation ends if that is later
+         * (open loop): waits are measured under the observed arrival process and a delay carries
+         * over only until the task's next idle gap absorbs it, so modelling errors never accumulate.
+         */
+        TRACE,
+        /** max(trace time, previous end + think time): never early, delays carry over for good. */
+        ANCHORED,
+        /** previous end + think time (closed loop): a faster policy finishes earlier; errors accumulate. */
+        CLOSED
+    }
+
+    public Timing timing = Timing.TRACE;
+
+    public ReplayOptions timing(Timing t) {
+        this.timing = t;
+        return this;
+    }
+
+    public ReplayOptions acquireCost(long ns) {
+        this.acquireCostNs = ns;
+        return this;
+    }
+
+    public ReplayOptions policy(PolicyPreset p) {
+        this.policy = p;
+        return this;
+    }
+
+    public ReplayOptions seed(long s) {
+        this.seed = s;
+        return this;
+    }
+
+    public ReplayOptions cpus(int n) {
+        this.cpus = n;
+        return this;
+    }
+
+    public ReplayOptions threads(int n) {
+        this.threads = n;
+        return this;
+    }
+
+    public ReplayOptions emit(boolean e) {
+        this.emit = e;
+        return this;
+    }
+
+    public ReplayOptions check(boolean c) {
+        this.check = c;
+        return this;
+    }
+
+    public ReplayOptions resolution(long ns) {
+        this.resolutionNs = ns;
+        return this;
+    }
+}

@@ -1,0 +1,316 @@
+package vmalock.replay;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import vmalock.event.Event;
+import vmalock.lock.Finding;
+import vmalock.stats.StatsJson;
+import vmalock.stats.WorkspaceStats;
+import vmalock.store.EventReader;
+import vmalock.store.IngestSession;
+import vmalock.store.Manifest;
+import vmalock.store.StoreException;
+import vmalock.store.Workspace;
+
+/**
+ * Runs replays of a workspace's sources and stores each run as a workspace of its own under
+ * {@code DIR/runs/RUN-ID/} (the same Chronicle format, one replayed source per observed source) plus
+ * {@code run.json} (policy, parameters, counters, findings, modelling assumptions), so that
+ * {@code stats --run RUN-ID} measures a replay with exactly the code that measures a trace.
+ */
+public final class ReplayRunner {
+    public static final String RUNS_DIR = "runs";
+    public static final String RUN_FILE = "run.json";
+    static final int MAX_FINDINGS_IN_JSON = 50;
+
+    private ReplayRunner() {}
+
+    /** The run id for these options: {@code POLICY-sSEED[-cCPUS][-TIMING]}. */
+    public static String runId(ReplayOptions o) {
+        String p = o.policy.name;
+        if (!PolicyPreset.PRESETS.containsKey(p)) {
+            p = "custom-" + sha256(o.policy.spec()).substring(0, 8);
+        }
+        StringBuilder sb = new StringBuilder(p).append("-s").append(o.seed);
+        if (o.cpus > 0) sb.append("-c").append(o.cpus);
+        if (o.timing != ReplayOptions.Timing.TRACE) sb.append('-').append(o.timing.name().toLowerCase(Locale.ROOT));
+        return sb.toString();
+    }
+
+    public static Path runDir(Path workspace, String runId) {
+        return workspace.resolve(RUNS_DIR).resolve(runId);
+    }
+
+    /** Reads one source's events into work. */
+    public static Workload load(Workspace ws, Manifest.Source src, long faultCostNs) {
+        if (src.counterClock()) {
+            throw new StoreException(ws.dir() + ": source " + src.index + " (" + src.name + ") uses the " + src.clock
+                    + " clock (ticks, not time): the replay needs a time clock");
+        }
+        WorkBuilder b = new WorkBuilder(faultCostNs);
+        try (EventReader r = ws.reader(List.of(src))) {
+            Event e = new Event();
+            while (r.next(e)) b.accept(e);
+        }
+        return b.finish();
+    }
+
+    /** One stored run: its id, directory, per-source results and the run.json written. */
+    public static final class Run {
+        public final String id;
+        public final Path dir;
+        public final List<ReplayResult> results;
+        public final List<Workload> workloads;
+        public final ObjectNode json;
+
+        Run(String id, Path dir, List<ReplayResult> results, List<Workload> workloads, ObjectNode json) {
+            this.id = id;
+            this.dir = dir;
+            this.results = results;
+            this.workloads = workloads;
+            this.json = json;
+        }
+    }
+
+    /**
+     * Replays every given source of {@code ws} under {@code o} and stores the run (replacing a run
+     * with the same id). {@code faultCostNs} -1 calibrates the per-VMA fault cost from each trace.
+     */
+    public static Run run(Workspace ws, List<Manifest.Source> sources, ReplayOptions o, long faultCostNs) {
+        String id = runId(o);
+        Path dir = runDir(ws.dir(), id);
+        deleteRun(dir);
+        List<ReplayResult> results = new ArrayList<>();
+        List<Workload> workloads = new ArrayList<>();
+        try (Workspace out = Workspace.forIngest(dir)) {
+            for (Manifest.Source src : sources) {
+                Workload w = load(ws, src, faultCostNs);
+                workloads.add(w);
+                String key = src.sha256 + "|" + o.policy.spec() + "|" + id + "|" + faultCostNs;
+                IngestSession s = out.beginSource(dir.resolve("replay-of-" + src.name), 0, sha256(key));
+                ReplayResult r;
+                try {
+                    r = ReplayEngine.run(w, o, s::event);
+                    IngestSession.Details d = new IngestSession.Details();
+                    d.format = "replay";
+                    d.clock = src.clock;
+                    d.counterClock = false;
+                    d.barePointers = src.barePointers;
+                    s.commit(d);
+                } finally {
+                    s.close();
+                }
+                results.add(r);
+            }
+        }
+        ObjectNode json = runJson(id, o, sources, workloads, results, faultCostNs);
+        try {
+            Files.writeString(dir.resolve(RUN_FILE), StatsJson.JSON.writeValueAsString(json) + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new StoreException(dir + ": cannot write " + RUN_FILE + ": " + e.getMessage(), e);
+        }
+        return new Run(id, dir, results, workloads, json);
+    }
+
+    /** The statistics ({@code stats --json} shape) of a stored run. */
+    public static ObjectNode stats(Path workspace, String runId) {
+        Path dir = runDir(workspace, runId);
+        if (!Files.isDirectory(dir)) {
+            throw new StoreException(workspace + ": no run '" + runId + "' (runs: " + String.join(", ", runIds(workspace)) + ")");
+        }
+        try (Workspace rw = Workspace.open(dir)) {
+            return StatsJson.build(WorkspaceStats.compute(rw, null));
+        }
+    }
+
+    /** The ids of the stored runs, sorted. */
+    public static List<String> runIds(Path workspace) {
+        Path runs = workspace.resolve(RUNS_DIR);
+        List<String> ids = new ArrayList<>();
+        if (!Files.isDirectory(runs)) return ids;
+        try (Stream<Path> s = Files.list(runs)) {
+            s.filter(p -> Files.isRegularFile(p.resolve(RUN_FILE))).forEach(p -> ids.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            throw new StoreException(runs + ": cannot list runs: " + e.getMessage(), e);
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    private static void deleteRun(Path dir) {
+        if (!Files.exists(dir)) return;
+        if (!Files.isRegularFile(dir.resolve(RUN_FILE)) && !Files.exists(dir.resolve(Manifest.FILE))) {
+            throw new StoreException(dir + ": exists and is not a vmalock run; remove it first");
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.delete(p);
+        } catch (IOException e) {
+            throw new StoreException(dir + ": cannot replace the previous run: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- run.json -----------------------------------------------------------------------------------
+
+    static ObjectNode runJson(String id, ReplayOptions o, List<Manifest.Source> sources, List<Workload> ws,
+                              List<ReplayResult> rs, long faultCostOption) {
+        ObjectNode j = StatsJson.JSON.createObjectNode();
+        j.put("run", id);
+        j.put("policy", o.policy.name);
+        j.put("spec", o.policy.spec());
+        j.put("kernel", o.policy.kernel);
+        j.put("description", o.policy.description);
+        j.put("seed", o.seed);
+        j.put("cpus", o.cpus == 0 ? "unlimited" : Integer.toString(o.cpus));
+        j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
+        j.put("deterministic", true);
+        ArrayNode in = j.putArray("inputs");
+        ReplayCounters total = new ReplayCounters();
+        long defects = 0;
+        long violations = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long events = 0;
+        long ops = 0;
+        long known = 0;
+        long inferred = 0;
+        List<Finding> findings = new ArrayList<>();
+        for (int k = 0; k < sources.size(); k++) {
+            Manifest.Source src = sources.get(k);
+            Workload w = ws.get(k);
+            ReplayResult r = rs.get(k);
+            ObjectNode s = in.addObject();
+            s.put("source", src.index);
+            s.put("name", src.name);
+            s.put("sha256", src.sha256);
+            s.put("address_spaces", w.mms.size());
+            s.put("operations", w.operations());
+            s.put("fault_cost_ns", w.faultCostNs);
+            s.put("fault_cost_source", w.faultCostSource);
+            s.put("fault_cost_samples", w.faultCostSamples);
+            s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
+            s.put("resolution_ns", o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs);
+            s.put("kernel_policy", w.kernelPolicy());
+            s.put("unattributed_faults", w.unattributedFaults);
+            s.put("unpaired_events", w.unpairedEvents);
+            s.put("lost_events", w.lostEvents);
+            s.put("faults_in_known_vmas", w.faultsKnown());
+            s.put("faults_in_inferred_vmas", w.faultsInferred());
+            total.add(r.counters);
+            defects += r.defects;
+            violations += r.violations;
+            first = Math.min(first, r.firstNs);
+            last = Math.max(last, r.lastNs);
+            events += r.events;
+            ops += r.operations;
+            known += w.faultsKnown();
+            inferred += w.faultsInferred();
+            findings.addAll(r.findings);
+        }
+        j.put("events", events);
+        j.put("operations", ops);
+        j.put("makespan_us", last > first ? (last - first) / 1000 : 0);
+        ObjectNode as = j.putObject("address_space");
+        as.put("faults_in_known_vmas", known);
+        as.put("faults_in_inferred_vmas", inferred);
+        as.put("known_fraction", known + inferred == 0 ? 0.0 : Math.round(1e6 * known / (double) (known + inferred)) / 1e6);
+        ObjectNode vl = j.putObject("vma_lock");
+        vl.put("success", total.vmaLockSuccess);
+        vl.put("abort", total.vmaLockAbort);
+        vl.put("miss", total.vmaLockMiss);
+        vl.put("retry", total.vmaLockRetry);
+        j.put("retries", total.retries);
+        ObjectNode c = j.putObject("counters");
+        c.put("faults", total.faults);
+        c.put("faults_vma", total.faultsVma);
+        c.put("faults_mmap", total.faultsMmap);
+        c.put("faults_failed", total.faultsFailed);
+        c.put("faults_observed_vma_replayed_mmap", total.faultsVmaToMmap);
+        c.put("faults_observed_mmap_replayed_vma", total.faultsMmapToVma);
+        c.put("write_sections", total.writes);
+        c.put("write_sections_failed", total.writesFailed);
+        c.put("write_sections_skipped", total.writesSkipped);
+        c.put("vmas_write_locked", total.vmasLocked);
+        c.put("remote_reads", total.remote);
+        c.put("remote_reads_fast_path", total.remoteFast);
+        c.put("other_reads", total.otherReads);
+        c.put("other_reads_skipped", total.otherSkipped);
+        c.put("vma_lock_syscalls", total.vmaSyscalls);
+        c.put("cpu_wait_us", total.cpuWaitNs / 1000);
+        c.put("simulation_steps", total.steps);
+        j.put("defect_count", defects);
+        j.put("violations", violations);
+        j.set("defects", defectsJson(findings, true));
+        j.set("findings", defectsJson(findings, false));
+        ArrayNode a = j.putArray("assumptions");
+        for (String s : assumptions(o, faultCostOption)) a.add(s);
+        return j;
+    }
+
+    static ArrayNode defectsJson(List<Finding> findings, boolean defects) {
+        ArrayNode arr = StatsJson.JSON.createArrayNode();
+        for (Finding f : findings) {
+            if (defects != vmalock.lock.Findings.DEFECT.equals(f.invariant())) continue;
+            if (arr.size() >= MAX_FINDINGS_IN_JSON) break;
+            ObjectNode x = arr.addObject();
+            x.put("invariant", f.invariant());
+            x.put("time", StatsJson.formatTs(f.timeNs(), false));
+            x.put("tid", f.tid());
+            x.put("comm", f.comm());
+            x.put("mm", String.format("%016x", f.mm()));
+            if (f.vmaStart() >= 0) x.put("vma", "0x" + Long.toHexString(f.vmaStart()));
+            x.put("detail", f.detail());
+        }
+        return arr;
+    }
+
+    /** Every modelling assumption of a run, in words (also in the README). */
+    public static List<String> assumptions(ReplayOptions o, long faultCostOption) {
+        List<String> a = new ArrayList<>();
+        a.add("CPUs: " + (o.cpus == 0 ? "unlimited (every runnable task runs at once)"
+                : o.cpus + " per address space; a task holds a CPU for a whole operation, lock waits included")
+                + (o.cpus == 1 ? "; 1 CPU = UP kernel: per-VMA locks off unless the policy is unconditional" : ""));
+        a.add("service time of a fault handled under the per-VMA lock (no end event in the trace): "
+                + (faultCostOption >= 0 ? faultCostOption + " ns (--fault-cost)"
+                : "median read hold of the trace's own fallback faults (≥" + WorkBuilder.MIN_CALIBRATION_SAMPLES
+                + " samples), else " + WorkBuilder.SPEC_FAULT_COST_NS + " ns (spec §9: ≈1.1 µs per anonymous fault)")
+                + ", capped by the gap to the task's next event; other service and hold times are the trace's own");
+        a.add("a blocking mmap_lock acquisition costs the trace's mean uncontended write wait (≤2 µs samples) between "
+                + "start_locking and the rwsem (tracepoint + fast path)");
+        a.add("timing: " + o.timing.name().toLowerCase(Locale.ROOT) + (o.timing == ReplayOptions.Timing.TRACE
+                ? " — each operation is issued when the trace shows it, or when the task's previous operation ends if later"
+                : o.timing == ReplayOptions.Timing.ANCHORED ? " — max(trace time, previous end + think time)"
+                : " — previous end + think time (closed loop)"));
+        a.add("address space: /proc/PID/maps snapshot when the workspace has one, else syscalls (mmap, munmap, mprotect, "
+                + "madvise, mremap, brk), else inferred regions grouping uncovered fault addresses within "
+                + (AddressSpace.INFER_GAP >> 10) + " KiB (permissive protections, never merged)");
+        a.add("write sections lock their VMAs as soon as mmap_lock is held for write and keep the observed hold; "
+                + "sections whose syscall was not traced lock no VMA (fork: all VMAs)");
+        a.add("remote and other readers carry no address in the trace: the seed picks a VMA; remote reads holding "
+                + "mmap_lock ≤" + MmReplay.SHORT_REMOTE_NS / 1000 + " µs copy one present page in one VMA, longer ones span VMAs");
+        a.add("the trace's timestamps are truncations: each observed issue time is placed uniformly (from the seed) "
+                + "within its resolution interval, and emitted timestamps are truncated to the trace's resolution again, "
+                + "so waits are measured as the trace measured them");
+        a.add("address spaces replay independently (a task using two mms replays in each; no CPU contention between them)");
+        return a;
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package vmalock.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import vmalock.store.Ingester;
+import vmalock.store.Workspace;
+
+/**
+ * Calibration on the real traces: replayed under the policy of the kernel that produced them
+ * (vma-refcount, 6.18), the fallback rate is within ±30 % of the observed one and the writer-wait
+ * p50/p99 within 2×; the direction checks of spec §9 hold.
+ */
+class CalibrationTest {
+    @TempDir
+    Path tmp;
+
+    static ObjectNode compare(Path ws, Path trace, List<PolicyPreset> policies) throws Exception {
+        try (Workspace w = Workspace.forIngest(ws)) {
+            Ingester.ingest(w, trace, null, false, null);
+        }
+        try (Workspace w = Workspace.open(ws)) {
+            return Comparison.compare(w, w.sources(null), policies, null, new ReplayOptions(), -1);
+        }
+    }
+
+    static double ratio(double replayed, double observed) {
+        return observed == 0 ? (replayed == 0 ? 1 : Double.POSITIVE_INFINITY) : replayed / observed;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftrace-overlap-default.txt", "perf-disjoint.perf.txt", "tc-overlap.report.txt"})
+    void replayUnderTheKernelsPolicyReproducesTheTrace(String name) throws Exception {
+        ObjectNode c = compare(tmp.resolve("ws"), Traces.shared(name),
+                List.of(PolicyPreset.preset("vma-refcount"), PolicyPreset.preset("no-vma-lock")));
+        JsonNode cal = c.get("calibration");
+        assertEquals("vma-refcount", cal.get("policy").asText());
+        JsonNode obs = cal.get("observed");
+        JsonNode rep = cal.get("replayed");
+        assertEquals(obs.get("page_faults").asLong(), rep.get("page_faults").asLong(), "every fault is replayed");
+        double fr = ratio(rep.get("fallback_rate_strict").asDouble(), obs.get("fallback_rate_strict").asDouble());
+        double w50 = ratio(rep.get("writer_wait_us").get("p50").asDouble(), obs.get("writer_wait_us").get("p50").asDouble());
+        double w99 = ratio(rep.get("writer_wait_us").get("p99").asDouble(), obs.get("writer_wait_us").get("p99").asDouble());
+        String msg = name + ": fallback " + obs.get("fallback_rate_strict") + " -> " + rep.get("fallback_rate_strict")
+                + ", writer wait p50 " + obs.get("writer_wait_us").get("p50") + " -> " + rep.get("writer_wait_us").get("p50")
+                + ", p99 " + obs.get("writer_wait_us").get("p99") + " -> " + rep.get("writer_wait_us").get("p99");
+        System.out.println(msg);
+        assertTrue(fr >= 0.7 && fr <= 1.3, msg);
+        assertTrue(w50 >= 0.5 && w50 <= 2, msg);
+        assertTrue(w99 >= 0.5 && w99 <= 2, msg);
+        // direction (spec §9): without per-VMA locks every fault takes mmap_lock
+        JsonNode none = Comparison.run(c, "no-vma-lock").get("stats");
+        assertEquals(1.0, none.get("fallback_rate_strict").asDouble(), 1e-9, msg);
+        assertEquals(0, Comparison.run(c, "no-vma-lock").get("vma_lock").get("success").asLong());
+    }
+}
