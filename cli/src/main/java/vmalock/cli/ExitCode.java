@@ -14,10 +14,12 @@ public final class ExitCode {
     public static final int INPUT = 3;
     /** The workspace is missing, damaged, busy or not writable. */
     public static final int WORKSPACE = 4;
+    /** A report's or query's SQL failed (report, query): one line names the query. */
+    public static final int QUERY = 5;
     /** capture: this machine cannot trace (not root, no tracefs, kernel lockdown, none of the events, tracefs refused a write). */
-    public static final int NO_TRACING = 5;
+    public static final int NO_TRACING = 6;
     /** capture: another vmalock capture is running. */
-    public static final int CAPTURE_BUSY = 6;
+    public static final int CAPTURE_BUSY = 7;
     /** An internal error (a bug): please report it with the command line. */
     public static final int INTERNAL = 70;
 
@@ -29,6 +31,7 @@ public final class ExitCode {
         m.put("2", "usage error");
         m.put("3", "input error (missing/unreadable/empty/not a trace, already ingested, --strict stop)");
         m.put("4", "workspace error (missing, damaged, busy, not writable)");
+        m.put("5", "query error (a report's or query's SQL failed)");
         m.put("70", "internal error (a bug: please report it)");
         return m;
     }
@@ -40,8 +43,9 @@ public final class ExitCode {
         m.put("3", "input error (command not found, no such --pid, bad --events)");
         m.put("4", "workspace error (-w DIR not empty, not writable)");
         m.remove("70");
-        m.put("5", "cannot trace here (not root, no tracefs, kernel lockdown, none of the events exist)");
-        m.put("6", "another vmalock capture is running");
+        m.remove("5");
+        m.put("6", "cannot trace here (not root, no tracefs, kernel lockdown, none of the events exist)");
+        m.put("7", "another vmalock capture is running");
         m.put("70", "internal error (a bug: please report it)");
         return m;
     }

@@ -31,7 +31,7 @@ class CaptureCommandTest {
         assertEquals(0, run("capture", "--help"));
         String h = out.toString();
         for (String s : new String[] {"--workspace", "--duration", "--pid", "--buffer-kb", "--events", "--clock",
-            "--maps-interval-ms", "--json", "Exit codes:", "5", "6", "another vmalock capture", "root"}) {
+            "--maps-interval-ms", "--json", "Exit codes:", "6", "7", "another vmalock capture", "cannot trace here", "root"}) {
             assertTrue(h.contains(s), "help lacks " + s + ":\n" + h);
         }
     }
