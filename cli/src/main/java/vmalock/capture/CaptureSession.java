@@ -245,7 +245,7 @@ public final class CaptureSession {
             d.linesTotal = result.linesTotal();
             try {
                 session.entry().size = Files.size(text);
-                session.entry().sha256 = Checksums.sha256(text);
+                session.entry().checksum = Checksums.of(text);
             } catch (IOException e) {
                 throw new CaptureException(CaptureException.Kind.WORKSPACE, text + ": " + e.getMessage(), e);
             }
