@@ -35,11 +35,25 @@ public final class StatsCommand implements Callable<Integer> {
             description = "only these sources (indexes as printed by ingest); default all")
     List<Integer> sources;
 
+    @Option(names = "--run", paramLabel = "ID",
+            description = "statistics of a stored replay run (see 'vmalock replay'), measured exactly like a trace")
+    String run;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Workspace ws = Workspace.open(workspace)) {
+        Path dir = workspace;
+        if (run != null) {
+            dir = vmalock.replay.ReplayRunner.runDir(workspace, run);
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                err.println("vmalock: " + workspace + ": no run '" + run + "' (runs: "
+                        + String.join(", ", vmalock.replay.ReplayRunner.runIds(workspace)) + ")");
+                err.flush();
+                return ExitCode.WORKSPACE;
+            }
+        }
+        try (Workspace ws = Workspace.open(dir)) {
             WorkspaceStats st = WorkspaceStats.compute(ws, sources);
             ObjectNode node = StatsJson.build(st);
             if (json) {
