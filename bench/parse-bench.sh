@@ -6,6 +6,8 @@
 #   BENCH_FILE=/tmp/x.txt   input to build/reuse (default /tmp/vmalock-bench-ftrace-SIZEm.txt; never committed)
 #   BENCH_CPU=0             core to pin every measured command to with taskset ("" = no pinning)
 #   BENCH_RUNS=5            parse runs in one JVM (the best is reported; the first ones include JIT warm-up)
+# Each step reports wall time and CPU time (user+sys; for the parse: the parsing thread's own CPU time):
+# on a machine shared with other work the CPU-time figures are the stable ones.
 #   BENCH_XMX=256m          heap of the parsing JVM (parsing streams: memory stays bounded)
 # One function per measured step, so the store's parse+store step can be added beside measure_parse.
 set -euo pipefail
@@ -20,9 +22,15 @@ PIN=()
 if [ -n "$CPU" ] && command -v taskset >/dev/null 2>&1; then PIN=(taskset -c "$CPU"); fi
 AWK=$(command -v mawk || command -v awk)
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+elapsed_of() {        # run "$@", stdout to $OUT; sets WALL and CPU (user+sys) seconds
+  local tf; tf=$(mktemp)
+  local TIMEFORMAT='%R %U %S'
+  { time "$@" > "$OUT" ; } 2> "$tf"
+  read -r WALL U S < "$tf"; rm -f "$tf"
+  CPU=$(awk -v u="$U" -v s="$S" 'BEGIN { printf "%.3f", u + s }')
+}
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+OUT=$(mktemp); trap 'rm -f "$OUT"' EXIT
 
 build_input() {       # concatenate the real ftrace capture until the file is >= SIZE_MB
   local src="$SHARED/traces/ftrace-overlap-default.txt"
@@ -42,34 +50,39 @@ build_classpath() {   # compiled parsers + their dependencies
 warm_cache() { cat "$BIG" > /dev/null; }
 
 measure_wc() {
-  local t0 t1; t0=$(now); WC_LINES=$("${PIN[@]}" wc -l < "$BIG"); t1=$(now); WC_S=$(elapsed "$t0" "$t1")
+  elapsed_of "${PIN[@]}" wc -l "$BIG"
+  WC_LINES=$(awk '{ print $1 }' "$OUT"); WC_S=$WALL; WC_CPU=$CPU
 }
 
 measure_awk() {       # one pass: count event lines by event name (the 5th field of ftrace's default format)
-  local t0 t1; t0=$(now)
-  AWK_EVENTS=$("${PIN[@]}" "$AWK" '/^#/ { next } { n++; c[$5]++ } END { print n }' "$BIG")
-  t1=$(now); AWK_S=$(elapsed "$t0" "$t1")
+  elapsed_of "${PIN[@]}" "$AWK" '/^#/ { next } { n++; c[$5]++ } END { print n }' "$BIG"
+  AWK_EVENTS=$(cat "$OUT"); AWK_S=$WALL; AWK_CPU=$CPU
 }
 
-measure_parse() {     # vmalock.parse.ParseBench: best of RUNS parses in one JVM
-  local out
-  out=$("${PIN[@]}" java -Xmx"$XMX" -cp "$CP" vmalock.parse.ParseBench "$BIG" "$RUNS" ftrace)
-  echo "$out" | sed 's/^/  /' >&2
-  local best; best=$(echo "$out" | grep '^parse best')
+measure_parse() {     # vmalock.parse.ParseBench: best of RUNS parses in one JVM (wall and parsing-thread CPU time)
+  "${PIN[@]}" java -Xmx"$XMX" -cp "$CP" vmalock.parse.ParseBench "$BIG" "$RUNS" ftrace > "$OUT"
+  sed 's/^/  /' "$OUT" >&2
+  local best; best=$(grep '^parse best' "$OUT")
   PARSE_S=$(echo "$best" | sed -E 's/.* seconds=([0-9.]+).*/\1/')
+  PARSE_CPU=$(echo "$best" | sed -E 's/.* cpu_seconds=([0-9.]+).*/\1/')
   PARSE_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
 }
 
+row() {               # name wall_s cpu_s events
+  local name=$1 wall=$2 cpu=$3 ev=$4
+  printf '%-24s %8s s %9s MB/s %12s ev/s | cpu %8s s %9s MB/s %12s ev/s\n' "$name" \
+    "$wall" "$(div "$MB" "$wall")" "$( [ "$ev" = - ] && echo - || div "$ev" "$wall")" \
+    "$cpu" "$(div "$MB" "$cpu")" "$( [ "$ev" = - ] && echo - || div "$ev" "$cpu")"
+}
+
 report() {
-  local bytes mb; bytes=$(stat -c %s "$BIG"); mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
-  local wc_mbs awk_mbs parse_mbs awk_eps parse_eps
-  wc_mbs=$(div "$mb" "$WC_S"); awk_mbs=$(div "$mb" "$AWK_S"); parse_mbs=$(div "$mb" "$PARSE_S")
-  awk_eps=$(div "$AWK_EVENTS" "$AWK_S"); parse_eps=$(div "$PARSE_EVENTS" "$PARSE_S")
-  echo "input: $BIG ($mb MB, $WC_LINES lines), pinned: ${PIN[*]:-no}, parse heap: -Xmx$XMX"
-  printf '%-22s %8s s %10s MB/s %14s events/s\n' "wc -l" "$WC_S" "$wc_mbs" "-"
-  printf '%-22s %8s s %10s MB/s %14s events/s\n' "$(basename "$AWK") event count" "$AWK_S" "$awk_mbs" "$awk_eps"
-  printf '%-22s %8s s %10s MB/s %14s events/s\n' "vmalock parse (best)" "$PARSE_S" "$parse_mbs" "$parse_eps"
-  echo "ratios: parse/wc = $(div "$parse_mbs" "$wc_mbs"), parse/awk = $(div "$parse_mbs" "$awk_mbs") (MB/s), parse/awk = $(div "$parse_eps" "$awk_eps") (events/s)"
+  local bytes; bytes=$(stat -c %s "$BIG"); MB=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+  echo "input: $BIG ($MB MB, $WC_LINES lines), pinned: ${PIN[*]:-no}, parse heap: -Xmx$XMX, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  row "wc -l" "$WC_S" "$WC_CPU" -
+  row "$(basename "$AWK") event count" "$AWK_S" "$AWK_CPU" "$AWK_EVENTS"
+  row "vmalock parse (best)" "$PARSE_S" "$PARSE_CPU" "$PARSE_EVENTS"
+  echo "ratios (wall):  parse/wc = $(div "$WC_S" "$PARSE_S"), parse/awk = $(div "$AWK_S" "$PARSE_S") (MB/s; events/s the same, equal event counts)"
+  echo "ratios (cpu):   parse/wc = $(div "$WC_CPU" "$PARSE_CPU"), parse/awk = $(div "$AWK_CPU" "$PARSE_CPU")"
   if [ "$AWK_EVENTS" != "$PARSE_EVENTS" ]; then echo "WARNING: awk counted $AWK_EVENTS events, parse $PARSE_EVENTS" >&2; fi
 }
 

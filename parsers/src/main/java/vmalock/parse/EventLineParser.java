@@ -51,14 +51,17 @@ abstract class EventLineParser extends TextParser {
      * and followed by digits and {@code ]}; -1 if none.
      */
     protected final int cpuBracket() {
-        for (int i = p + 1; i < end; i++) {
-            if (b[i] == '[' && b[i - 1] == ' ' && i + 2 < end) {
+        int i = p + 1;
+        while (true) {
+            i = indexOfByte(b, i, end, (byte) '[');
+            if (i < 0) return -1;
+            if (b[i - 1] == ' ' && i + 2 < end) {
                 int k = i + 1;
                 while (k < end && b[k] >= '0' && b[k] <= '9') k++;
                 if (k > i + 1 && k < end && b[k] == ']') return i;
             }
+            i++;
         }
-        return -1;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -154,17 +154,7 @@ abstract class TextParser {
     }
 
     static int indexOfNewline(byte[] b, int from, int to) {
-        int i = from;
-        while (i + 8 <= to) {
-            long w = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
-            long t = (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
-            if (t != 0) return i + (Long.numberOfTrailingZeros(t) >>> 3);
-            i += 8;
-        }
-        for (; i < to; i++) {
-            if (b[i] == '\n') return i;
-        }
-        return -1;
+        return indexOfByte(b, from, to, (byte) '\n');
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -297,10 +287,30 @@ abstract class TextParser {
     protected final boolean startsWith(byte[] lit) {
         int n = lit.length;
         if (end - p < n) return false;
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) { // 8 bytes at a time (end <= b.length, so p + i + 8 is in bounds)
+            if ((long) LONGS.get(b, p + i) != (long) LONGS.get(lit, i)) return false;
+        }
+        for (; i < n; i++) {
             if (b[p + i] != lit[i]) return false;
         }
         return true;
+    }
+
+    /** First index of byte {@code c} in {@code b[from, to)}, 8 bytes at a time; -1 if none. */
+    static int indexOfByte(byte[] b, int from, int to, byte c) {
+        long pattern = (c & 0xffL) * 0x0101010101010101L;
+        int i = from;
+        while (i + 8 <= to) {
+            long w = (long) LONGS.get(b, i) ^ pattern;
+            long t = (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
+            if (t != 0) return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            i += 8;
+        }
+        for (; i < to; i++) {
+            if (b[i] == c) return i;
+        }
+        return -1;
     }
 
     /** Requires the literal at the cursor and steps over it. */

@@ -1,0 +1,168 @@
+package vmalock.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static vmalock.lock.Harness.act;
+import static vmalock.lock.Harness.waitUntil;
+
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The x86 fault path of spec §5: every trace shape, the counters, RETRY and the fallbacks. */
+class FaultPathTest {
+    Harness.Sim h;
+    Mm mm;
+    Vma v;
+    long[] out = new long[4];
+
+    @BeforeEach
+    void setUp() {
+        h = new Harness.Sim();
+        mm = h.mm(VmaLockDesign.REFCOUNT);
+        v = mm.addVma(0x10000, 0x20000);
+    }
+
+    private Task fault(int tid, Fault f, Policy p) {
+        return h.spawn(new Task(tid, "f" + tid), Seq.of(t -> t.ops().userFault.init(mm, f, p), act(t -> out[0] = t.ret)));
+    }
+
+    private void counters(String expect) {
+        VmEvents e = mm.vmEvents;
+        assertEquals(expect, e.success() + "/" + e.abort() + "/" + e.retry() + "/" + e.miss(), "success/abort/retry/miss");
+    }
+
+    @Test
+    void perVmaSuccessShowsOnlyThePageFault() {
+        fault(1, new Fault().set(0x10000, true, 500), Policy.vmaRefcount());
+        h.runAll();
+        assertEquals(List.of("pf_user"), h.shapes(1));
+        assertEquals(UserFault.HANDLED_VMA, out[0]);
+        counters("1/0/0/0");
+        assertEquals(0, h.findings.total(), h.findings::toString);
+    }
+
+    @Test
+    void anonPrepareTrylockShowsUnderTheVmaLock() {
+        v.hasAnonVma = false;
+        fault(1, new Fault().set(0x10000, true, 500), Policy.vmaRefcount());
+        h.runAll();
+        assertEquals(List.of("pf_user", "start w0", "acq w0 1", "rel w0"), h.shapes(1));
+        assertEquals(UserFault.HANDLED_VMA, out[0]);
+        assertTrue(v.hasAnonVma);
+        counters("1/0/0/0");
+        assertEquals(0, h.findings.total(), h.findings::toString);
+    }
+
+    @Test
+    void anonPrepareTrylockFailureIsRetryThenMmapPath() {
+        v.hasAnonVma = false;
+        // a writer queued on mmap_lock makes the trylock fail while a reader holds it
+        MmapLock l = mm.mmapLock;
+        h.spawn(new Task(7, "holder"), Seq.of(t -> t.ops().mmapReadLock.init(mm, false, true),
+                waitUntil(() -> l.rwsem.hasWaiters()), t -> t.ops().hold.init(50_000), act(l::readUnlock)));
+        h.spawn(new Task(8, "writer"), Seq.of(waitUntil(() -> l.rwsem.readers() == 1),
+                t -> t.ops().mmapWriteLock.init(mm, true), t -> t.ops().hold.init(1000), act(l::writeUnlock)));
+        h.spawn(new Task(1, "f1"), Seq.of(waitUntil(() -> l.rwsem.hasWaiters()),
+                t -> t.ops().userFault.init(mm, new Fault().set(0x10000, true, 500), Policy.vmaRefcount()),
+                act(t -> out[0] = t.ret)));
+        h.runAll();
+        assertEquals(List.of("pf_user", "start w0", "acq w0 0", "start w0", "acq w0 0", "start w0", "cb 2", "ce 0",
+                "acq w0 1", "rel w0"), h.shapes(1));
+        assertEquals(UserFault.HANDLED_MMAP, out[0]);
+        counters("0/0/1/0");
+    }
+
+    @Test
+    void trylockFailedShapeWhenAWriterHoldsMmapLock() {
+        MmapLock l = mm.mmapLock;
+        h.spawn(new Task(8, "writer"), Seq.of(t -> t.ops().writeSection.init(mm, new WriteSection.Spec().lock(v).hold(10_000)),
+                act(t -> { })));
+        h.spawn(new Task(1, "f1"), Seq.of(waitUntil(() -> VmaLock.isWriteLocked(v)),
+                t -> t.ops().userFault.init(mm, new Fault().set(0x10000, true, 500), Policy.vmaRefcount()),
+                act(t -> out[0] = t.ret)));
+        h.runAll();
+        assertEquals(List.of("pf_user", "start w0", "acq w0 0", "start w0", "cb 2", "ce 0", "acq w0 1", "rel w0"), h.shapes(1));
+        assertEquals(List.of("start w1", "acq w1 1", "rel w1"), h.shapes(8));
+        assertEquals(UserFault.HANDLED_MMAP, out[0]);
+        counters("0/1/0/0");
+        assertEquals(0, h.findings.total(), h.findings::toString);
+    }
+
+    @Test
+    void fallbackShapeWithoutPerVmaLocks() {
+        Mm none = h.mm(VmaLockDesign.NONE);
+        none.addVma(0x10000, 0x20000);
+        h.spawn(new Task(1, "f1"), Seq.of(t -> t.ops().userFault.init(none, new Fault().set(0x10000, false, 500),
+                Policy.noVmaLock()), act(t -> out[0] = t.ret)));
+        h.runAll();
+        assertEquals(List.of("pf_user", "start w0", "acq w0 1", "rel w0"), h.shapes(1));
+        assertEquals(UserFault.HANDLED_MMAP, out[0]);
+        assertEquals(0, none.vmEvents.success() + none.vmEvents.abort() + none.vmEvents.retry() + none.vmEvents.miss());
+    }
+
+    @Test
+    void retryUnderTheVmaLockCountsRetryAndTakesTheMmapPath() {
+        Fault f = new Fault().set(0x10000, false, 500);
+        f.underVmaLock = Fault.RETRY;
+        fault(1, f, Policy.vmaRefcount());
+        h.runAll();
+        assertEquals(List.of("pf_user", "start w0", "acq w0 1", "rel w0"), h.shapes(1));
+        assertEquals(UserFault.HANDLED_MMAP, out[0]);
+        counters("0/0/1/0");
+        assertEquals(1, v.refcnt(), "the VMA lock was released");
+    }
+
+    @Test
+    void retryWithAPendingSignalReturnsAtOnce() {
+        Fault f = new Fault().set(0x10000, false, 500);
+        f.underVmaLock = Fault.RETRY;
+        f.signalPending = true;
+        fault(1, f, Policy.vmaRefcount());
+        h.runAll();
+        assertEquals(List.of("pf_user"), h.shapes(1));
+        assertEquals(UserFault.SIGNAL, out[0]);
+        counters("0/0/1/0");
+    }
+
+    @Test
+    void accessErrorCountsNothingAndEndsInSigsegv() {
+        v.writable = false;
+        fault(1, new Fault().set(0x10000, true, 500), Policy.vmaRefcount());
+        h.runAll();
+        assertEquals(UserFault.SIGSEGV, out[0]);
+        assertEquals(List.of("pf_user", "start w0", "acq w0 1", "rel w0"), h.shapes(1));
+        counters("0/0/0/0");
+    }
+
+    @Test
+    void kernelModeFaultNeverTriesTheVmaLock() {
+        Fault f = new Fault();
+        f.user = false;
+        f.set(0x10000, false, 500);
+        fault(1, f, Policy.vmaRefcount());
+        h.runAll();
+        assertEquals(List.of("pf_kernel", "start w0", "acq w0 1", "rel w0"), h.shapes(1));
+        counters("0/0/0/0");
+    }
+
+    @Test
+    void stackGrowthUpgradesToWriteAndDowngrades() {
+        Vma stack = mm.addVma(0x40000, 0x50000).flags(true, true, true, true);
+        fault(1, new Fault().set(0x3f000, true, 500), Policy.vmaRefcount());
+        h.runAll();
+        assertEquals(UserFault.HANDLED_MMAP, out[0]);
+        assertEquals(List.of("pf_user", "start w0", "acq w0 1", "rel w0", "start w1", "acq w1 1", "acq w0 1", "rel w0"),
+                h.shapes(1));
+        assertEquals(0x3f000, stack.vmStart);
+        counters("0/1/0/0"); // the gap below the stack is ABORT, not MISS
+        assertEquals(0, h.findings.total(), h.findings::toString);
+    }
+
+    @Test
+    void gapIsSigsegv() {
+        fault(1, new Fault().set(0x30000, true, 500), Policy.vmaRefcount());
+        h.runAll();
+        assertEquals(UserFault.SIGSEGV, out[0]);
+    }
+}

@@ -1,0 +1,93 @@
+package vmalock.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static vmalock.lock.Harness.act;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Time-dependent rwsem rules, checked in virtual time: stealing, spinning, HANDOFF after ≈4 ms. */
+class RwsemSimOnlyTest {
+    private final List<String> log = new ArrayList<>();
+
+    private Seq readSection(Mm mm, String name, long holdNs) {
+        return Seq.of(t -> t.ops().mmapReadLock.init(mm, false, true), act(t -> log.add(t.driver().now() + " " + name)),
+                t -> t.ops().hold.init(holdNs), act(t -> mm.mmapLock.readUnlock(t)));
+    }
+
+    private Seq writeSection(Mm mm, String name, long holdNs) {
+        return Seq.of(t -> t.ops().mmapWriteLock.init(mm, true), act(t -> log.add(t.driver().now() + " " + name)),
+                t -> t.ops().hold.init(holdNs), act(t -> mm.mmapLock.writeUnlock(t)));
+    }
+
+    @Test
+    void readerStealsPastAWokenWriterWhenNoFlagForbidsIt() {
+        Harness.Sim h = new Harness.Sim();
+        h.s.wakeLatencyNs = 1_000;
+        Mm mm = h.mm(VmaLockDesign.REFCOUNT);
+        h.s.spawn(new Task(1, "r1"), readSection(mm, "r1", 100_000), 0);
+        h.s.spawn(new Task(2, "w"), writeSection(mm, "w", 1_000), 10);
+        h.s.spawn(new Task(3, "r2"), readSection(mm, "r2", 50_000), 100_500); // between r1's release and w's wake
+        h.runAll();
+        assertEquals(List.of("0 r1", "100500 r2", "151500 w"), log, "w is woken 1 µs (wake latency) after r2 leaves");
+        assertEquals(0, h.findings.total(), h.findings::toString);
+    }
+
+    @Test
+    void writerSpinsOnAReaderOwnedLockForTenPlusHalfAMicrosecondPerReaderThenQueues() {
+        Harness.Sim h = new Harness.Sim();
+        Mm mm = h.mm(VmaLockDesign.REFCOUNT);
+        h.s.spawn(new Task(1, "r1"), readSection(mm, "r1", 5_000), 0);
+        h.s.spawn(new Task(2, "w"), writeSection(mm, "w", 1_000), 10);
+        h.runAll();
+        assertEquals(List.of("0 r1", "5000 w"), log, "a short reader section: the spinner takes it unqueued");
+        assertEquals(List.of("start w1", "acq w1 1", "rel w1"), h.shapes(2), "spinning fires no contention event");
+        log.clear();
+        Harness.Sim h2 = new Harness.Sim();
+        Mm mm2 = h2.mm(VmaLockDesign.REFCOUNT);
+        h2.s.spawn(new Task(1, "r1"), readSection(mm2, "r1", 50_000), 0);
+        h2.s.spawn(new Task(2, "w"), writeSection(mm2, "w", 1_000), 10);
+        h2.runAll();
+        assertEquals(List.of("start w1", "cb 4", "ce 0", "acq w1 1", "rel w1"), h2.shapes(2),
+                "past (20+1)/2 = 10.5 µs the writer sets NONSPINNABLE and queues");
+    }
+
+    @Test
+    void handoffAfterTheWaiterTimeoutBlocksStealers() {
+        for (boolean late : new boolean[] {false, true}) {
+            log.clear();
+            Harness.Sim h = new Harness.Sim();
+            h.s.wakeLatencyNs = 1_000;
+            Mm mm = h.mm(VmaLockDesign.REFCOUNT);
+            Rwsem s = mm.mmapLock.rwsem;
+            long release = late ? 5_000_000 : 1_000_000;
+            h.s.spawn(new Task(1, "r1"), readSection(mm, "r1", release), 0);
+            h.s.spawn(new Task(2, "w"), writeSection(mm, "w", 1_000), 10);
+            h.s.spawn(new Task(3, "r2"), readSection(mm, "r2", 2_000_000), release + 500); // steals before w runs
+            boolean[] handoffSeen = new boolean[1];
+            h.s.spawn(new Task(4, "probe"), Seq.of(act(t -> handoffSeen[0] = s.handoff())), release + 600_000);
+            h.runAll();
+            assertEquals(late, handoffSeen[0], "HANDOFF set only when the queued writer waited > 4 ms");
+            assertTrue(log.get(1).endsWith("r2"), log::toString);
+            assertEquals(0, h.findings.total(), h.findings::toString);
+        }
+    }
+
+    @Test
+    void handoffMakesLaterReadersQueueBehindTheWriter() {
+        Harness.Sim h = new Harness.Sim();
+        h.s.wakeLatencyNs = 1_000;
+        Mm mm = h.mm(VmaLockDesign.REFCOUNT);
+        h.s.spawn(new Task(1, "r1"), readSection(mm, "r1", 5_000_000), 0);
+        h.s.spawn(new Task(2, "w"), writeSection(mm, "w", 1_000), 10);
+        h.s.spawn(new Task(3, "r2"), readSection(mm, "r2", 2_000_000), 5_000_500);
+        h.s.spawn(new Task(4, "r3"), readSection(mm, "r3", 1_000), 5_500_000); // HANDOFF is set: must not steal
+        h.runAll();
+        assertEquals(List.of("0 r1", "5000500 r2", "7001500 w", "7003500 r3"), log, "each hand-over costs the 1 µs wake latency");
+        assertFalse(mm.mmapLock.rwsem.handoff());
+        assertEquals(0, h.findings.total(), h.findings::toString);
+    }
+}
