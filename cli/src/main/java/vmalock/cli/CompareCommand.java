@@ -69,9 +69,7 @@ public final class CompareCommand implements Callable<Integer> {
             faultCost = params.faultCostNs();
             params.options();
         } catch (IllegalArgumentException e) {
-            err.println("vmalock: " + e.getMessage());
-            err.flush();
-            return ExitCode.USAGE;
+            return Failure.report(err, e.getMessage(), ExitCode.USAGE);
         }
         try (Workspace ws = Workspace.open(workspace)) {
             List<Manifest.Source> sources = ws.sources(params.sources);
@@ -85,13 +83,9 @@ public final class CompareCommand implements Callable<Integer> {
             out.flush();
             return ExitCode.OK;
         } catch (StoreException e) {
-            err.println("vmalock: " + e.getMessage());
-            err.flush();
-            return ExitCode.WORKSPACE;
+            return Failure.report(err, e.getMessage(), ExitCode.WORKSPACE);
         } catch (IOException e) {
-            err.println("vmalock: cannot write output: " + e.getMessage());
-            err.flush();
-            return ExitCode.WORKSPACE;
+            return Failure.report(err, "cannot write output: " + e.getMessage(), ExitCode.WORKSPACE);
         }
     }
 
