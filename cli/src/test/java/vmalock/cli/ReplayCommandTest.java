@@ -116,7 +116,8 @@ class ReplayCommandTest {
         assertEquals(ExitCode.WORKSPACE, none.code, none.toString());
         assertEquals(1, none.err.strip().lines().count(), none.err);
         Cli norun = Cli.run("stats", "-w", ws, "--run", "nothing-s0");
-        assertEquals(ExitCode.WORKSPACE, norun.code, norun.toString());
+        assertEquals(ExitCode.USAGE, norun.code, norun.toString());
+        assertTrue(norun.err.contains("no run nothing-s0"), norun.err);
     }
 
     @Test
