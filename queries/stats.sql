@@ -7,7 +7,8 @@ WITH src AS (
   SELECT run, sum(lines_total) AS lines_total, sum(non_event_lines) AS non_event_lines,
     sum(header_lines) AS header_lines, sum(blank_lines) AS blank_lines, sum(other_lines) AS other_lines,
     sum(problems) AS problems, sum(header_entries_in_buffer) AS header_entries_in_buffer,
-    sum(header_entries_written) AS header_entries_written, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+    sum(header_entries_written) AS header_entries_written, arg_min(first_ts, source) AS first_ts, arg_max(last_ts, source) AS last_ts,
+    sum(lost_marker_lines) AS lost_marker_lines
   FROM sources GROUP BY run),
 ev AS (SELECT run, sum(events) AS total_events FROM event_counts WHERE kind <> 'lost' GROUP BY run),
 f AS (SELECT run, count(*) AS page_faults, count(*) FILTER (WHERE fallback) AS fallback_faults,
@@ -29,7 +30,7 @@ m AS (SELECT run, count(*) AS distinct_mm FROM mms GROUP BY run)
 SELECT r.run, r.policy, r.time_unit,
   coalesce(src.lines_total, 0) AS lines_total, coalesce(src.non_event_lines, 0) AS non_event_lines,
   coalesce(src.header_lines, 0) AS header_lines, coalesce(src.blank_lines, 0) AS blank_lines,
-  coalesce(src.other_lines, 0) AS other_lines, coalesce(src.problems, 0) AS problems,
+  coalesce(src.other_lines, 0) AS other_lines, coalesce(src.lost_marker_lines, 0) AS lost_marker_lines, coalesce(src.problems, 0) AS problems,
   coalesce(ev.total_events, 0) AS total_events, coalesce(f.page_faults, 0) AS page_faults,
   coalesce(s.read_acquisitions, 0) AS read_acquisitions, coalesce(s.write_acquisitions, 0) AS write_acquisitions,
   coalesce(s.failed_acquisitions, 0) AS failed_acquisitions,
@@ -68,6 +69,10 @@ ORDER BY u.rord, metrics.ord;
 SELECT run, name, sum(events) AS events FROM event_counts WHERE kind <> 'lost' GROUP BY run, name
 ORDER BY run, name;
 
+-- section: lost_events_by_cpu
+SELECT run, cpu, sum(count) AS lost_events FROM lost WHERE kind = 'marker' AND count IS NOT NULL
+GROUP BY run, cpu ORDER BY run, cpu NULLS FIRST;
+
 -- section: per_mm
 WITH e AS (
   SELECT run, mm, sum(events) AS events,
@@ -76,14 +81,14 @@ WITH e AS (
     sum(events) FILTER (WHERE name = 'mmap_lock_released') AS released,
     count(DISTINCT tid) AS tasks
   FROM event_counts WHERE mm IS NOT NULL GROUP BY run, mm),
-c AS (SELECT run, mm, map_from_entries(list((comm, n) ORDER BY n DESC, comm)) AS comms
-      FROM (SELECT run, mm, coalesce(comm, '') AS comm, sum(events) AS n FROM event_counts
+c AS (SELECT run, mm, list({'comm': comm, 'events': n} ORDER BY n DESC, comm)[1:8] AS comms
+      FROM (SELECT run, mm, coalesce(comm, ':' || tid) AS comm, sum(events) AS n FROM event_counts
             WHERE mm IS NOT NULL GROUP BY ALL) GROUP BY run, mm),
 s AS (SELECT run, mm,
-        count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND NOT write) AS read_acquisitions,
-        count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND write) AS write_acquisitions,
-        count(*) FILTER (WHERE acquire_ts IS NOT NULL AND NOT success) AS failed_acquisitions
-      FROM lock_spans GROUP BY run, mm)
+        count(*) FILTER (WHERE success AND NOT write) AS read_acquisitions,
+        count(*) FILTER (WHERE success AND write) AS write_acquisitions,
+        count(*) FILTER (WHERE NOT success) AS failed_acquisitions
+      FROM lock_spans WHERE acquire_ts IS NOT NULL GROUP BY run, mm)
 SELECT m.run, m.mm_hex AS mm, coalesce(e.events, 0) AS events, coalesce(e.start_locking, 0) AS start_locking,
   coalesce(e.acquire_returned, 0) AS acquire_returned, coalesce(e.released, 0) AS released,
   coalesce(s.read_acquisitions, 0) AS read_acquisitions, coalesce(s.write_acquisitions, 0) AS write_acquisitions,
@@ -92,31 +97,57 @@ FROM mms m LEFT JOIN e USING (run, mm) LEFT JOIN s USING (run, mm) LEFT JOIN c U
 ORDER BY m.run, events DESC, mm;
 
 -- section: per_comm
-WITH e AS (SELECT run, coalesce(comm, '') AS comm, sum(events) AS events FROM event_counts
-           WHERE kind <> 'lost' GROUP BY ALL),
-f AS (SELECT run, coalesce(comm, '') AS comm, count(*) AS page_faults,
-             count(*) FILTER (WHERE fallback) AS fallback_faults FROM faults GROUP BY ALL),
-tc AS (SELECT DISTINCT run, tid, coalesce(comm, '') AS comm FROM event_counts),
-s AS (SELECT l.run, t.comm,
-        count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND NOT write) AS read_acquisitions,
-        count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND write) AS write_acquisitions,
-        count(*) FILTER (WHERE acquire_ts IS NOT NULL AND NOT success) AS failed_acquisitions
-      FROM lock_spans l JOIN tasks t USING (run, tid) GROUP BY ALL)
-SELECT e.run, e.comm, e.events, coalesce(f.page_faults, 0) AS page_faults,
+-- comm as printed on each event's line (':TID' when the tool lost it); fallback_faults uses rule 1 as the
+-- truth files do; the 40 busiest comms by events.
+WITH e AS (SELECT run, coalesce(comm, ':' || tid) AS comm, sum(events) AS events,
+                  sum(events) FILTER (WHERE name = 'page_fault_user') AS page_faults
+           FROM event_counts WHERE kind <> 'lost' GROUP BY ALL),
+f AS (SELECT run, coalesce(comm, ':' || tid) AS comm, count(*) FILTER (WHERE fallback_loose) AS fallback_faults
+      FROM faults GROUP BY ALL),
+s AS (SELECT run, coalesce(comm, ':' || tid) AS comm,
+        count(*) FILTER (WHERE success AND NOT write) AS read_acquisitions,
+        count(*) FILTER (WHERE success AND write) AS write_acquisitions,
+        count(*) FILTER (WHERE NOT success) AS failed_acquisitions
+      FROM lock_spans WHERE acquire_ts IS NOT NULL GROUP BY ALL)
+SELECT e.run, e.comm, e.events, coalesce(e.page_faults, 0) AS page_faults,
   coalesce(f.fallback_faults, 0) AS fallback_faults, coalesce(s.read_acquisitions, 0) AS read_acquisitions,
   coalesce(s.write_acquisitions, 0) AS write_acquisitions, coalesce(s.failed_acquisitions, 0) AS failed_acquisitions
 FROM e LEFT JOIN f USING (run, comm) LEFT JOIN s USING (run, comm)
+QUALIFY row_number() OVER (PARTITION BY e.run ORDER BY e.events DESC, e.comm) <= 40
 ORDER BY e.run, e.events DESC, e.comm;
 
 -- section: pairing_diagnostics
-SELECT run,
-  count(*) FILTER (WHERE ending = 'never_released' AND NOT write) AS acquire_never_released_read,
-  count(*) FILTER (WHERE ending = 'never_released' AND write) AS acquire_never_released_write,
-  count(*) FILTER (WHERE ending = 'replaced' AND NOT write) AS acquire_overwritten_without_release_read,
-  count(*) FILTER (WHERE ending = 'replaced' AND write) AS acquire_overwritten_without_release_write,
-  count(*) FILTER (WHERE acquire_ts IS NOT NULL AND start_ts IS NULL AND NOT write) AS acquire_without_start_read,
-  count(*) FILTER (WHERE acquire_ts IS NOT NULL AND start_ts IS NULL AND write) AS acquire_without_start_write,
-  count(*) FILTER (WHERE ending = 'never_acquired') AS start_locking_never_acquired,
-  count(*) FILTER (WHERE ending = 'release_without_acquire') AS release_without_acquire,
-  count(*) FILTER (WHERE wait_ns IS NOT NULL AND NOT success) AS wait_samples_with_success_false
-FROM lock_spans GROUP BY run ORDER BY run;
+-- From the lock_spans and faults rows where they show it; the pairing's own counters (counters
+-- 'pairing.*') for events that leave no row (releases and start_lockings that paired with nothing) and
+-- for rule-1 fallbacks matched by a downgrade's read acquisition.
+WITH s AS (SELECT run,
+    count(*) FILTER (WHERE ending IN ('never_released', 'downgraded') AND NOT replaced AND NOT write) AS acquire_never_released_read,
+    count(*) FILTER (WHERE ending IN ('never_released', 'downgraded') AND NOT replaced AND write) AS acquire_never_released_write,
+    count(*) FILTER (WHERE replaced AND NOT write) AS acquire_overwritten_without_release_read,
+    count(*) FILTER (WHERE replaced AND write) AS acquire_overwritten_without_release_write,
+    count(*) FILTER (WHERE start_ts IS NULL AND NOT write) AS acquire_without_start_read,
+    count(*) FILTER (WHERE start_ts IS NULL AND write) AS acquire_without_start_write,
+    count(*) FILTER (WHERE wait_ns IS NOT NULL AND NOT success) AS wait_samples_with_success_false
+  FROM lock_spans GROUP BY run),
+c AS (SELECT run,
+    sum(value) FILTER (WHERE counter = 'pairing.fallback_faults_matched_by_downgrade') AS fallback_faults_matched_by_downgrade,
+    sum(value) FILTER (WHERE counter = 'pairing.released_without_acquire_read') AS released_without_acquire_read,
+    sum(value) FILTER (WHERE counter = 'pairing.released_without_acquire_write') AS released_without_acquire_write,
+    sum(value) FILTER (WHERE counter = 'pairing.start_locking_never_acquired') AS start_locking_never_acquired,
+    sum(value) FILTER (WHERE counter = 'pairing.start_locking_replaced') AS start_locking_replaced
+  FROM counters GROUP BY run)
+SELECT r.run,
+  coalesce(s.acquire_never_released_read, 0) AS acquire_never_released_read,
+  coalesce(s.acquire_never_released_write, 0) AS acquire_never_released_write,
+  coalesce(s.acquire_overwritten_without_release_read, 0) AS acquire_overwritten_without_release_read,
+  coalesce(s.acquire_overwritten_without_release_write, 0) AS acquire_overwritten_without_release_write,
+  coalesce(s.acquire_without_start_read, 0) AS acquire_without_start_read,
+  coalesce(s.acquire_without_start_write, 0) AS acquire_without_start_write,
+  coalesce(c.fallback_faults_matched_by_downgrade, 0) AS fallback_faults_matched_by_downgrade,
+  coalesce(c.released_without_acquire_read, 0) AS released_without_acquire_read,
+  coalesce(c.released_without_acquire_write, 0) AS released_without_acquire_write,
+  coalesce(c.start_locking_never_acquired, 0) AS start_locking_never_acquired,
+  coalesce(c.start_locking_replaced, 0) AS start_locking_replaced,
+  coalesce(s.wait_samples_with_success_false, 0) AS wait_samples_with_success_false
+FROM runs r LEFT JOIN s USING (run) LEFT JOIN c USING (run)
+ORDER BY r.ord;

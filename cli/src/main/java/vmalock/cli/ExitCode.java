@@ -14,6 +14,8 @@ public final class ExitCode {
     public static final int INPUT = 3;
     /** The workspace is missing, damaged, busy or not writable. */
     public static final int WORKSPACE = 4;
+    /** A report's or query's SQL failed (report, query): one line names the query. */
+    public static final int QUERY = 5;
     /** An internal error (a bug): please report it with the command line. */
     public static final int INTERNAL = 70;
 
@@ -25,6 +27,7 @@ public final class ExitCode {
         m.put("2", "usage error");
         m.put("3", "input error (missing/unreadable/empty/not a trace, already ingested, --strict stop)");
         m.put("4", "workspace error (missing, damaged, busy, not writable)");
+        m.put("5", "query error (a report's or query's SQL failed)");
         m.put("70", "internal error (a bug: please report it)");
         return m;
     }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code vmalock <subcommand>}. One class per subcommand, registered here. */
 @Command(name = "vmalock", mixinStandardHelpOptions = true, version = "vmalock 0.1.0",
         description = "Replay mmap_lock and per-VMA-lock traces under alternative locking policies.",
-        subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class,
+                ReportCommand.class, QueryCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

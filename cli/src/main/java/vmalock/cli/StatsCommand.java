@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import vmalock.db.DbException;
+import vmalock.db.ObservedRun;
+import vmalock.db.RunInfo;
+import vmalock.db.SqlStats;
+import vmalock.db.WorkspaceDb;
 import vmalock.stats.StatsJson;
+import vmalock.store.Manifest;
 import vmalock.stats.WorkspaceStats;
 import vmalock.store.StoreException;
 import vmalock.store.Workspace;
@@ -20,7 +26,9 @@ import vmalock.store.Workspace;
         description = {"Observed mmap_lock statistics of the events in a workspace: acquisitions, the fallback rate "
                 + "(user page faults that fell back from the per-VMA lock to mmap_lock), lock wait and hold times "
                 + "(µs; ticks for counter clocks), lost events, per-mm and per-task breakdowns.",
-            "Figures follow the pairing rules in the README; a trace that lost events is flagged."})
+            "Figures follow the pairing rules in the README; a trace that lost events is flagged. They are computed "
+                + "by the bundled `stats` SQL report over the workspace's DuckDB database (queries/stats.sql); "
+                + "--run shows a replay's figures in the same shape."})
 public final class StatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,17 +43,45 @@ public final class StatsCommand implements Callable<Integer> {
             description = "only these sources (indexes as printed by ingest); default all")
     List<Integer> sources;
 
+    @Option(names = "--run", paramLabel = "ID",
+            description = "the figures of this run of the workspace database: 'observed' (default) or a replay's id")
+    String run;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (run != null && sources != null) {
+            err.println("vmalock stats: --run and --source cannot be combined (a source subset is not a stored run)");
+            err.flush();
+            return ExitCode.USAGE;
+        }
         try (Workspace ws = Workspace.open(workspace)) {
-            WorkspaceStats st = WorkspaceStats.compute(ws, sources);
-            ObjectNode node = StatsJson.build(st);
+            ObjectNode node;
+            List<Manifest.Source> covered;
+            if (sources != null) {
+                // a subset of the sources is not a run of the database: the Java aggregation computes it
+                WorkspaceStats st = WorkspaceStats.compute(ws, sources);
+                node = StatsJson.build(st);
+                covered = st.sources;
+            } else {
+                // the figures are the bundled `stats` SQL report over the workspace's DuckDB database
+                String r = run == null ? RunInfo.OBSERVED : run;
+                try (WorkspaceDb db = ObservedRun.open(ws)) {
+                    if (!db.hasRun(r)) {
+                        err.println("vmalock stats: no run " + r + " in " + db.file() + " (runs: "
+                                + String.join(", ", db.runs()) + ")");
+                        err.flush();
+                        return ExitCode.USAGE;
+                    }
+                    node = SqlStats.build(db, r);
+                }
+                covered = RunInfo.OBSERVED.equals(r) ? ws.manifest().sources : List.of();
+            }
             if (json) {
                 out.println(StatsJson.JSON.writeValueAsString(node));
             } else {
-                new StatsTextWriter(out).write(st, node);
+                new StatsTextWriter(out).write(covered, node);
             }
             out.flush();
             node.get("warnings").forEach(w -> err.println("vmalock: warning: " + w.asText()));
@@ -55,6 +91,10 @@ public final class StatsCommand implements Callable<Integer> {
             }
             err.flush();
             return ExitCode.OK;
+        } catch (DbException e) {
+            err.println("vmalock stats: " + e.getMessage());
+            err.flush();
+            return e.isQuery() ? ExitCode.QUERY : ExitCode.WORKSPACE;
         } catch (StoreException e) {
             err.println("vmalock: " + e.getMessage());
             err.flush();

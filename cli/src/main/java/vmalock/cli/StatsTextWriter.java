@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import vmalock.stats.ObservedStats;
-import vmalock.stats.Samples;
-import vmalock.stats.StatsJson;
-import vmalock.stats.WorkspaceStats;
 import vmalock.store.Manifest;
 
 /** The human summary of {@code vmalock stats}: the same figures as {@code --json}, with units. */
@@ -20,11 +16,15 @@ final class StatsTextWriter {
         this.out = out;
     }
 
-    void write(WorkspaceStats st, ObjectNode json) {
-        ObservedStats s = st.stats;
-        boolean ticks = st.ticks;
+    /**
+     * Writes the summary of a {@code stats --json} document (from the DuckDB path or the Java one);
+     * {@code sources} are the manifest entries it covers (none for a replay run).
+     */
+    void write(List<Manifest.Source> sources, ObjectNode json) {
+        boolean ticks = "ticks".equals(json.get("time_unit").asText());
         String unit = ticks ? "ticks" : "µs";
-        for (Manifest.Source src : st.sources) {
+        String sfx = ticks ? "_ticks" : "_us";
+        for (Manifest.Source src : sources) {
             p("source %d  %s  (%s, %s clock, %,d lines: %,d events, %,d non-event, %,d problems)%n",
                     src.index, src.name, src.format, src.clock, src.linesTotal, src.events, src.nonEventLines, src.problems);
         }
@@ -35,23 +35,28 @@ final class StatsTextWriter {
             warnings.forEach(w -> out.println("  - " + w.asText()));
         }
         out.println();
-        if (s.hasTs) {
-            p("time            %s … %s %s%n", StatsJson.formatTs(s.firstTs, ticks),
-                    StatsJson.formatTs(s.lastTs, ticks), ticks ? "ticks" : "s");
+        if (!json.get("first_ts").isNull()) {
+            p("time            %s … %s %s%n", json.get("first_ts").asText(), json.get("last_ts").asText(),
+                    ticks ? "ticks" : "s");
         }
-        p("events          %,d%n", s.totalEvents);
-        s.eventsByType.forEach((k, v) -> p("  %-32s %,12d%n", k, v));
+        p("events          %,d%n", json.get("total_events").asLong());
+        json.get("events_by_type").fields().forEachRemaining(x -> p("  %-32s %,12d%n", x.getKey(), x.getValue().asLong()));
         out.println();
-        p("user page faults        %,d%n", s.pageFaults);
+        long faults = json.get("page_faults").asLong();
+        long strict = json.get("fallback_faults_strict").asLong();
+        long loose = json.get("fallback_faults").asLong();
+        JsonNode ml = json.get("mmap_lock");
+        p("user page faults        %,d%n", faults);
         p("fallback rate           %s  (%,d faults took mmap_lock after the per-VMA lock failed; rule 2)%n",
-                percent(s.fallbackFaultsStrict, s.pageFaults), s.fallbackFaultsStrict);
+                percent(strict, faults), strict);
         p("  loose rule 1          %s  (%,d; also counts mmap_write_downgrade and faults followed by write locks)%n",
-                percent(s.fallbackFaultsLoose, s.pageFaults), s.fallbackFaultsLoose);
+                percent(loose, faults), loose);
         p("mmap_lock acquisitions  read %,d  write %,d  failed %,d (read %,d, write %,d)%n",
-                s.readAcquisitions, s.writeAcquisitions, s.failedAcquisitions(), s.failedReadAcquisitions,
-                s.failedWriteAcquisitions);
-        p("lost events             %,d in %,d markers (%,d without a count)%n", s.lostEvents,
-                s.lostEventMarkers, s.lostEventMarkersWithoutCount);
+                ml.get("read_acquisitions").asLong(), ml.get("write_acquisitions").asLong(),
+                ml.get("failed_acquisitions").asLong(), ml.get("failed_read_acquisitions").asLong(),
+                ml.get("failed_write_acquisitions").asLong());
+        p("lost events             %,d in %,d markers (%,d without a count)%n", json.get("lost_events").asLong(),
+                json.get("lost_event_markers").asLong(), json.get("lost_event_markers_without_count").asLong());
         if (json.has("header_entries_written")) {
             p("ftrace ring buffer      %,d entries in buffer, %,d written, %,d overwritten%n",
                     json.get("header_entries_in_buffer").asLong(), json.get("header_entries_written").asLong(),
@@ -59,30 +64,35 @@ final class StatsTextWriter {
         }
         out.println();
         p("%-26s %8s %10s %10s %10s %10s %10s %10s  (%s)%n", "", "count", "min", "p50", "p90", "p99", "max", "sum", unit);
-        samples("writer wait", s.writerWait, ticks);
-        samples("reader wait", s.readerWait, ticks);
-        samples("writer wait (success only)", s.writerWaitSuccessOnly, ticks);
-        samples("reader wait (success only)", s.readerWaitSuccessOnly, ticks);
-        samples("write hold", s.writeHold, ticks);
-        samples("read hold", s.readHold, ticks);
+        samples("writer wait", json.get("writer_wait" + sfx));
+        samples("reader wait", json.get("reader_wait" + sfx));
+        samples("writer wait (success only)", json.get("writer_wait_success_only" + sfx));
+        samples("reader wait (success only)", json.get("reader_wait_success_only" + sfx));
+        samples("write hold", json.get("write_hold" + sfx));
+        samples("read hold", json.get("read_hold" + sfx));
         out.println();
         p("pairing diagnostics%n");
-        s.diagnostics().asMap().forEach((k, v) -> {
-            if (v != 0) {
-                p("  %-44s %,10d%n", k, v);
+        json.get("pairing_diagnostics").fields().forEachRemaining(x -> {
+            if (x.getValue().asLong() != 0) {
+                p("  %-44s %,10d%n", x.getKey(), x.getValue().asLong());
             }
         });
         out.println();
         p("top %d tasks (comm) by events%n", TOP);
         p("  %-16s %10s %10s %9s %8s %8s %8s%n", "comm", "events", "faults", "fallback", "read", "write", "failed");
-        for (Map.Entry<String, ObservedStats.CommStats> x : StatsJson.topComms(s, TOP)) {
-            ObservedStats.CommStats c = x.getValue();
-            p("  %-16s %,10d %,10d %,9d %,8d %,8d %,8d%n", x.getKey(), c.events, c.pageFaults,
-                    c.fallbackFaults, c.readAcquisitions, c.writeAcquisitions, c.failedAcquisitions);
+        int k = 0;
+        for (Map.Entry<String, JsonNode> x : iterable(json.get("per_comm_top40"))) {
+            if (k++ == TOP) {
+                break;
+            }
+            JsonNode c = x.getValue();
+            p("  %-16s %,10d %,10d %,9d %,8d %,8d %,8d%n", x.getKey(), c.get("events").asLong(),
+                    c.get("page_faults").asLong(), c.get("fallback_faults").asLong(), c.get("read_acquisitions").asLong(),
+                    c.get("write_acquisitions").asLong(), c.get("failed_acquisitions").asLong());
         }
         out.println("  (fallback per comm uses rule 1)");
         out.println();
-        p("mm (%d distinct)%n", s.perMm.size());
+        p("mm (%d distinct)%n", json.get("distinct_mm").asLong());
         p("  %-20s %8s %8s %8s %8s %6s  %s%n", "mm", "events", "read", "write", "failed", "tasks", "top comm");
         int n = 0;
         for (Map.Entry<String, JsonNode> x : iterable(json.get("per_mm"))) {
@@ -107,22 +117,25 @@ final class StatsTextWriter {
         return l;
     }
 
-    private void samples(String name, Samples v, boolean ticks) {
-        if (v.count() == 0) {
+    private void samples(String name, JsonNode v) {
+        long count = v.get("count").asLong();
+        if (count == 0) {
             p("%-26s %8d %10s %10s %10s %10s %10s %10s%n", name, 0, "-", "-", "-", "-", "-", "-");
             return;
         }
-        p("%-26s %,8d %10s %10s %10s %10s %10s %10s%s%n", name, v.count(), val(v.min(), ticks),
-                val(v.percentile(50), ticks), val(v.percentile(90), ticks), val(v.percentile(99), ticks),
-                val(v.max(), ticks), val(v.sum(), ticks),
-                v.negatives() > 0 ? "  (" + v.negatives() + " negative)" : "");
+        long neg = v.get("negative_samples").asLong();
+        p("%-26s %,8d %10s %10s %10s %10s %10s %10s%s%n", name, count, val(v.get("min")), val(v.get("p50")),
+                val(v.get("p90")), val(v.get("p99")), val(v.get("max")), val(v.get("sum")),
+                neg > 0 ? "  (" + neg + " negative)" : "");
     }
 
-    private static String val(long raw, boolean ticks) {
-        if (ticks) {
-            return Long.toString(raw);
+    /** A JSON figure as printed: whole numbers without decimals, else three. */
+    private static String val(JsonNode x) {
+        if (x.isIntegralNumber()) {
+            return Long.toString(x.asLong());
         }
-        return raw % 1000 == 0 ? Long.toString(raw / 1000) : String.format(java.util.Locale.ROOT, "%.3f", raw / 1000.0);
+        double d = x.asDouble();
+        return d == Math.rint(d) ? Long.toString((long) d) : String.format(java.util.Locale.ROOT, "%.3f", d);
     }
 
     private static String percent(long num, long den) {

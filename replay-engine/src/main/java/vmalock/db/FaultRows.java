@@ -9,12 +9,12 @@ import java.sql.SQLException;
 public final class FaultRows {
     /** The observed path of a fault: the values of {@code faults.path}. */
     public enum Path {
-        /** no mmap_lock read acquisition followed: handled under the per-VMA lock (lock_vma_under_rcu). */
+        /** no mmap_lock read acquisition of the task before its next fault: handled under the per-VMA lock. */
         VMA_LOCK,
-        /** took mmap_lock for read (rule 2 fallback). */
+        /** took mmap_lock for read: a fallback by rule 2 (the tool's definition). */
         MMAP_LOCK,
-        /** the task took mmap_lock for write before its next fault: the fault is discarded by rule 2. */
-        DISCARDED;
+        /** a fallback by the looser rule 1 only (e.g. matched by the read acquisition of a downgrade). */
+        MMAP_LOCK_RULE1_ONLY;
 
         final String column = name().toLowerCase(java.util.Locale.ROOT);
 

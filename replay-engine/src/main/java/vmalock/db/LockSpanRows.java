@@ -15,11 +15,11 @@ public final class LockSpanRows {
     public enum Ending {
         /** mmap_lock_released closed it: hold measured. */
         RELEASED,
-        /** a write hold ended by mmap_write_downgrade (never measured, rule 4). */
+        /** a write hold the task downgraded (mmap_write_downgrade): its release is never traced (rule 4). */
         DOWNGRADED,
         /** acquired, then the trace ended without a release. */
         NEVER_RELEASED,
-        /** acquired, then replaced by another acquisition of the same (task, mm, write) before a release. */
+        /** acquired, then replaced by another acquisition of the same (task, mm, write) before a release (also flagged {@code replaced}). */
         REPLACED,
         /** acquire_returned with success=false (a failed trylock). */
         FAILED,
@@ -37,7 +37,6 @@ public final class LockSpanRows {
 
     private final Rows rows;
     private final String run;
-    private long next;
 
     LockSpanRows(Rows rows, String run) {
         this.rows = rows;
@@ -45,30 +44,26 @@ public final class LockSpanRows {
     }
 
     /**
-     * One span. {@code success} is meaningful only when {@code acquireTs != NONE}. Returns the span's id
-     * (its 0-based number within the run), which {@code faults.span} refers to.
+     * One span. {@code id} is the span's number within the run (the pairing numbers acquisitions in
+     * order; {@code faults.span} refers to it); {@code comm} is printed on the acquire_returned line.
+     * {@code replaced}: a later acquisition of the same task, mm and mode replaced this unreleased one
+     * (rule 4). {@code success} is meaningful only when {@code acquireTs != NONE}.
      */
-    public long span(int tid, long mm, boolean write, long startTs, long acquireTs, long releaseTs, boolean success,
-                     Ending ending, long startSeq, long acquireSeq, long releaseSeq) {
-        long id = next++;
+    public void span(long id, int tid, String comm, long mm, boolean write, long startTs, long acquireTs,
+                     long releaseTs, boolean success, Ending ending, boolean replaced, long acquireSeq,
+                     long releaseSeq) {
         boolean s = startTs != NONE;
         boolean a = acquireTs != NONE;
         boolean r = releaseTs != NONE;
         try {
-            rows.begin().str(run).i64(id).i32(tid).i64(mm).bool(write).i64(startTs, s).i64(acquireTs, a)
+            rows.begin().str(run).i64(id).i32(tid).str(comm).i64(mm).bool(write).i64(startTs, s).i64(acquireTs, a)
                     .i64(releaseTs, r).i64(acquireTs - startTs, s && a)
                     .i64(releaseTs - acquireTs, a && r && ending == Ending.RELEASED).bool(success, a)
-                    .str(ending.column).i64(startSeq, startSeq != NONE).i64(acquireSeq, acquireSeq != NONE)
+                    .str(ending.column).bool(replaced).i64(acquireSeq, acquireSeq != NONE)
                     .i64(releaseSeq, releaseSeq != NONE);
             rows.end();
         } catch (SQLException e) {
             throw new DbException("cannot append to lock_spans: " + DbException.firstLine(e), e);
         }
-        return id;
-    }
-
-    /** The id the next {@link #span} call returns. */
-    public long nextId() {
-        return next;
     }
 }

@@ -66,9 +66,17 @@ final class MmsTable implements RunHandler {
 
     @Override
     public void finish() throws SQLException {
+        // as `stats` spells them: 16 bare digits when every source prints hashed %p, or when every mm is
+        // below 2^32 (ftrace's hashes are 32-bit; no kernel address is that low) — e.g. a CSV re-ingest
+        boolean bare = !mms.isEmpty();
+        boolean low = !mms.isEmpty();
+        for (Map.Entry<Long, Mm> en : mms.entrySet()) {
+            bare &= en.getValue().hashed;
+            low &= (en.getKey() >>> 32) == 0;
+        }
         for (Map.Entry<Long, Mm> en : mms.entrySet()) {
             Mm m = en.getValue();
-            rows.begin().str(run).i64(en.getKey()).str(hex(en.getKey(), m.hashed)).i64(m.events)
+            rows.begin().str(run).i64(en.getKey()).str(hex(en.getKey(), bare || low)).i64(m.events)
                     .i64(m.tids.size()).list(m.comms).i64(m.firstTs).i64(m.lastTs);
             rows.end();
         }

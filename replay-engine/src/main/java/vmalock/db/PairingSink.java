@@ -10,8 +10,11 @@ public interface PairingSink {
     /** The event at position {@code seq} of the run. */
     void event(long seq, Event e);
 
-    /** The stream ended: close what is still open (never-released holds, open faults). */
-    void finish();
+    /**
+     * The stream ended: close what is still open (never-released holds, open faults). Returns the
+     * pairing's own counters (unpaired events), stored in {@code counters} as {@code pairing.NAME}.
+     */
+    java.util.Map<String, Long> finish();
 
     /** Creates the pairing for one run, writing into the run's two tables. */
     @FunctionalInterface

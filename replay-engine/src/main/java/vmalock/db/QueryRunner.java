@@ -87,7 +87,7 @@ public final class QueryRunner {
                     }
                 }
             } catch (SQLException e) {
-                throw new DbException(q.name() + ": " + DbException.firstLine(e), e);
+                throw DbException.query(q.name() + ": " + DbException.firstLine(e), e);
             }
         }
         return out;

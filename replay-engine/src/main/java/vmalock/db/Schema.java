@@ -16,7 +16,7 @@ public final class Schema {
     }
 
     /** Bumped whenever a table changes shape; a database of another version is rebuilt. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 5;
 
     /** Derived tables loaded for every run, in load order. */
     public static final List<String> RUN_TABLES = List.of(
@@ -25,18 +25,20 @@ public final class Schema {
 
     public static final String DDL = String.join("\n",
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);",
+            "CREATE TABLE IF NOT EXISTS run_meta (run VARCHAR, key VARCHAR, value VARCHAR);",
             "CREATE TABLE IF NOT EXISTS runs (run VARCHAR, ord INTEGER, policy VARCHAR, parameters VARCHAR, seed BIGINT,",
             "  time_unit VARCHAR, events BIGINT, events_loaded BOOLEAN, description VARCHAR);",
             "CREATE TABLE IF NOT EXISTS sources (run VARCHAR, source INTEGER, path VARCHAR, name VARCHAR, size BIGINT,",
             "  sha256 VARCHAR, format VARCHAR, clock VARCHAR, time_unit VARCHAR, lines_total BIGINT, events BIGINT,",
-            "  non_event_lines BIGINT, header_lines BIGINT, blank_lines BIGINT, other_lines BIGINT, problems BIGINT,",
+            "  non_event_lines BIGINT, header_lines BIGINT, blank_lines BIGINT, other_lines BIGINT, lost_marker_lines BIGINT,",
+            "  problems BIGINT, hashed_pointers BOOLEAN,",
             "  lost_events BIGINT, lost_event_markers BIGINT, lost_event_markers_without_count BIGINT,",
             "  header_entries_in_buffer BIGINT, header_entries_written BIGINT, first_ts BIGINT, last_ts BIGINT);",
             "CREATE TABLE IF NOT EXISTS event_counts (run VARCHAR, source INTEGER, tid INTEGER, comm VARCHAR,",
             "  kind VARCHAR, name VARCHAR, mm BIGINT, events BIGINT, first_ts BIGINT, last_ts BIGINT);",
-            "CREATE TABLE IF NOT EXISTS lock_spans (run VARCHAR, span BIGINT, tid INTEGER, mm BIGINT, write BOOLEAN,",
+            "CREATE TABLE IF NOT EXISTS lock_spans (run VARCHAR, span BIGINT, tid INTEGER, comm VARCHAR, mm BIGINT, write BOOLEAN,",
             "  start_ts BIGINT, acquire_ts BIGINT, release_ts BIGINT, wait_ns BIGINT, hold_ns BIGINT,",
-            "  success BOOLEAN, ending VARCHAR, start_seq BIGINT, acquire_seq BIGINT, release_seq BIGINT);",
+            "  success BOOLEAN, ending VARCHAR, replaced BOOLEAN, acquire_seq BIGINT, release_seq BIGINT);",
             "CREATE TABLE IF NOT EXISTS faults (run VARCHAR, fault BIGINT, tid INTEGER, comm VARCHAR, ts BIGINT, address BIGINT,",
             "  ip BIGINT, error_code BIGINT, path VARCHAR, fallback BOOLEAN, fallback_loose BOOLEAN, trylock_failed BOOLEAN,",
             "  span BIGINT);",

@@ -6,7 +6,7 @@ package vmalock.db;
  */
 public record SourceRow(int source, String path, String name, long size, String sha256, String format,
                         String clock, String timeUnit, boolean hashedPointers, long linesTotal, long events, long nonEventLines,
-                        long headerLines, long blankLines, long otherLines, long problems, long lostEvents,
+                        long headerLines, long blankLines, long otherLines, long lostMarkerLines, long problems, long lostEvents,
                         long lostEventMarkers, long lostEventMarkersWithoutCount, Long headerEntriesInBuffer,
                         Long headerEntriesWritten, Long firstTs, Long lastTs) {
 
@@ -21,7 +21,7 @@ public record SourceRow(int source, String path, String name, long size, String 
                 r.clock(), counter ? "ticks" : "ns", r.format() == vmalock.parse.TraceFormat.FTRACE, r.linesTotal(),
                 r.events(), r.nonEventLines(), r.nonEventLines(vmalock.event.EventSink.NonEventKind.HEADER),
                 r.nonEventLines(vmalock.event.EventSink.NonEventKind.BLANK),
-                r.nonEventLines(vmalock.event.EventSink.NonEventKind.OTHER), r.problems(), r.lostEvents(),
+                r.nonEventLines(vmalock.event.EventSink.NonEventKind.OTHER), r.lostMarkers(), r.problems(), r.lostEvents(),
                 r.lostMarkers(), r.lostMarkersWithoutCount(),
                 r.headerEntriesInBuffer() < 0 ? null : r.headerEntriesInBuffer(),
                 r.headerEntriesWritten() < 0 ? null : r.headerEntriesWritten(),

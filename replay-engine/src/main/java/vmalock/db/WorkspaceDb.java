@@ -77,7 +77,9 @@ public final class WorkspaceDb implements AutoCloseable {
     }
 
     private static WorkspaceDb openFile(Path f) throws SQLException {
-        return new WorkspaceDb(f, DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath()));
+        WorkspaceDb db = new WorkspaceDb(f, DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath()));
+        db.exec("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)");
+        return db;
     }
 
     private void initSchema() throws SQLException {
@@ -127,6 +129,29 @@ public final class WorkspaceDb implements AutoCloseable {
     private String scalar(String sql) throws SQLException {
         try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery(sql)) {
             return r.next() ? r.getString(1) : null;
+        }
+    }
+
+    /** A value recorded about a run (e.g. what it was loaded from), or null. */
+    public String runMeta(String run, String key) {
+        try (PreparedStatement p = conn.prepareStatement("SELECT value FROM run_meta WHERE run = ? AND key = ?")) {
+            p.setString(1, run);
+            p.setString(2, key);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new DbException("cannot read run_meta: " + DbException.firstLine(e), e);
+        }
+    }
+
+    /** Records a value about a loaded run; {@link #load} of the same run id clears it. */
+    public void setRunMeta(String run, String key, String value) {
+        try {
+            exec("DELETE FROM run_meta WHERE run = " + quote(run) + " AND key = " + quote(key));
+            exec("INSERT INTO run_meta VALUES (" + quote(run) + ", " + quote(key) + ", " + quote(value) + ")");
+        } catch (SQLException e) {
+            throw new DbException("cannot write run_meta: " + DbException.firstLine(e), e);
         }
     }
 
@@ -185,7 +210,8 @@ public final class WorkspaceDb implements AutoCloseable {
             hs.add(new SyscallPairs(rows("syscalls", open), r));
             hs.add(new LostTable(rows("lost", open), r, sources));
             hs.add(new QualityTable(rows("quality", open), r));
-            hs.add(new VmaLockCounters(rows("counters", open), r));
+            Rows counters = rows("counters", open);
+            hs.add(new VmaLockCounters(counters, r));
             PairingSink p = pairing == null ? null
                     : pairing.create(new LockSpanRows(rows("lock_spans", open), r), new FaultRows(rows("faults", open), r));
             RunHandler[] handlers = hs.toArray(new RunHandler[0]);
@@ -194,7 +220,10 @@ public final class WorkspaceDb implements AutoCloseable {
                 h.finish();
             }
             if (p != null) {
-                p.finish();
+                for (java.util.Map.Entry<String, Long> c : new java.util.TreeMap<>(p.finish()).entrySet()) {
+                    counters.begin().str(r).str("pairing." + c.getKey()).i64(c.getValue());
+                    counters.end();
+                }
             }
             for (Rows rs : open) {
                 rs.close();
@@ -315,6 +344,7 @@ public final class WorkspaceDb implements AutoCloseable {
         for (String t : Schema.RUN_TABLES) {
             exec("DELETE FROM " + t + " WHERE run = " + quote(run));
         }
+        exec("DELETE FROM run_meta WHERE run = " + quote(run));
     }
 
     private void writeSources(String run, List<SourceRow> sources) throws SQLException {
@@ -323,7 +353,7 @@ public final class WorkspaceDb implements AutoCloseable {
                 rs.begin().str(run).i32(s.source()).str(s.path()).str(s.name()).i64(s.size()).str(s.sha256())
                         .str(s.format()).str(s.clock()).str(s.timeUnit()).i64(s.linesTotal()).i64(s.events())
                         .i64(s.nonEventLines()).i64(s.headerLines()).i64(s.blankLines()).i64(s.otherLines())
-                        .i64(s.problems()).i64(s.lostEvents()).i64(s.lostEventMarkers())
+                        .i64(s.lostMarkerLines()).i64(s.problems()).bool(s.hashedPointers()).i64(s.lostEvents()).i64(s.lostEventMarkers())
                         .i64(s.lostEventMarkersWithoutCount()).boxed(s.headerEntriesInBuffer())
                         .boxed(s.headerEntriesWritten()).boxed(s.firstTs()).boxed(s.lastTs());
                 rs.end();

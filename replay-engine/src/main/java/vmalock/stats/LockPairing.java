@@ -270,6 +270,8 @@ public final class LockPairing {
         f.tid = e.tid;
         f.comm = e.comm;
         f.address = e.address;
+        f.ip = e.ip;
+        f.errorCode = e.errorCode;
         f.fallbackLoose = false;
         f.fallbackStrict = false;
         f.fallbackAcquireTs = -1;

@@ -41,6 +41,9 @@ public interface PairingListener {
         public int tid;
         public String comm;
         public long address;
+        /** The fault's ip and error_code (for the DuckDB faults table). */
+        public long ip;
+        public long errorCode;
         /** Rule 1: matched by the task's next successful read acquisition before its next fault. */
         public boolean fallbackLoose;
         /** Rule 2 (the tool's fallback): as rule 1, with a pending read start_locking, no write acquisition in between. */

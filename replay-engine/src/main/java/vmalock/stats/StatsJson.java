@@ -114,10 +114,16 @@ public final class StatsJson {
 
     /** Lost events, overwritten ring-buffer entries and skipped lines: figures that must not be silently trusted. */
     public static List<String> warnings(ObservedStats s, Long inBuffer, Long written, long problems) {
+        return warnings(s.lostEvents, s.lostEventMarkers, s.lostEventMarkersWithoutCount, inBuffer, written, problems);
+    }
+
+    /** The same warnings from the bare figures (the DuckDB path, {@code vmalock.db.SqlStats}). */
+    public static List<String> warnings(long lostEvents, long lostEventMarkers, long lostEventMarkersWithoutCount,
+                                        Long inBuffer, Long written, long problems) {
         List<String> w = new ArrayList<>();
-        if (s.lostEvents > 0 || s.lostEventMarkers > 0) {
-            w.add("the trace lost events (" + s.lostEvents + " counted in " + s.lostEventMarkers + " markers"
-                    + (s.lostEventMarkersWithoutCount > 0 ? ", " + s.lostEventMarkersWithoutCount + " markers without a count" : "")
+        if (lostEvents > 0 || lostEventMarkers > 0) {
+            w.add("the trace lost events (" + lostEvents + " counted in " + lostEventMarkers + " markers"
+                    + (lostEventMarkersWithoutCount > 0 ? ", " + lostEventMarkersWithoutCount + " markers without a count" : "")
                     + "): pairings and rates are computed over an incomplete event stream");
         }
         if (written != null && written > inBuffer) {

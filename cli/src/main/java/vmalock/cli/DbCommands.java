@@ -1,0 +1,56 @@
+package vmalock.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import vmalock.db.DbException;
+import vmalock.db.ObservedRun;
+import vmalock.db.QueryLibrary;
+import vmalock.db.QueryRunner;
+import vmalock.db.WorkspaceDb;
+import vmalock.store.StoreException;
+import vmalock.store.Workspace;
+
+/**
+ * What the DuckDB commands share: opening a workspace's database with its observed run loaded and
+ * current, the report library, and turning failures into one line and an exit code.
+ */
+final class DbCommands {
+    static final int OK = ExitCode.OK;
+    static final int USAGE = ExitCode.USAGE;
+    static final int INPUT = ExitCode.INPUT;
+    static final int WORKSPACE = ExitCode.WORKSPACE;
+    static final int QUERY = ExitCode.QUERY;
+
+    private DbCommands() {
+    }
+
+    /** The command body, given the open database and a source of raw events for lazy loading. */
+    @FunctionalInterface
+    interface Body {
+        int run(WorkspaceDb db, QueryRunner.EventsSource events);
+    }
+
+    static QueryLibrary library(List<Path> dirs) {
+        QueryLibrary lib = QueryLibrary.bundled();
+        for (Path d : dirs) {
+            lib.addFolder(d);
+        }
+        return lib;
+    }
+
+    /** Opens the workspace and its database (loading the observed run if needed), runs the body. */
+    static int withDb(Path workspace, PrintWriter err, String cmd, Body body) {
+        try (Workspace ws = Workspace.open(workspace); WorkspaceDb db = ObservedRun.open(ws)) {
+            return body.run(db, ObservedRun.events(ws));
+        } catch (StoreException e) {
+            err.println("vmalock " + cmd + ": " + e.getMessage());
+            return WORKSPACE;
+        } catch (DbException e) {
+            err.println("vmalock " + cmd + ": " + e.getMessage());
+            return e.isQuery() ? QUERY : WORKSPACE;
+        } finally {
+            err.flush();
+        }
+    }
+}
