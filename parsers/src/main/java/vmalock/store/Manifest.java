@@ -48,7 +48,8 @@ public final class Manifest {
         /** File name only (what the summaries print as {@code capture}). */
         public String name;
         public long size;
-        public String sha256;
+        /** {@link Checksums#of}: identifies the capture (with the size) to refuse ingesting it twice. */
+        public String checksum;
         /** Detected (or forced) format, e.g. {@code ftrace}, {@code trace-cmd}, {@code perf}, {@code csv}. */
         public String format;
         /** trace_clock, e.g. {@code local}, {@code counter}; {@code unknown} when the input does not say. */

@@ -79,10 +79,10 @@ public final class Workspace implements AutoCloseable {
         return manifest;
     }
 
-    /** The complete source with this checksum, or null. */
-    public Manifest.Source findByChecksum(String sha256) {
+    /** The complete source with this size and checksum, or null. */
+    public Manifest.Source findSame(long size, String checksum) {
         for (Manifest.Source s : manifest.sources) {
-            if (s.sha256.equals(sha256)) {
+            if (s.size == size && s.checksum.equals(checksum)) {
                 return s;
             }
         }
@@ -90,26 +90,26 @@ public final class Workspace implements AutoCloseable {
     }
 
     /**
-     * Starts appending one source. Refuses a file whose checksum is already in the workspace.
+     * Starts appending one source. Refuses a file whose size and checksum are already in the workspace.
      * Events go into the returned sink; {@link IngestSession#commit} makes them visible.
      */
-    public IngestSession beginSource(Path file, long size, String sha256) {
+    public IngestSession beginSource(Path file, long size, String checksum) {
         if (!writable) {
             throw new IllegalStateException("workspace opened read-only");
         }
         if (active != null && !active.finished()) {
             throw new IllegalStateException("another source is still being ingested");
         }
-        Manifest.Source dup = findByChecksum(sha256);
+        Manifest.Source dup = findSame(size, checksum);
         if (dup != null) {
             throw new DuplicateSourceException(file + ": already in workspace " + dir + " as source " + dup.index
-                    + " (" + dup.path + ", same SHA-256 " + sha256.substring(0, 16) + "…); not ingested again");
+                    + " (" + dup.path + ", same size and checksum " + checksum + "); not ingested again");
         }
         int index = 0;
         for (Manifest.Source s : manifest.sources) {
             index = Math.max(index, s.index + 1);
         }
-        active = new IngestSession(this, queue(), index, file, size, sha256);
+        active = new IngestSession(this, queue(), index, file, size, checksum);
         return active;
     }
 

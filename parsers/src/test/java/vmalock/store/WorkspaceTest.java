@@ -75,7 +75,7 @@ class WorkspaceTest {
     }
 
     static Manifest.Source ingest(Workspace ws, Path file, List<Event> events) throws Exception {
-        IngestSession s = ws.beginSource(file, Files.size(file), Checksums.sha256(file));
+        IngestSession s = ws.beginSource(file, Files.size(file), Checksums.of(file));
         for (Event e : events) {
             s.event(e);
         }
@@ -138,7 +138,7 @@ class WorkspaceTest {
         }
         try (Workspace ws = Workspace.forIngest(dir)) {
             DuplicateSourceException ex = assertThrows(DuplicateSourceException.class,
-                    () -> ws.beginSource(copy, Files.size(copy), Checksums.sha256(copy)));
+                    () -> ws.beginSource(copy, Files.size(copy), Checksums.of(copy)));
             assertTrue(ex.getMessage().contains("already in workspace"), ex.getMessage());
             assertTrue(ex.getMessage().contains("a.txt"), ex.getMessage());
             assertEquals(1, ws.manifest().sources.size());
@@ -154,7 +154,7 @@ class WorkspaceTest {
         Path fb = file(tmp, "b.txt", "b");
         try (Workspace ws = Workspace.forIngest(dir)) {
             ingest(ws, file(tmp, "a.txt", "a"), good);
-            IngestSession s = ws.beginSource(fb, 1, Checksums.sha256(fb));
+            IngestSession s = ws.beginSource(fb, 1, Checksums.of(fb));
             for (Event e : partial) {
                 s.event(e); // several blocks reach the queue ...
             }
@@ -202,7 +202,7 @@ class WorkspaceTest {
         Path dir = tmp.resolve("ws");
         Path f = file(tmp, "a.txt", "abc");
         try (Workspace ws = Workspace.forIngest(dir)) {
-            IngestSession s = ws.beginSource(f, 3, Checksums.sha256(f));
+            IngestSession s = ws.beginSource(f, 3, Checksums.of(f));
             s.nonEventLine(EventSink.NonEventKind.HEADER, 1);
             Event e = new Event();
             e.kind = EventKind.PAGE_FAULT_USER;

@@ -8,19 +8,24 @@ import vmalock.store.StoreException;
 import vmalock.store.Workspace;
 
 /**
- * The {@code observed} run of a workspace's database: loaded from the Chronicle queue through the
- * pairing of {@code vmalock.stats} ({@link ObservedPairing}), derived tables only — the raw
- * {@code events} load on first use ({@link #events}). Reloaded when the workspace's sources change.
+ * The runs of a workspace's database: {@code observed}, loaded from the workspace's Chronicle queue, and
+ * every stored replay ({@code DIR/runs/ID/}, a workspace of replayed events plus {@code run.json}, see
+ * {@code vmalock.replay.ReplayRunner}) under its own id — both through the pairing of {@code vmalock.stats}
+ * ({@link ObservedPairing}), derived tables only; the raw {@code events} load on first use
+ * ({@link #events}). A run is reloaded when its sources (or its run.json) change.
  */
 public final class ObservedRun {
     private ObservedRun() {
     }
 
-    /** Opens the workspace's database with its observed run loaded and current. */
+    /** Opens the workspace's database with its observed run and stored replay runs loaded and current. */
     public static WorkspaceDb open(Workspace ws) {
         WorkspaceDb db = WorkspaceDb.open(ws.dir());
         try {
             ensureLoaded(ws, db);
+            for (String id : replayIds(ws.dir())) {
+                ensureReplayLoaded(ws.dir(), id, db);
+            }
             return db;
         } catch (RuntimeException e) {
             db.close();
@@ -54,18 +59,81 @@ public final class ObservedRun {
         db.setRunMeta(RunInfo.OBSERVED, "sources", fp);
     }
 
-    /** The raw events of the observed run, for {@link QueryRunner.EventsSource}; the stream closes its reader at the end. */
+    /** The stored replay runs of a workspace ({@code DIR/runs/ID/run.json}), sorted. */
+    public static List<String> replayIds(java.nio.file.Path dir) {
+        java.nio.file.Path runs = dir.resolve(vmalock.replay.ReplayRunner.RUNS_DIR);
+        List<String> ids = new ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(runs)) {
+            return ids;
+        }
+        try (var s = java.nio.file.Files.list(runs)) {
+            s.filter(p -> java.nio.file.Files.isRegularFile(p.resolve(vmalock.replay.ReplayRunner.RUN_FILE))
+                    && java.nio.file.Files.isRegularFile(p.resolve(Manifest.FILE)))
+                    .forEach(p -> ids.add(p.getFileName().toString()));
+        } catch (java.io.IOException e) {
+            throw new StoreException(runs + ": cannot list the replay runs: " + e.getMessage(), e);
+        }
+        ids.sort(null);
+        if (ids.contains(RunInfo.OBSERVED)) {
+            throw new StoreException(runs + ": a replay run may not be named " + RunInfo.OBSERVED);
+        }
+        return ids;
+    }
+
+    /**
+     * Loads a stored replay run under its id (policy, spec and seed from its run.json, its
+     * vma_lock_success/abort/miss/retry into {@code counters}) unless it is loaded and unchanged.
+     */
+    static void ensureReplayLoaded(java.nio.file.Path dir, String id, WorkspaceDb db) {
+        java.nio.file.Path runDir = dir.resolve(vmalock.replay.ReplayRunner.RUNS_DIR).resolve(id);
+        String runJson;
+        try {
+            runJson = java.nio.file.Files.readString(runDir.resolve(vmalock.replay.ReplayRunner.RUN_FILE));
+        } catch (java.io.IOException e) {
+            throw new StoreException(runDir + ": cannot read " + vmalock.replay.ReplayRunner.RUN_FILE + ": " + e.getMessage(), e);
+        }
+        try (Workspace rw = Workspace.open(runDir)) {
+            List<Manifest.Source> sources = rw.manifest().sources;
+            String fp = fingerprint(sources) + "run.json:" + runJson.hashCode() + ":" + runJson.length();
+            if (db.hasRun(id) && fp.equals(db.runMeta(id, "sources"))) {
+                return;
+            }
+            com.fasterxml.jackson.databind.JsonNode j;
+            try {
+                j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(runJson);
+            } catch (java.io.IOException e) {
+                throw new StoreException(runDir + ": damaged " + vmalock.replay.ReplayRunner.RUN_FILE + ": " + e.getMessage(), e);
+            }
+            String policy = j.path("policy").asText(id);
+            String params = j.has("spec") ? j.get("spec").asText() : null;
+            RunInfo info = new RunInfo(id, policy, params, j.has("seed") ? j.get("seed").asLong() : null, "ns");
+            try (EventReader r = rw.reader()) {
+                db.load(info, sourceRows(sources), r::next, ObservedPairing.FACTORY, false);
+            }
+            java.util.Map<String, Long> counters = new java.util.TreeMap<>();
+            j.path("vma_lock").fields().forEachRemaining(en -> counters.put("vma_lock_" + en.getKey(), en.getValue().asLong()));
+            if (j.has("retries")) {
+                counters.put("retries", j.get("retries").asLong());
+            }
+            db.putCounters(id, counters);
+            db.setRunMeta(id, "sources", fp);
+        }
+    }
+
+    /** The raw events of a run (observed or a stored replay), for {@link QueryRunner.EventsSource}; the stream closes its reader at the end. */
     public static QueryRunner.EventsSource events(Workspace ws) {
         return run -> {
-            if (!RunInfo.OBSERVED.equals(run)) {
-                return null;
-            }
-            EventReader r = ws.reader();
+            Workspace src = RunInfo.OBSERVED.equals(run) ? ws
+                    : Workspace.open(ws.dir().resolve(vmalock.replay.ReplayRunner.RUNS_DIR).resolve(run));
+            EventReader r = src.reader();
             return e -> {
                 if (r.next(e)) {
                     return true;
                 }
                 r.close();
+                if (src != ws) {
+                    src.close();
+                }
                 return false;
             };
         };

@@ -98,7 +98,7 @@ public final class ReplayRunner {
             for (Manifest.Source src : sources) {
                 Workload w = load(ws, src, faultCostNs);
                 workloads.add(w);
-                String key = src.sha256 + "|" + o.policy.spec() + "|" + id + "|" + faultCostNs;
+                String key = src.checksum + "|" + o.policy.spec() + "|" + id + "|" + faultCostNs;
                 IngestSession s = out.beginSource(dir.resolve("replay-of-" + src.name), 0, sha256(key));
                 ReplayResult r;
                 try {
@@ -193,7 +193,7 @@ public final class ReplayRunner {
             ObjectNode s = in.addObject();
             s.put("source", src.index);
             s.put("name", src.name);
-            s.put("sha256", src.sha256);
+            s.put("checksum", src.checksum);
             s.put("address_spaces", w.mms.size());
             s.put("operations", w.operations());
             s.put("fault_cost_ns", w.faultCostNs);
