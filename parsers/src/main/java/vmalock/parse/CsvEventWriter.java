@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.List;
 
 import org.apache.commons.csv.CSVFormat;
@@ -129,16 +128,4 @@ public final class CsvEventWriter implements EventSink, Flushable, Closeable {
         out.close();
     }
 
-    static int column(String name) {
-        return COLUMNS.indexOf(name);
-    }
-
-    static String[] columnArray() {
-        return COLUMNS.toArray(new String[0]);
-    }
-
-    @Override
-    public String toString() {
-        return "CsvEventWriter" + Arrays.toString(columnArray());
-    }
 }

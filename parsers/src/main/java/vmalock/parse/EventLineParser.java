@@ -325,6 +325,7 @@ abstract class EventLineParser extends TextParser {
             e.argNames[n] = argNames.get(b, s, p);
             expect(COLON_SP);
             e.args[n] = number();
+            if (p + 1 < end && b[p] == ' ' && b[p + 1] == '"') userString(e, n);
             n++;
             e.nargs = n;
             if (paren) {
@@ -338,6 +339,20 @@ abstract class EventLineParser extends TextParser {
             expect(COMMA_SP);
         }
         atEnd();
+    }
+
+    /**
+     * Newer kernels print the user string a pointer argument points to after its value:
+     * {@code filename: 0x7ffd5a042af0 "/etc/passwd"}. Kept in {@code text} as {@code name="…"}.
+     */
+    private void userString(Event e, int arg) {
+        int s = p + 1;
+        int i = s + 1;
+        while (i < end && !(b[i] == '"' && (i + 1 == end || b[i + 1] == ',' || b[i + 1] == ')'))) i++;
+        if (i >= end) throw fail("truncated line: unterminated string argument");
+        String v = e.argNames[arg] + "=" + string(s, i + 1);
+        e.text = e.text == null ? v : e.text + " " + v;
+        p = i + 1;
     }
 
     private void sched(Event e) {

@@ -225,6 +225,7 @@ abstract class TextParser {
                 e.nargs = 0;
                 e.syscall = vmalock.event.Syscall.OTHER;
                 e.ret = 0;
+                e.text = null; // user strings
                 break;
             default:
                 e.clear();

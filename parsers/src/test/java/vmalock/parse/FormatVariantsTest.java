@@ -121,7 +121,7 @@ class FormatVariantsTest {
     void ftraceTgidColumnAndNanoseconds() throws Exception {
         CountingSink s = parse("ftrace-tgid-nsecs.txt", TraceFormat.FTRACE);
         List<Event> ev = s.events;
-        assertEquals(4, ev.size());
+        assertEquals(5, ev.size());
         assertEquals(4242, ev.get(0).tgid);
         assertEquals(12345_678990123L, ev.get(0).ts);
         assertEquals(-1, ev.get(1).tgid); // (-------)
@@ -146,6 +146,13 @@ class FormatVariantsTest {
         assertEquals(EventKind.SYS_EXIT, exit.kind);
         assertEquals("sys_exit_mprotect", exit.name);
         assertEquals(-12, exit.ret); // 0xfffffffffffffff4 = -ENOMEM
+
+        Event open = ev.get(4); // user strings printed after the pointer (newer kernels)
+        assertEquals("sys_enter_openat", open.name);
+        assertEquals(4, open.nargs);
+        assertEquals(0x7ffd5a042af0L, open.arg("filename", 0));
+        assertEquals(0, open.arg("mode", -1));
+        assertEquals("filename=\"/proc/7727/maps\"", open.text);
     }
 
     @Test
