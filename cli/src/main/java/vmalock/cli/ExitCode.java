@@ -16,6 +16,8 @@ public final class ExitCode {
     public static final int WORKSPACE = 4;
     /** A report's or query's SQL failed (report, query): one line names the query. */
     public static final int QUERY = 5;
+    /** {@code check} found invariant violations (listed on stdout). */
+    public static final int VIOLATIONS = 6;
     /** An internal error (a bug): please report it with the command line. */
     public static final int INTERNAL = 70;
 
@@ -28,6 +30,7 @@ public final class ExitCode {
         m.put("3", "input error (missing/unreadable/empty/not a trace, already ingested, --strict stop)");
         m.put("4", "workspace error (missing, damaged, busy, not writable)");
         m.put("5", "query error (a report's or query's SQL failed)");
+        m.put("6", "check found invariant violations");
         m.put("70", "internal error (a bug: please report it)");
         return m;
     }
