@@ -23,7 +23,7 @@ import vmalock.store.Workspace;
             "Tolerated and labelled, not violations: an overlap whose earlier holder's next event is its release "
                 + "(kernels before ≈Sep 2021 traced mmap_lock_released after up_*, so two writers can appear to "
                 + "overlap), and releases of locks taken before the trace or a lost-events gap began. "
-                + "Exit code 6 when violations are found."})
+                + "Exit code 8 when violations are found."})
 public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

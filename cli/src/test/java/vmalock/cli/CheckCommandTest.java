@@ -61,7 +61,7 @@ class CheckCommandTest {
                 + line("b", 11, "100.000006", "mmap_lock_released", mm("write=false"))
                 + line("b", 11, "100.000007", "mmap_lock_released", mm("write=false"));
         Cli c = Cli.run("check", "-w", ws(t), "--json");
-        assertEquals(6, c.code, c.toString());
+        assertEquals(8, c.code, c.toString());
         JsonNode j = new ObjectMapper().readTree(c.out);
         assertEquals(1, j.get("violations").get("10-readers-writer-overlap").asLong(), c.out);
         assertEquals(1, j.get("violations").get("10-unmatched-release").asLong(), c.out);
