@@ -16,7 +16,7 @@ public final class Schema {
     }
 
     /** Bumped whenever a table changes shape; a database of another version is rebuilt. */
-    public static final int VERSION = 7;
+    public static final int VERSION = 8;
 
     /** Derived tables loaded for every run, in load order. */
     public static final List<String> RUN_TABLES = List.of(
@@ -43,7 +43,7 @@ public final class Schema {
             "  ip BIGINT, error_code BIGINT, path VARCHAR, fallback BOOLEAN, fallback_loose BOOLEAN, trylock_failed BOOLEAN,",
             "  span BIGINT);",
             "CREATE TABLE IF NOT EXISTS fault_counts (run VARCHAR, tid INTEGER, comm VARCHAR, fallback BOOLEAN,",
-            "  fallback_loose BOOLEAN, trylock_failed BOOLEAN, faults BIGINT);",
+            "  fallback_loose BOOLEAN, trylock_failed BOOLEAN, count BIGINT);",
             "CREATE TABLE IF NOT EXISTS contention (run VARCHAR, tid INTEGER, lock_addr BIGINT, flags INTEGER,",
             "  begin_ts BIGINT, end_ts BIGINT, wait_ns BIGINT, ret BIGINT, begin_seq BIGINT, end_seq BIGINT);",
             "CREATE TABLE IF NOT EXISTS syscalls (run VARCHAR, tid INTEGER, syscall VARCHAR, enter_ts BIGINT,",
