@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vmalock", mixinStandardHelpOptions = true, version = "vmalock 0.1.0",
         description = "Replay mmap_lock and per-VMA-lock traces under alternative locking policies.",
         subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class,
-                ReportCommand.class, QueryCommand.class, CaptureCommand.class, ReplayCommand.class,
+                ReportCommand.class, QueryCommand.class, CaptureCommand.class, CheckCommand.class, ReplayCommand.class,
                 CompareCommand.class, PoliciesCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -26,7 +26,9 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         for (CommandLine c : allCommands(cl)) {
             c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(
-                    c.getCommandSpec().userObject() instanceof CaptureCommand ? ExitCode.captureHelpList() : ExitCode.helpList());
+                    c.getCommandSpec().userObject() instanceof CaptureCommand ? ExitCode.captureHelpList()
+                            : c.getCommandSpec().userObject() instanceof CheckCommand ? ExitCode.checkHelpList()
+                            : ExitCode.helpList());
         }
         cl.setExitCodeExceptionMapper(t -> ExitCode.INTERNAL);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
