@@ -143,7 +143,7 @@ public final class ObservedRun {
     public static List<SourceRow> sourceRows(List<Manifest.Source> sources) {
         List<SourceRow> rows = new ArrayList<>();
         for (Manifest.Source s : sources) {
-            rows.add(new SourceRow(s.index, s.path, s.name, s.size, s.sha256, s.format, s.clock, s.timeUnit,
+            rows.add(new SourceRow(s.index, s.path, s.name, s.size, s.checksum, s.format, s.clock, s.timeUnit,
                     s.barePointers, s.linesTotal, s.events, s.nonEventLines, kind(s, "header"), kind(s, "blank"),
                     kind(s, "other"), kind(s, "lost_marker"), s.problems, s.lostEvents, s.lostEventMarkers,
                     s.lostEventMarkersWithoutCount, s.headerEntriesInBuffer, s.headerEntriesWritten, s.firstTs, s.lastTs));
@@ -159,7 +159,7 @@ public final class ObservedRun {
     private static String fingerprint(List<Manifest.Source> sources) {
         StringBuilder b = new StringBuilder();
         for (Manifest.Source s : sources) {
-            b.append(s.index).append(':').append(s.sha256).append(';');
+            b.append(s.index).append(':').append(s.checksum).append(';');
         }
         return b.toString();
     }
