@@ -159,7 +159,7 @@ public final class ObservedRun {
     private static String fingerprint(List<Manifest.Source> sources) {
         StringBuilder b = new StringBuilder();
         for (Manifest.Source s : sources) {
-            b.append(s.index).append(':').append(s.checksum).append(';');
+            b.append(s.index).append(":").append(s.checksum).append(';');
         }
         return b.toString();
     }

@@ -16,7 +16,7 @@ public final class Schema {
     }
 
     /** Bumped whenever a table changes shape; a database of another version is rebuilt. */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
 
     /** Derived tables loaded for every run, in load order. */
     public static final List<String> RUN_TABLES = List.of(
@@ -29,7 +29,7 @@ public final class Schema {
             "CREATE TABLE IF NOT EXISTS runs (run VARCHAR, ord INTEGER, policy VARCHAR, parameters VARCHAR, seed BIGINT,",
             "  time_unit VARCHAR, events BIGINT, events_loaded BOOLEAN, description VARCHAR);",
             "CREATE TABLE IF NOT EXISTS sources (run VARCHAR, source INTEGER, path VARCHAR, name VARCHAR, size BIGINT,",
-            "  sha256 VARCHAR, format VARCHAR, clock VARCHAR, time_unit VARCHAR, lines_total BIGINT, events BIGINT,",
+            "  checksum VARCHAR, format VARCHAR, clock VARCHAR, time_unit VARCHAR, lines_total BIGINT, events BIGINT,",
             "  non_event_lines BIGINT, header_lines BIGINT, blank_lines BIGINT, other_lines BIGINT, lost_marker_lines BIGINT,",
             "  problems BIGINT, hashed_pointers BOOLEAN,",
             "  lost_events BIGINT, lost_event_markers BIGINT, lost_event_markers_without_count BIGINT,",

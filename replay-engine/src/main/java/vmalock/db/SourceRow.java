@@ -4,7 +4,7 @@ package vmalock.db;
  * One input file of a run, as the workspace manifest describes it (the {@code sources} table).
  * Nullable fields are {@code null} when the format does not say.
  */
-public record SourceRow(int source, String path, String name, long size, String sha256, String format,
+public record SourceRow(int source, String path, String name, long size, String checksum, String format,
                         String clock, String timeUnit, boolean hashedPointers, long linesTotal, long events, long nonEventLines,
                         long headerLines, long blankLines, long otherLines, long lostMarkerLines, long problems, long lostEvents,
                         long lostEventMarkers, long lostEventMarkersWithoutCount, Long headerEntriesInBuffer,
@@ -14,10 +14,10 @@ public record SourceRow(int source, String path, String name, long size, String 
      * The row of a parsed source (what {@code TraceParsers.parse} reports). Raw ftrace text prints {@code %p}
      * hashed, so its mm values are shown as 16 hex digits without 0x.
      */
-    public static SourceRow of(int index, String path, long size, String sha256, vmalock.parse.SourceResult r) {
+    public static SourceRow of(int index, String path, long size, String checksum, vmalock.parse.SourceResult r) {
         String name = java.nio.file.Path.of(path).getFileName().toString();
         boolean counter = r.isCounterClock();
-        return new SourceRow(index, path, name, size, sha256, r.format() == null ? null : r.format().cliName(),
+        return new SourceRow(index, path, name, size, checksum, r.format() == null ? null : r.format().cliName(),
                 r.clock(), counter ? "ticks" : "ns", r.format() == vmalock.parse.TraceFormat.FTRACE, r.linesTotal(),
                 r.events(), r.nonEventLines(), r.nonEventLines(vmalock.event.EventSink.NonEventKind.HEADER),
                 r.nonEventLines(vmalock.event.EventSink.NonEventKind.BLANK),

@@ -350,7 +350,7 @@ public final class WorkspaceDb implements AutoCloseable {
     private void writeSources(String run, List<SourceRow> sources) throws SQLException {
         try (Rows rs = new Rows(conn, "sources")) {
             for (SourceRow s : sources) {
-                rs.begin().str(run).i32(s.source()).str(s.path()).str(s.name()).i64(s.size()).str(s.sha256())
+                rs.begin().str(run).i32(s.source()).str(s.path()).str(s.name()).i64(s.size()).str(s.checksum())
                         .str(s.format()).str(s.clock()).str(s.timeUnit()).i64(s.linesTotal()).i64(s.events())
                         .i64(s.nonEventLines()).i64(s.headerLines()).i64(s.blankLines()).i64(s.otherLines())
                         .i64(s.lostMarkerLines()).i64(s.problems()).bool(s.hashedPointers()).i64(s.lostEvents()).i64(s.lostEventMarkers())
