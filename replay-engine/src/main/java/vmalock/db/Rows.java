@@ -1,6 +1,5 @@
 package vmalock.db;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import org.duckdb.DuckDBAppender;
@@ -16,10 +15,12 @@ final class Rows implements AutoCloseable {
     private final String table;
     private long count;
 
-    Rows(Connection conn, String table) {
+    Rows(WorkspaceDb db, String table) {
         this.table = table;
         try {
-            this.appender = conn.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+            // catalog-qualified: never a QueryRunner's temporary view of the same name
+            this.appender = db.connection().unwrap(DuckDBConnection.class)
+                    .createAppender(db.catalog(), DuckDBConnection.DEFAULT_SCHEMA, table);
         } catch (SQLException e) {
             throw new DbException("cannot append to table " + table + ": " + DbException.firstLine(e));
         }

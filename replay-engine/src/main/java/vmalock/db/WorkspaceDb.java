@@ -134,7 +134,7 @@ public final class WorkspaceDb implements AutoCloseable {
 
     /** A value recorded about a run (e.g. what it was loaded from), or null. */
     public String runMeta(String run, String key) {
-        try (PreparedStatement p = conn.prepareStatement("SELECT value FROM run_meta WHERE run = ? AND key = ?")) {
+        try (PreparedStatement p = conn.prepareStatement("SELECT value FROM " + t("run_meta") + " WHERE run = ? AND key = ?")) {
             p.setString(1, run);
             p.setString(2, key);
             try (ResultSet r = p.executeQuery()) {
@@ -148,8 +148,8 @@ public final class WorkspaceDb implements AutoCloseable {
     /** Records a value about a loaded run; {@link #load} of the same run id clears it. */
     public void setRunMeta(String run, String key, String value) {
         try {
-            exec("DELETE FROM run_meta WHERE run = " + quote(run) + " AND key = " + quote(key));
-            exec("INSERT INTO run_meta VALUES (" + quote(run) + ", " + quote(key) + ", " + quote(value) + ")");
+            exec("DELETE FROM " + t("run_meta") + " WHERE run = " + quote(run) + " AND key = " + quote(key));
+            exec("INSERT INTO " + t("run_meta") + " VALUES (" + quote(run) + ", " + quote(key) + ", " + quote(value) + ")");
         } catch (SQLException e) {
             throw new DbException("cannot write run_meta: " + DbException.firstLine(e), e);
         }
@@ -158,7 +158,7 @@ public final class WorkspaceDb implements AutoCloseable {
     /** The run ids loaded, in load order. */
     public List<String> runs() {
         List<String> out = new ArrayList<>();
-        try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery("SELECT run FROM runs ORDER BY ord")) {
+        try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery("SELECT run FROM " + t("runs") + " ORDER BY ord")) {
             while (r.next()) {
                 out.add(r.getString(1));
             }
@@ -174,7 +174,7 @@ public final class WorkspaceDb implements AutoCloseable {
 
     /** Whether the run's raw {@code events} rows are loaded (they load lazily, see {@link #loadEvents}). */
     public boolean eventsLoaded(String run) {
-        try (PreparedStatement p = conn.prepareStatement("SELECT events_loaded FROM runs WHERE run = ?")) {
+        try (PreparedStatement p = conn.prepareStatement("SELECT events_loaded FROM " + t("runs") + " WHERE run = ?")) {
             p.setString(1, run);
             try (ResultSet r = p.executeQuery()) {
                 return r.next() && r.getBoolean(1);
@@ -229,7 +229,7 @@ public final class WorkspaceDb implements AutoCloseable {
                 rs.close();
             }
             open.clear();
-            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO runs VALUES (?, (SELECT coalesce(max(ord), 0) + 1 FROM runs), ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + t("runs") + " VALUES (?, (SELECT coalesce(max(ord), 0) + 1 FROM " + t("runs") + "), ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, r);
                 ps.setString(2, run.policy());
                 ps.setString(3, run.parameters());
@@ -265,9 +265,9 @@ public final class WorkspaceDb implements AutoCloseable {
         try {
             conn.setAutoCommit(false);
             for (String name : counters.keySet()) {
-                exec("DELETE FROM counters WHERE run = " + quote(run) + " AND counter = " + quote(name));
+                exec("DELETE FROM " + t("counters") + " WHERE run = " + quote(run) + " AND counter = " + quote(name));
             }
-            try (Rows rs = new Rows(conn, "counters")) {
+            try (Rows rs = new Rows(this, "counters")) {
                 for (java.util.Map.Entry<String, Long> en : new java.util.TreeMap<>(counters).entrySet()) {
                     rs.begin().str(run).str(en.getKey()).i64(en.getValue());
                     rs.end();
@@ -287,14 +287,14 @@ public final class WorkspaceDb implements AutoCloseable {
         List<Rows> open = new ArrayList<>();
         try {
             conn.setAutoCommit(false);
-            exec("DELETE FROM events WHERE run = " + quote(run));
+            exec("DELETE FROM " + t("events") + " WHERE run = " + quote(run));
             RunHandler[] hs = {new EventsTable(rows("events", open), run)};
             long n = stream(events, hs, null);
             for (Rows rs : open) {
                 rs.close();
             }
             open.clear();
-            exec("UPDATE runs SET events_loaded = true WHERE run = " + quote(run));
+            exec("UPDATE " + t("runs") + " SET events_loaded = true WHERE run = " + quote(run));
             conn.commit();
             return n;
         } catch (SQLException e) {
@@ -334,21 +334,21 @@ public final class WorkspaceDb implements AutoCloseable {
     }
 
     private Rows rows(String table, List<Rows> open) {
-        Rows r = new Rows(conn, table);
+        Rows r = new Rows(this, table);
         open.add(r);
         return r;
     }
 
     /** Deletes every row of a run from every table (inside the caller's transaction). */
     private void deleteRun(String run) throws SQLException {
-        for (String t : Schema.RUN_TABLES) {
-            exec("DELETE FROM " + t + " WHERE run = " + quote(run));
+        for (String table : Schema.RUN_TABLES) {
+            exec("DELETE FROM " + t(table) + " WHERE run = " + quote(run));
         }
-        exec("DELETE FROM run_meta WHERE run = " + quote(run));
+        exec("DELETE FROM " + t("run_meta") + " WHERE run = " + quote(run));
     }
 
     private void writeSources(String run, List<SourceRow> sources) throws SQLException {
-        try (Rows rs = new Rows(conn, "sources")) {
+        try (Rows rs = new Rows(this, "sources")) {
             for (SourceRow s : sources) {
                 rs.begin().str(run).i32(s.source()).str(s.path()).str(s.name()).i64(s.size()).str(s.checksum())
                         .str(s.format()).str(s.clock()).str(s.timeUnit()).i64(s.linesTotal()).i64(s.events())
@@ -365,6 +365,14 @@ public final class WorkspaceDb implements AutoCloseable {
         try (Statement s = conn.createStatement()) {
             s.execute(sql);
         }
+    }
+
+    /**
+     * A table of this database, fully qualified: a {@link QueryRunner} shadows the plain names with
+     * temporary run-filtered views, which loading must not write through.
+     */
+    String t(String table) {
+        return "\"" + catalog.replace("\"", "\"\"") + "\".main." + table;
     }
 
     static String quote(String s) {
