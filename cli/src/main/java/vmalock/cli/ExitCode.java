@@ -16,6 +16,10 @@ public final class ExitCode {
     public static final int WORKSPACE = 4;
     /** A report's or query's SQL failed (report, query): one line names the query. */
     public static final int QUERY = 5;
+    /** capture: this machine cannot trace (not root, no tracefs, kernel lockdown, none of the events, tracefs refused a write). */
+    public static final int NO_TRACING = 6;
+    /** capture: another vmalock capture is running. */
+    public static final int CAPTURE_BUSY = 7;
     /** An internal error (a bug): please report it with the command line. */
     public static final int INTERNAL = 70;
 
@@ -28,6 +32,20 @@ public final class ExitCode {
         m.put("3", "input error (missing/unreadable/empty/not a trace, already ingested, --strict stop)");
         m.put("4", "workspace error (missing, damaged, busy, not writable)");
         m.put("5", "query error (a report's or query's SQL failed)");
+        m.put("70", "internal error (a bug: please report it)");
+        return m;
+    }
+
+    /** {@link #helpList()} plus the codes only {@code capture} returns. */
+    public static java.util.Map<String, String> captureHelpList() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(helpList());
+        m.put("1", "completed, but events were lost (ring buffer overrun) or lines could not be parsed");
+        m.put("3", "input error (command not found, no such --pid, bad --events)");
+        m.put("4", "workspace error (-w DIR not empty, not writable)");
+        m.remove("70");
+        m.remove("5");
+        m.put("6", "cannot trace here (not root, no tracefs, kernel lockdown, none of the events exist)");
+        m.put("7", "another vmalock capture is running");
         m.put("70", "internal error (a bug: please report it)");
         return m;
     }

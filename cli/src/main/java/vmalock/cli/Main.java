@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vmalock", mixinStandardHelpOptions = true, version = "vmalock 0.1.0",
         description = "Replay mmap_lock and per-VMA-lock traces under alternative locking policies.",
         subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class,
-                ReportCommand.class, QueryCommand.class})
+                ReportCommand.class, QueryCommand.class, CaptureCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,7 +24,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         for (CommandLine c : allCommands(cl)) {
-            c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.helpList());
+            c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(
+                    c.getCommandSpec().userObject() instanceof CaptureCommand ? ExitCode.captureHelpList() : ExitCode.helpList());
         }
         cl.setExitCodeExceptionMapper(t -> ExitCode.INTERNAL);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

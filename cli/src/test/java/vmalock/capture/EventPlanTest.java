@@ -1,0 +1,84 @@
+package vmalock.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventPlanTest {
+    @TempDir
+    Path root;
+
+    private void event(String sys, String name) throws IOException {
+        Path d = root.resolve("events").resolve(sys).resolve(name);
+        Files.createDirectories(d);
+        Files.writeString(d.resolve("enable"), "0\n");
+    }
+
+    @Test
+    void defaultsAreTheIssueList() throws Exception {
+        List<String> r = EventPlan.parse(null).requested();
+        assertEquals(EventPlan.DEFAULTS, r);
+        assertTrue(r.contains("mmap_lock:*"));
+        assertTrue(r.contains("syscalls:sys_exit_mremap"));
+        assertTrue(r.contains(EventPlan.KPROBE_RETURN));
+    }
+
+    @Test
+    void addRemoveGlobAndKprobes() throws Exception {
+        List<String> r = EventPlan.parse("+sched:sched_switch, -syscalls:sys_enter_brk,-lock:*,-kprobes,timer:timer_start").requested();
+        assertTrue(r.contains("sched:sched_switch"));
+        assertTrue(r.contains("timer:timer_start"), "a bare entry adds");
+        assertFalse(r.contains("syscalls:sys_enter_brk"));
+        assertTrue(r.contains("syscalls:sys_exit_brk"));
+        assertFalse(r.stream().anyMatch(e -> e.startsWith("lock:")));
+        assertFalse(r.contains(EventPlan.KPROBE_ENTRY));
+    }
+
+    @Test
+    void malformedEntriesAreInputErrors() {
+        for (String bad : new String[] {"sched", "sched:", ":x", "a:b:c", "a/b:c", "a: b"}) {
+            CaptureException e = assertThrows(CaptureException.class, () -> EventPlan.parse(bad), bad);
+            assertEquals(CaptureException.Kind.INPUT, e.kind());
+            assertTrue(e.getMessage().startsWith("--events: "), e.getMessage());
+        }
+        CaptureException e = assertThrows(CaptureException.class, () -> EventPlan.parse(
+                "-mmap_lock:*,-exceptions:*,-lock:*,-syscalls:*,-sched:*,-kprobes"));
+        assertTrue(e.getMessage().contains("nothing to capture"));
+    }
+
+    @Test
+    void resolveSkipsWhatTheKernelLacksAndSaysWhy() throws Exception {
+        event("mmap_lock", "mmap_lock_start_locking");
+        event("mmap_lock", "mmap_lock_released");
+        event("exceptions", "page_fault_user");
+        event("syscalls", "sys_enter_mmap");
+        Files.writeString(root.resolve("events/mmap_lock/enable"), "0\n"); // a subsystem file, not an event
+        EventPlan.Resolved r = EventPlan.parse("+sched:sched_switch").resolve(new Tracefs(root));
+        assertEquals(List.of("mmap_lock:mmap_lock_released", "mmap_lock:mmap_lock_start_locking",
+                "exceptions:page_fault_user", "syscalls:sys_enter_mmap"), r.enable());
+        assertEquals("the kernel has no lock tracepoints", r.skipped().get("lock:contention_begin"));
+        assertEquals("the kernel has no such tracepoint", r.skipped().get("syscalls:sys_exit_mmap"));
+        assertEquals("the kernel has no sched tracepoints", r.skipped().get("sched:sched_switch"));
+        assertTrue(r.skipped().get(EventPlan.KPROBE_ENTRY).contains("no kprobe_events"));
+        assertTrue(r.kprobeDefs().isEmpty());
+    }
+
+    @Test
+    void kprobesAreDefinedWhenTheKernelHasThem() throws Exception {
+        event("exceptions", "page_fault_user");
+        Files.writeString(root.resolve("kprobe_events"), "");
+        EventPlan.Resolved r = EventPlan.parse(null).resolve(new Tracefs(root));
+        assertEquals(List.of("p:vmalock/lock_vma_under_rcu lock_vma_under_rcu mm=%di:x64 address=%si:x64",
+                "r:vmalock/lock_vma_under_rcu__return lock_vma_under_rcu arg1=$retval:x64"), r.kprobeDefs());
+        assertTrue(r.enable().contains("vmalock:lock_vma_under_rcu"));
+        assertTrue(r.enable().contains("vmalock:lock_vma_under_rcu__return"));
+    }
+}
