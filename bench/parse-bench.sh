@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Parse throughput on a >= 1 GB ftrace text file, next to `wc -l` and a one-pass awk event count
-# measured in the same run on the same (page-cached) file, printed as ratios.
+# Parse and ingest (parse + store into a Chronicle workspace) throughput on a >= 1 GB ftrace text
+# file, next to `wc -l` and a one-pass awk event count measured in the same run on the same
+# (page-cached) file, printed as ratios.
 #
 # Usage: bench/parse-bench.sh [SIZE_MB]        (default 1100)
 #   BENCH_FILE=/tmp/x.txt   input to build/reuse (default /tmp/vmalock-bench-ftrace-SIZEm.txt; never committed)
@@ -8,8 +9,10 @@
 #   BENCH_RUNS=5            parse runs in one JVM (the best is reported; the first ones include JIT warm-up)
 # Each step reports wall time and CPU time (user+sys; for the parse: the parsing thread's own CPU time):
 # on a machine shared with other work the CPU-time figures are the stable ones.
-#   BENCH_XMX=256m          heap of the parsing JVM (parsing streams: memory stays bounded)
-# One function per measured step, so the store's parse+store step can be added beside measure_parse.
+#   BENCH_XMX=256m          heap of the parsing and ingesting JVMs (both stream: memory stays bounded)
+#   BENCH_WS_DIR=/tmp       where the ingest workspaces go (deleted after each run)
+# One function per measured step: wc, awk, parse (ParseBench), ingest (IngestBench: checksum + parse +
+# store, best of RUNS in one JVM) and the end-to-end `./vmalock ingest` (one run, JVM start included).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${VMALOCK_SHARED:-$ROOT/../shared}
@@ -18,6 +21,7 @@ BIG=${BENCH_FILE:-/tmp/vmalock-bench-ftrace-${SIZE_MB}m.txt}
 CPU=${BENCH_CPU-0}
 RUNS=${BENCH_RUNS:-5}
 XMX=${BENCH_XMX:-256m}
+WS_DIR=${BENCH_WS_DIR:-/tmp}
 PIN=()
 if [ -n "$CPU" ] && command -v taskset >/dev/null 2>&1; then PIN=(taskset -c "$CPU"); fi
 AWK=$(command -v mawk || command -v awk)
@@ -68,6 +72,26 @@ measure_parse() {     # vmalock.parse.ParseBench: best of RUNS parses in one JVM
   PARSE_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
 }
 
+measure_ingest() {    # vmalock.store.IngestBench: best of RUNS ingests in one JVM (wall and ingesting-thread CPU time)
+  "${PIN[@]}" java -Xmx"$XMX" @"$ROOT/cli/jvm-flags.args" -cp "$CP" vmalock.store.IngestBench "$BIG" "$WS_DIR" "$RUNS" ftrace > "$OUT"
+  sed 's/^/  /' "$OUT" >&2
+  local best; best=$(grep '^ingest best' "$OUT")
+  INGEST_S=$(echo "$best" | sed -E 's/.* seconds=([0-9.]+).*/\1/')
+  INGEST_CPU=$(echo "$best" | sed -E 's/.* cpu_seconds=([0-9.]+).*/\1/')
+  INGEST_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
+}
+
+measure_cli_ingest() { # ./vmalock ingest, end to end: JVM start, JIT, checksum, parse, store, manifest (process CPU)
+  local ws="$WS_DIR/vmalock-bench-cli-ws"
+  rm -rf "$ws"
+  (cd "$ROOT" && mvn -B -q -o package -DskipTests >/dev/null)   # the launcher's jar, built outside the timing
+  VMALOCK_JAVA_OPTS="-Xmx$XMX" elapsed_of "${PIN[@]}" "$ROOT/vmalock" ingest "$BIG" -w "$ws"
+  sed 's/^/  /' "$OUT" >&2
+  CLI_S=$WALL; CLI_CPU=$CPU
+  CLI_EVENTS=$(sed -E 's/.* lines: ([0-9,]+) events.*/\1/' "$OUT" | tr -d ,)
+  rm -rf "$ws"
+}
+
 row() {               # name wall_s cpu_s events
   local name=$1 wall=$2 cpu=$3 ev=$4
   printf '%-24s %8s s %9s MB/s %12s ev/s | cpu %8s s %9s MB/s %12s ev/s\n' "$name" \
@@ -81,9 +105,17 @@ report() {
   row "wc -l" "$WC_S" "$WC_CPU" -
   row "$(basename "$AWK") event count" "$AWK_S" "$AWK_CPU" "$AWK_EVENTS"
   row "vmalock parse (best)" "$PARSE_S" "$PARSE_CPU" "$PARSE_EVENTS"
+  row "vmalock ingest (best)" "$INGEST_S" "$INGEST_CPU" "$INGEST_EVENTS"
+  row "./vmalock ingest (1 run)" "$CLI_S" "$CLI_CPU" "$CLI_EVENTS"
   echo "ratios (wall):  parse/wc = $(div "$WC_S" "$PARSE_S"), parse/awk = $(div "$AWK_S" "$PARSE_S") (MB/s; events/s the same, equal event counts)"
   echo "ratios (cpu):   parse/wc = $(div "$WC_CPU" "$PARSE_CPU"), parse/awk = $(div "$AWK_CPU" "$PARSE_CPU")"
+  echo "ratios (wall):  ingest/wc = $(div "$WC_S" "$INGEST_S"), ingest/awk = $(div "$AWK_S" "$INGEST_S"), cli-ingest/awk = $(div "$AWK_S" "$CLI_S")"
+  echo "ratios (cpu):   ingest/wc = $(div "$WC_CPU" "$INGEST_CPU"), ingest/awk = $(div "$AWK_CPU" "$INGEST_CPU"), cli-ingest/awk = $(div "$AWK_CPU" "$CLI_CPU")"
+  echo "ingest heap: -Xmx$XMX (IngestBench and ./vmalock ingest both ran with it)"
   if [ "$AWK_EVENTS" != "$PARSE_EVENTS" ]; then echo "WARNING: awk counted $AWK_EVENTS events, parse $PARSE_EVENTS" >&2; fi
+  if [ "$AWK_EVENTS" != "$INGEST_EVENTS" ] || [ "$AWK_EVENTS" != "$CLI_EVENTS" ]; then
+    echo "WARNING: awk counted $AWK_EVENTS events, ingest $INGEST_EVENTS, ./vmalock ingest $CLI_EVENTS" >&2
+  fi
 }
 
 build_input
@@ -92,4 +124,6 @@ warm_cache
 measure_wc
 measure_awk
 measure_parse
+measure_ingest
+measure_cli_ingest
 report

@@ -31,6 +31,7 @@ public final class IngestBench {
         TraceFormat format = args.length > 3 ? TraceFormat.fromCliName(args[3]) : null;
         long size = Files.size(file);
         double best = Double.MAX_VALUE;
+        double bestCpu = Double.MAX_VALUE;
         long records = 0;
         for (int run = 1; run <= runs; run++) {
             Path dir = work.resolve("ingest-bench-ws");
@@ -49,6 +50,7 @@ public final class IngestBench {
             double sumCpu = (mx.getCurrentThreadCpuTime() - c1) / 1e9;
             records = s.records;
             best = Math.min(best, secs);
+            bestCpu = Math.min(bestCpu, cpu);
             Runtime rt = Runtime.getRuntime();
             System.out.println(String.format(Locale.ROOT,
                     "ingest run=%d bytes=%d seconds=%.3f mb_per_s=%.1f events=%d events_per_s=%.0f cpu_seconds=%.3f "
@@ -58,8 +60,9 @@ public final class IngestBench {
                     s.blocks, allocated(dir),
                     (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20, s.problems));
         }
-        System.out.println(String.format(Locale.ROOT, "ingest best bytes=%d seconds=%.3f mb_per_s=%.1f events=%d events_per_s=%.0f",
-                size, best, size / 1e6 / best, records, records / best));
+        System.out.println(String.format(Locale.ROOT,
+                "ingest best bytes=%d seconds=%.3f mb_per_s=%.1f events=%d events_per_s=%.0f cpu_seconds=%.3f max_heap_mb=%d",
+                size, best, size / 1e6 / best, records, records / best, bestCpu, Runtime.getRuntime().maxMemory() >> 20));
         deleteTree(work.resolve("ingest-bench-ws"));
     }
 
