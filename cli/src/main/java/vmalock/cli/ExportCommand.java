@@ -24,11 +24,16 @@ import vmalock.store.Manifest;
 import vmalock.store.StoreException;
 import vmalock.store.Workspace;
 
-/** {@code vmalock export -w DIR -o FILE}: the stored events as CSV (re-ingestable with {@code ingest}). */
+/**
+ * {@code vmalock export -w DIR -o FILE}: the stored events as CSV (re-ingestable with {@code ingest});
+ * {@code --table T [--format csv|parquet] [--run ID…]}: a table of the workspace's DuckDB database.
+ */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write the events of a workspace as CSV: a '# vmalock-events clock=…' line, a header row, one row "
                 + "per event with every field of the canonical event (lost-event markers included).",
-            "`vmalock ingest` reads the file back into an identical event stream."})
+            "`vmalock ingest` reads the file back into an identical event stream.",
+            "With --table: a table of the workspace's DuckDB database (lock_spans, faults, events, …; see "
+                + "queries/README.md) as CSV (Commons CSV) or Parquet (--format parquet), for some runs (--run) or all."})
 public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,10 +47,22 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--source", split = ",", paramLabel = "N", description = "only these sources; default all")
     List<Integer> sources;
 
+    @Option(names = "--table", paramLabel = "T", description = "export this table of the workspace database instead of the events")
+    String table;
+
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "csv", description = "with --table: csv (default) or parquet")
+    String format;
+
+    @Option(names = "--run", paramLabel = "ID", description = "with --table: only these runs (repeatable; default all)")
+    List<String> runs = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         Path out = "-".equals(output) ? null : Path.of(output);
+        if (table != null) {
+            return exportTable(out, err);
+        }
         try (Workspace ws = Workspace.open(workspace)) {
             List<Manifest.Source> src = ws.sources(sources);
             Set<String> clocks = new LinkedHashSet<>();
@@ -81,6 +98,49 @@ public final class ExportCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.INPUT;
         }
+    }
+
+    private int exportTable(Path out, PrintWriter err) {
+        boolean parquet;
+        if ("parquet".equalsIgnoreCase(format)) {
+            parquet = true;
+        } else if ("csv".equalsIgnoreCase(format)) {
+            parquet = false;
+        } else {
+            err.println("vmalock export: unknown format '" + format + "' (expected csv or parquet)");
+            err.flush();
+            return ExitCode.USAGE;
+        }
+        if (!vmalock.db.TableExport.tables().contains(table)) {
+            err.println("vmalock export: no table " + table + " (tables: " + String.join(", ", vmalock.db.TableExport.tables()) + ")");
+            err.flush();
+            return ExitCode.USAGE;
+        }
+        if (parquet && out == null) {
+            err.println("vmalock export: Parquet needs a file (-o FILE), not stdout");
+            err.flush();
+            return ExitCode.USAGE;
+        }
+        return DbCommands.withDb(workspace, err, "export", (db, events) -> {
+            long n;
+            if (parquet) {
+                n = vmalock.db.TableExport.parquet(db, table, runs, events, out);
+            } else if (out == null) {
+                Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+                n = vmalock.db.TableExport.csv(db, table, runs, events, w);
+            } else {
+                try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                    n = vmalock.db.TableExport.csv(db, table, runs, events, w);
+                } catch (IOException e) {
+                    err.println("vmalock export: cannot write " + out + ": " + e.getMessage());
+                    return ExitCode.INPUT;
+                }
+            }
+            if (out != null) {
+                err.println(String.format(java.util.Locale.ROOT, "vmalock: wrote %,d rows of %s to %s", n, table, out));
+            }
+            return ExitCode.OK;
+        });
     }
 
     private static long write(Workspace ws, List<Manifest.Source> src, String clock, Writer w) throws IOException {

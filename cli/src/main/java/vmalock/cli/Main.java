@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vmalock", mixinStandardHelpOptions = true, version = "vmalock 0.1.0",
         description = "Replay mmap_lock and per-VMA-lock traces under alternative locking policies.",
         subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class,
-                ReportCommand.class, QueryCommand.class, CaptureCommand.class})
+                ReportCommand.class, QueryCommand.class, CaptureCommand.class, ReplayCommand.class,
+                CompareCommand.class, PoliciesCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -78,4 +78,31 @@ class ExportCommandTest {
         assertTrue(c.err.startsWith("vmalock: ") && c.err.contains("no such workspace"), c.err);
         assertTrue(!Files.exists(tmp.resolve("x.csv")));
     }
+
+    @Test
+    void aDatabaseTableAsCsvAndParquet() throws IOException {
+        Path ws = tmp.resolve("ws-table");
+        assertEquals(0, Cli.run("ingest", Cli.shared().resolve("traces/ftrace-overlap-default.txt"), "-w", ws).code);
+        Path csv = tmp.resolve("spans.csv");
+        Cli c = Cli.run("export", "-w", ws, "--table", "lock_spans", "-o", csv);
+        assertEquals(0, c.code, c.toString());
+        List<String> lines = Files.readAllLines(csv);
+        assertTrue(lines.get(0).startsWith("run,span,tid,comm,mm,write,"), lines.get(0));
+        // one row per acquire_returned (1366 in the truth's events_by_type)
+        assertEquals(1366 + 1, lines.size());
+        Path pq = tmp.resolve("faults.parquet");
+        Cli p = Cli.run("export", "-w", ws, "--table", "faults", "--format", "parquet", "-o", pq);
+        assertEquals(0, p.code, p.toString());
+        assertTrue(p.err.contains("wrote 10,555 rows of faults"), p.err);
+        // DuckDB reads the Parquet file back: as many rows, as many fallbacks as the truth
+        Cli q = Cli.run("query", "-w", ws, "--format", "csv", "SELECT count(*) AS n, count(*) FILTER (WHERE fallback) AS fb"
+                + " FROM read_parquet('" + pq + "')");
+        assertEquals("n,fb\r\n10555,143\r\n", q.out);
+        Cli ev = Cli.run("export", "-w", ws, "--table", "events", "-o", tmp.resolve("events.csv"));
+        assertEquals(0, ev.code, ev.toString());
+        assertEquals(19444 + 1, Files.readAllLines(tmp.resolve("events.csv")).size());
+        Cli bad = Cli.run("export", "-w", ws, "--table", "nope", "-o", tmp.resolve("x.csv"));
+        assertEquals(ExitCode.USAGE, bad.code);
+        assertTrue(bad.err.startsWith("vmalock export: no table nope"), bad.err);
+    }
 }

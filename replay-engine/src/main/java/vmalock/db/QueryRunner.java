@@ -93,7 +93,8 @@ public final class QueryRunner {
         return out;
     }
 
-    private void ensureEvents() {
+    /** Loads the raw events of the selected runs that lack them (what a query naming {@code events} triggers). */
+    public void ensureEvents() {
         for (String r : runs) {
             if (!db.eventsLoaded(r) && eventsSource != null) {
                 EventStream es = eventsSource.open(r);

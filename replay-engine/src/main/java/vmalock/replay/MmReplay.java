@@ -129,7 +129,7 @@ final class MmReplay implements LockEventListener {
             this.ops = tw.ops;
             this.cpu = cpus == null ? null : cpus.new Acquire();
             this.rnd = new SplittableRandom(opt.seed * 0x9E3779B97F4A7C15L + work.index * 0x632BE59BD9B4E019L + tw.tid);
-            spec.plan = task -> planner.plan(spec, ops, i);
+            spec.plan = task -> planner.plan(spec, ops, i, task);
         }
 
         @Override

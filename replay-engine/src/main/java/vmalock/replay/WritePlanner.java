@@ -28,8 +28,15 @@ final class WritePlanner implements AddressSpace.Listener {
         this.as = as;
     }
 
-    /** Fills {@code spec}'s lock/insert/detach/mutate for WRITE op {@code i} of {@code ops}. */
-    void plan(WriteSection.Spec spec, Ops ops, int i) {
+    /**
+     * Fills {@code spec}'s lock/insert/detach/mutate for WRITE op {@code i} of {@code ops}, at the time
+     * the section got mmap_lock for write. The observed hold already contains any time the kernel spent
+     * in vma_start_write waiting for readers, so the hold that follows the VMA locks is shortened by
+     * the time the replay spent there.
+     */
+    void plan(WriteSection.Spec spec, Ops ops, int i, Task t) {
+        long acquiredAt = t.now();
+        long hold = ops.service(i);
         lock.clear();
         inserted.clear();
         detach.clear();
@@ -52,12 +59,13 @@ final class WritePlanner implements AddressSpace.Listener {
         spec.lock = lock.toArray(new vmalock.lock.Vma[0]);
         spec.insert = ins;
         spec.detach = detach.toArray(new vmalock.lock.Vma[0]);
-        spec.mutate = ch.isEmpty() ? null : (Task t) -> {
+        spec.mutate = (Task task) -> {
             for (Vma v : ch) {
                 vmalock.lock.Vma lv = (vmalock.lock.Vma) v.lock;
-                mm.setRange(t, lv, v.start, v.end);
+                mm.setRange(task, lv, v.start, v.end);
                 sync(lv, v);
             }
+            spec.holdNs = Math.max(0, hold - (task.now() - acquiredAt));
         };
     }
 

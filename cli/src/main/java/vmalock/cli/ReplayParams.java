@@ -1,0 +1,83 @@
+package vmalock.cli;
+
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+import vmalock.replay.ReplayOptions;
+
+/** The replay parameters {@code replay} and {@code compare} share (a picocli mixin). */
+public final class ReplayParams {
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "seed for what the trace leaves open (sub-µs placement, reader addresses); default ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "0",
+            description = "CPUs of the modelled machine (0 = unlimited, the default; 1 = UP: per-VMA locks off unless the policy is unconditional)")
+    int cpus;
+
+    @Option(names = "--fault-cost", paramLabel = "COST", defaultValue = "auto",
+            description = "service time of a fault handled under the per-VMA lock (the trace shows no end for it): "
+                    + "'auto' = median read hold of the trace's own fallback faults (≥10), else 1 µs (spec §9); "
+                    + "or a time such as 800ns, 1.5us")
+    String faultCost;
+
+    @Option(names = "--timing", paramLabel = "MODE", defaultValue = "trace",
+            description = "when a task issues its next operation: trace (as the trace shows, or when the previous one "
+                    + "ends if later; default), anchored (max(trace, previous end + think)), closed (previous end + think)")
+    String timing;
+
+    @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
+    List<Integer> sources;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "worker threads for per-address-space parallelism (0 = one per core); the output does not depend on it")
+    int threads;
+
+    @Option(names = "--check", description = "run the lock model's invariant checker during the replay (slower)")
+    boolean check;
+
+    /** The options, with the policy still to be set. */
+    ReplayOptions options() {
+        ReplayOptions o = new ReplayOptions().seed(seed).cpus(cpus).threads(threads).check(check);
+        o.timing(parseTiming(timing));
+        if (cpus < 0) throw new IllegalArgumentException("--cpus must be ≥ 0");
+        return o;
+    }
+
+    /** -1 for auto, else ns. */
+    long faultCostNs() {
+        return parseTime("--fault-cost", faultCost);
+    }
+
+    static ReplayOptions.Timing parseTiming(String s) {
+        try {
+            return ReplayOptions.Timing.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--timing: '" + s + "' is not one of trace, anchored, closed");
+        }
+    }
+
+    /** Parses {@code auto}, {@code 1000}, {@code 1000ns}, {@code 1.5us}, {@code 1.5µs}, {@code 2ms} to ns (-1 = auto). */
+    static long parseTime(String opt, String s) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("auto")) return -1;
+        double mul = 1;
+        String num = v;
+        if (v.endsWith("ns")) {
+            num = v.substring(0, v.length() - 2);
+        } else if (v.endsWith("us") || v.endsWith("µs")) {
+            num = v.substring(0, v.length() - 2);
+            mul = 1e3;
+        } else if (v.endsWith("ms")) {
+            num = v.substring(0, v.length() - 2);
+            mul = 1e6;
+        }
+        try {
+            double d = Double.parseDouble(num.trim()) * mul;
+            if (d < 0 || Double.isNaN(d) || d > 1e12) throw new NumberFormatException();
+            return Math.round(d);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + ": '" + s + "' is not a time (auto, 800ns, 1.5us, 2ms)");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package vmalock.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vmalock compare}: the JSON shape of the issue, formats, calibration block. */
+class CompareCommandTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private Path ingest(String sample) {
+        Path ws = tmp.resolve("ws");
+        Cli in = Cli.run("ingest", Cli.sample(sample), "-w", ws);
+        assertEquals(0, in.code, in.toString());
+        return ws;
+    }
+
+    private static List<String> keys(JsonNode n) {
+        java.util.ArrayList<String> l = new java.util.ArrayList<>();
+        for (Iterator<String> it = n.fieldNames(); it.hasNext();) l.add(it.next());
+        return l;
+    }
+
+    @Test
+    void jsonHasExactlyTheIssueShapeAndEverySIsAStatsJson() throws Exception {
+        Path ws = ingest("ftrace-tgid.txt");
+        Cli c = Cli.run("compare", "-w", ws, "--policies", "vma-refcount,no-vma-lock", "--format", "json");
+        assertEquals(0, c.code, c.toString());
+        JsonNode j = JSON.readTree(c.out);
+        assertEquals(List.of("baseline", "observed", "runs", "calibration"), keys(j));
+        assertEquals("vma-refcount", j.get("baseline").asText()); // memcg_id events: a 6.14+ kernel
+        JsonNode observed = JSON.readTree(Cli.run("stats", "-w", ws, "--json").out);
+        assertEquals(observed, j.get("observed"));
+        assertEquals(2, j.get("runs").size());
+        for (JsonNode r : j.get("runs")) {
+            assertEquals(List.of("policy", "run", "stats", "vma_lock", "retries", "defects", "makespan_us"), keys(r));
+            assertEquals(List.of("success", "abort", "miss", "retry"), keys(r.get("vma_lock")));
+            // stats --json prints header_entries_* only for sources with a ring-buffer header (a replay has none)
+            List<String> shape = new java.util.ArrayList<>(keys(observed));
+            shape.removeIf(k -> k.startsWith("header_entries_"));
+            assertEquals(shape, keys(r.get("stats")), "S has the shape of stats --json");
+            JsonNode st = JSON.readTree(Cli.run("stats", "-w", ws, "--run", r.get("run").asText(), "--json").out);
+            assertEquals(st, r.get("stats"));
+        }
+        JsonNode cal = j.get("calibration");
+        assertEquals(List.of("policy", "observed", "replayed"), keys(cal));
+        assertEquals(j.get("runs").get(0).get("stats"), cal.get("replayed"));
+        assertEquals(1.0, j.get("runs").get(1).get("stats").get("fallback_rate_strict").asDouble(), 1e-9);
+    }
+
+    @Test
+    void tableCsvAndMarkdownCarryTheCalibration() {
+        Path ws = ingest("perf-fields.perf.txt");
+        Cli t = Cli.run("compare", "-w", ws, "--policies", "no-vma-lock,vma-refcount", "--baseline", "vma-refcount");
+        assertEquals(0, t.code, t.toString());
+        assertTrue(t.out.contains("calibration: observed vs replayed under vma-refcount"), t.out);
+        assertTrue(t.out.contains("writer_wait_p99_us"), t.out);
+        assertTrue(t.out.lines().anyMatch(l -> l.startsWith("observed")), t.out);
+        Cli csv = Cli.run("compare", "-w", ws, "--policies", "vma-refcount", "--format", "csv");
+        assertEquals(0, csv.code, csv.toString());
+        assertTrue(csv.out.startsWith("policy,run,faults,fallback_%"), csv.out);
+        assertEquals(3, csv.out.strip().lines().count(), csv.out);
+        Cli md = Cli.run("compare", "-w", ws, "--policies", "vma-refcount", "--format", "markdown");
+        assertEquals(0, md.code, md.toString());
+        assertTrue(md.out.contains("| figure | observed | replayed | ratio |"), md.out);
+        Cli bad = Cli.run("compare", "-w", ws, "--format", "xml");
+        assertEquals(ExitCode.USAGE, bad.code, bad.toString());
+    }
+}

@@ -1,0 +1,32 @@
+package vmalock.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code vmalock policies}: the preset table of the replay issue, with kernel versions and patches. */
+class PoliciesCommandTest {
+    @Test
+    void listsThePresetsOfTheIssueWithTheirKernel() throws Exception {
+        Cli j = Cli.run("policies", "--json");
+        assertEquals(0, j.code, j.toString());
+        JsonNode arr = new ObjectMapper().readTree(j.out);
+        List<String> names = new ArrayList<>();
+        for (JsonNode p : arr) {
+            names.add(p.get("policy").asText());
+            assertTrue(!p.get("kernel").asText().isBlank());
+        }
+        assertEquals(List.of("no-vma-lock", "vma-rwsem", "vma-refcount", "rcu-wait", "start-read-unlocked",
+                "start-read-unlocked-v2", "remote-vma-lock", "unconditional"), names);
+        assertTrue(arr.get(2).get("kernel").asText().contains("6.15"));
+        assertTrue(arr.get(6).get("spec").asText().contains("remote=vma-lock-fast-path"));
+        Cli t = Cli.run("policies");
+        assertEquals(0, t.code, t.toString());
+        assertTrue(t.out.contains("6.4–6.14"), t.out);
+    }
+}

@@ -1,0 +1,140 @@
+package vmalock.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vmalock replay}: stored runs, determinism, defects, usage errors. */
+class ReplayCommandTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private Path ingest(String sample) {
+        Path ws = tmp.resolve("ws-" + sample);
+        Cli in = Cli.run("ingest", Cli.sample(sample), "-w", ws);
+        assertEquals(0, in.code, in.toString());
+        return ws;
+    }
+
+    /** SHA-256 of every file of a run directory (name → digest). */
+    private static TreeMap<String, String> digest(Path dir) throws Exception {
+        TreeMap<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                m.put(dir.relativize(p).toString(),
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void sameTracePolicyAndSeedGiveByteIdenticalRunsWhateverTheThreadCount() throws Exception {
+        Path ws = ingest("ftrace-tgid.txt");
+        Cli a = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--seed", "7", "--threads", "1");
+        assertEquals(0, a.code, a.toString());
+        Path run = ws.resolve("runs").resolve("vma-refcount-s7");
+        TreeMap<String, String> first = digest(run);
+        Cli st1 = Cli.run("stats", "-w", ws, "--run", "vma-refcount-s7", "--json");
+        Cli b = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--seed", "7", "--threads", "4");
+        assertEquals(0, b.code, b.toString());
+        assertEquals(first, digest(run), "stored run (events queue, manifest, run.json) byte-identical");
+        Cli st2 = Cli.run("stats", "-w", ws, "--run", "vma-refcount-s7", "--json");
+        assertEquals(st1.out, st2.out);
+        // another seed places sub-µs times differently: a different run id, and its own files
+        Cli c = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--seed", "8");
+        assertEquals(0, c.code, c.toString());
+        assertTrue(Files.isRegularFile(ws.resolve("runs/vma-refcount-s8/run.json")));
+        assertNotEquals(first.get("run.json"), digest(ws.resolve("runs/vma-refcount-s8")).get("run.json"));
+    }
+
+    @Test
+    void jsonRecordsCarryStatsCountersAndAssumptions() throws Exception {
+        Path ws = ingest("ftrace-tgid.txt");
+        Cli r = Cli.run("replay", "-w", ws, "--policy", "no-vma-lock", "--policy", "start-read-unlocked-v2", "--json");
+        assertEquals(0, r.code, r.toString());
+        JsonNode arr = JSON.readTree(r.out);
+        assertEquals(2, arr.size());
+        JsonNode none = arr.get(0);
+        assertEquals("no-vma-lock", none.get("policy").asText());
+        assertEquals(none.get("stats").get("page_faults").asLong(), none.get("counters").get("faults_mmap").asLong());
+        assertEquals(1.0, none.get("stats").get("fallback_rate_strict").asDouble(), 1e-9);
+        assertEquals(0, none.get("vma_lock").get("success").asLong());
+        assertTrue(none.get("assumptions").size() >= 5);
+        JsonNode v2 = arr.get(1);
+        // the v2 slow path dereferences NULL whenever the fast path fails: reported, not thrown
+        assertEquals(v2.get("vma_lock").get("abort").asLong() > 0, v2.get("defect_count").asLong() > 0, v2.toString());
+        if (v2.get("defect_count").asLong() > 0) {
+            assertTrue(v2.get("defects").get(0).get("detail").asText().contains("NULL"), v2.toString());
+        }
+        // the stored run is measured like a trace
+        Cli st = Cli.run("stats", "-w", ws, "--run", "no-vma-lock-s0", "--json");
+        assertEquals(0, st.code, st.toString());
+        assertEquals(none.get("stats"), JSON.readTree(st.out));
+    }
+
+    @Test
+    void textOutputNamesUnitsAndStoredRun() {
+        Path ws = ingest("perf-fields.perf.txt");
+        Cli r = Cli.run("replay", "-w", ws, "--policy", "vma-refcount");
+        assertEquals(0, r.code, r.toString());
+        assertTrue(r.out.contains("run vma-refcount-s0"), r.out);
+        assertTrue(r.out.contains("µs"), r.out);
+        assertTrue(r.out.contains("modelling assumptions:"), r.out);
+        assertTrue(r.out.contains("stats -w"), r.out);
+    }
+
+    @Test
+    void usageAndWorkspaceErrorsAreOneLine() {
+        Path ws = ingest("perf-fields.perf.txt");
+        Cli bad = Cli.run("replay", "-w", ws, "--policy", "no-such-policy");
+        assertEquals(ExitCode.USAGE, bad.code, bad.toString());
+        assertTrue(bad.err.startsWith("vmalock: unknown policy 'no-such-policy'"), bad.err);
+        assertEquals(1, bad.err.strip().lines().count(), bad.err);
+        Cli set = Cli.run("replay", "-w", ws, "--set", "fault=sideways");
+        assertEquals(ExitCode.USAGE, set.code, set.toString());
+        assertTrue(set.err.contains("fault=sideways is not one of"), set.err);
+        Cli cost = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--fault-cost", "fast");
+        assertEquals(ExitCode.USAGE, cost.code, cost.toString());
+        Cli none = Cli.run("replay", "-w", tmp.resolve("nope"), "--policy", "vma-refcount");
+        assertEquals(ExitCode.WORKSPACE, none.code, none.toString());
+        assertEquals(1, none.err.strip().lines().count(), none.err);
+        Cli norun = Cli.run("stats", "-w", ws, "--run", "nothing-s0");
+        assertEquals(ExitCode.USAGE, norun.code, norun.toString());
+        assertTrue(norun.err.contains("no run nothing-s0"), norun.err);
+    }
+
+    @Test
+    void composedPolicyAndUpKernel() throws IOException {
+        Path ws = ingest("ftrace-tgid.txt");
+        Cli r = Cli.run("replay", "-w", ws, "--set", "lock=rwsem,remote=vma-lock-fast-path", "--json");
+        assertEquals(0, r.code, r.toString());
+        JsonNode rec = JSON.readTree(r.out).get(0);
+        assertTrue(rec.get("run").asText().startsWith("custom-"), rec.get("run").asText());
+        assertTrue(rec.get("spec").asText().contains("lock=rwsem"), rec.get("spec").asText());
+        // one CPU: per-VMA locks need SMP, so vma-refcount behaves like no-vma-lock; unconditional keeps them
+        Cli up = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--policy", "unconditional", "--cpus", "1", "--json");
+        assertEquals(0, up.code, up.toString());
+        JsonNode a = JSON.readTree(up.out);
+        assertEquals(0, a.get(0).get("vma_lock").get("success").asLong());
+        assertTrue(a.get(1).get("vma_lock").get("success").asLong() > 0);
+        assertEquals(List.of("vma-refcount-s0-c1", "unconditional-s0-c1"),
+                List.of(a.get(0).get("run").asText(), a.get(1).get("run").asText()));
+    }
+}
