@@ -20,6 +20,8 @@ public final class ExitCode {
     public static final int NO_TRACING = 6;
     /** capture: another vmalock capture is running. */
     public static final int CAPTURE_BUSY = 7;
+    /** {@code check} found invariant violations (listed on stdout). */
+    public static final int VIOLATIONS = 8;
     /** An internal error (a bug): please report it with the command line. */
     public static final int INTERNAL = 70;
 
@@ -46,6 +48,15 @@ public final class ExitCode {
         m.remove("5");
         m.put("6", "cannot trace here (not root, no tracefs, kernel lockdown, none of the events exist)");
         m.put("7", "another vmalock capture is running");
+        m.put("70", "internal error (a bug: please report it)");
+        return m;
+    }
+
+    /** {@link #helpList()} plus the code only {@code check} returns. */
+    public static java.util.Map<String, String> checkHelpList() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(helpList());
+        m.remove("70");
+        m.put("8", "check found invariant violations (listed on stdout)");
         m.put("70", "internal error (a bug: please report it)");
         return m;
     }

@@ -8,8 +8,12 @@ import picocli.CommandLine.Command;
 @Command(name = "vmalock", mixinStandardHelpOptions = true, version = "vmalock 0.1.0",
         description = "Replay mmap_lock and per-VMA-lock traces under alternative locking policies.",
         subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class,
+<<<<<<< HEAD
+                ReportCommand.class, QueryCommand.class, CaptureCommand.class, CheckCommand.class})
+=======
                 ReportCommand.class, QueryCommand.class, CaptureCommand.class, ReplayCommand.class,
                 CompareCommand.class, PoliciesCommand.class})
+>>>>>>> main
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -26,7 +30,9 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         for (CommandLine c : allCommands(cl)) {
             c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(
-                    c.getCommandSpec().userObject() instanceof CaptureCommand ? ExitCode.captureHelpList() : ExitCode.helpList());
+                    c.getCommandSpec().userObject() instanceof CaptureCommand ? ExitCode.captureHelpList()
+                            : c.getCommandSpec().userObject() instanceof CheckCommand ? ExitCode.checkHelpList()
+                            : ExitCode.helpList());
         }
         cl.setExitCodeExceptionMapper(t -> ExitCode.INTERNAL);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

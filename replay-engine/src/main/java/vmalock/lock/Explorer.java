@@ -12,6 +12,11 @@ import java.util.function.Supplier;
  * run inside the steps). An execution that ends with unfinished tasks and nothing runnable is a
  * deadlock or a lost wake-up and is reported as a finding.
  *
+ * <p>Preemption bounding (Musuvathi &amp; Qadeer's CHESS): switching away from a task that could
+ * still run costs one preemption; with a bound of K every interleaving with at most K preemptions is
+ * explored exhaustively (switches at blocking points are free). Unbounded ({@code Integer.MAX_VALUE})
+ * explores everything, which only tiny scenarios afford.
+ *
  * <p>Time is a step counter; a {@link Op#DELAY} completes when its task is next chosen; a timed
  * {@link Op#BLOCK} (spinning) fires only when nothing else can run, and time jumps to its deadline.
  */
@@ -85,6 +90,12 @@ public final class Explorer implements Driver {
      * @param check enable the invariant checker's hooks
      */
     public static Result explore(Supplier<Scenario> factory, long maxExecutions, int maxSteps, boolean check) {
+        return explore(factory, maxExecutions, maxSteps, Integer.MAX_VALUE, check);
+    }
+
+    /** As {@link #explore(Supplier, long, int, boolean)} with at most {@code preemptionBound} preemptions. */
+    public static Result explore(Supplier<Scenario> factory, long maxExecutions, int maxSteps, int preemptionBound,
+                                 boolean check) {
         int[] prefix = new int[0];
         long executions = 0, deadlocks = 0, total = 0, longest = 0;
         List<Finding> first = new ArrayList<>();
@@ -96,7 +107,7 @@ public final class Explorer implements Driver {
             sc.setup(x);
             int[] choices = new int[maxSteps];
             int[] widths = new int[maxSteps];
-            int depth = x.execute(sc, prefix, choices, widths, maxSteps);
+            int depth = x.execute(sc, prefix, choices, widths, maxSteps, preemptionBound);
             executions++;
             longest = Math.max(longest, depth);
             boolean dead = false;
@@ -135,12 +146,16 @@ public final class Explorer implements Driver {
         return new Result(executions, exhaustive, longest, deadlocks, total, first, failing);
     }
 
-    private int execute(Scenario sc, int[] prefix, int[] choices, int[] widths, int maxSteps) {
+    private int execute(Scenario sc, int[] prefix, int[] choices, int[] widths, int maxSteps, int bound) {
         int[] enabled = new int[tasks.size()];
         int depth = 0;
+        int current = -1;
+        int preemptions = 0;
         while (depth < maxSteps) {
             int n = 0;
-            for (int i = 0; i < tasks.size(); i++) if (tasks.get(i).simState == RUNNABLE) enabled[n++] = i;
+            boolean currentEnabled = current >= 0 && tasks.get(current).simState == RUNNABLE;
+            if (currentEnabled) enabled[n++] = current; // choice 0: keep running the current task
+            for (int i = 0; i < tasks.size(); i++) if (i != current && tasks.get(i).simState == RUNNABLE) enabled[n++] = i;
             if (n == 0) { // fire the earliest timed block (a spinner's limit)
                 Task best = null;
                 for (Task t : tasks) if (t.simState == TIMED && (best == null || t.deadline < best.deadline)) best = t;
@@ -149,12 +164,15 @@ public final class Explorer implements Driver {
                 best.simState = RUNNABLE;
                 continue;
             }
+            int width = currentEnabled && preemptions >= bound ? 1 : n;
             int c = depth < prefix.length ? prefix[depth] : 0;
-            if (c >= n) c = n - 1;
+            if (c >= width) c = width - 1;
             choices[depth] = c;
-            widths[depth] = n;
+            widths[depth] = width;
             depth++;
-            stepOnce(tasks.get(enabled[c]));
+            if (currentEnabled && c != 0) preemptions++;
+            current = enabled[c];
+            stepOnce(tasks.get(current));
             sc.afterStep(this);
         }
         return depth;

@@ -26,6 +26,7 @@ public final class SimScheduler implements Driver {
     private long now;
     private long seqNo;
     private long steps;
+    private long events;
     private int live;
 
     // heap of (time, seq, task, gen)
@@ -67,6 +68,11 @@ public final class SimScheduler implements Driver {
 
     public long steps() {
         return steps;
+    }
+
+    /** Events taken off the queue (resumptions, timers, kills). */
+    public long events() {
+        return events;
     }
 
     public List<Task> tasks() {
@@ -134,6 +140,7 @@ public final class SimScheduler implements Driver {
             int ti = hTask[0];
             int gen = hGen[0];
             pop();
+            events++;
             Task t = tasks.get(ti);
             now = time;
             if (gen == KILL) {

@@ -175,6 +175,37 @@ public final class ThreadDriver implements Driver {
         while ((rem = end - System.nanoTime()) > 0) LockSupport.parkNanos(rem);
     }
 
+    /**
+     * Binds {@code t} to the calling thread so {@link #runInline} can run ops on it (benchmarks, a live
+     * caller that is itself the task).
+     */
+    public Task attachCurrentThread(Task t) {
+        if (t.driver != null && t.driver != this) throw new IllegalStateException(t + " belongs to another driver");
+        t.driver = this;
+        t.thread = Thread.currentThread();
+        return t;
+    }
+
+    /**
+     * Runs {@code op} to completion on the calling thread (which must be {@code t}'s, see
+     * {@link #attachCurrentThread}), parking on BLOCK exactly like a spawned task.
+     */
+    public void runInline(Task t, Op op) {
+        int base = t.depth();
+        t.call(op);
+        while (t.depth() > base) {
+            int r = t.top().step(t);
+            if (r == Op.RUN) continue;
+            if (r == Op.DONE) {
+                t.pop();
+            } else if (r == Op.DELAY) {
+                delay(t.delay);
+            } else if (!block(t)) {
+                throw new IllegalStateException("aborted");
+            }
+        }
+    }
+
     /** Delivers a fatal signal now. */
     public void kill(Task t) {
         t.fatalSignal = true;
