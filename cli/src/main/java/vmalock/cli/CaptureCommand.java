@@ -30,9 +30,9 @@ import vmalock.capture.CaptureTextWriter;
             "Stores /proc/PID/maps snapshots (start, exec, changes, exit) in DIR/maps-snapshots.txt; the summary goes "
                     + "to stderr, --json prints it on stdout."},
         footerHeading = "%nExamples:%n",
-        footer = {"  sudo vmalock capture -w /tmp/ws -- ./overlapping 4 1",
-                  "  sudo vmalock capture -w /tmp/ws --duration 5 --events +sched:sched_switch,-lock:*",
-                  "  sudo vmalock capture -w /tmp/ws --pid 1234 --buffer-kb 32768"})
+        footer = {"  vmalock capture -w /tmp/ws -- ./overlapping 4 1",
+                  "  vmalock capture -w /tmp/ws --duration 5 --events +sched:sched_switch,-lock:*",
+                  "  vmalock capture -w /tmp/ws --pid 1234 --buffer-kb 32768"})
 public final class CaptureCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -162,6 +162,39 @@ class CaptureIntegrationTest {
     }
 
     @Test
+    void aTinyBufferLosesEventsAndSaysSoLoudly() throws Exception {
+        String before = TracefsState.of(Tracefs.DEFAULT_ROOT);
+        CaptureReport r = new CaptureSession(new CaptureSession.Options(tmp.resolve("ws-lossy"), 0, List.of(), 4, null,
+                "mono", 0, List.of(overlapping.toString(), "2", "0.3"), null, null)).run();
+        assertEquals(before, TracefsState.of(Tracefs.DEFAULT_ROOT));
+        assertTrue(r.lost() > 0, "4 KiB per CPU cannot hold this workload's events");
+        assertTrue(r.lostEventMarkers() > 0 && r.lostEvents() > 0, "trace_pipe printed LOST markers");
+        StringWriter text = new StringWriter();
+        CaptureTextWriter.write(r, new PrintWriter(text));
+        assertTrue(text.toString().contains("WARNING: " + r.lost() + " events LOST"), text.toString());
+        assertTrue(text.toString().contains("--buffer-kb 16384; now 4"), text.toString());
+        // the workspace carries the loss too, so stats flags it
+        JsonNode stats = statsJson(tmp.resolve("ws-lossy"));
+        assertEquals(r.lostEvents(), stats.path("lost_events").asLong());
+    }
+
+    @Test
+    void followsARunningPidUntilItExits() throws Exception {
+        Process target = new ProcessBuilder(overlapping.toString(), "2", "0.6")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(100);
+        CaptureReport r = new CaptureSession(new CaptureSession.Options(tmp.resolve("ws-pid"), 0,
+                List.of((int) target.pid()), 8192, null, "mono", 50, List.of(), null, null)).run();
+        assertTrue(target.waitFor(10, TimeUnit.SECONDS));
+        assertEquals("pids", r.mode());
+        assertTrue(r.eventsByName().getOrDefault("page_fault_user", 0L) > 0, r.eventsByName().toString());
+        assertTrue(r.eventsByName().getOrDefault("mmap_lock_start_locking", 0L) > 0, r.eventsByName().toString());
+        List<MapsSnapshots.Snapshot> snaps = MapsSnapshots.read(tmp.resolve("ws-pid"));
+        assertTrue(snaps.stream().anyMatch(s -> s.pid() == target.pid() && s.reason().equals("start")), snaps.toString());
+        assertTrue(snaps.stream().anyMatch(s -> s.pid() == target.pid() && s.reason().equals("exit")), snaps.toString());
+    }
+
+    @Test
     void refusesASecondCaptureStopsCleanlyOnSigtermAndCleansUpAfterSigkill() throws Exception {
         Path tracefs = Tracefs.DEFAULT_ROOT;
         String before = TracefsState.of(tracefs);
