@@ -8,12 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vmalock", mixinStandardHelpOptions = true, version = "vmalock 0.1.0",
         description = "Replay mmap_lock and per-VMA-lock traces under alternative locking policies.",
         subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class,
-<<<<<<< HEAD
-                ReportCommand.class, QueryCommand.class, CaptureCommand.class, CheckCommand.class})
-=======
-                ReportCommand.class, QueryCommand.class, CaptureCommand.class, ReplayCommand.class,
+                ReportCommand.class, QueryCommand.class, CaptureCommand.class, CheckCommand.class, ReplayCommand.class,
                 CompareCommand.class, PoliciesCommand.class})
->>>>>>> main
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
