@@ -3,8 +3,9 @@
 -- rate, vma_lock counters, writer-wait p50/p99/max, reader-wait p99 and write-hold p99 in µs, each with
 -- its delta (run - baseline). Percentiles are nearest rank.
 WITH f AS (
-  SELECT run, count(*) AS page_faults, count(*) FILTER (WHERE fallback) / nullif(count(*), 0) AS fallback_rate
-  FROM faults GROUP BY run),
+  SELECT run, sum(faults) AS page_faults,
+    coalesce(sum(faults) FILTER (WHERE fallback), 0) / nullif(sum(faults), 0) AS fallback_rate
+  FROM fault_counts GROUP BY run),
 s AS (
   SELECT run,
     quantile_disc(wait_ns, 0.5) FILTER (WHERE write) / 1000.0 AS writer_wait_p50_us,

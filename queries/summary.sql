@@ -3,8 +3,8 @@
 -- Waits and holds are in µs; fallback_rate is fallback_faults / page_faults (rule 2 of
 -- shared/traces/README.md).
 WITH f AS (
-  SELECT run, count(*) AS page_faults, count(*) FILTER (WHERE fallback) AS fallback_faults
-  FROM faults GROUP BY run),
+  SELECT run, sum(faults) AS page_faults, sum(faults) FILTER (WHERE fallback) AS fallback_faults
+  FROM fault_counts GROUP BY run),
 s AS (
   SELECT run,
     count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND NOT write) AS read_acq,

@@ -219,7 +219,10 @@ final class BlockCodec {
             return p + 8;
         }
 
-        /** Interns s (emitting its definition into the payload) or returns 0 (null) / 1 (inline). */
+        /**
+         * Interns s (emitting its definition into the payload) or returns 0 (null) / 1 (inline). The
+         * identity-cache probe is kept small so the JIT inlines it; misses go to {@link #stringRefSlow}.
+         */
         private int stringRef(String s) {
             if (s == null) {
                 return 0;
@@ -231,23 +234,26 @@ final class BlockCodec {
             if (cacheStr[slot + 1] == s) {
                 return cacheRef[slot + 1];
             }
+            return stringRefSlow(s, slot);
+        }
+
+        private int stringRefSlow(String s, int slot) {
             Integer id = ids.get(s);
-            if (id != null) {
-                // keep the pair's most recent entry first
-                cacheStr[slot + 1] = cacheStr[slot];
-                cacheRef[slot + 1] = cacheRef[slot];
-                cacheStr[slot] = s;
-                cacheRef[slot] = id + 2;
-                return id + 2;
+            if (id == null) {
+                if (s.length() > MAX_INTERNED_LENGTH || ids.size() >= MAX_INTERNED) {
+                    return 1;
+                }
+                id = ids.size();
+                ids.put(s, id);
+                payload.putByte(STRING_DEF);
+                payload.putUtf8(s);
             }
-            if (s.length() > MAX_INTERNED_LENGTH || ids.size() >= MAX_INTERNED) {
-                return 1;
-            }
-            int nid = ids.size();
-            ids.put(s, nid);
-            payload.putByte(STRING_DEF);
-            payload.putUtf8(s);
-            return nid + 2;
+            // keep the pair's most recent entry first
+            cacheStr[slot + 1] = cacheStr[slot];
+            cacheRef[slot + 1] = cacheRef[slot];
+            cacheStr[slot] = s;
+            cacheRef[slot] = id + 2;
+            return id + 2;
         }
 
         private void putRef(int ref, String s) {

@@ -26,7 +26,15 @@ public final class FaultRows {
     private final Rows rows;
     private final String run;
     private long next;
+    /** fault_counts: (tid, comm, fallback, fallback_loose, trylock_failed) → faults, in first-seen order. */
+    private final java.util.Map<Key, long[]> counts = new java.util.LinkedHashMap<>();
+    private Key lastKey;
+    private long[] lastCount;
 
+    private record Key(int tid, String comm, boolean fallback, boolean loose, boolean trylockFailed) {
+    }
+
+    /** @param rows the faults appender, or null to keep only the fault_counts roll-up (faults rows load lazily) */
     FaultRows(Rows rows, String run) {
         this.rows = rows;
         this.run = run;
@@ -39,6 +47,17 @@ public final class FaultRows {
     public long fault(int tid, String comm, long ts, long address, long ip, long errorCode, Path path, boolean fallback,
                       boolean fallbackLoose, boolean trylockFailed, long span) {
         long id = next++;
+        Key k = lastKey;
+        if (k == null || k.tid != tid || k.fallback != fallback || k.loose != fallbackLoose
+                || k.trylockFailed != trylockFailed || !java.util.Objects.equals(k.comm, comm)) {
+            k = new Key(tid, comm, fallback, fallbackLoose, trylockFailed);
+            lastCount = counts.computeIfAbsent(k, x -> new long[1]);
+            lastKey = k;
+        }
+        lastCount[0]++;
+        if (rows == null) {
+            return id;
+        }
         try {
             rows.begin().str(run).i64(id).i32(tid).str(comm).i64(ts).i64(address).i64(ip).i64(errorCode).str(path.column)
                     .bool(fallback).bool(fallbackLoose).bool(trylockFailed).i64(span, span != LockSpanRows.NONE);
@@ -47,5 +66,15 @@ public final class FaultRows {
             throw new DbException("cannot append to faults: " + DbException.firstLine(e), e);
         }
         return id;
+    }
+
+    /** Writes the fault_counts roll-up of the run. */
+    void writeCounts(Rows out) throws SQLException {
+        for (java.util.Map.Entry<Key, long[]> en : counts.entrySet()) {
+            Key k = en.getKey();
+            out.begin().str(run).i32(k.tid).str(k.comm).bool(k.fallback).bool(k.loose).bool(k.trylockFailed)
+                    .i64(en.getValue()[0]);
+            out.end();
+        }
     }
 }

@@ -38,6 +38,7 @@ public final class LockSpanRows {
     private final Rows rows;
     private final String run;
 
+    /** @param rows the lock_spans appender, or null to discard the spans (a lazy load of faults only) */
     LockSpanRows(Rows rows, String run) {
         this.rows = rows;
         this.run = run;
@@ -52,6 +53,9 @@ public final class LockSpanRows {
     public void span(long id, int tid, String comm, long mm, boolean write, long startTs, long acquireTs,
                      long releaseTs, boolean success, Ending ending, boolean replaced, long acquireSeq,
                      long releaseSeq) {
+        if (rows == null) {
+            return;
+        }
         boolean s = startTs != NONE;
         boolean a = acquireTs != NONE;
         boolean r = releaseTs != NONE;

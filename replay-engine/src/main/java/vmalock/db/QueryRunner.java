@@ -18,11 +18,17 @@ import java.util.regex.Pattern;
  * is shadowed by a temporary view of the same name that keeps only those runs, so a report's SQL
  * names plain tables ({@code lock_spans}) and works on the observed run, on any replay, or on several.
  * Report variables (e.g. {@code baseline}) are DuckDB variables: {@code getvariable('baseline')}.
- * The {@code events} table loads lazily: the first query that reads it ({@code FROM events}, {@code JOIN events})
- * loads the selected runs' events.
+ * The {@code events} and {@code faults} tables load lazily: the first query that reads one ({@code FROM events},
+ * {@code JOIN faults}, …) loads it for the selected runs.
  */
 public final class QueryRunner {
-    private static final Pattern NAMES_EVENTS = Pattern.compile("(?i)(\\bfrom|\\bjoin|,)\\s*(\"?main\"?\\.)?\"?events\"?(\\s|$|\\)|,|;)");
+    private static final Pattern NAMES_EVENTS = names("events");
+    private static final Pattern NAMES_FAULTS = names("faults");
+
+    /** A query reads the table: {@code FROM t}, {@code JOIN t}, {@code , t}. */
+    private static Pattern names(String table) {
+        return Pattern.compile("(?i)(\\bfrom|\\bjoin|,)\\s*(\"?main\"?\\.)?\"?" + table + "\"?(\\s|$|\\)|,|;)");
+    }
 
     /** Supplies the events of a run whose {@code events} rows are not loaded yet. */
     @FunctionalInterface
@@ -75,8 +81,12 @@ public final class QueryRunner {
 
     /** Runs every statement of a report; each one returning rows is a section of the result. */
     public List<ResultTable> run(Query q) {
-        if (NAMES_EVENTS.matcher(stripComments(q.sql())).find()) {
+        String code = stripComments(q.sql());
+        if (NAMES_EVENTS.matcher(code).find()) {
             ensureEvents();
+        }
+        if (NAMES_FAULTS.matcher(code).find()) {
+            ensureFaults();
         }
         List<ResultTable> out = new ArrayList<>();
         for (Query.Statement st : q.statements()) {
@@ -91,6 +101,18 @@ public final class QueryRunner {
             }
         }
         return out;
+    }
+
+    /** Loads the per-fault rows of the selected runs that lack them (what a query naming {@code faults} triggers). */
+    public void ensureFaults() {
+        for (String r : runs) {
+            if (!db.faultsLoaded(r) && eventsSource != null) {
+                EventStream es = eventsSource.open(r);
+                if (es != null) {
+                    db.loadFaults(r, es, ObservedPairing.FACTORY);
+                }
+            }
+        }
     }
 
     /** Loads the raw events of the selected runs that lack them (what a query naming {@code events} triggers). */

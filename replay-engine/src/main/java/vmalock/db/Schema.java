@@ -16,18 +16,18 @@ public final class Schema {
     }
 
     /** Bumped whenever a table changes shape; a database of another version is rebuilt. */
-    public static final int VERSION = 6;
+    public static final int VERSION = 7;
 
     /** Derived tables loaded for every run, in load order. */
     public static final List<String> RUN_TABLES = List.of(
-            "runs", "sources", "event_counts", "lock_spans", "faults", "contention", "syscalls", "tasks", "mms",
+            "runs", "sources", "event_counts", "lock_spans", "fault_counts", "faults", "contention", "syscalls", "tasks", "mms",
             "lost", "counters", "quality", "events");
 
     public static final String DDL = String.join("\n",
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);",
             "CREATE TABLE IF NOT EXISTS run_meta (run VARCHAR, key VARCHAR, value VARCHAR);",
             "CREATE TABLE IF NOT EXISTS runs (run VARCHAR, ord INTEGER, policy VARCHAR, parameters VARCHAR, seed BIGINT,",
-            "  time_unit VARCHAR, events BIGINT, events_loaded BOOLEAN, description VARCHAR);",
+            "  time_unit VARCHAR, events BIGINT, events_loaded BOOLEAN, faults_loaded BOOLEAN, description VARCHAR);",
             "CREATE TABLE IF NOT EXISTS sources (run VARCHAR, source INTEGER, path VARCHAR, name VARCHAR, size BIGINT,",
             "  checksum VARCHAR, format VARCHAR, clock VARCHAR, time_unit VARCHAR, lines_total BIGINT, events BIGINT,",
             "  non_event_lines BIGINT, header_lines BIGINT, blank_lines BIGINT, other_lines BIGINT, lost_marker_lines BIGINT,",
@@ -42,6 +42,8 @@ public final class Schema {
             "CREATE TABLE IF NOT EXISTS faults (run VARCHAR, fault BIGINT, tid INTEGER, comm VARCHAR, ts BIGINT, address BIGINT,",
             "  ip BIGINT, error_code BIGINT, path VARCHAR, fallback BOOLEAN, fallback_loose BOOLEAN, trylock_failed BOOLEAN,",
             "  span BIGINT);",
+            "CREATE TABLE IF NOT EXISTS fault_counts (run VARCHAR, tid INTEGER, comm VARCHAR, fallback BOOLEAN,",
+            "  fallback_loose BOOLEAN, trylock_failed BOOLEAN, faults BIGINT);",
             "CREATE TABLE IF NOT EXISTS contention (run VARCHAR, tid INTEGER, lock_addr BIGINT, flags INTEGER,",
             "  begin_ts BIGINT, end_ts BIGINT, wait_ns BIGINT, ret BIGINT, begin_seq BIGINT, end_seq BIGINT);",
             "CREATE TABLE IF NOT EXISTS syscalls (run VARCHAR, tid INTEGER, syscall VARCHAR, enter_ts BIGINT,",

@@ -40,6 +40,8 @@ public final class TableExport {
         QueryRunner qr = new QueryRunner(db, runs, Map.of(), events);
         if (table.equals("events")) {
             qr.ensureEvents();
+        } else if (table.equals("faults")) {
+            qr.ensureFaults();
         }
         return "SELECT * FROM " + table;
     }

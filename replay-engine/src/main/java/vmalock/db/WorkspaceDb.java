@@ -186,13 +186,21 @@ public final class WorkspaceDb implements AutoCloseable {
 
     /**
      * Loads one run: its sources, the derived tables, and (if {@code withEvents}) every event, streaming
-     * {@code events} once. Replaces an earlier load of the same run id.
+     * {@code events} once. Replaces an earlier load of the same run id. The per-fault {@code faults} rows
+     * are written only with {@code withFaults} (else the {@code fault_counts} roll-up alone; see
+     * {@link #loadFaults}): one row per user page fault is most of a trace, and the summaries need counts.
      *
      * @param pairing the lock-span / fault pairing, or null to leave lock_spans and faults empty
      * @return the number of events streamed
      */
     public long load(RunInfo run, List<SourceRow> sources, EventStream events, PairingSink.Factory pairing,
                      boolean withEvents) {
+        return load(run, sources, events, pairing, withEvents, withEvents);
+    }
+
+    /** As {@link #load(RunInfo, List, EventStream, PairingSink.Factory, boolean)}, choosing the faults rows apart. */
+    public long load(RunInfo run, List<SourceRow> sources, EventStream events, PairingSink.Factory pairing,
+                     boolean withEvents, boolean withFaults) {
         String r = run.run();
         List<Rows> open = new ArrayList<>();
         try {
@@ -212,8 +220,10 @@ public final class WorkspaceDb implements AutoCloseable {
             hs.add(new QualityTable(rows("quality", open), r));
             Rows counters = rows("counters", open);
             hs.add(new VmaLockCounters(counters, r));
+            FaultRows faultRows = new FaultRows(withFaults ? rows("faults", open) : null, r);
+            Rows faultCounts = rows("fault_counts", open);
             PairingSink p = pairing == null ? null
-                    : pairing.create(new LockSpanRows(rows("lock_spans", open), r), new FaultRows(rows("faults", open), r));
+                    : pairing.create(new LockSpanRows(rows("lock_spans", open), r), faultRows);
             RunHandler[] handlers = hs.toArray(new RunHandler[0]);
             long n = stream(events, handlers, p);
             for (RunHandler h : handlers) {
@@ -225,11 +235,12 @@ public final class WorkspaceDb implements AutoCloseable {
                     counters.end();
                 }
             }
+            faultRows.writeCounts(faultCounts);
             for (Rows rs : open) {
                 rs.close();
             }
             open.clear();
-            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + t("runs") + " VALUES (?, (SELECT coalesce(max(ord), 0) + 1 FROM " + t("runs") + "), ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + t("runs") + " VALUES (?, (SELECT coalesce(max(ord), 0) + 1 FROM " + t("runs") + "), ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, r);
                 ps.setString(2, run.policy());
                 ps.setString(3, run.parameters());
@@ -241,7 +252,8 @@ public final class WorkspaceDb implements AutoCloseable {
                 ps.setString(5, run.timeUnit());
                 ps.setLong(6, n);
                 ps.setBoolean(7, withEvents);
-                ps.setString(8, RunInfo.OBSERVED.equals(run.policy()) ? "the trace as captured" : "replay under " + run.policy());
+                ps.setBoolean(8, withFaults);
+                ps.setString(9, RunInfo.OBSERVED.equals(run.policy()) ? "the trace as captured" : "replay under " + run.policy());
                 ps.executeUpdate();
             }
             conn.commit();
@@ -277,6 +289,48 @@ public final class WorkspaceDb implements AutoCloseable {
         } catch (SQLException e) {
             rollback(List.of());
             throw new DbException("cannot write the counters of run " + run + ": " + DbException.firstLine(e), e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** Whether the run's per-fault {@code faults} rows are loaded (they load lazily, see {@link #loadFaults}). */
+    public boolean faultsLoaded(String run) {
+        try (PreparedStatement p = conn.prepareStatement("SELECT faults_loaded FROM " + t("runs") + " WHERE run = ?")) {
+            p.setString(1, run);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() && r.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new DbException("cannot read runs: " + DbException.firstLine(e), e);
+        }
+    }
+
+    /**
+     * Loads the per-fault {@code faults} rows of an already loaded run, streaming its events through the
+     * pairing again (the lazy part of {@link #load}).
+     */
+    public long loadFaults(String run, EventStream events, PairingSink.Factory pairing) {
+        List<Rows> open = new ArrayList<>();
+        try {
+            conn.setAutoCommit(false);
+            exec("DELETE FROM " + t("faults") + " WHERE run = " + quote(run));
+            PairingSink p = pairing.create(new LockSpanRows(null, run), new FaultRows(rows("faults", open), run));
+            long n = stream(events, new RunHandler[0], p);
+            p.finish();
+            for (Rows rs : open) {
+                rs.close();
+            }
+            open.clear();
+            exec("UPDATE " + t("runs") + " SET faults_loaded = true WHERE run = " + quote(run));
+            conn.commit();
+            return n;
+        } catch (SQLException e) {
+            rollback(open);
+            throw new DbException("loading the faults of run " + run + " failed: " + DbException.firstLine(e), e);
+        } catch (RuntimeException e) {
+            rollback(open);
+            throw e;
         } finally {
             autoCommit();
         }
