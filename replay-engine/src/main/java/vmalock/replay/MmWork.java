@@ -18,6 +18,13 @@ public final class MmWork {
     public long firstTs = Long.MAX_VALUE;
     public long lastTs = Long.MIN_VALUE;
     final List<TaskWork> tasks = new ArrayList<>();
+    /**
+     * The address space was created by an exec seen in the trace: its VMAs have no anon_vma yet, so
+     * the first write fault in each one runs vmf_anon_prepare's mmap_read_trylock.
+     */
+    boolean freshExec;
+    /** Extraction only: the last mmap_lock release (or downgrade) seen on this mm. */
+    long lastReleaseTs = Long.MIN_VALUE;
     /** The model built while reading the trace (ends in the trace's final layout). */
     final AddressSpace traced = new AddressSpace();
     /** VMAs present at the start: from a maps snapshot (origin MAPS). */
@@ -84,7 +91,7 @@ public final class MmWork {
         return false;
     }
 
-    private static void seedInferred(AddressSpace as, long lo, long hi) {
+    private void seedInferred(AddressSpace as, long lo, long hi) {
         // never overlap a snapshot VMA: keep the uncovered pieces
         long s = lo;
         while (s < hi) {
@@ -92,7 +99,7 @@ public final class MmWork {
             if (v != null) { s = v.end; continue; }
             long e = hi;
             for (Vma w : as.vmas()) if (w.start > s && w.start < e) e = w.start;
-            as.seed(s, e, 3, 0, true, Vma.Origin.INFERRED);
+            as.seed(s, e, 3, 0, true, Vma.Origin.INFERRED).hasAnonVma = !freshExec;
             s = e;
         }
     }

@@ -28,7 +28,7 @@ public final class ReplayEngine {
         long resolution = o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs;
         List<MmReplay> reps = new ArrayList<>();
         long acquireCost = o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs;
-        for (MmWork m : w.mms) reps.add(new MmReplay(m, o, acquireCost, resolution));
+        for (MmWork m : w.mms) reps.add(new MmReplay(m, o, acquireCost, resolution, w.wakeLatencies));
         int threads = o.threads > 0 ? o.threads : Runtime.getRuntime().availableProcessors();
         threads = Math.max(1, Math.min(threads, reps.size()));
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
