@@ -130,7 +130,8 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     static ReplayOptions copyWith(ReplayOptions t, PolicyPreset p) {
-        ReplayOptions o = new ReplayOptions().seed(t.seed).cpus(t.cpus).threads(t.threads).check(t.check).timing(t.timing);
+        ReplayOptions o = new ReplayOptions().seed(t.seed).cpus(t.cpus).threads(t.threads).check(t.check).timing(t.timing)
+                .wakeLatency(t.wakeLatencyNs);
         o.policy(p);
         return o;
     }

@@ -21,6 +21,11 @@ public final class ReplayParams {
                     + "or a time such as 800ns, 1.5us")
     String faultCost;
 
+    @Option(names = "--wake-latency", paramLabel = "TIME", defaultValue = "auto",
+            description = "time from a waiter's wake-up to its running again: 'auto' = drawn with the seed from the "
+                    + "trace's own wake-up latencies (scheduling delay of the traced machine), or a time such as 0, 20us")
+    String wakeLatency;
+
     @Option(names = "--timing", paramLabel = "MODE", defaultValue = "trace",
             description = "when a task issues its next operation: trace (as the trace shows, or when the previous one "
                     + "ends if later; default), anchored (max(trace, previous end + think)), closed (previous end + think)")
@@ -40,6 +45,7 @@ public final class ReplayParams {
     ReplayOptions options() {
         ReplayOptions o = new ReplayOptions().seed(seed).cpus(cpus).threads(threads).check(check);
         o.timing(parseTiming(timing));
+        o.wakeLatency(parseTime("--wake-latency", wakeLatency));
         if (cpus < 0) throw new IllegalArgumentException("--cpus must be ≥ 0");
         return o;
     }

@@ -50,7 +50,14 @@ class StatsCommandTest {
         assertTrue(in.out.contains(", 0 problems"), in.out);
         Cli st = Cli.run("stats", "-w", ws, "--json");
         assertEquals(0, st.code, st.toString());
-        return JSON.readTree(st.out);
+        JsonNode sql = JSON.readTree(st.out);
+        // --source takes the Java aggregation (vmalock.stats.StatsJson) instead of the SQL report: same figures
+        Cli java = Cli.run("stats", "-w", ws, "--json", "--source", "0");
+        assertEquals(0, java.code, java.toString());
+        List<String> diffs = new ArrayList<>();
+        compare("", JSON.readTree(java.out), sql, diffs, false);
+        assertEquals(List.of(), diffs, "Java aggregation vs SQL report");
+        return sql;
     }
 
     @ParameterizedTest

@@ -140,7 +140,7 @@ abstract class TextParser {
             dirty = true;
             problem(lp.getMessage());
         } catch (RuntimeException ex) {
-            if (ex instanceof StrictStop) throw ex;
+            if (ex instanceof StrictStop || ex instanceof SinkFailure) throw ex;
             dirty = true;
             // a parser bug must not lose the rest of the file: report the line, keep going
             problem("internal parser error: " + ex);
@@ -162,7 +162,11 @@ abstract class TextParser {
 
     protected final void nonEvent(NonEventKind kind) {
         result.nonEvent[kind.ordinal()]++;
-        sink.nonEventLine(kind, lineNo);
+        try {
+            sink.nonEventLine(kind, lineNo);
+        } catch (RuntimeException x) {
+            throw new SinkFailure(x);
+        }
     }
 
     /**
@@ -252,13 +256,30 @@ abstract class TextParser {
             if (result.firstTs == Long.MIN_VALUE) result.firstTs = e.ts;
             result.lastTs = e.ts;
         }
-        sink.event(e);
+        try {
+            sink.event(e);
+        } catch (RuntimeException x) {
+            throw new SinkFailure(x);
+        }
     }
 
     protected final void problem(String reason) {
         result.addProblem(lineNo, reason);
-        sink.problem(lineNo, reason);
+        try {
+            sink.problem(lineNo, reason);
+        } catch (RuntimeException x) {
+            throw new SinkFailure(x);
+        }
         if (strict) throw new StrictStop(lineNo, reason);
+    }
+
+    /** A sink's own failure (e.g. the store cannot write): never reported as a bad line; rethrown as is by the caller. */
+    static final class SinkFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SinkFailure(RuntimeException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     /** Strict mode's stop at the first problem; turned into a {@link TraceInputException} by the caller. */

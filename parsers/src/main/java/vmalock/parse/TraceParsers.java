@@ -41,7 +41,10 @@ public final class TraceParsers {
      * @param format      the format, or null to detect it
      * @param sourceIndex stored in every event's {@code source}
      * @throws TraceInputException missing/unreadable/empty/binary file, unknown format, corrupt compression,
-     *                             or (strict) the first bad line — a one-line message naming the file
+     *                             or (strict) the first bad line — a one-line message naming the file. In
+     *                             strict mode the bad line is reported to the sink first.
+     * <p>A RuntimeException thrown by the sink is never taken for a bad line: it ends the parse and is
+     * rethrown unchanged.
      */
     public static SourceResult parse(Path file, TraceFormat format, int sourceIndex, EventSink sink, boolean strict)
             throws TraceInputException {
@@ -117,6 +120,8 @@ public final class TraceParsers {
             parser = create(format, sink, result, strict, sourceIndex);
             parser.run(s);
             return result;
+        } catch (TextParser.SinkFailure x) {
+            throw (RuntimeException) x.getCause(); // the sink's own exception, unchanged
         } catch (FormatDetector.Undetectable x) {
             throw new TraceInputException(name + ": " + x.getMessage());
         } catch (TextParser.StrictStop x) {

@@ -167,6 +167,23 @@ class BadInputTest {
     }
 
     @Test
+    void aFailingSinkStopsTheParseWithItsOwnException() throws Exception {
+        Path p = write("ok.txt", L1 + "\n" + L2 + "\n" + L3 + "\n");
+        IllegalStateException disk = new IllegalStateException("disk full");
+        CountingSink failing = new CountingSink(false) {
+            @Override
+            public void event(vmalock.event.Event e) {
+                if (e.line == 2) throw disk;
+                super.event(e);
+            }
+        };
+        IllegalStateException x = assertThrows(IllegalStateException.class, () -> TraceParsers.parse(p, null, 0, failing, false));
+        assertTrue(x == disk, "the sink's exception, unchanged");
+        assertEquals(1, failing.total);
+        assertTrue(failing.problems.isEmpty(), "a sink failure is not a bad line");
+    }
+
+    @Test
     void corruptCompressedInput() throws Exception {
         byte[] gz = CompressionTest.gzip((L1 + "\n" + L2 + "\n").repeat(1000).getBytes(StandardCharsets.UTF_8));
         Path p = write("cut.txt.gz", Arrays.copyOf(gz, gz.length / 2));

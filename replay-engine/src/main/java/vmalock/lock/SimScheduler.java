@@ -38,6 +38,11 @@ public final class SimScheduler implements Driver {
 
     /** Latency from wake-up to running (ns); 0 by default. */
     public long wakeLatencyNs;
+    /**
+     * Added for the replay: when non-null, each wake-up's latency is drawn from it instead of
+     * {@link #wakeLatencyNs} (the replay samples the trace's own wake-up latencies with its seed).
+     */
+    public java.util.function.ToLongFunction<Task> wakeLatency;
     /** Called after every step when non-null (e.g. structural invariant checks). */
     public Runnable afterStep;
 
@@ -111,7 +116,7 @@ public final class SimScheduler implements Driver {
         if (t.simState == BLOCKED) {
             t.simState = QUEUED;
             t.gen++;
-            push(now + wakeLatencyNs, indexOf(t), t.gen);
+            push(now + (wakeLatency != null ? wakeLatency.applyAsLong(t) : wakeLatencyNs), indexOf(t), t.gen);
         } else {
             t.woken = true;
         }

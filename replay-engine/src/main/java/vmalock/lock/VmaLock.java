@@ -12,6 +12,17 @@ package vmalock.lock;
  * <p><b>Rwsem design</b> (6.4–≈6.14): a separately allocated rw_semaphore and a {@code detached} bool;
  * readers use down_read_trylock (so they fail whenever anyone is queued on it), writers down_write,
  * set vm_lock_seq and up_write straight away.
+ *
+ * <p>Checked this session against kernel sources quoted in public lore threads and a v7.0 source
+ * walkthrough (elixir.bootlin.com/linux/v7.0 include/linux/mmap_lock.h#L210, mm/mmap_lock.c#L126):
+ * vma_refcount_put reads vm_mm <em>before</em> dropping the reference and wakes
+ * {@code mm->vma_writer_wait} when the new count is non-zero with readers excluded (flag set and
+ * ≤ FLAG+1, the old {@code is_vma_writer_only}); the writer waits with
+ * {@code rcuwait_wait_event(refcnt == target)}, target FLAG+1 (lock) or FLAG (detach). The vm_mm
+ * mismatch path ("mm: fix a UAF when vma->mm is freed after vma->vm_refcnt got dropped",
+ * 2025-07-29, stable) pins the other mm and wakes <em>its</em> writer; the model's put uses the
+ * VMA's current vm_mm, which is that other mm. The capped increment fails for old == 0 (→ -EAGAIN)
+ * or old + 1 > VM_REFCNT_LIMIT (→ NULL), as spec §2.1 says.
  */
 public final class VmaLock {
     public static final int EAGAIN = 11;

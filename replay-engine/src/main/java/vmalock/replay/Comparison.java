@@ -84,6 +84,7 @@ public final class Comparison {
         o.resolutionNs = t.resolutionNs;
         o.acquireCostNs = t.acquireCostNs;
         o.timing = t.timing;
+        o.wakeLatencyNs = t.wakeLatencyNs;
         return o;
     }
 }

@@ -49,7 +49,7 @@ final class MmReplay implements LockEventListener {
     /** Resolution of the trace's timestamps (ns): observed times are truncations, true times lie within. */
     final long resolution;
 
-    MmReplay(MmWork work, ReplayOptions opt, long acquireCostNs, long resolution) {
+    MmReplay(MmWork work, ReplayOptions opt, long acquireCostNs, long resolution, long[] wakeSamples) {
         this.resolution = resolution;
         this.work = work;
         this.opt = opt;
@@ -59,6 +59,17 @@ final class MmReplay implements LockEventListener {
         this.sim = new SimScheduler(findings, opt.check);
         this.mm = new Mm(work.key, design, this, vmEvents, Mm.DEFAULT_MMAP_LOCK_OFFSET);
         this.mm.mmapLock.acquireCostNs = acquireCostNs;
+        if (opt.wakeLatencyNs >= 0) {
+            sim.wakeLatencyNs = opt.wakeLatencyNs;
+        } else if (wakeSamples.length > 0) {
+            SplittableRandom wr = new SplittableRandom(opt.seed * 0xD1B54A32D192ED03L + work.index);
+            // only sleepers on an rw_semaphore: the trace's samples are mmap_lock sleepers
+            sim.wakeLatency = task -> {
+                Op top = task.depth() == 0 ? null : task.opAt(task.depth() - 1);
+                return top instanceof vmalock.lock.Rwsem.DownRead || top instanceof vmalock.lock.Rwsem.DownWrite
+                        ? wakeSamples[wr.nextInt(wakeSamples.length)] : 0;
+            };
+        }
         this.as = work.initialAddressSpace();
         for (Vma v : as.vmas()) WritePlanner.seed(mm, v);
         this.planner = new WritePlanner(mm, as);

@@ -47,6 +47,17 @@ public final class ReplayOptions {
         return this;
     }
 
+    /**
+     * Latency from a waiter's wake-up to its running again, ns; -1 (default) = drawn with the seed
+     * from the trace's own wake-up latencies ({@link Workload#wakeLatencies}), 0 when it has none.
+     */
+    public long wakeLatencyNs = -1;
+
+    public ReplayOptions wakeLatency(long ns) {
+        this.wakeLatencyNs = ns;
+        return this;
+    }
+
     public ReplayOptions acquireCost(long ns) {
         this.acquireCostNs = ns;
         return this;

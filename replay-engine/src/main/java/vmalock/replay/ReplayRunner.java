@@ -46,6 +46,7 @@ public final class ReplayRunner {
         StringBuilder sb = new StringBuilder(p).append("-s").append(o.seed);
         if (o.cpus > 0) sb.append("-c").append(o.cpus);
         if (o.timing != ReplayOptions.Timing.TRACE) sb.append('-').append(o.timing.name().toLowerCase(Locale.ROOT));
+        if (o.wakeLatencyNs >= 0) sb.append("-w").append(o.wakeLatencyNs);
         return sb.toString();
     }
 
@@ -63,6 +64,9 @@ public final class ReplayRunner {
         try (EventReader r = ws.reader(List.of(src))) {
             Event e = new Event();
             while (r.next(e)) b.accept(e);
+        }
+        if (java.nio.file.Files.isRegularFile(ws.dir().resolve(vmalock.store.MapsSnapshots.FILE))) {
+            b.useMapsSnapshots(vmalock.store.MapsSnapshots.read(ws.dir()));
         }
         return b.finish();
     }
@@ -200,6 +204,8 @@ public final class ReplayRunner {
             s.put("fault_cost_source", w.faultCostSource);
             s.put("fault_cost_samples", w.faultCostSamples);
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
+            s.put("wake_latency_samples", w.wakeLatencies.length);
+            s.put("wake_latency_p50_ns", w.wakeLatencies.length == 0 ? 0 : w.wakeLatencies[(w.wakeLatencies.length + 1) / 2 - 1]);
             s.put("resolution_ns", o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs);
             s.put("kernel_policy", w.kernelPolicy());
             s.put("unattributed_faults", w.unattributedFaults);
@@ -207,6 +213,8 @@ public final class ReplayRunner {
             s.put("lost_events", w.lostEvents);
             s.put("faults_in_known_vmas", w.faultsKnown());
             s.put("faults_in_inferred_vmas", w.faultsInferred());
+            long seeded = w.mms.stream().filter(m -> m.snapshotTs >= 0).count();
+            s.put("address_spaces_from_maps_snapshots", seeded);
             total.add(r.counters);
             defects += r.defects;
             violations += r.violations;
@@ -288,6 +296,9 @@ public final class ReplayRunner {
                 + ", capped by the gap to the task's next event; other service and hold times are the trace's own");
         a.add("a blocking mmap_lock acquisition costs the trace's mean uncontended write wait (≤2 µs samples) between "
                 + "start_locking and the rwsem (tracepoint + fast path)");
+        a.add("a woken rw_semaphore sleeper (mmap_lock; the VMA rwsem of vma-rwsem) runs after a wake-up latency "
+                + (o.wakeLatencyNs >= 0 ? "of " + o.wakeLatencyNs + " ns" : "drawn (seeded) from the trace's own: release → "
+                + "acquire_returned of waiters that slept (contention_begin READ/WRITE); a granted reader owns the lock meanwhile"));
         a.add("timing: " + o.timing.name().toLowerCase(Locale.ROOT) + (o.timing == ReplayOptions.Timing.TRACE
                 ? " — each operation is issued when the trace shows it, or when the task's previous operation ends if later"
                 : o.timing == ReplayOptions.Timing.ANCHORED ? " — max(trace time, previous end + think time)"

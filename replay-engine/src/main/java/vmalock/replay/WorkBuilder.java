@@ -39,6 +39,8 @@ public final class WorkBuilder {
     private final Map<Integer, Task> tasks = new HashMap<>();
     private final List<Task> taskOrder = new ArrayList<>();
     private long[] fallbackHolds = new long[64];
+    private long[] wake = new long[64];
+    private int nWake;
     private int nFallbackHolds;
     private long acquireSum;
     private long acquireSamples;
@@ -69,6 +71,7 @@ public final class WorkBuilder {
             case SYS_EXIT: onSysExit(e); break;
             case SCHED_PROCESS_EXEC: onExec(e); break;
             case LOST: lost += Math.max(0, e.count); break;
+            case CONTENTION_BEGIN: onContentionBegin(e); break;
             default: break; // contention_*, page_fault_kernel, probes: the replay derives its own
         }
     }
@@ -140,8 +143,21 @@ public final class WorkBuilder {
         }
     }
 
+    private void onContentionBegin(Event e) {
+        if ((e.flags & (LCB_F_READ | LCB_F_WRITE)) == 0) return;
+        Task t = task(e);
+        if (t.fState == F_STARTED || t.rState == R_STARTED || t.wState == W_STARTED) t.contended = true;
+    }
+
     private void onAcquire(Event e) {
         Task t = task(e);
+        if (e.success && t.contended) {
+            // a sleeping waiter: from the release that let it in to its acquire_returned
+            MmWork mm = current.get(e.mm);
+            long start = e.write ? t.wStart : t.fState == F_STARTED ? t.fLockTs : t.rStart;
+            if (mm != null && mm.lastReleaseTs >= start && mm.lastReleaseTs <= e.ts) addWake(e.ts - mm.lastReleaseTs);
+        }
+        t.contended = false;
         if (!e.write) {
             if (t.faultOpen && t.fState == F_STARTED && t.fMm != null && t.fMm.key == e.mm) {
                 if (e.success) {
@@ -156,6 +172,7 @@ public final class WorkBuilder {
             if (t.wState == W_HELD && t.wMm != null && t.wMm.key == e.mm && t.rState == R_NONE) {
                 // acquire_returned(write=false) with no start while write-held: mmap_write_downgrade
                 t.wDg = e.ts;
+                t.wMm.lastReleaseTs = e.ts;
                 t.wState = W_DOWNGRADED;
                 return;
             }
@@ -201,6 +218,8 @@ public final class WorkBuilder {
 
     private void onReleased(Event e) {
         Task t = task(e);
+        MmWork rm = current.get(e.mm);
+        if (rm != null) rm.lastReleaseTs = e.ts;
         if (!e.write) {
             if (t.faultOpen && t.fState == F_HELD && t.fMm != null && t.fMm.key == e.mm) {
                 closeFault(t, e.ts);
@@ -277,6 +296,7 @@ public final class WorkBuilder {
         endPendingOps(t, e.ts);
         if (t.faultOpen) closeFault(t, e.ts);
         if (t.created != null) {
+            t.created.freshExec = true;
             t.home = t.created;
             t.homes.add(t.created);
         } else {
@@ -287,6 +307,8 @@ public final class WorkBuilder {
 
     // ---- state helpers ------------------------------------------------------------------------------
 
+    private static final int LCB_F_READ = 2;
+    private static final int LCB_F_WRITE = 4;
     private static final int F_NONE = 0;
     private static final int F_TRYFAILED = 1;
     private static final int F_STARTED = 2;
@@ -328,6 +350,7 @@ public final class WorkBuilder {
         TaskWork wWork;
         int wOp;
         MmWork w2Mm;
+        boolean contended;
         long w2Start;
         // syscall
         Syscall sc;
@@ -508,6 +531,11 @@ public final class WorkBuilder {
         }
     }
 
+    private void addWake(long ns) {
+        if (nWake == wake.length) wake = Arrays.copyOf(wake, nWake * 2);
+        wake[nWake++] = ns;
+    }
+
     private void addSample(long hold) {
         if (hold < 0) return;
         if (nFallbackHolds == fallbackHolds.length) fallbackHolds = Arrays.copyOf(fallbackHolds, nFallbackHolds * 2);
@@ -540,6 +568,27 @@ public final class WorkBuilder {
         l = o.a3[a]; o.a3[a] = o.a3[b]; o.a3[b] = l;
         l = o.ret[a]; o.ret[a] = o.ret[b]; o.ret[b] = l;
         l = o.post[a]; o.post[a] = o.post[b]; o.post[b] = l;
+    }
+
+    /**
+     * Seeds address spaces from {@code /proc/PID/maps} snapshots (the capture command records them):
+     * each address space takes the earliest snapshot of a process whose pid is one of its tasks. Call
+     * before {@link #finish}.
+     */
+    public void useMapsSnapshots(List<vmalock.store.MapsSnapshots.Snapshot> snapshots) {
+        for (MmWork m : mms) {
+            vmalock.store.MapsSnapshots.Snapshot best = null;
+            for (TaskWork t : m.tasks) {
+                for (vmalock.store.MapsSnapshots.Snapshot s : snapshots) {
+                    if ((s.pid() == t.tid || s.tgid() == t.tid) && (best == null || s.ts() < best.ts())) best = s;
+                }
+            }
+            if (best == null) continue;
+            m.snapshotTs = best.ts();
+            for (vmalock.store.MapsSnapshots.Vma v : best.vmas()) {
+                m.seedMaps.add(new long[] {v.start(), v.end(), v.prot(), 0, v.anon() && !v.shared() ? 1 : 0});
+            }
+        }
     }
 
     /** Ends the trace: closes what is open, classifies readers, derives think/service times. */
@@ -586,13 +635,16 @@ public final class WorkBuilder {
         }
         List<MmWork> out = new ArrayList<>();
         for (MmWork m : mms) {
+            if (!m.seedMaps.isEmpty()) m.recountCoverage();
             if (!m.tasks.isEmpty()) {
                 m.tasks.sort((a, b) -> Integer.compare(a.tid, b.tid));
                 out.add(m);
             }
         }
         long acq = acquireSamples == 0 ? 0 : acquireSum / acquireSamples;
-        return new Workload(out, cost, source, samples, acq, acquireSamples, unattributed, unpaired, lost,
+        long[] wakes = Arrays.copyOf(wake, nWake);
+        Arrays.sort(wakes);
+        return new Workload(out, cost, source, samples, acq, acquireSamples, wakes, unattributed, unpaired, lost,
                 subMicro ? 1 : 1000, memcgPath && !memcgId ? "memcg_path" : memcgId ? "memcg_id" : null);
     }
 }

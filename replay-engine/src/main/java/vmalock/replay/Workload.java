@@ -17,6 +17,12 @@ public final class Workload {
     /** Mean uncontended start_locking→acquire_returned time of the trace (≤2 µs samples), ns. */
     public final long acquireCostNs;
     public final long acquireCostSamples;
+    /**
+     * Wake-up latencies of the trace's sleeping mmap_lock waiters (sorted, ns): from the release that
+     * let a waiter in (contention_begin READ/WRITE seen) to its acquire_returned — scheduling delay on
+     * the traced machine, during which a reader already owns the lock it was granted.
+     */
+    public final long[] wakeLatencies;
     /** Faults of tasks whose address space never became known (no mm-bearing event, no known VMA). */
     public final long unattributedFaults;
     /** mmap_lock events that did not pair (acquire without start, release without acquire, …). */
@@ -32,7 +38,7 @@ public final class Workload {
     public final String memcgField;
 
     Workload(List<MmWork> mms, long faultCostNs, String faultCostSource, long faultCostSamples, long acquireCostNs,
-             long acquireCostSamples, long unattributedFaults, long unpairedEvents, long lostEvents, long resolutionNs,
+             long acquireCostSamples, long[] wakeLatencies, long unattributedFaults, long unpairedEvents, long lostEvents, long resolutionNs,
              String memcgField) {
         this.mms = mms;
         this.faultCostNs = faultCostNs;
@@ -40,6 +46,7 @@ public final class Workload {
         this.faultCostSamples = faultCostSamples;
         this.acquireCostNs = acquireCostNs;
         this.acquireCostSamples = acquireCostSamples;
+        this.wakeLatencies = wakeLatencies;
         this.unattributedFaults = unattributedFaults;
         this.unpairedEvents = unpairedEvents;
         this.lostEvents = lostEvents;
