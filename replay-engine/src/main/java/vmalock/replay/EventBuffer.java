@@ -125,8 +125,8 @@ final class EventBuffer {
     }
 
     void reset() {
+        if (n > 0) Arrays.fill(comm, 0, n, null);
         n = 0;
         pos = 0;
-        Arrays.fill(comm, null);
     }
 }

@@ -23,6 +23,31 @@ public final class MmWork {
      * the first write fault in each one runs vmf_anon_prepare's mmap_read_trylock.
      */
     boolean freshExec;
+    /** Time of the maps snapshot the address space was seeded from, or -1. */
+    long snapshotTs = -1;
+
+    /**
+     * With a maps snapshot: a fault counts as in a known VMA when the snapshot or a syscall-created
+     * VMA of the final traced model covers its address (approximate: the layout changes over time).
+     */
+    void recountCoverage() {
+        AddressSpace snap = new AddressSpace();
+        for (long[] m : seedMaps) snap.seed(m[0], m[1], (int) m[2], (int) m[3], m[4] != 0, Vma.Origin.MAPS);
+        long known = 0;
+        long inferred = 0;
+        for (TaskWork t : tasks) {
+            Ops o = t.ops;
+            for (int i = 0; i < o.n; i++) {
+                if (o.kind[i] != Ops.FAULT) continue;
+                Vma v = traced.find(o.addr[i]);
+                if (snap.find(o.addr[i]) != null || v != null && v.origin != Vma.Origin.INFERRED) known++;
+                else inferred++;
+            }
+        }
+        faultsKnown = known;
+        faultsInferred = inferred;
+    }
+
     /** Extraction only: the last mmap_lock release (or downgrade) seen on this mm. */
     long lastReleaseTs = Long.MIN_VALUE;
     /** The model built while reading the trace (ends in the trace's final layout). */
@@ -68,7 +93,9 @@ public final class MmWork {
      */
     public AddressSpace initialAddressSpace() {
         AddressSpace as = new AddressSpace();
-        for (long[] m : seedMaps) as.seed(m[0], m[1], (int) m[2], (int) m[3], m[4] != 0, Vma.Origin.MAPS);
+        for (long[] m : seedMaps) {
+            if (as.find(m[0]) == null) as.seed(m[0], m[1], (int) m[2], (int) m[3], m[4] != 0, Vma.Origin.MAPS).hasAnonVma = !freshExec;
+        }
         java.util.List<long[]> pieces = new ArrayList<>(traced.inferredPieces);
         pieces.sort((x, y) -> Long.compare(x[0], y[0]));
         long lo = -1;

@@ -87,26 +87,65 @@ public final class ReplayEngine {
                 w.operations(), System.nanoTime() - wall0);
     }
 
-    /** k-way merge of the window's buffers by (ts, mm index), each buffer already in time order. */
+    /**
+     * k-way merge of the window's buffers by (ts, mm index), each buffer already in time order: a
+     * binary heap of buffer indexes, so a window of n events from k address spaces costs O(n log k).
+     */
     private static long merge(List<MmReplay> reps, Event e, Consumer<Event> sink, long resolution) {
-        long n = 0;
         int k = reps.size();
-        for (;;) {
-            int best = -1;
-            long bestTs = Long.MAX_VALUE;
-            for (int j = 0; j < k; j++) {
-                EventBuffer b = reps.get(j).buf;
-                if (b.hasNext() && b.peekTs() < bestTs) {
-                    bestTs = b.peekTs();
-                    best = j;
-                }
+        EventBuffer[] bufs = new EventBuffer[k];
+        int[] heap = new int[k];
+        int size = 0;
+        for (int j = 0; j < k; j++) {
+            bufs[j] = reps.get(j).buf;
+            if (bufs[j].hasNext()) {
+                heap[size] = j;
+                siftUp(heap, size++, bufs);
             }
-            if (best < 0) break;
-            reps.get(best).buf.next(e, resolution);
+        }
+        long n = 0;
+        while (size > 0) {
+            int j = heap[0];
+            bufs[j].next(e, resolution);
             if (sink != null) sink.accept(e);
             n++;
+            if (!bufs[j].hasNext()) {
+                heap[0] = heap[--size];
+            }
+            if (size > 0) siftDown(heap, size, bufs);
         }
-        for (MmReplay r : reps) r.buf.reset();
+        for (EventBuffer b : bufs) b.reset();
         return n;
+    }
+
+    private static boolean less(EventBuffer[] b, int x, int y) {
+        long tx = b[x].peekTs();
+        long ty = b[y].peekTs();
+        return tx < ty || (tx == ty && x < y);
+    }
+
+    private static void siftUp(int[] h, int i, EventBuffer[] b) {
+        while (i > 0) {
+            int p = (i - 1) >>> 1;
+            if (!less(b, h[i], h[p])) break;
+            int t = h[i];
+            h[i] = h[p];
+            h[p] = t;
+            i = p;
+        }
+    }
+
+    private static void siftDown(int[] h, int size, EventBuffer[] b) {
+        int i = 0;
+        for (;;) {
+            int l = 2 * i + 1;
+            if (l >= size) return;
+            int m = l + 1 < size && less(b, h[l + 1], h[l]) ? l + 1 : l;
+            if (!less(b, h[m], h[i])) return;
+            int t = h[i];
+            h[i] = h[m];
+            h[m] = t;
+            i = m;
+        }
     }
 }

@@ -65,6 +65,9 @@ public final class ReplayRunner {
             Event e = new Event();
             while (r.next(e)) b.accept(e);
         }
+        if (java.nio.file.Files.isRegularFile(ws.dir().resolve(vmalock.store.MapsSnapshots.FILE))) {
+            b.useMapsSnapshots(vmalock.store.MapsSnapshots.read(ws.dir()));
+        }
         return b.finish();
     }
 
@@ -210,6 +213,8 @@ public final class ReplayRunner {
             s.put("lost_events", w.lostEvents);
             s.put("faults_in_known_vmas", w.faultsKnown());
             s.put("faults_in_inferred_vmas", w.faultsInferred());
+            long seeded = w.mms.stream().filter(m -> m.snapshotTs >= 0).count();
+            s.put("address_spaces_from_maps_snapshots", seeded);
             total.add(r.counters);
             defects += r.defects;
             violations += r.violations;

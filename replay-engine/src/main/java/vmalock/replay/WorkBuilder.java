@@ -570,6 +570,27 @@ public final class WorkBuilder {
         l = o.post[a]; o.post[a] = o.post[b]; o.post[b] = l;
     }
 
+    /**
+     * Seeds address spaces from {@code /proc/PID/maps} snapshots (the capture command records them):
+     * each address space takes the earliest snapshot of a process whose pid is one of its tasks. Call
+     * before {@link #finish}.
+     */
+    public void useMapsSnapshots(List<vmalock.store.MapsSnapshots.Snapshot> snapshots) {
+        for (MmWork m : mms) {
+            vmalock.store.MapsSnapshots.Snapshot best = null;
+            for (TaskWork t : m.tasks) {
+                for (vmalock.store.MapsSnapshots.Snapshot s : snapshots) {
+                    if ((s.pid() == t.tid || s.tgid() == t.tid) && (best == null || s.ts() < best.ts())) best = s;
+                }
+            }
+            if (best == null) continue;
+            m.snapshotTs = best.ts();
+            for (vmalock.store.MapsSnapshots.Vma v : best.vmas()) {
+                m.seedMaps.add(new long[] {v.start(), v.end(), v.prot(), 0, v.anon() && !v.shared() ? 1 : 0});
+            }
+        }
+    }
+
     /** Ends the trace: closes what is open, classifies readers, derives think/service times. */
     public Workload finish() {
         long unattributed = 0;
@@ -614,6 +635,7 @@ public final class WorkBuilder {
         }
         List<MmWork> out = new ArrayList<>();
         for (MmWork m : mms) {
+            if (!m.seedMaps.isEmpty()) m.recountCoverage();
             if (!m.tasks.isEmpty()) {
                 m.tasks.sort((a, b) -> Integer.compare(a.tid, b.tid));
                 out.add(m);
