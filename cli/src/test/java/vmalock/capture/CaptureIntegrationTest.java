@@ -180,12 +180,13 @@ class CaptureIntegrationTest {
 
     @Test
     void followsARunningPidUntilItExits() throws Exception {
-        Process target = new ProcessBuilder(overlapping.toString(), "2", "0.6")
+        // long enough to outlive the capture's start-up (the workspace opens first) on a loaded machine
+        Process target = new ProcessBuilder(overlapping.toString(), "1", "4", "64", "2000", "2000")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Thread.sleep(100);
         CaptureReport r = new CaptureSession(new CaptureSession.Options(tmp.resolve("ws-pid"), 0,
                 List.of((int) target.pid()), 8192, null, "mono", 50, List.of(), null, null)).run();
-        assertTrue(target.waitFor(10, TimeUnit.SECONDS));
+        assertTrue(target.waitFor(30, TimeUnit.SECONDS));
         assertEquals("pids", r.mode());
         assertTrue(r.eventsByName().getOrDefault("page_fault_user", 0L) > 0, r.eventsByName().toString());
         assertTrue(r.eventsByName().getOrDefault("mmap_lock_start_locking", 0L) > 0, r.eventsByName().toString());
