@@ -20,6 +20,10 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,16 @@ class CaptureIntegrationTest {
     static Path overlapping;
     static Path mremapOnce;
 
+    /** Held for the whole class: test suites of other checkouts on the same machine wait instead of colliding. */
+    static FileChannel suiteLockChannel;
+    static FileLock suiteLock;
+
+    @AfterAll
+    static void releaseSuiteLock() throws IOException {
+        if (suiteLock != null) suiteLock.release();
+        if (suiteLockChannel != null) suiteLockChannel.close();
+    }
+
     @BeforeAll
     static void usableTracefsAndGcc() throws Exception {
         String why = null;
@@ -65,6 +79,16 @@ class CaptureIntegrationTest {
         }
         if (why == null && run(List.of("gcc", "--version")) != 0) {
             why = "gcc is not installed";
+        }
+        if (why == null) {
+            // tracefs is machine-wide and one capture runs at a time: serialise with other test runs
+            suiteLockChannel = FileChannel.open(Paths.get(System.getProperty("java.io.tmpdir"), "vmalock-capture-it.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while ((suiteLock = suiteLockChannel.tryLock()) == null && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            if (suiteLock == null) why = "another test run kept the capture test lock for 10 minutes";
         }
         if (why != null) {
             System.err.println("SKIPPED CaptureIntegrationTest: tracefs capture is not possible here: " + why);
