@@ -5,31 +5,31 @@
 -- task's faults count for the mm its mmap_lock events name most often (tasks without such events: mm NULL).
 
 -- section: overall
-SELECT run, sum(faults) AS page_faults, coalesce(sum(faults) FILTER (WHERE fallback), 0) AS fallback_faults,
-  round(coalesce(sum(faults) FILTER (WHERE fallback), 0) / nullif(sum(faults), 0), 6) AS fallback_rate,
-  coalesce(sum(faults) FILTER (WHERE fallback_loose), 0) AS fallback_faults_loose,
-  round(coalesce(sum(faults) FILTER (WHERE fallback_loose), 0) / nullif(sum(faults), 0), 6) AS fallback_rate_loose,
-  coalesce(sum(faults) FILTER (WHERE trylock_failed), 0) AS after_failed_trylock
+SELECT run, sum(count) AS page_faults, coalesce(sum(count) FILTER (WHERE fallback), 0) AS fallback_faults,
+  round(coalesce(sum(count) FILTER (WHERE fallback), 0) / nullif(sum(count), 0), 6) AS fallback_rate,
+  coalesce(sum(count) FILTER (WHERE fallback_loose), 0) AS fallback_faults_loose,
+  round(coalesce(sum(count) FILTER (WHERE fallback_loose), 0) / nullif(sum(count), 0), 6) AS fallback_rate_loose,
+  coalesce(sum(count) FILTER (WHERE trylock_failed), 0) AS after_failed_trylock
 FROM fault_counts GROUP BY run ORDER BY run;
 
 -- section: per mm
 WITH task_mm AS (
   SELECT run, tid, first(mm ORDER BY n DESC, mm) AS mm
   FROM (SELECT run, tid, mm, count(*) AS n FROM lock_spans GROUP BY ALL) GROUP BY run, tid)
-SELECT f.run, m.mm_hex AS mm, sum(faults) AS page_faults, coalesce(sum(faults) FILTER (WHERE fallback), 0) AS fallback_faults,
-  round(coalesce(sum(faults) FILTER (WHERE fallback), 0) / sum(faults), 6) AS fallback_rate, count(DISTINCT f.tid) AS tasks
+SELECT f.run, m.mm_hex AS mm, sum(count) AS page_faults, coalesce(sum(count) FILTER (WHERE fallback), 0) AS fallback_faults,
+  round(coalesce(sum(count) FILTER (WHERE fallback), 0) / sum(count), 6) AS fallback_rate, count(DISTINCT f.tid) AS tasks
 FROM fault_counts f LEFT JOIN task_mm t USING (run, tid) LEFT JOIN mms m ON m.run = f.run AND m.mm = t.mm
 GROUP BY f.run, m.mm_hex ORDER BY f.run, fallback_faults DESC, page_faults DESC, mm;
 
 -- section: per task (top 40 by fallback faults)
-SELECT run, tid, arg_max(comm, faults) AS comm, sum(faults) AS page_faults,
-  coalesce(sum(faults) FILTER (WHERE fallback), 0) AS fallback_faults,
-  round(coalesce(sum(faults) FILTER (WHERE fallback), 0) / sum(faults), 6) AS fallback_rate
+SELECT run, tid, arg_max(comm, count) AS comm, sum(count) AS page_faults,
+  coalesce(sum(count) FILTER (WHERE fallback), 0) AS fallback_faults,
+  round(coalesce(sum(count) FILTER (WHERE fallback), 0) / sum(count), 6) AS fallback_rate
 FROM fault_counts GROUP BY run, tid
 QUALIFY row_number() OVER (PARTITION BY run ORDER BY fallback_faults DESC, page_faults DESC, tid) <= 40
 ORDER BY run, fallback_faults DESC, page_faults DESC, tid;
 
 -- section: per comm
-SELECT run, comm, sum(faults) AS page_faults, coalesce(sum(faults) FILTER (WHERE fallback), 0) AS fallback_faults,
-  round(coalesce(sum(faults) FILTER (WHERE fallback), 0) / sum(faults), 6) AS fallback_rate, count(DISTINCT tid) AS tasks
+SELECT run, comm, sum(count) AS page_faults, coalesce(sum(count) FILTER (WHERE fallback), 0) AS fallback_faults,
+  round(coalesce(sum(count) FILTER (WHERE fallback), 0) / sum(count), 6) AS fallback_rate, count(DISTINCT tid) AS tasks
 FROM fault_counts GROUP BY run, comm ORDER BY run, fallback_faults DESC, page_faults DESC, comm;

@@ -3,8 +3,8 @@
 -- rate, vma_lock counters, writer-wait p50/p99/max, reader-wait p99 and write-hold p99 in µs, each with
 -- its delta (run - baseline). Percentiles are nearest rank.
 WITH f AS (
-  SELECT run, sum(faults) AS page_faults,
-    coalesce(sum(faults) FILTER (WHERE fallback), 0) / nullif(sum(faults), 0) AS fallback_rate
+  SELECT run, sum(count) AS page_faults,
+    coalesce(sum(count) FILTER (WHERE fallback), 0) / nullif(sum(count), 0) AS fallback_rate
   FROM fault_counts GROUP BY run),
 s AS (
   SELECT run,

@@ -11,8 +11,8 @@ WITH src AS (
     sum(lost_marker_lines) AS lost_marker_lines
   FROM sources GROUP BY run),
 ev AS (SELECT run, sum(events) AS total_events FROM event_counts WHERE kind <> 'lost' GROUP BY run),
-f AS (SELECT run, sum(faults) AS page_faults, sum(faults) FILTER (WHERE fallback) AS fallback_faults,
-             sum(faults) FILTER (WHERE fallback_loose) AS fallback_faults_loose
+f AS (SELECT run, sum(count) AS page_faults, sum(count) FILTER (WHERE fallback) AS fallback_faults,
+             sum(count) FILTER (WHERE fallback_loose) AS fallback_faults_loose
       FROM fault_counts GROUP BY run),
 s AS (SELECT run,
         count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND NOT write) AS read_acquisitions,
@@ -102,7 +102,7 @@ ORDER BY m.run, events DESC, mm;
 WITH e AS (SELECT run, coalesce(comm, ':' || tid) AS comm, sum(events) AS events,
                   sum(events) FILTER (WHERE name = 'page_fault_user') AS page_faults
            FROM event_counts WHERE kind <> 'lost' GROUP BY ALL),
-f AS (SELECT run, coalesce(comm, ':' || tid) AS comm, sum(faults) FILTER (WHERE fallback_loose) AS fallback_faults
+f AS (SELECT run, coalesce(comm, ':' || tid) AS comm, sum(count) FILTER (WHERE fallback_loose) AS fallback_faults
       FROM fault_counts GROUP BY ALL),
 s AS (SELECT run, coalesce(comm, ':' || tid) AS comm,
         count(*) FILTER (WHERE success AND NOT write) AS read_acquisitions,

@@ -3,7 +3,7 @@
 -- Waits and holds are in µs; fallback_rate is fallback_faults / page_faults (rule 2 of
 -- shared/traces/README.md).
 WITH f AS (
-  SELECT run, sum(faults) AS page_faults, sum(faults) FILTER (WHERE fallback) AS fallback_faults
+  SELECT run, sum(count) AS page_faults, sum(count) FILTER (WHERE fallback) AS fallback_faults
   FROM fault_counts GROUP BY run),
 s AS (
   SELECT run,

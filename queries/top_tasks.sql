@@ -8,7 +8,7 @@ WITH s AS (
     count(*) FILTER (WHERE acquire_ts IS NOT NULL AND NOT success) AS failed_acq,
     coalesce(sum(wait_ns), 0) AS wait_ns, max(wait_ns) AS max_wait_ns, coalesce(sum(hold_ns), 0) AS hold_ns
   FROM lock_spans GROUP BY run, tid),
-f AS (SELECT run, tid, sum(faults) AS page_faults, sum(faults) FILTER (WHERE fallback) AS fallback_faults
+f AS (SELECT run, tid, sum(count) AS page_faults, sum(count) FILTER (WHERE fallback) AS fallback_faults
       FROM fault_counts GROUP BY run, tid)
 SELECT t.run, t.tid, t.tgid, t.comm, t.events, coalesce(f.page_faults, 0) AS page_faults,
   coalesce(f.fallback_faults, 0) AS fallback_faults, coalesce(s.read_acq, 0) AS read_acq,

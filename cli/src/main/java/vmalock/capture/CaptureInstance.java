@@ -129,8 +129,19 @@ public final class CaptureInstance implements AutoCloseable {
             try {
                 fs.append(rel(file), Integer.toString(p));
             } catch (CaptureException e) {
-                if (ProcessHandle.of(p).isPresent()) throw e; // a thread that exited meanwhile is fine
+                if (!exited(p)) throw e; // a thread that exited meanwhile is fine
             }
+        }
+    }
+
+    /** Gone, or a zombie (exited, not yet reaped). */
+    static boolean exited(int pid) {
+        try {
+            String st = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            int rp = st.lastIndexOf(')');
+            return rp > 0 && rp + 2 < st.length() && (st.charAt(rp + 2) == 'Z' || st.charAt(rp + 2) == 'X');
+        } catch (IOException e) {
+            return true;
         }
     }
 

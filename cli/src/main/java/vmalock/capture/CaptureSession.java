@@ -402,7 +402,7 @@ public final class CaptureSession {
         long deadline = opt.durationSeconds > 0 ? System.nanoTime() + (long) (opt.durationSeconds * 1e9) : Long.MAX_VALUE;
         while (!stopRequested && System.nanoTime() - deadline < 0) {
             boolean any = false;
-            for (int p : opt.pids) any |= ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false);
+            for (int p : opt.pids) any |= !CaptureInstance.exited(p);
             if (!any) return;
             sleep(20);
         }

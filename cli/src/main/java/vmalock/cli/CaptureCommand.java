@@ -87,6 +87,11 @@ public final class CaptureCommand implements Callable<Integer> {
         CaptureSession session = new CaptureSession(new CaptureSession.Options(workspace, duration, pids, bufferKb, events,
                 clock, mapsIntervalMs, command, null, null));
         Signals.install(session, err);
+        if (command.isEmpty() && duration == 0 && System.console() != null) {
+            err.println("vmalock capture: tracing " + (pids.isEmpty() ? "the whole machine" : "pid(s) " + pids)
+                    + " into " + workspace + "; Ctrl-C to stop");
+            err.flush();
+        }
         CaptureReport r;
         try {
             r = session.run();

@@ -39,6 +39,14 @@ class QueryCommandTest {
         assertTrue(file.out.contains("== two — tasks") && file.out.contains("== two — mms"), file.out);
         assertTrue(file.out.contains(String.valueOf(truth.get("distinct_mm").asLong())), file.out);
 
+        // syscall arguments by name, as printed
+        Cli args = Cli.run("query", "-w", ws, "--format", "csv", "SELECT count(*) AS n, count(*) FILTER (WHERE args['len'] = range_len)"
+                + " AS same FROM syscalls WHERE syscall = 'mprotect' AND enter_ts IS NOT NULL");
+        assertEquals(0, args.code, args.toString());
+        String[] nv = args.out.split("\r\n")[1].split(",");
+        assertTrue(Long.parseLong(nv[0]) > 0, args.out);
+        assertEquals(nv[0], nv[1], args.out);
+
         Cli bad = Cli.run("query", "-w", ws, "SELEC 1");
         assertEquals(ExitCode.QUERY, bad.code);
         assertEquals(1, bad.err.strip().split("\n").length, bad.err);

@@ -61,9 +61,11 @@ final class EventCounts implements RunHandler {
     private final String run;
     private final Map<Key, Acc> counts = new HashMap<>();
     private final List<Key> order = new ArrayList<>();
-    // one-entry cache: consecutive events of one task and type are common
-    private Key lastKey;
-    private Acc lastAcc;
+    // direct-mapped cache of recent keys: no allocation or boxing for the common (task, event) pairs;
+    // names and comms come interned from the parsers, so == settles most comparisons
+    private static final int CACHE = 256;
+    private final Key[] cacheKey = new Key[CACHE];
+    private final Acc[] cacheAcc = new Acc[CACHE];
 
     EventCounts(Rows rows, String run) {
         this.rows = rows;
@@ -74,13 +76,15 @@ final class EventCounts implements RunHandler {
     public void event(long seq, Event e) {
         boolean hasMm = e.kind.isMmapLock();
         long mm = hasMm ? e.mm : 0;
+        String name = e.name;
+        int slot = (e.tid * 31 + (name == null ? 0 : name.hashCode()) + (int) (mm ^ (mm >>> 32))) & (CACHE - 1);
+        Key lk = cacheKey[slot];
         Acc a;
-        Key lk = lastKey;
         if (lk != null && lk.tid == e.tid && lk.source == e.source && lk.kind == e.kind && lk.mm == mm
-                && lk.hasMm == hasMm && Objects.equals(lk.comm, e.comm) && Objects.equals(lk.name, e.name)) {
-            a = lastAcc;
+                && lk.hasMm == hasMm && same(lk.comm, e.comm) && same(lk.name, name)) {
+            a = cacheAcc[slot];
         } else {
-            Key k = new Key(e.source, e.tid, e.comm, e.name, e.kind, mm, hasMm);
+            Key k = new Key(e.source, e.tid, e.comm, name, e.kind, mm, hasMm);
             a = counts.get(k);
             if (a == null) {
                 a = new Acc();
@@ -88,11 +92,15 @@ final class EventCounts implements RunHandler {
                 counts.put(k, a);
                 order.add(k);
             }
-            lastKey = k;
-            lastAcc = a;
+            cacheKey[slot] = k;
+            cacheAcc[slot] = a;
         }
         a.events++;
         a.lastTs = e.ts;
+    }
+
+    private static boolean same(String x, String y) {
+        return x == y || (x != null && x.equals(y));
     }
 
     @Override

@@ -8,10 +8,14 @@ import vmalock.event.Syscall;
 /** The lower-case names stored in text columns. */
 final class Names {
     private static final String[] KINDS = new String[EventKind.values().length];
+    private static final String[] SYSCALLS = new String[Syscall.values().length];
 
     static {
         for (EventKind k : EventKind.values()) {
             KINDS[k.ordinal()] = k.name().toLowerCase(Locale.ROOT);
+        }
+        for (Syscall c : Syscall.values()) {
+            SYSCALLS[c.ordinal()] = c.kernelName();
         }
     }
 
@@ -25,7 +29,7 @@ final class Names {
     /** The syscall's kernel name ({@code mmap}), from the enum or else from the event name {@code sys_enter_foo}. */
     static String syscall(Event e) {
         if (e.syscall != null && e.syscall != Syscall.OTHER) {
-            return e.syscall.kernelName();
+            return SYSCALLS[e.syscall.ordinal()];
         }
         String n = e.name;
         if (n == null) {

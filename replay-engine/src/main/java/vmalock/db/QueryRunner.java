@@ -25,9 +25,9 @@ public final class QueryRunner {
     private static final Pattern NAMES_EVENTS = names("events");
     private static final Pattern NAMES_FAULTS = names("faults");
 
-    /** A query reads the table: {@code FROM t}, {@code JOIN t}, {@code , t}. */
+    /** A query reads the table: {@code FROM t}, {@code JOIN t}. */
     private static Pattern names(String table) {
-        return Pattern.compile("(?i)(\\bfrom|\\bjoin|,)\\s*(\"?main\"?\\.)?\"?" + table + "\"?(\\s|$|\\)|,|;)");
+        return Pattern.compile("(?i)(\\bfrom|\\bjoin)\\s+(\"?main\"?\\.)?\"?" + table + "\"?(\\s|$|\\)|,|;)");
     }
 
     /** Supplies the events of a run whose {@code events} rows are not loaded yet. */

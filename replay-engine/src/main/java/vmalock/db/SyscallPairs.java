@@ -20,7 +20,9 @@ final class SyscallPairs implements RunHandler {
         String name;
         long ts;
         long seq;
-        Map<String, Long> args;
+        int nargs;
+        String argNames;
+        final long[] args = new long[vmalock.db.Schema.SYSCALL_ARGS];
     }
 
     private final Rows rows;
@@ -39,7 +41,15 @@ final class SyscallPairs implements RunHandler {
             o.name = Names.syscall(e);
             o.ts = e.ts;
             o.seq = seq;
-            o.args = EventsTable.args(e);
+            o.nargs = Math.min(e.nargs, Schema.SYSCALL_ARGS);
+            if (o.nargs > 0) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < o.nargs; i++) {
+                    b.append(i == 0 ? "" : ",").append(e.argNames[i] == null ? "arg" + i : e.argNames[i]);
+                    o.args[i] = e.args[i];
+                }
+                o.argNames = b.toString();
+            }
             Open prev = open.put(e.tid, o);
             if (prev != null) {
                 row(e.tid, prev, false, 0, 0, -1);
@@ -64,9 +74,8 @@ final class SyscallPairs implements RunHandler {
         long start = 0;
         long len = 0;
         boolean range = false;
-        Map<String, Long> a = o.args;
-        if (a != null) {
-            Long len0 = first(a, "len", "len_in");
+        if (o.nargs > 0) {
+            Long len0 = first(o, "len", "len_in");
             switch (o.name) {
                 case "mmap":
                     range = hasExit && !isError(ret) && len0 != null;
@@ -76,7 +85,7 @@ final class SyscallPairs implements RunHandler {
                 case "munmap":
                 case "mprotect":
                 case "madvise": {
-                    Long s = first(a, "addr", "start");
+                    Long s = first(o, "addr", "start");
                     range = s != null && len0 != null;
                     if (range) {
                         start = s;
@@ -85,7 +94,7 @@ final class SyscallPairs implements RunHandler {
                     break;
                 }
                 case "mremap": {
-                    Long nl = a.get("new_len");
+                    Long nl = first(o, "new_len", "new_len");
                     range = hasExit && !isError(ret) && nl != null;
                     start = ret;
                     len = range ? nl : 0;
@@ -96,14 +105,25 @@ final class SyscallPairs implements RunHandler {
             }
         }
         rows.begin().str(run).i32(tid).str(o.name).i64(o.ts, hasEnter).i64(exitTs, hasExit)
-                .i64(exitTs - o.ts, hasEnter && hasExit).map(a).i64(ret, hasExit).i64(start, range).i64(len, range)
-                .i64(o.seq, hasEnter).i64(exitSeq, hasExit);
+                .i64(exitTs - o.ts, hasEnter && hasExit).nul().i64(ret, hasExit).i64(start, range).i64(len, range)
+                .i64(o.seq, hasEnter).i64(exitSeq, hasExit).str(o.argNames);
+        for (int i = 0; i < Schema.SYSCALL_ARGS; i++) {
+            rows.i64(o.args[i], i < o.nargs);
+        }
         rows.end();
     }
 
-    private static Long first(Map<String, Long> a, String n1, String n2) {
-        Long v = a.get(n1);
-        return v != null ? v : a.get(n2);
+    private static Long first(Open o, String n1, String n2) {
+        if (o.argNames == null) {
+            return null;
+        }
+        String[] names = o.argNames.split(",");
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(n1) || names[i].equals(n2)) {
+                return o.args[i];
+            }
+        }
+        return null;
     }
 
     /** A syscall's error return (-4095..-1). */

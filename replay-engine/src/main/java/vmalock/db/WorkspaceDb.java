@@ -240,6 +240,7 @@ public final class WorkspaceDb implements AutoCloseable {
                 rs.close();
             }
             open.clear();
+            exec(String.format(Schema.SYSCALL_ARGS_MAP, t("syscalls"), quote(r)));
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + t("runs") + " VALUES (?, (SELECT coalesce(max(ord), 0) + 1 FROM " + t("runs") + "), ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, r);
                 ps.setString(2, run.policy());
