@@ -54,6 +54,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print each run's record (run.json plus its stats) as JSON")
     boolean json;
 
+    @Option(names = "--live", description = "run the work on real threads against the real-thread lock driver: "
+            + "wall-clock results, NOT deterministic (a stress test of the Java locks); run id POLICY-sSEED-live")
+    boolean live;
+
     @Mixin
     ReplayParams params;
 
@@ -67,6 +71,8 @@ public final class ReplayCommand implements Callable<Integer> {
         try {
             list = selectPolicies(policies, all, set);
             template = params.options();
+            template.live = live;
+            if (live && template.cpus > 0) throw new IllegalArgumentException("--live runs one thread per task: --cpus does not apply");
             faultCost = params.faultCostNs();
         } catch (IllegalArgumentException e) {
             return Failure.report(err, e.getMessage(), ExitCode.USAGE);
@@ -132,6 +138,7 @@ public final class ReplayCommand implements Callable<Integer> {
     static ReplayOptions copyWith(ReplayOptions t, PolicyPreset p) {
         ReplayOptions o = new ReplayOptions().seed(t.seed).cpus(t.cpus).threads(t.threads).check(t.check).timing(t.timing)
                 .wakeLatency(t.wakeLatencyNs);
+        o.live = t.live;
         o.policy(p);
         return o;
     }

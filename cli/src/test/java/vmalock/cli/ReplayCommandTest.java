@@ -90,6 +90,21 @@ class ReplayCommandTest {
     }
 
     @Test
+    void liveRunsOnRealThreadsAndIsLabelledNonDeterministic() throws Exception {
+        Path ws = ingest("ftrace-tgid.txt");
+        Cli r = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--live", "--check", "--json");
+        assertEquals(0, r.code, r.toString());
+        JsonNode rec = JSON.readTree(r.out).get(0);
+        assertEquals("vma-refcount-s0-live", rec.get("run").asText());
+        assertEquals(false, rec.get("deterministic").asBoolean());
+        assertTrue(rec.get("assumptions").get(0).asText().startsWith("LIVE"), rec.toString());
+        assertEquals(0, rec.get("violations").asLong(), rec.get("findings").toString());
+        assertEquals(rec.get("counters").get("faults").asLong(), rec.get("stats").get("page_faults").asLong());
+        Cli bad = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--live", "--cpus", "2");
+        assertEquals(ExitCode.USAGE, bad.code, bad.toString());
+    }
+
+    @Test
     void textOutputNamesUnitsAndStoredRun() {
         Path ws = ingest("perf-fields.perf.txt");
         Cli r = Cli.run("replay", "-w", ws, "--policy", "vma-refcount");

@@ -72,6 +72,7 @@ public final class MmapLock {
     // ---- non-blocking API ----------------------------------------------------------------------
     /** mmap_read_trylock: start(w0), acq(w0, ok). Fails whenever anyone is queued. */
     public boolean readTrylock(Task t) {
+        t.lockOps++;
         Trace.startLocking(t, mm, false);
         boolean ok = rwsem.downReadTrylock(t);
         if (ok) acquired(t, false);
@@ -81,6 +82,7 @@ public final class MmapLock {
 
     /** mmap_read_unlock: rel(w0) then up_read. */
     public void readUnlock(Task t) {
+        t.lockOps++;
         releasing(t, false);
         Trace.released(t, mm, false);
         rwsem.upRead(t);
@@ -88,6 +90,7 @@ public final class MmapLock {
 
     /** mmap_write_trylock (5.8–≈6.7): start(w1), acq(w1, ok). */
     public boolean writeTrylock(Task t) {
+        t.lockOps++;
         Trace.startLocking(t, mm, true);
         boolean ok = rwsem.downWriteTrylock(t);
         if (ok) {
@@ -100,6 +103,7 @@ public final class MmapLock {
 
     /** mmap_write_unlock: rel(w1); vma_end_write_all (seq+1: every VMA write lock ends); up_write. */
     public void writeUnlock(Task t) {
+        t.lockOps++;
         releasing(t, true);
         Trace.released(t, mm, true);
         bumpSeq();
@@ -108,6 +112,7 @@ public final class MmapLock {
 
     /** mmap_write_downgrade: acq(w0, 1) only; vma_end_write_all; downgrade_write. */
     public void writeDowngrade(Task t) {
+        t.lockOps++;
         InvariantChecker ck = t.driver.checker();
         if (ck != null) ck.mmapDowngrading(t, mm);
         Trace.acquireReturned(t, mm, false, true);
@@ -118,6 +123,7 @@ public final class MmapLock {
 
     /** Raw up_read for a {@code guard(rwsem_read)} section (no mmap_lock event). */
     public void guardReadUnlock(Task t) {
+        t.lockOps++;
         releasing(t, false);
         rwsem.upRead(t);
     }
@@ -178,6 +184,7 @@ public final class MmapLock {
                 return t.call(down.init(l.rwsem, killable));
             }
             boolean ok = t.ret == 0;
+            t.lockOps++;
             if (ok) l.acquired(t, false);
             if (traced) Trace.acquireReturned(t, l.mm, false, ok);
             return DONE;
@@ -221,6 +228,7 @@ public final class MmapLock {
                 return t.call(down.init(l.rwsem, killable));
             }
             boolean ok = t.ret == 0;
+            t.lockOps++;
             if (ok) {
                 if (l.seqcount) l.bumpSeq();
                 l.acquired(t, true);

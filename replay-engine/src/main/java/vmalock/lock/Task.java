@@ -60,6 +60,9 @@ public final class Task {
     /** Checker: the VMAs this task write-locked in its current mmap write section. */
     java.util.ArrayList<Vma> chkWriteLocked;
 
+    /** Lock operations (acquire attempts, releases, downgrades, VMA write locks, attach/detach) this task ran. */
+    long lockOps;
+
     /** Flyweight event for tracepoint emission (listeners copy what they keep). */
     final Event ev = new Event();
 
@@ -119,6 +122,11 @@ public final class Task {
 
     void pop() {
         stack[--sp] = null;
+    }
+
+    /** Lock operations this task ran: acquire attempts (failed ones too), releases, downgrades, VMA write locks, attach/detach. */
+    public long lockOps() {
+        return lockOps;
     }
 
     public int depth() {

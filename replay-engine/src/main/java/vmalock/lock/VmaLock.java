@@ -40,6 +40,7 @@ public final class VmaLock {
 
     /** vma_end_read: vma_refcount_put (refcount) or up_read (rwsem). */
     public static void endRead(Task t, Vma v) {
+        t.lockOps++;
         InvariantChecker ck = t.driver.checker();
         boolean held = t.removeHeldVma(v);
         if (ck != null) ck.vmaReadReleasing(t, v, held);
@@ -75,6 +76,7 @@ public final class VmaLock {
      * block under mmap_lock (VMA writers hold mmap write) — modelled as a trylock.
      */
     public static boolean startReadLocked(Task t, Vma v) {
+        t.lockOps++;
         InvariantChecker ck = t.driver.checker();
         if (ck != null && t.mmapMode(v.vmMm) == 0) {
             ck.report("9-start_read_locked-without-mmap", t, v.vmMm, v, "vma_start_read_locked without mmap_lock");
@@ -105,6 +107,7 @@ public final class VmaLock {
 
     /** vma_mark_attached: 0 → 1 (refcount) or detached = false (rwsem); the VMA must be write-locked. */
     public static void markAttached(Task t, Vma v) {
+        t.lockOps++;
         InvariantChecker ck = t.driver.checker();
         if (ck != null) ck.attaching(t, v);
         if (v.vmMm.design == VmaLockDesign.RWSEM) {
@@ -138,6 +141,7 @@ public final class VmaLock {
         }
 
         private int fail(Task t, int ret, int reason) {
+            t.lockOps++;
             t.retObj = null;
             t.ret = ret;
             t.reason = reason;
@@ -180,6 +184,7 @@ public final class VmaLock {
                         return fail(t, -1, Reason.WRITE_LOCKED_LATE);
                     }
                     t.addHeldVma(v);
+                    t.lockOps++;
                     InvariantChecker ck = t.driver.checker();
                     if (ck != null) ck.vmaReadAcquired(t, v);
                     t.retObj = v;
@@ -223,6 +228,7 @@ public final class VmaLock {
             InvariantChecker ck = t.driver.checker();
             switch (pc) {
                 case 0: {
+                    t.lockOps++;
                     if (ck != null) ck.vmaWriteLocking(t, v);
                     if (mm.design == VmaLockDesign.NONE) { // vma_start_write is a no-op
                         t.ret = 0;
@@ -315,6 +321,7 @@ public final class VmaLock {
             InvariantChecker ck = t.driver.checker();
             switch (pc) {
                 case 0:
+                    t.lockOps++;
                     if (ck != null) ck.detaching(t, v);
                     if (mm.design != VmaLockDesign.REFCOUNT) {
                         v.detached = true;

@@ -34,6 +34,9 @@ final class MmReplay implements LockEventListener {
     final Policy policy;
     final VmaLockDesign design;
     final SimScheduler sim;
+    /** --live: the real-thread driver instead of the simulator (wall clock, not deterministic). */
+    final vmalock.lock.ThreadDriver threads;
+    final List<Event> liveEvents = new ArrayList<>();
     final Mm mm;
     final AddressSpace as;
     final WritePlanner planner;
@@ -57,6 +60,7 @@ final class MmReplay implements LockEventListener {
         this.policy = p;
         this.design = p.effectiveDesign();
         this.sim = new SimScheduler(findings, opt.check);
+        this.threads = opt.live ? new vmalock.lock.ThreadDriver(findings, opt.check) : null;
         this.mm = new Mm(work.key, design, this, vmEvents, Mm.DEFAULT_MMAP_LOCK_OFFSET);
         this.mm.mmapLock.acquireCostNs = acquireCostNs;
         if (opt.wakeLatencyNs >= 0) {
@@ -80,13 +84,38 @@ final class MmReplay implements LockEventListener {
             TaskProgram prog = new TaskProgram(tw, t);
             long start = tw.ops.start(0) + prog.jitter();
             firstStart = Math.min(firstStart, start);
-            sim.spawn(t, prog, start);
+            if (threads != null) threads.spawn(t, prog);
+            else sim.spawn(t, prog, start);
         }
     }
 
     @Override
     public void event(Event e) {
-        if (opt.emit) buf.add(e);
+        if (!opt.emit) return;
+        if (threads != null) {
+            synchronized (liveEvents) {
+                liveEvents.add(e.copy());
+            }
+        } else {
+            buf.add(e);
+        }
+    }
+
+    /** --live: runs every task on its own thread against the real-thread driver; false if it timed out. */
+    boolean runLive(long timeoutMs) throws InterruptedException {
+        long t0 = System.nanoTime();
+        threads.start();
+        boolean ok = threads.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (!ok) {
+            findings.report("replay-stuck", null, mm, null, "live replay did not finish within " + timeoutMs
+                    + " ms (a lost wake-up or deadlock in the lock model?): " + threads.describeStuck());
+            threads.abort();
+        }
+        firstStart = 0;
+        lastEnd = System.nanoTime() - t0;
+        done = true;
+        finish();
+        return ok;
     }
 
     /** Runs simulated time up to {@code limitNs}; true once every task has finished (or is stuck). */
@@ -154,7 +183,9 @@ final class MmReplay implements LockEventListener {
                         }
                         phase = CPU;
                         long think = ops.think(i);
-                        if (opt.timing == ReplayOptions.Timing.TRACE) think = ops.start(i) + jitter() - t.now();
+                        if (threads != null) {
+                            // live: wall clock, think times as traced (closed loop)
+                        } else if (opt.timing == ReplayOptions.Timing.TRACE) think = ops.start(i) + jitter() - t.now();
                         else if (opt.timing == ReplayOptions.Timing.ANCHORED) think = Math.max(think, ops.start(i) + jitter() - t.now());
                         if (think > 0) return t.ops().hold.init(think);
                         break;
@@ -170,7 +201,13 @@ final class MmReplay implements LockEventListener {
                         break;
                     }
                     default:
-                        account(t);
+                        if (threads != null) {
+                            synchronized (c) { // --live: tasks account from their own threads
+                                account(t);
+                            }
+                        } else {
+                            account(t);
+                        }
                         if (cpu != null) cpus.release(t);
                         i++;
                         phase = THINK;
@@ -224,7 +261,10 @@ final class MmReplay implements LockEventListener {
             if (cls == Ops.CLASS_MADVISE) {
                 return t.ops().otherRead.init(mm, ops.addr(i), svc, Policy.ReaderStrategy.MMAP_READ_LOCK, false);
             }
-            Vma target = as.size() == 0 ? null : as.get(rnd.nextInt(as.size()));
+            Vma target;
+            synchronized (as) { // --live: writers change the model concurrently
+                target = as.size() == 0 ? null : as.get(rnd.nextInt(as.size()));
+            }
             long base = target == null ? 0 : target.start;
             if (cls == Ops.CLASS_REMOTE) {
                 if (target != null && svc <= SHORT_REMOTE_NS) {

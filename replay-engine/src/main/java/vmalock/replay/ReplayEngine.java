@@ -22,6 +22,40 @@ import vmalock.lock.Finding;
 public final class ReplayEngine {
     private ReplayEngine() {}
 
+    /**
+     * --live: each address space's tasks run on real threads (one after the other per address space),
+     * think and hold times in wall-clock time; events are sorted by their (wall-clock) timestamp.
+     * Not deterministic: a stress test of the Java locks under real concurrency.
+     */
+    public static ReplayResult runLive(Workload w, ReplayOptions o, Consumer<Event> sink) throws InterruptedException {
+        long wall0 = System.nanoTime();
+        long acquireCost = o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs;
+        ReplayCounters total = new ReplayCounters();
+        List<Finding> findings = new ArrayList<>();
+        List<Event> events = new ArrayList<>();
+        long defects = 0;
+        long violations = 0;
+        long span = 0;
+        for (MmWork m : w.mms) {
+            MmReplay r = new MmReplay(m, o, acquireCost, 1, new long[0]);
+            long traced = 0;
+            for (TaskWork t : m.tasks()) {
+                if (t.ops.size() > 0) traced = Math.max(traced, t.ops.end(t.ops.size() - 1) - t.ops.start(0));
+            }
+            r.runLive(30_000 + 20 * traced / 1_000_000);
+            total.add(r.c);
+            findings.addAll(r.findingsList());
+            defects += r.findings.defects();
+            violations += r.findings.violations();
+            span += r.lastEnd;
+            events.addAll(r.liveEvents);
+        }
+        events.sort(Comparator.comparingLong(e -> e.ts));
+        if (sink != null) for (Event e : events) sink.accept(e);
+        return new ReplayResult(o.policy.name, o, total, findings, defects, violations, 0, span, events.size(), w.mms.size(),
+                w.operations(), System.nanoTime() - wall0);
+    }
+
     /** Runs the replay; {@code sink} receives every emitted event in merged order (may be null). */
     public static ReplayResult run(Workload w, ReplayOptions o, Consumer<Event> sink) {
         long wall0 = System.nanoTime();

@@ -41,6 +41,8 @@ public final class ReplayOptions {
     }
 
     public Timing timing = Timing.TRACE;
+    /** Run on real threads (the locks' ThreadDriver): wall-clock results, not deterministic. */
+    public boolean live;
 
     public ReplayOptions timing(Timing t) {
         this.timing = t;

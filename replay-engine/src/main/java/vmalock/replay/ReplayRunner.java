@@ -47,6 +47,7 @@ public final class ReplayRunner {
         if (o.cpus > 0) sb.append("-c").append(o.cpus);
         if (o.timing != ReplayOptions.Timing.TRACE) sb.append('-').append(o.timing.name().toLowerCase(Locale.ROOT));
         if (o.wakeLatencyNs >= 0) sb.append("-w").append(o.wakeLatencyNs);
+        if (o.live) sb.append("-live");
         return sb.toString();
     }
 
@@ -106,7 +107,12 @@ public final class ReplayRunner {
                 IngestSession s = out.beginSource(dir.resolve("replay-of-" + src.name), 0, sha256(key));
                 ReplayResult r;
                 try {
-                    r = ReplayEngine.run(w, o, s::event);
+                    try {
+                        r = o.live ? ReplayEngine.runLive(w, o, s::event) : ReplayEngine.run(w, o, s::event);
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                        throw new StoreException(dir + ": live replay interrupted", x);
+                    }
                     IngestSession.Details d = new IngestSession.Details();
                     d.format = "replay";
                     d.clock = src.clock;
@@ -178,7 +184,8 @@ public final class ReplayRunner {
         j.put("seed", o.seed);
         j.put("cpus", o.cpus == 0 ? "unlimited" : Integer.toString(o.cpus));
         j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
-        j.put("deterministic", true);
+        j.put("deterministic", !o.live);
+        if (o.live) j.put("driver", "live: real threads (ThreadDriver), wall-clock times, think times as traced");
         ArrayNode in = j.putArray("inputs");
         ReplayCounters total = new ReplayCounters();
         long defects = 0;
@@ -286,6 +293,10 @@ public final class ReplayRunner {
     /** Every modelling assumption of a run, in words (also in the README). */
     public static List<String> assumptions(ReplayOptions o, long faultCostOption) {
         List<String> a = new ArrayList<>();
+        if (o.live) {
+            a.add("LIVE: real threads against the real-thread driver, wall-clock think/hold times (closed loop); "
+                    + "results vary from run to run — a stress test of the Java locks, not a prediction");
+        }
         a.add("CPUs: " + (o.cpus == 0 ? "unlimited (every runnable task runs at once)"
                 : o.cpus + " per address space; a task holds a CPU for a whole operation, lock waits included")
                 + (o.cpus == 1 ? "; 1 CPU = UP kernel: per-VMA locks off unless the policy is unconditional" : ""));

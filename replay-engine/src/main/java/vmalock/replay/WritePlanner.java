@@ -41,7 +41,9 @@ final class WritePlanner implements AddressSpace.Listener {
         inserted.clear();
         detach.clear();
         changed.clear();
-        SyscallEffect.apply(as, ops, i, this);
+        synchronized (as) { // --live: readers pick VMAs from the model concurrently
+            SyscallEffect.apply(as, ops, i, this);
+        }
         vmalock.lock.Vma[] ins = new vmalock.lock.Vma[inserted.size()];
         for (int k = 0; k < ins.length; k++) {
             Vma v = inserted.get(k);

@@ -1,6 +1,7 @@
 package vmalock.lock.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,8 +27,9 @@ import vmalock.lock.WriteSection;
  * The deterministic driver on a contended scenario: 16 faulting tasks (1 µs faults, 0–3 µs think
  * time) on 8 VMAs and one writer doing mprotect-style write sections (20 µs held, 50 µs apart) on the
  * same mm, so faults collide with write-locked VMAs, fall back, and queue on mmap_lock. The score is
- * simulated lock operations (faults + write sections) per second; lock-level steps and events are
- * several times that.
+ * faults + write sections per second; the secondary rates {@code lockOps} (acquire attempts,
+ * releases, downgrades, VMA write locks, attach/detach) and {@code steps} (op steps) come from the
+ * model's own counters.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -36,6 +38,14 @@ import vmalock.lock.WriteSection;
 @Fork(1)
 @State(Scope.Thread)
 public class SimSchedulerBench {
+    /** Secondary rates: lock operations (acquire attempts, releases, downgrades, VMA write locks…) and steps. */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @State(Scope.Thread)
+    public static class Counters {
+        public long lockOps;
+        public long steps;
+    }
+
     static final int FAULTERS = 16, FAULTS_EACH = 20_000, WRITES = 4_000, OPS = FAULTERS * FAULTS_EACH + WRITES;
 
     @Param({"vma-refcount", "no-vma-lock"})
@@ -43,7 +53,7 @@ public class SimSchedulerBench {
 
     @Benchmark
     @OperationsPerInvocation(OPS)
-    public void contended(Blackhole bh) {
+    public void contended(Blackhole bh, Counters c) {
         Policy p = policy.equals("no-vma-lock") ? Policy.noVmaLock() : Policy.vmaRefcount();
         SimScheduler s = new SimScheduler(new Findings(), false);
         Mm mm = new Mm(0x1000, p.effectiveDesign(), null, new vmalock.lock.VmEvents(), Mm.DEFAULT_MMAP_LOCK_OFFSET);
@@ -76,6 +86,8 @@ public class SimSchedulerBench {
             return t.ops().writeSection.init(mm, spec);
         }, 0);
         s.run();
+        for (Task t : s.tasks()) c.lockOps += t.lockOps();
+        c.steps += s.steps();
         bh.consume(s.steps());
         bh.consume(mm.vmEvents.success());
     }
