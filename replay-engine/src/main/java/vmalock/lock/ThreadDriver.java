@@ -147,17 +147,24 @@ public final class ThreadDriver implements Driver {
             if (w != null) w.ownerBlocked(t);
         }
         long dl = t.deadline;
+        boolean timedOut = false;
         while (!t.woken) {
             if (aborted) return false;
             if (dl != Task.NO_DEADLINE) {
                 long rem = dl - now();
-                if (rem <= 0) break;
+                if (rem <= 0) {
+                    timedOut = true;
+                    break;
+                }
                 LockSupport.parkNanos(this, rem);
             } else {
                 LockSupport.park(this);
             }
         }
-        t.woken = false;
+        // Consume the wake only when we saw it: after a timeout, a wake() racing in between the
+        // deadline check and here must survive, or it is lost (the next BLOCK would sleep forever).
+        // Leaving it set costs at most one spurious return, which every op tolerates (it re-checks).
+        if (!timedOut) t.woken = false;
         t.deadline = Task.NO_DEADLINE;
         t.spinning = false;
         t.onCpu = true;
