@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -125,15 +125,23 @@ public final class TracePipeReader {
             this.ch = ch;
         }
 
+        /** Set once the stream has ended; a read after that must not touch the (closed) channel. */
+        private boolean ended;
+
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) return 0;
+            if (ended) return -1;
             int n;
             try {
                 n = ch.read(ByteBuffer.wrap(b, off, Math.min(len, 1 << 16)));
-            } catch (AsynchronousCloseException e) { // includes ClosedByInterruptException
+            } catch (ClosedChannelException e) {
+                // finish()'s interrupt closes the channel: ClosedByInterruptException inside a read,
+                // ClosedChannelException on a read after it (the parser may read again after -1).
+                ended = true;
                 return -1;
             }
+            if (n < 0) ended = true;
             if (n > 0) {
                 copy.write(b, off, n);
                 bytes += n;

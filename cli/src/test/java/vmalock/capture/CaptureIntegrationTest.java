@@ -251,8 +251,23 @@ class CaptureIntegrationTest {
         p2.waitFor(30, TimeUnit.SECONDS);
         kids.forEach(ProcessHandle::destroyForcibly);
         assertFalse(before.equals(TracefsState.of(tracefs)), "a killed capture cannot clean up");
-        CaptureReport next = new CaptureSession(new CaptureSession.Options(tmp.resolve("ws-next"), 0.2, List.of(), 1024,
+        // An idle machine may fault nothing in a short whole-machine capture: make some activity of our own
+        // (each /bin/true exec maps, faults and unmaps) while it runs.
+        Thread activity = new Thread(() -> {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(900);
+            try {
+                while (System.nanoTime() < end) {
+                    new ProcessBuilder("/bin/true").start().waitFor();
+                    Thread.sleep(20);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the assertion below reports a capture that saw nothing
+            }
+        }, "capture-test-activity");
+        activity.start();
+        CaptureReport next = new CaptureSession(new CaptureSession.Options(tmp.resolve("ws-next"), 1.0, List.of(), 1024,
                 null, "mono", 0, List.of(), null, null)).run();
+        activity.join();
         assertTrue(next.notes().stream().anyMatch(n -> n.contains("removed tracefs instance vmalock-" + p2.pid())), next.notes().toString());
         assertEquals("machine", next.mode());
         assertTrue(next.events() > 0, "a whole-machine capture sees events");
