@@ -253,10 +253,11 @@ class CaptureIntegrationTest {
         assertFalse(before.equals(TracefsState.of(tracefs)), "a killed capture cannot clean up");
         // An idle machine may fault nothing in a short whole-machine capture: make some activity of our own
         // (each /bin/true exec maps, faults and unmaps) while it runs.
+        // It runs until the capture returns: the session's own set-up can take longer than the trace window.
+        java.util.concurrent.atomic.AtomicBoolean captureDone = new java.util.concurrent.atomic.AtomicBoolean();
         Thread activity = new Thread(() -> {
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(900);
             try {
-                while (System.nanoTime() < end) {
+                while (!captureDone.get()) {
                     new ProcessBuilder("/bin/true").start().waitFor();
                     Thread.sleep(20);
                 }
@@ -264,9 +265,11 @@ class CaptureIntegrationTest {
                 // the assertion below reports a capture that saw nothing
             }
         }, "capture-test-activity");
+        activity.setDaemon(true); // never keeps the test JVM alive if the capture throws
         activity.start();
         CaptureReport next = new CaptureSession(new CaptureSession.Options(tmp.resolve("ws-next"), 1.0, List.of(), 1024,
                 null, "mono", 0, List.of(), null, null)).run();
+        captureDone.set(true);
         activity.join();
         assertTrue(next.notes().stream().anyMatch(n -> n.contains("removed tracefs instance vmalock-" + p2.pid())), next.notes().toString());
         assertEquals("machine", next.mode());
