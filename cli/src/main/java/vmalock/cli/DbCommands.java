@@ -3,7 +3,9 @@ package vmalock.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import vmalock.cli.report.ResultFormat;
 import vmalock.db.DbException;
+import vmalock.db.Query;
 import vmalock.db.ObservedRun;
 import vmalock.db.QueryLibrary;
 import vmalock.db.QueryRunner;
@@ -29,6 +31,26 @@ final class DbCommands {
     @FunctionalInterface
     interface Body {
         int run(WorkspaceDb db, QueryRunner.EventsSource events);
+    }
+
+    /** The --format value as a ResultFormat, or null after printing a one-line usage error. */
+    static ResultFormat resultFormat(String format, PrintWriter err, String cmd) {
+        try {
+            return ResultFormat.parse(format);
+        } catch (IllegalArgumentException e) {
+            err.println("vmalock " + cmd + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Runs the queries in order and prints each with one writer of the chosen format. */
+    static int runReports(QueryRunner qr, ResultFormat fmt, PrintWriter out, List<Query> queries) {
+        ResultFormat.ResultWriter w = fmt.writer(out);
+        for (Query q : queries) {
+            w.report(q, qr.run(q));
+        }
+        w.finish();
+        return OK;
     }
 
     static QueryLibrary library(List<Path> dirs) {

@@ -62,11 +62,8 @@ public final class QueryCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ResultFormat fmt;
-        try {
-            fmt = ResultFormat.parse(format);
-        } catch (IllegalArgumentException e) {
-            err.println("vmalock query: " + e.getMessage());
+        ResultFormat fmt = DbCommands.resultFormat(format, err, "query");
+        if (fmt == null) {
             return DbCommands.USAGE;
         }
         Query q;
@@ -88,11 +85,7 @@ public final class QueryCommand implements Callable<Integer> {
         }
         Query query = q;
         return DbCommands.withDb(workspace, err, "query", (db, events) -> {
-            QueryRunner qr = new QueryRunner(db, runs, Map.of(), events);
-            ResultFormat.ResultWriter w = fmt.writer(out);
-            w.report(query, qr.run(query));
-            w.finish();
-            return DbCommands.OK;
+            return DbCommands.runReports(new QueryRunner(db, runs, Map.of(), events), fmt, out, List.of(query));
         });
     }
 }

@@ -56,11 +56,8 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ResultFormat fmt;
-        try {
-            fmt = ResultFormat.parse(format);
-        } catch (IllegalArgumentException e) {
-            err.println("vmalock report: " + e.getMessage());
+        ResultFormat fmt = DbCommands.resultFormat(format, err, "report");
+        if (fmt == null) {
             return DbCommands.USAGE;
         }
         QueryLibrary lib;
@@ -89,13 +86,7 @@ public final class ReportCommand implements Callable<Integer> {
         return DbCommands.withDb(workspace, err, "report", (db, events) -> {
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("baseline", baseline);
-            QueryRunner qr = new QueryRunner(db, runs, vars, events);
-            ResultFormat.ResultWriter w = fmt.writer(out);
-            for (Query q : selected) {
-                w.report(q, qr.run(q));
-            }
-            w.finish();
-            return DbCommands.OK;
+            return DbCommands.runReports(new QueryRunner(db, runs, vars, events), fmt, out, selected);
         });
     }
 }

@@ -6,51 +6,41 @@ import vmalock.db.Query;
 import vmalock.db.ResultTable;
 
 /** Aligned plain-text tables: numbers right-aligned, text left-aligned, units in the headers. */
-final class TextTableWriter implements ResultFormat.ResultWriter {
-    private final PrintWriter out;
-    private boolean first = true;
-
+final class TextTableWriter extends TableSectionWriter {
     TextTableWriter(PrintWriter out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public void report(Query q, List<ResultTable> sections) {
-        for (ResultTable t : sections) {
-            if (!first) {
-                out.println();
-            }
-            first = false;
-            out.println("== " + Cells.title(q, t));
-            int n = t.columns().size();
-            String[] head = new String[n];
-            int[] w = new int[n];
-            boolean[] right = new boolean[n];
+    protected void section(Query q, ResultTable t) {
+        out.println("== " + Cells.title(q, t));
+        int n = t.columns().size();
+        String[] head = new String[n];
+        int[] w = new int[n];
+        boolean[] right = numericColumns(t);
+        for (int c = 0; c < n; c++) {
+            head[c] = Cells.header(t.columns().get(c));
+            w[c] = head[c].length();
+        }
+        String[][] cells = new String[t.rows().size()][n];
+        for (int r = 0; r < cells.length; r++) {
+            Object[] row = t.rows().get(r);
             for (int c = 0; c < n; c++) {
-                head[c] = Cells.header(t.columns().get(c));
-                w[c] = head[c].length();
+                cells[r][c] = Cells.text(row[c]);
+                w[c] = Math.max(w[c], cells[r][c].length());
             }
-            String[][] cells = new String[t.rows().size()][n];
-            for (int r = 0; r < cells.length; r++) {
-                Object[] row = t.rows().get(r);
-                for (int c = 0; c < n; c++) {
-                    cells[r][c] = Cells.text(row[c]);
-                    w[c] = Math.max(w[c], cells[r][c].length());
-                    right[c] |= Cells.numeric(row[c]);
-                }
-            }
-            line(head, w, right);
-            StringBuilder rule = new StringBuilder();
-            for (int c = 0; c < n; c++) {
-                rule.append(c == 0 ? "" : "  ").append("-".repeat(w[c]));
-            }
-            out.println(rule);
-            for (String[] row : cells) {
-                line(row, w, right);
-            }
-            if (cells.length == 0) {
-                out.println("(no rows)");
-            }
+        }
+        line(head, w, right);
+        StringBuilder rule = new StringBuilder();
+        for (int c = 0; c < n; c++) {
+            rule.append(c == 0 ? "" : "  ").append("-".repeat(w[c]));
+        }
+        out.println(rule);
+        for (String[] row : cells) {
+            line(row, w, right);
+        }
+        if (cells.length == 0) {
+            out.println("(no rows)");
         }
     }
 
@@ -64,10 +54,5 @@ final class TextTableWriter implements ResultFormat.ResultWriter {
             b.append(right[c] ? pad + v[c] : (c == v.length - 1 ? v[c] : v[c] + pad));
         }
         out.println(b.toString().stripTrailing());
-    }
-
-    @Override
-    public void finish() {
-        out.flush();
     }
 }
