@@ -228,13 +228,19 @@ final class HtmlReportWriter {
 
     /** A table; columns from {@code firstNumeric} on are right-aligned; the row whose column 1 is {@code mark} is highlighted. */
     private void table(List<String> header, List<String[]> rows, int firstNumeric, String mark) {
+        boolean[] numeric = new boolean[header.size()];
+        for (int i = firstNumeric; i < numeric.length; i++) numeric[i] = true;
+        table(header, rows, numeric, mark);
+    }
+
+    private void table(List<String> header, List<String[]> rows, boolean[] numeric, String mark) {
         out.print("<div class=\"scroll\"><table>\n<tr>");
         for (String h : header) out.print(th(h));
         out.print("</tr>\n");
         for (String[] r : rows) {
             out.print(mark != null && r.length > 1 && mark.equals(r[1]) ? "<tr class=\"base\">" : "<tr>");
             for (int i = 0; i < r.length; i++) {
-                out.print((i >= firstNumeric ? "<td class=\"n\">" : r[i].length() > 40 ? "<td class=\"w\">" : "<td>")
+                out.print((numeric[i] ? "<td class=\"n\">" : r[i].length() > 40 ? "<td class=\"w\">" : "<td>")
                         + esc(r[i]) + "</td>");
             }
             out.print("</tr>\n");
@@ -242,6 +248,7 @@ final class HtmlReportWriter {
         out.print("</table></div>\n");
     }
 
+    /** A report's result table; numeric columns (by the first row's values) right-aligned. */
     private void resultTable(ResultTable t) {
         List<String[]> rows = new ArrayList<>();
         for (Object[] r : t.rows()) {
@@ -249,18 +256,9 @@ final class HtmlReportWriter {
             for (int i = 0; i < r.length; i++) x[i] = cell(r[i]);
             rows.add(x);
         }
-        out.print("<div class=\"scroll\"><table>\n<tr>");
-        for (String h : t.columns()) out.print(th(h));
-        out.print("</tr>\n");
-        for (String[] r : rows) {
-            out.print("<tr>");
-            for (int i = 0; i < r.length; i++) {
-                boolean n = t.rows().get(0)[i] instanceof Number || r[i].isEmpty();
-                out.print((n ? "<td class=\"n\">" : r[i].length() > 40 ? "<td class=\"w\">" : "<td>") + esc(r[i]) + "</td>");
-            }
-            out.print("</tr>\n");
-        }
-        out.print("</table></div>\n");
+        boolean[] numeric = new boolean[t.columns().size()];
+        for (int i = 0; i < numeric.length; i++) numeric[i] = !t.rows().isEmpty() && t.rows().get(0)[i] instanceof Number;
+        table(t.columns(), rows, numeric, null);
     }
 
     /** A header cell that may break after its underscores (writer_wait_p99_us). */
