@@ -86,33 +86,19 @@ final class HtmlReportWriter {
     // ---- data quality first: a lossy trace undercounts everything below ---------------------------------
 
     private void quality(HtmlReportPage p) {
+        // the warnings of `vmalock stats` (lost events, overwritten ring-buffer entries, skipped lines), in its words
         JsonNode s = p.observed().stats();
-        List<String> lines = new ArrayList<>();
-        if (s.path("lost_events").asLong() > 0 || s.path("lost_event_markers").asLong() > 0) {
-            lines.add(String.format(Locale.ROOT, "%,d events lost by the tracer (%,d lost-event markers%s)",
-                    s.path("lost_events").asLong(), s.path("lost_event_markers").asLong(),
-                    s.path("lost_event_markers_without_count").asLong() > 0
-                            ? ", " + s.path("lost_event_markers_without_count").asLong() + " without a count: more were lost" : ""));
-        }
-        if (s.path("header_entries_overwritten").asLong() > 0) {
-            lines.add(String.format(Locale.ROOT, "%,d ring-buffer entries overwritten (the trace header says %,d written, %,d in the buffer)",
-                    s.path("header_entries_overwritten").asLong(), s.path("header_entries_written").asLong(),
-                    s.path("header_entries_in_buffer").asLong()));
-        }
         if (p.lossy()) {
             out.print("<div class=\"warn\" id=\"data-quality-warning\"><strong>Lossy trace: every figure on this page "
                     + "undercounts, and waits or holds whose events were lost are missing or mispaired.</strong><ul>\n");
-            for (String l : lines) out.print("<li>" + esc(l) + "</li>\n");
-            for (JsonNode w : s.path("warnings")) out.print("<li>" + esc(w.asText()) + "</li>\n");
+        } else if (s.path("warnings").size() > 0) {
+            out.print("<div class=\"note\" id=\"data-quality-note\"><ul>\n");
+        }
+        for (JsonNode w : s.path("warnings")) out.print("<li>" + esc(w.asText()) + "</li>\n");
+        if (p.lossy()) {
             out.print("</ul>See <a href=\"#data-quality\">Data quality</a>. Capture again with a larger buffer "
                     + "(buffer_size_kb) or fewer events.</div>\n");
-        } else if (s.path("problems").asLong() > 0 || s.path("warnings").size() > 0) {
-            out.print("<div class=\"note\" id=\"data-quality-note\"><ul>\n");
-            if (s.path("problems").asLong() > 0) {
-                out.print("<li>" + esc(String.format(Locale.ROOT, "%,d input lines could not be parsed and were skipped "
-                        + "(listed by vmalock ingest)", s.path("problems").asLong())) + "</li>\n");
-            }
-            for (JsonNode w : s.path("warnings")) out.print("<li>" + esc(w.asText()) + "</li>\n");
+        } else if (s.path("warnings").size() > 0) {
             out.print("</ul></div>\n");
         }
         if (p.replays().isEmpty()) {
