@@ -19,8 +19,9 @@ package vmalock.lock;
  * stackmap.c keeps its {@code #ifdef}s: {@code lock_vma_under_rcu} is real and succeeds, then the
  * unlock takes the {@code #else} branch — {@code mmap_read_unlock} on an mmap_lock nobody took, and
  * the VMA read lock is never dropped. Modelled as a {@link Findings#DEFECT} finding ("mmap_read_unlock
- * without mmap_lock held …; VMA read lock leaked") with task and time; the model does not corrupt the
- * rwsem count (the kernel's would go negative), but it does leak the VMA reference, so a later
+ * without mmap_lock held …; VMA read lock leaked") with task and time, plus the unmatched
+ * mmap_lock_released event the kernel's tracepoint emits; the model does not corrupt the rwsem count
+ * (the kernel's would go negative), but it does leak the VMA reference, so a later
  * {@code vma_start_write} / detach of that VMA waits forever, as the bot said.
  *
  * <p>Source: the stack_map_lock_vma/stack_map_unlock_vma text above is read from a bpf-next-era
@@ -109,7 +110,9 @@ public final class StackMapBuildId extends Op {
                 } else if (holding == 2) {
                     mm.mmapLock.readUnlock(t);
                 } else {
-                    // #else branch after a real lock_vma_under_rcu: mmap_read_unlock of a lock never taken
+                    // #else branch after a real lock_vma_under_rcu: mmap_read_unlock of a lock never taken. Its
+                    // mmap_lock_released tracepoint still fires (an unmatched release in the trace).
+                    Trace.released(t, mm, false);
                     t.driver.findings().report(Findings.DEFECT, t, mm, vma, DEFECT_TEXT
                             + " in stack_map_unlock_vma (CONFIG_PER_VMA_LOCK removed, #ifdef kept): the VMA read lock"
                             + " from lock_vma_under_rcu is leaked, ip 0x" + Long.toHexString(ip));
