@@ -156,11 +156,6 @@ public final class OtherRead extends Op {
     }
 
     private int end(Task t, long ret, int reason) {
-        InvariantChecker ck = t.driver.checker();
-        if (ck != null) ck.returnToUser(t, "reader");
-        t.ret = ret;
-        t.reason = reason;
-        t.retObj = null;
-        return DONE;
+        return returnToUser(t, "reader", ret, reason);
     }
 }

@@ -133,11 +133,6 @@ public final class StackMapBuildId extends Op {
     }
 
     private int end(Task t, long ret, int reason) {
-        InvariantChecker ck = t.driver.checker();
-        if (ck != null) ck.returnToUser(t, "bpf stackmap build id");
-        t.ret = ret;
-        t.reason = reason;
-        t.retObj = null;
-        return DONE;
+        return returnToUser(t, "bpf stackmap build id", ret, reason);
     }
 }

@@ -207,6 +207,21 @@ class ExplorerTest {
 
     /** vma_start_read + vma_end_read against mmap_write_lock + vma_start_write + mmap_write_unlock. */
     private static Explorer.Scenario readerVsWriter(java.util.Set<String> ends) {
+        return readerAndWriter(ends, (mm, v) -> t -> new VmaLock.StartRead().init(mm, v),
+                (mm, v) -> Seq.of(t -> t.ops().mmapWriteLock.init(mm, true), t -> t.ops().vmaStartWrite.init(v, false),
+                        act(t -> mm.mmapLock.writeUnlock(t))));
+    }
+
+    /** A reader (lock_vma_under_rcu) racing munmap's detach of its VMA. */
+    private static Explorer.Scenario detachRace(java.util.Set<String> ends) {
+        return readerAndWriter(ends, (mm, v) -> t -> t.ops().lockVmaUnderRcu.init(mm, 0x10000),
+                (mm, v) -> Seq.of(t -> t.ops().writeSection.init(mm, new WriteSection.Spec().lock(v).detach(v))));
+    }
+
+    /** One reader op (vma_end_read if it got the VMA) and one writer program on one VMA; end states go to {@code ends}. */
+    private static Explorer.Scenario readerAndWriter(java.util.Set<String> ends,
+                                                     java.util.function.BiFunction<Mm, Vma, java.util.function.Function<Task, Op>> reader,
+                                                     java.util.function.BiFunction<Mm, Vma, Program> writer) {
         return new Explorer.Scenario() {
             Mm mm;
             Vma v;
@@ -216,47 +231,18 @@ class ExplorerTest {
             public void setup(Explorer x) {
                 mm = new Mm(0x1000, null);
                 v = mm.addVma(0x10000, 0x20000);
-                long[] out = {-9};
+                long[] out = {-9}; // captured by the reader's program: part of the explored state
                 this.out = out;
-                x.spawn(new Task(1, "r"), Seq.of(t -> new VmaLock.StartRead().init(mm, v), act(t -> {
+                x.spawn(new Task(1, "r"), Seq.of(reader.apply(mm, v), act(t -> {
                     out[0] = t.reason;
                     if (t.retObj != null) VmaLock.endRead(t, (Vma) t.retObj);
                 })));
-                x.spawn(new Task(2, "w"), Seq.of(t -> t.ops().mmapWriteLock.init(mm, true),
-                        t -> t.ops().vmaStartWrite.init(v, false), act(t -> mm.mmapLock.writeUnlock(t))));
+                x.spawn(new Task(2, "w"), writer.apply(mm, v));
             }
 
             @Override
             public void afterStep(Explorer x) {
                 x.checker().checkVma(v);
-            }
-
-            @Override
-            public void atEnd(Explorer x) {
-                ends.add(Reason.name((int) out[0]) + " refcnt=" + v.refcnt() + " seq=" + mm.mmLockSeq());
-            }
-        };
-    }
-
-    /** A reader (lock_vma_under_rcu) racing munmap's detach of its VMA; end states go to {@code ends}. */
-    private static Explorer.Scenario detachRace(java.util.Set<String> ends) {
-        return new Explorer.Scenario() {
-            Mm mm;
-            Vma v;
-            long[] out;
-
-            @Override
-            public void setup(Explorer x) {
-                mm = new Mm(0x1000, null);
-                v = mm.addVma(0x10000, 0x20000);
-                long[] out = {-9};
-                this.out = out;
-                x.spawn(new Task(1, "r"), Seq.of(t -> t.ops().lockVmaUnderRcu.init(mm, 0x10000), act(t -> {
-                    out[0] = t.reason;
-                    if (t.retObj != null) VmaLock.endRead(t, (Vma) t.retObj);
-                })));
-                x.spawn(new Task(2, "munmap"), Seq.of(t -> t.ops().writeSection.init(mm,
-                        new WriteSection.Spec().lock(v).detach(v))));
             }
 
             @Override
