@@ -116,11 +116,15 @@ class FtraceParser extends EventLineParser {
         int digitsEnd = j + 1;
         while (j > p && b[j] >= '0' && b[j] <= '9') j--;
         if (b[j] != '-' || j + 1 == digitsEnd) throw fail(mixedOrBad(result.format.cliName()));
+        int nd = digitsEnd - (j + 1);
         int pid = 0;
-        for (int i = j + 1; i < digitsEnd; i++) pid = pid * 10 + (b[i] - '0');
+        if (nd <= 8 && j + 9 <= b.length) {
+            pid = (int) digitsValue((long) LONGS.get(b, j + 1), nd);
+        } else {
+            for (int i = j + 1; i < digitsEnd; i++) pid = pid * 10 + (b[i] - '0');
+        }
         e.tid = pid;
-        int cs = p;
-        while (cs < j && b[cs] == ' ') cs++;
+        int cs = skipSpaces(b, p, j);
         if (j - cs == UNKNOWN_COMM.length && b[cs] == '<' && b[cs + 1] == '.' && b[cs + 4] == '>') {
             e.comm = null;
         } else {
@@ -166,12 +170,7 @@ class FtraceParser extends EventLineParser {
     /** The event name and what follows it: {@code name: fields}, {@code sys_x(args)}, {@code sys_x -> ret}. */
     protected final void nameAndFields() {
         int s = p;
-        int i = p;
-        while (i < end) {
-            byte c = b[i];
-            if (c == ':' || c == '(' || c == ' ') break;
-            i++;
-        }
+        int i = nameEnd(b, p, end);
         if (i >= end || i == s) throw fail(i >= end ? "truncated line: incomplete event name" : "missing event name at column " + col());
         EventName n = name(s, i);
         byte c = b[i];
