@@ -66,7 +66,7 @@ abstract class TextParser {
     // the line loop
 
     /** Reads {@code in} to its end, line by line. Problems in strict mode escape as {@link StrictStop}. */
-    final void run(InputStream in) throws IOException {
+    void run(InputStream in) throws IOException {
         byte[] buf = new byte[CHUNK];
         int start = 0;
         int lim = 0;
