@@ -77,6 +77,8 @@ final class BlockCodec {
     static final int F_TEXT = 1 << 12;
     static final int F_COUNT = 1 << 13;
     static final int F_ALL = (1 << 14) - 1;
+    /** Numbers in a record's fixed part, their widths in one 32-bit word. */
+    static final int FIXED_FIELDS = 8;
 
     /** MASKS[n]: the low n bytes. */
     private static final long[] MASKS = new long[9];
@@ -120,6 +122,7 @@ final class BlockCodec {
         private final String[] cacheStr = new String[CACHE];
         private final int[] cacheRef = new int[CACHE];
         private final int[] argRefs = new int[Event.MAX_ARGS];
+        private final long[] fields = new long[FIXED_FIELDS];
 
         Encoder() {
             payload.pos = HEADER_ROOM;
@@ -181,44 +184,24 @@ final class BlockCodec {
             byte[] b = out.buf;
             int p = out.pos;
             b[p] = (byte) (ord | (e.write ? 0x20 : 0) | (e.success ? 0x40 : 0));
+            long[] f = fields;
+            f[0] = zigzag(e.ts - prevTs);
+            f[1] = zigzag(e.line - prevLine - 1);
+            f[2] = zigzag(e.cpu + 1L);
+            f[3] = zigzag(e.tid);
+            f[4] = zigzag(e.tgid + 1L);
+            f[5] = commRef;
+            f[6] = nameRef;
+            f[7] = mask;
             int q = p + 5;
-            long v = zigzag(e.ts - prevTs);
-            int n = width(v);
-            LONG_LE.set(b, q, v);
-            q += n;
-            int widths = n;
-            v = zigzag(e.line - prevLine - 1);
-            n = width(v);
-            LONG_LE.set(b, q, v);
-            q += n;
-            widths |= n << 4;
-            v = zigzag(e.cpu + 1L);
-            n = width(v);
-            LONG_LE.set(b, q, v);
-            q += n;
-            widths |= n << 8;
-            v = zigzag(e.tid);
-            n = width(v);
-            LONG_LE.set(b, q, v);
-            q += n;
-            widths |= n << 12;
-            v = zigzag(e.tgid + 1L);
-            n = width(v);
-            LONG_LE.set(b, q, v);
-            q += n;
-            widths |= n << 16;
-            n = width(commRef);
-            LONG_LE.set(b, q, (long) commRef);
-            q += n;
-            widths |= n << 20;
-            n = width(nameRef);
-            LONG_LE.set(b, q, (long) nameRef);
-            q += n;
-            widths |= n << 24;
-            n = width(mask);
-            LONG_LE.set(b, q, (long) mask);
-            q += n;
-            widths |= n << 28;
+            int widths = 0;
+            for (int k = 0; k < FIXED_FIELDS; k++) { // a constant trip count: unrolled, no data-dependent branch
+                long v = f[k];
+                int n = width(v);
+                LONG_LE.set(b, q, v);
+                q += n;
+                widths |= n << (4 * k);
+            }
             INT_LE.set(b, p + 1, widths);
             prevTs = e.ts;
             prevLine = e.line;
@@ -370,6 +353,7 @@ final class BlockCodec {
         /** Filled by the caller with one block: buf (with {@link #SLACK} spare bytes after limit), pos=0, limit. */
         final ByteBuf in = new ByteBuf(HEADER_ROOM + BLOCK_BYTES + 4096);
         private final ArrayList<String> strings = new ArrayList<>();
+        private final long[] fields = new long[FIXED_FIELDS];
         private int source = -1;
         private int remaining;
         private long prevTs;
@@ -433,30 +417,13 @@ final class BlockCodec {
             if (p + ((bytes * 0x01010101) >>> 24) > lim) {
                 throw in.truncated();
             }
-            int n = w & 15;
-            long tsDelta = (long) LONG_LE.get(b, p) & MASKS[n];
-            p += n;
-            n = (w >>> 4) & 15;
-            long lineDelta = (long) LONG_LE.get(b, p) & MASKS[n];
-            p += n;
-            n = (w >>> 8) & 15;
-            long cpu = (long) LONG_LE.get(b, p) & MASKS[n];
-            p += n;
-            n = (w >>> 12) & 15;
-            long tid = (long) LONG_LE.get(b, p) & MASKS[n];
-            p += n;
-            n = (w >>> 16) & 15;
-            long tgid = (long) LONG_LE.get(b, p) & MASKS[n];
-            p += n;
-            n = (w >>> 20) & 15;
-            long commRef = (long) LONG_LE.get(b, p) & MASKS[n];
-            p += n;
-            n = (w >>> 24) & 15;
-            long nameRef = (long) LONG_LE.get(b, p) & MASKS[n];
-            p += n;
-            n = w >>> 28;
-            long mask = (long) LONG_LE.get(b, p) & MASKS[n];
-            p += n;
+            long[] f = fields;
+            for (int k = 0; k < FIXED_FIELDS; k++) {
+                int n = (w >>> (4 * k)) & 15;
+                f[k] = (long) LONG_LE.get(b, p) & MASKS[n];
+                p += n;
+            }
+            long mask = f[7];
             in.pos = p;
             if ((mask & ~F_ALL) != 0) {
                 throw new StoreException("damaged event block: bad field mask " + Long.toHexString(mask));
@@ -465,13 +432,13 @@ final class BlockCodec {
             e.write = (tag & 0x20) != 0;
             e.success = (tag & 0x40) != 0;
             e.source = source;
-            e.ts = prevTs += unzigzag(tsDelta);
-            e.line = prevLine += unzigzag(lineDelta) + 1;
-            e.cpu = (int) (unzigzag(cpu) - 1);
-            e.tid = (int) unzigzag(tid);
-            e.tgid = (int) (unzigzag(tgid) - 1);
-            e.comm = ref(commRef);
-            e.name = ref(nameRef);
+            e.ts = prevTs += unzigzag(f[0]);
+            e.line = prevLine += unzigzag(f[1]) + 1;
+            e.cpu = (int) (unzigzag(f[2]) - 1);
+            e.tid = (int) unzigzag(f[3]);
+            e.tgid = (int) (unzigzag(f[4]) - 1);
+            e.comm = ref(f[5]);
+            e.name = ref(f[6]);
             int m = (int) mask;
             if (m == 0) {
                 clearOptional(e);
