@@ -48,7 +48,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "reports to run (default: the summary set)")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--run", paramLabel = "ID", description = "only these runs (repeatable; default: all runs)")
+    @Option(names = "--run", paramLabel = "ID", description = "only these runs (repeatable; default: all runs); --html always shows observed too")
     List<String> runs = new ArrayList<>();
 
     @Option(names = "--baseline", paramLabel = "RUN",
