@@ -27,8 +27,7 @@ final class ContentionPairs implements RunHandler {
     private final Rows rows;
     private final String run;
     private final Map<Integer, Deque<Open>> open = new HashMap<>();
-    private long beginWithoutEnd;
-    private long endWithoutBegin;
+    private final UnpairedCounts unpaired = new UnpairedCounts("contention_end_without_begin", "contention_begin_without_end");
 
     /** @param rows the contention appender, or null to count the unpaired events only (the rows load lazily) */
     ContentionPairs(Rows rows, String run) {
@@ -68,11 +67,7 @@ final class ContentionPairs implements RunHandler {
 
     private void row(int tid, long lock, int flags, boolean hasBegin, long beginTs, boolean hasEnd, long endTs,
                      long ret, long beginSeq, long endSeq) throws SQLException {
-        if (!hasBegin) {
-            endWithoutBegin++;
-        } else if (!hasEnd) {
-            beginWithoutEnd++;
-        }
+        unpaired.row(hasBegin, hasEnd);
         if (rows == null) {
             return;
         }
@@ -84,8 +79,7 @@ final class ContentionPairs implements RunHandler {
 
     /** The unpaired events, as {@code counters}: {@code unpaired.contention_end_without_begin}, {@code unpaired.contention_begin_without_end}. */
     Map<String, Long> unpaired() {
-        return Map.of("unpaired.contention_end_without_begin", endWithoutBegin,
-                "unpaired.contention_begin_without_end", beginWithoutEnd);
+        return unpaired.asMap();
     }
 
     @Override

@@ -29,8 +29,7 @@ final class SyscallPairs implements RunHandler {
     private final Rows rows;
     private final String run;
     private final Map<Integer, Open> open = new HashMap<>();
-    private long enterWithoutExit;
-    private long exitWithoutEnter;
+    private final UnpairedCounts unpaired = new UnpairedCounts("sys_exit_without_enter", "sys_enter_without_exit");
 
     /** @param rows the syscalls appender, or null to count the unpaired events only (the rows load lazily) */
     SyscallPairs(Rows rows, String run) {
@@ -76,11 +75,7 @@ final class SyscallPairs implements RunHandler {
 
     private void row(int tid, Open o, boolean hasExit, long exitTs, long ret, long exitSeq) throws SQLException {
         boolean hasEnter = o.seq >= 0;
-        if (!hasEnter) {
-            exitWithoutEnter++;
-        } else if (!hasExit) {
-            enterWithoutExit++;
-        }
+        unpaired.row(hasEnter, hasExit);
         if (rows == null) {
             return;
         }
@@ -142,7 +137,7 @@ final class SyscallPairs implements RunHandler {
 
     /** The unpaired events, as {@code counters}: {@code unpaired.sys_exit_without_enter}, {@code unpaired.sys_enter_without_exit}. */
     Map<String, Long> unpaired() {
-        return Map.of("unpaired.sys_exit_without_enter", exitWithoutEnter, "unpaired.sys_enter_without_exit", enterWithoutExit);
+        return unpaired.asMap();
     }
 
     @Override
