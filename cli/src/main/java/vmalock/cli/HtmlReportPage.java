@@ -144,6 +144,16 @@ final class HtmlReportPage {
         return runs.subList(1, runs.size());
     }
 
+    /** The table with its rows in page order of their {@code run} column (observed first), else as it is. */
+    ResultTable inPageOrder(ResultTable t) {
+        int c = t.columns().indexOf("run");
+        if (c < 0) return t;
+        List<String> order = runs.stream().map(Run::id).toList();
+        List<Object[]> rows = new ArrayList<>(t.rows());
+        rows.sort(Comparator.comparingInt(r -> order.indexOf(String.valueOf(r[c]))));
+        return new ResultTable(t.report(), t.title(), t.columns(), t.types(), rows);
+    }
+
     /** Whether the observed trace lost events or had its ring buffer overwritten. */
     boolean lossy() {
         return observed().stats().path("lossy").asBoolean(false);

@@ -287,7 +287,7 @@ final class HtmlReportWriter {
                 + "clock's resolution) sit at the left edge, " + floor + " " + u + ". Runs without such waits have no line."
                 + "</figcaption>\n");
         out.print("<details><summary>percentiles per run (the <code>" + metric + "s</code> report)</summary>\n");
-        resultTable(p.waitStats.get(metric));
+        resultTable(p.inPageOrder(p.waitStats.get(metric)));
         out.print("</details>\n</figure>\n");
     }
 
@@ -317,7 +317,7 @@ final class HtmlReportWriter {
         out.print("\n<figcaption><b>" + esc(title) + ".</b> User page faults that fell back from the per-VMA lock to "
                 + "mmap_lock (rule 2), in % of the run's faults (the <code>fallback_rates</code> report, overall).</figcaption>\n");
         out.print("<details><summary>data</summary>\n");
-        resultTable(p.fallbackRates);
+        resultTable(p.inPageOrder(p.fallbackRates));
         out.print("</details>\n</figure>\n");
     }
 
@@ -380,7 +380,7 @@ final class HtmlReportWriter {
                 + "or overwritten figure means every other figure undercounts.</p>\n");
         for (ResultTable t : p.dataQuality) {
             out.print("<h3>" + esc(t.title() == null ? "" : t.title()) + "</h3>\n");
-            resultTable(t);
+            resultTable(p.inPageOrder(t));
         }
     }
 
