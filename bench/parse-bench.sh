@@ -68,22 +68,29 @@ measure_awk() {       # one pass: count event lines by event name (the 5th field
   AWK_EVENTS=$(cat "$OUT"); AWK_S=$WALL; AWK_CPU=$CPU
 }
 
+run_bench() {         # run_bench PREFIX FILE FORMAT: ParseBench or IngestBench (best of RUNS in one JVM) on FILE;
+                      # sets BEST_S (wall), BEST_CPU (the working thread's CPU time) and BEST_EVENTS
+  local prefix=$1 file=$2 format=$3 best
+  if [ "$prefix" = parse ]; then
+    "${PIN[@]}" java -Xmx"$XMX" -cp "$CP" vmalock.parse.ParseBench "$file" "$RUNS" "$format" > "$OUT"
+  else
+    "${PIN[@]}" java -Xmx"$XMX" @"$ROOT/cli/jvm-flags.args" -cp "$CP" vmalock.store.IngestBench "$file" "$WS_DIR" "$RUNS" "$format" > "$OUT"
+  fi
+  sed "s/^/  $format /" "$OUT" >&2
+  best=$(grep "^$prefix best" "$OUT")
+  BEST_S=$(echo "$best" | sed -E 's/.* seconds=([0-9.]+).*/\1/')
+  BEST_CPU=$(echo "$best" | sed -E 's/.* cpu_seconds=([0-9.]+).*/\1/')
+  BEST_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
+}
+
 measure_parse() {     # vmalock.parse.ParseBench: best of RUNS parses in one JVM (wall and parsing-thread CPU time)
-  "${PIN[@]}" java -Xmx"$XMX" -cp "$CP" vmalock.parse.ParseBench "$BIG" "$RUNS" ftrace > "$OUT"
-  sed 's/^/  /' "$OUT" >&2
-  local best; best=$(grep '^parse best' "$OUT")
-  PARSE_S=$(echo "$best" | sed -E 's/.* seconds=([0-9.]+).*/\1/')
-  PARSE_CPU=$(echo "$best" | sed -E 's/.* cpu_seconds=([0-9.]+).*/\1/')
-  PARSE_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
+  run_bench parse "$BIG" ftrace
+  PARSE_S=$BEST_S; PARSE_CPU=$BEST_CPU; PARSE_EVENTS=$BEST_EVENTS
 }
 
 measure_ingest() {    # vmalock.store.IngestBench: best of RUNS ingests in one JVM (wall and ingesting-thread CPU time)
-  "${PIN[@]}" java -Xmx"$XMX" @"$ROOT/cli/jvm-flags.args" -cp "$CP" vmalock.store.IngestBench "$BIG" "$WS_DIR" "$RUNS" ftrace > "$OUT"
-  sed 's/^/  /' "$OUT" >&2
-  local best; best=$(grep '^ingest best' "$OUT")
-  INGEST_S=$(echo "$best" | sed -E 's/.* seconds=([0-9.]+).*/\1/')
-  INGEST_CPU=$(echo "$best" | sed -E 's/.* cpu_seconds=([0-9.]+).*/\1/')
-  INGEST_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
+  run_bench ingest "$BIG" ftrace
+  INGEST_S=$BEST_S; INGEST_CPU=$BEST_CPU; INGEST_EVENTS=$BEST_EVENTS
 }
 
 measure_cli_ingest() { # ./vmalock ingest, end to end: JVM start, JIT, checksum, parse, store, manifest (process CPU)
@@ -112,18 +119,10 @@ measure_csv() {       # awk count, parse and ingest of the CSV file (same JVM se
   cat "$CSV" > /dev/null
   elapsed_of "${PIN[@]}" "$AWK" -F, '/^#/ { next } $3 != "kind" { n++; c[$3]++ } END { print n }' "$CSV"
   CSV_AWK_EVENTS=$(cat "$OUT"); CSV_AWK_S=$WALL; CSV_AWK_CPU=$CPU
-  "${PIN[@]}" java -Xmx"$XMX" -cp "$CP" vmalock.parse.ParseBench "$CSV" "$RUNS" csv > "$OUT"
-  sed 's/^/  csv /' "$OUT" >&2
-  local best; best=$(grep '^parse best' "$OUT")
-  CSV_PARSE_S=$(echo "$best" | sed -E 's/.* seconds=([0-9.]+).*/\1/')
-  CSV_PARSE_CPU=$(echo "$best" | sed -E 's/.* cpu_seconds=([0-9.]+).*/\1/')
-  CSV_PARSE_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
-  "${PIN[@]}" java -Xmx"$XMX" @"$ROOT/cli/jvm-flags.args" -cp "$CP" vmalock.store.IngestBench "$CSV" "$WS_DIR" "$RUNS" csv > "$OUT"
-  sed 's/^/  csv /' "$OUT" >&2
-  best=$(grep '^ingest best' "$OUT")
-  CSV_INGEST_S=$(echo "$best" | sed -E 's/.* seconds=([0-9.]+).*/\1/')
-  CSV_INGEST_CPU=$(echo "$best" | sed -E 's/.* cpu_seconds=([0-9.]+).*/\1/')
-  CSV_INGEST_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
+  run_bench parse "$CSV" csv
+  CSV_PARSE_S=$BEST_S; CSV_PARSE_CPU=$BEST_CPU; CSV_PARSE_EVENTS=$BEST_EVENTS
+  run_bench ingest "$CSV" csv
+  CSV_INGEST_S=$BEST_S; CSV_INGEST_CPU=$BEST_CPU; CSV_INGEST_EVENTS=$BEST_EVENTS
 }
 
 report_csv() {
