@@ -69,21 +69,23 @@ final class PipelinedSink implements EventSink, AutoCloseable {
     @Override
     public void nonEventLine(NonEventKind kind, long line) {
         Batch b = current;
-        int i = b.n;
-        b.type[i] = NON_EVENT;
-        b.kind[i] = kind;
-        b.line[i] = line;
+        b.kind[slot(b, NON_EVENT, line)] = kind;
         next(b);
     }
 
     @Override
     public void problem(long line, String reason) {
         Batch b = current;
-        int i = b.n;
-        b.type[i] = PROBLEM;
-        b.line[i] = line;
-        b.reason[i] = reason;
+        b.reason[slot(b, PROBLEM, line)] = reason;
         next(b);
+    }
+
+    /** Fills the next entry's type and line; returns its index. */
+    private static int slot(Batch b, byte type, long line) {
+        int i = b.n;
+        b.type[i] = type;
+        b.line[i] = line;
+        return i;
     }
 
     private void next(Batch b) {
