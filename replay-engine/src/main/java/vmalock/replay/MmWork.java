@@ -23,6 +23,8 @@ public final class MmWork {
      * the first write fault in each one runs vmf_anon_prepare's mmap_read_trylock.
      */
     boolean freshExec;
+    /** Extraction only: the process whose own address space this is (WorkBuilder.Proc), or null. */
+    Object owner;
     /** Time of the maps snapshot the address space was seeded from, or -1. */
     long snapshotTs = -1;
 
