@@ -79,10 +79,10 @@ final class MmReplay implements LockEventListener {
         this.planner = new WritePlanner(mm, as);
         this.cpus = opt.cpus > 0 ? new CpuPool(opt.cpus) : null;
         for (TaskWork tw : work.tasks()) {
-            if (tw.ops.size() == 0) continue;
+            if (tw.size() == 0) continue;
             Task t = new Task(tw.tid, tw.comm == null ? "<" + tw.tid + ">" : tw.comm);
             TaskProgram prog = new TaskProgram(tw, t);
-            long start = tw.ops.start(0) + prog.jitter();
+            long start = prog.ops.start(0) + prog.jitter();
             firstStart = Math.min(firstStart, start);
             if (threads != null) threads.spawn(t, prog);
             else sim.spawn(t, prog, start);
@@ -166,7 +166,7 @@ final class MmReplay implements LockEventListener {
 
         TaskProgram(TaskWork tw, Task t) {
             this.tw = tw;
-            this.ops = tw.ops;
+            this.ops = tw.replayOps();
             this.cpu = cpus == null ? null : cpus.new Acquire();
             this.rnd = new SplittableRandom(opt.seed * 0x9E3779B97F4A7C15L + work.index * 0x632BE59BD9B4E019L + tw.tid);
             spec.plan = task -> planner.plan(spec, ops, i, task);

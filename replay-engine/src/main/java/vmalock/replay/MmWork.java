@@ -38,8 +38,8 @@ public final class MmWork {
         long known = 0;
         long inferred = 0;
         for (TaskWork t : tasks) {
-            Ops o = t.ops;
-            for (int i = 0; i < o.n; i++) {
+            Ops o = t.replayOps();
+            for (int i = 0; i < o.size(); i++) {
                 if (o.kind[i] != Ops.FAULT) continue;
                 Vma v = traced.find(o.addr[i]);
                 if (snap.find(o.addr[i]) != null || v != null && v.origin != Vma.Origin.INFERRED) known++;
@@ -80,7 +80,7 @@ public final class MmWork {
 
     public long operations() {
         long n = 0;
-        for (TaskWork t : tasks) n += t.ops.size();
+        for (TaskWork t : tasks) n += t.size();
         return n;
     }
 

@@ -38,7 +38,7 @@ public final class ReplayBench {
         for (int c = 0; c < copies; c++) all.addAll(mms);
         Workload w = new Workload(all, first.faultCostNs, first.faultCostSource, first.faultCostSamples,
                 first.acquireCostNs, first.acquireCostSamples, first.wakeLatencies, 0, 0, 0, first.resolutionNs,
-                first.memcgField);
+                first.memcgField, null);
         int cores = Runtime.getRuntime().availableProcessors();
         PolicyPreset p = PolicyPreset.preset("vma-refcount");
         System.out.printf(Locale.ROOT, "work: %d address spaces (%d traces × %d copies), %,d operations; %d cores%n",

@@ -38,10 +38,7 @@ public final class ReplayEngine {
         long span = 0;
         for (MmWork m : w.mms) {
             MmReplay r = new MmReplay(m, o, acquireCost, 1, new long[0]);
-            long traced = 0;
-            for (TaskWork t : m.tasks()) {
-                if (t.ops.size() > 0) traced = Math.max(traced, t.ops.end(t.ops.size() - 1) - t.ops.start(0));
-            }
+            long traced = Math.max(0, m.lastTs - m.firstTs);
             r.runLive(30_000 + 20 * traced / 1_000_000);
             total.add(r.c);
             findings.addAll(r.findingsList());

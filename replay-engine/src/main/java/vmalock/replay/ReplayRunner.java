@@ -112,6 +112,8 @@ public final class ReplayRunner {
                     } catch (InterruptedException x) {
                         Thread.currentThread().interrupt();
                         throw new StoreException(dir + ": live replay interrupted", x);
+                    } finally {
+                        w.close(); // the temporary work file; the workload's figures stay readable
                     }
                     IngestSession.Details d = new IngestSession.Details();
                     d.format = "replay";
@@ -207,6 +209,7 @@ public final class ReplayRunner {
             s.put("checksum", src.checksum);
             s.put("address_spaces", w.mms.size());
             s.put("operations", w.operations());
+            s.put("work_spilled_bytes", w.spilledBytes());
             s.put("fault_cost_ns", w.faultCostNs);
             s.put("fault_cost_source", w.faultCostSource);
             s.put("fault_cost_samples", w.faultCostSamples);

@@ -61,9 +61,33 @@ public final class WorkBuilder {
     private boolean memcgPath;
     private boolean memcgId;
 
+    /**
+     * Operations held in memory before finished ones are spilled to a temporary file (≈100 bytes
+     * each, ≈25 MB): beyond it, memory is per-task and per-mm state, not trace length.
+     */
+    public static final int DEFAULT_MEMORY_OPS = 256 * 1024;
+    private static final int SPILL_CHECK_EVENTS = 4096;
+
+    private final int memoryOps;
+    private final java.nio.file.Path spillDir;
+    private Spill spill;
+    private final List<TaskWork> allWorks = new ArrayList<>();
+    private int sinceCheck;
+    private long lastTs;
+
     /** @param faultCostNs the per-VMA-lock fault service time, or -1 to calibrate it from the trace */
     public WorkBuilder(long faultCostNs) {
+        this(faultCostNs, DEFAULT_MEMORY_OPS, null);
+    }
+
+    /**
+     * @param memoryOps operations kept in memory before finished ones are spilled
+     * @param spillDir where the temporary work file goes (null: java.io.tmpdir)
+     */
+    public WorkBuilder(long faultCostNs, int memoryOps, java.nio.file.Path spillDir) {
         this.faultCostOption = faultCostNs;
+        this.memoryOps = memoryOps;
+        this.spillDir = spillDir != null ? spillDir : java.nio.file.Paths.get(System.getProperty("java.io.tmpdir"));
     }
 
     /** Feeds one event (the instance may be reused by the caller afterwards). */
@@ -85,6 +109,64 @@ public final class WorkBuilder {
             case LOST: lost += Math.max(0, e.count); break;
             case CONTENTION_BEGIN: onContentionBegin(e); break;
             default: break; // contention_*, page_fault_kernel, probes: the replay derives its own
+        }
+        lastTs = Math.max(lastTs, e.ts);
+        if (++sinceCheck >= SPILL_CHECK_EVENTS) {
+            sinceCheck = 0;
+            long held = 0;
+            for (TaskWork w : allWorks) held += w.ops.n;
+            if (held > memoryOps) spillRound();
+        }
+    }
+
+    // ---- spilling -----------------------------------------------------------------------------------
+
+    private void spillRound() {
+        for (Task t : taskOrder) {
+            for (int k = 0; k < t.works.size(); k++) spillFinished(t, t.works.get(k));
+        }
+    }
+
+    /**
+     * Spills the longest prefix of {@code w}'s operations that can no longer change: below any
+     * operation still open (a held write section, a syscall not yet returned), sorted, and starting no
+     * later than anything in memory or still to come (so a later re-sort of pending faults would never
+     * move it) — the output is the same as with everything in memory.
+     */
+    private void spillFinished(Task t, TaskWork w) {
+        Ops o = w.ops;
+        int lim = o.n;
+        if (lim == 0) return;
+        if (t.wWork == w && (t.wState == W_HELD || t.wState == W_DOWNGRADED)) lim = Math.min(lim, t.wOp);
+        if (t.scWork == w && t.sc != null && t.scOp >= 0) lim = Math.min(lim, t.scOp);
+        long fut = lastTs;
+        if (t.faultOpen) fut = Math.min(fut, t.fTs);
+        if (t.rState != R_NONE) fut = Math.min(fut, t.rStart);
+        if (t.wState == W_STARTED) fut = Math.min(fut, t.wStart);
+        if (t.w2Mm != null) fut = Math.min(fut, t.w2Start);
+        if (t.pending != null) for (int j = 0; j < t.pending.n; j++) fut = Math.min(fut, t.pending.start[j]);
+        long[] suf = new long[o.n + 1];
+        suf[o.n] = fut;
+        for (int j = o.n - 1; j >= 0; j--) suf[j] = Math.min(suf[j + 1], o.start[j]);
+        int k = 0;
+        long max = Long.MIN_VALUE;
+        for (int j = 0; j < lim; j++) {
+            if (o.start[j] < max) break; // unsorted: a re-sort could move it
+            max = o.start[j];
+            if (max <= suf[j + 1]) k = j + 1;
+        }
+        if (k == 0) return;
+        if (spill == null) spill = new Spill(spillDir);
+        w.spill = spill;
+        spill.write(w, k);
+        o.dropPrefix(k);
+        if (t.wWork == w) {
+            if (t.wOp >= k) t.wOp -= k;
+            else t.wWork = null;
+        }
+        if (t.scWork == w) {
+            if (t.scOp >= k) t.scOp -= k;
+            else t.scWork = null;
         }
     }
 
@@ -509,6 +591,7 @@ public final class WorkBuilder {
             if (t.workMms.get(i) == mm) return t.works.get(i);
         }
         TaskWork w = new TaskWork(t.tid, t.comm);
+        allWorks.add(w);
         t.works.add(w);
         t.workMms.add(mm);
         mm.tasks.add(w);
@@ -716,10 +799,19 @@ public final class WorkBuilder {
                 MmWork mm = t.workMms.get(k);
                 w.comm = t.comm;
                 Ops o = w.ops;
-                for (int i = 0; i < o.n; i++) {
-                    if (o.kind[i] == Ops.READ && o.sub[i] < 0) {
-                        o.sub[i] = !t.proc.homes.isEmpty() && !t.proc.homes.contains(mm) ? Ops.CLASS_REMOTE : Ops.CLASS_OTHER;
+                int cls = !t.proc.homes.isEmpty() && !t.proc.homes.contains(mm) ? Ops.CLASS_REMOTE : Ops.CLASS_OTHER;
+                if (w.spilled > 0) {
+                    // streamed back at replay: the rest goes to the file too, derived as it is read
+                    w.readClass = cls;
+                    w.faultCostNs = cost;
+                    if (o.n > 0) {
+                        spill.write(w, o.n);
+                        o.dropPrefix(o.n);
                     }
+                    continue;
+                }
+                for (int i = 0; i < o.n; i++) {
+                    if (o.kind[i] == Ops.READ && o.sub[i] < 0) o.sub[i] = cls;
                 }
                 o.finish(cost);
             }
@@ -736,6 +828,6 @@ public final class WorkBuilder {
         long[] wakes = Arrays.copyOf(wake, nWake);
         Arrays.sort(wakes);
         return new Workload(out, cost, source, samples, acq, acquireSamples, wakes, unattributed, unpaired, lost,
-                subMicro ? 1 : 1000, memcgPath && !memcgId ? "memcg_path" : memcgId ? "memcg_id" : null);
+                subMicro ? 1 : 1000, memcgPath && !memcgId ? "memcg_path" : memcgId ? "memcg_id" : null, spill);
     }
 }
