@@ -55,6 +55,15 @@ public final class ReplayEngine {
 
     /** Runs the replay; {@code sink} receives every emitted event in merged order (may be null). */
     public static ReplayResult run(Workload w, ReplayOptions o, Consumer<Event> sink) {
+        return run(w, o, sink, null);
+    }
+
+    /**
+     * {@code workers}: when non-null, the windows run on a pool of {@code threads} workers made by it,
+     * even for one thread (the bench compares 1 and N workers on the same code path: worker threads
+     * and a barrier per window).
+     */
+    static ReplayResult run(Workload w, ReplayOptions o, Consumer<Event> sink, java.util.concurrent.ThreadFactory workers) {
         long wall0 = System.nanoTime();
         long resolution = o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs;
         List<MmReplay> reps = new ArrayList<>();
@@ -62,7 +71,8 @@ public final class ReplayEngine {
         for (MmWork m : w.mms) reps.add(new MmReplay(m, o, acquireCost, resolution, w.wakeLatencies));
         int threads = o.threads > 0 ? o.threads : Runtime.getRuntime().availableProcessors();
         threads = Math.max(1, Math.min(threads, reps.size()));
-        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+        ExecutorService pool = workers != null ? Executors.newFixedThreadPool(threads, workers)
+                : threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "vmalock-replay");
             t.setDaemon(true);
             return t;
