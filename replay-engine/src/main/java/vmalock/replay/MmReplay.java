@@ -82,7 +82,7 @@ final class MmReplay implements LockEventListener {
             if (tw.size() == 0) continue;
             Task t = new Task(tw.tid, tw.comm == null ? "<" + tw.tid + ">" : tw.comm);
             TaskProgram prog = new TaskProgram(tw, t);
-            long start = prog.ops.start(0) + prog.jitter();
+            long start = tw.firstStart() + prog.jitter();
             firstStart = Math.min(firstStart, start);
             if (threads != null) threads.spawn(t, prog);
             else sim.spawn(t, prog, start);
@@ -178,6 +178,7 @@ final class MmReplay implements LockEventListener {
                 switch (phase) {
                     case THINK: {
                         if (i >= ops.size()) {
+                            ops.release();
                             lastEnd = Math.max(lastEnd, t.now());
                             return null;
                         }

@@ -39,18 +39,18 @@ public final class Ops {
     public static final int F_FORK = 16;         // WRITE on the own mm while dup_mmap write-locks a child mm: fork
 
     int n;
-    int[] kind = new int[16];
-    int[] sub = new int[16];      // FAULT: path; READ: class; WRITE/VMA_SYSCALL: Syscall ordinal
-    int[] flags = new int[16];
-    long[] start = new long[16];  // fault ts / start_locking ts / sys_enter ts
-    long[] acq = new long[16];    // acquire_returned ts (0 if none)
-    long[] end = new long[16];    // release / downgrade / sys_exit ts; -1 unknown
-    long[] addr = new long[16];   // fault address / syscall arg0
-    long[] a1 = new long[16];     // error code / syscall arg1 (len)
-    long[] a2 = new long[16];     // syscall arg2 (prot / behavior / new_len)
-    long[] a3 = new long[16];     // syscall arg3 (mmap flags / mremap flags)
-    long[] ret = new long[16];    // syscall return value
-    long[] post = new long[16];   // WRITE+DOWNGRADE: read hold after the downgrade (ns, -1 unknown)
+    int[] kind;
+    int[] sub;      // FAULT: path; READ: class; WRITE/VMA_SYSCALL: Syscall ordinal
+    int[] flags;
+    long[] start;  // fault ts / start_locking ts / sys_enter ts
+    long[] acq;    // acquire_returned ts (0 if none)
+    long[] end;    // release / downgrade / sys_exit ts; -1 unknown
+    long[] addr;   // fault address / syscall arg0
+    long[] a1;     // error code / syscall arg1 (len)
+    long[] a2;     // syscall arg2 (prot / behavior / new_len)
+    long[] a3;     // syscall arg3 (mmap flags / mremap flags)
+    long[] ret;    // syscall return value
+    long[] post;   // WRITE+DOWNGRADE: read hold after the downgrade (ns, -1 unknown)
     long[] think = new long[0];
     long[] service = new long[0];
 
@@ -199,7 +199,7 @@ public final class Ops {
     // ---- streaming view (replay of a spilled task) --------------------------------------------------
 
     /** Operations per window of a streaming view. */
-    static final int WINDOW = 256;
+    static final int WINDOW = 64;
     /** Absolute index of slot 0 (streaming views; 0 otherwise). */
     private int base;
     private int total = -1;
@@ -214,27 +214,47 @@ public final class Ops {
      * same code as {@link #finish}; indexes only move forward.
      */
     static Ops streaming(Spill.Reader r, int total, long faultCostNs, int readClass) {
-        Ops o = new Ops();
+        Ops o = new Ops(0);
         o.reader = r;
         o.total = total;
         o.cost = faultCostNs;
         o.readClass = readClass;
-        int c = WINDOW + 1;
-        o.kind = new int[c];
-        o.sub = new int[c];
-        o.flags = new int[c];
-        o.start = new long[c];
-        o.acq = new long[c];
-        o.end = new long[c];
-        o.addr = new long[c];
-        o.a1 = new long[c];
-        o.a2 = new long[c];
-        o.a3 = new long[c];
-        o.ret = new long[c];
-        o.post = new long[c];
-        o.think = new long[c];
-        o.service = new long[c];
         return o;
+    }
+
+    Ops() {
+        this(16);
+    }
+
+    private Ops(int c) {
+        alloc(c);
+    }
+
+    private void alloc(int c) {
+        kind = new int[c];
+        sub = new int[c];
+        flags = new int[c];
+        start = new long[c];
+        acq = new long[c];
+        end = new long[c];
+        addr = new long[c];
+        a1 = new long[c];
+        a2 = new long[c];
+        a3 = new long[c];
+        ret = new long[c];
+        post = new long[c];
+        if (reader != null) {
+            think = new long[c];
+            service = new long[c];
+        }
+    }
+
+    /** A streaming view that has been read to its end gives its window back (a task's replay ended). */
+    void release() {
+        if (reader == null) return;
+        alloc(0);
+        think = service = new long[0];
+        n = 0;
     }
 
     private int slot(int i) {
@@ -246,6 +266,7 @@ public final class Ops {
     }
 
     private void refill() {
+        if (kind.length == 0) alloc(WINDOW + 1); // first use: the window is allocated when the task runs
         int m = 0;
         if (hasLook) {
             kind[0] = kind[n]; sub[0] = sub[n]; flags[0] = flags[n];
@@ -268,18 +289,60 @@ public final class Ops {
         }
     }
 
-    public int kind(int i) { return kind[slot(i)]; }
-    public int sub(int i) { return sub[slot(i)]; }
-    public int flags(int i) { return flags[slot(i)]; }
-    public long start(int i) { return start[slot(i)]; }
-    public long acq(int i) { return acq[slot(i)]; }
-    public long end(int i) { return end[slot(i)]; }
-    public long addr(int i) { return addr[slot(i)]; }
-    public long a1(int i) { return a1[slot(i)]; }
-    public long a2(int i) { return a2[slot(i)]; }
-    public long a3(int i) { return a3[slot(i)]; }
-    public long ret(int i) { return ret[slot(i)]; }
-    public long post(int i) { return post[slot(i)]; }
-    public long think(int i) { return think[slot(i)]; }
-    public long service(int i) { return service[slot(i)]; }
+    public int kind(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return kind[s];
+    }
+    public int sub(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return sub[s];
+    }
+    public int flags(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return flags[s];
+    }
+    public long start(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return start[s];
+    }
+    public long acq(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return acq[s];
+    }
+    public long end(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return end[s];
+    }
+    public long addr(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return addr[s];
+    }
+    public long a1(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return a1[s];
+    }
+    public long a2(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return a2[s];
+    }
+    public long a3(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return a3[s];
+    }
+    public long ret(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return ret[s];
+    }
+    public long post(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return post[s];
+    }
+    public long think(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return think[s];
+    }
+    public long service(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return service[s];
+    }
 }

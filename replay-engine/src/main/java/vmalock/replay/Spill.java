@@ -42,6 +42,7 @@ final class Spill implements AutoCloseable {
         if (buf.capacity() < need) buf = ByteBuffer.allocate(need).order(ByteOrder.LITTLE_ENDIAN);
         buf.clear();
         tw.ops.encode(k, buf);
+        if (tw.spilled == 0) tw.spilledFirstStart = tw.ops.start[0];
         buf.flip();
         long at = size;
         try {

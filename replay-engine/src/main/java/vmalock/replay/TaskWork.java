@@ -26,6 +26,13 @@ public final class TaskWork {
         this.comm = comm;
     }
 
+    /** Start of the first operation (trace clock), MAX_VALUE without operations. */
+    long firstStart() {
+        return spilled > 0 ? spilledFirstStart : ops.n > 0 ? ops.start[0] : Long.MAX_VALUE;
+    }
+
+    long spilledFirstStart;
+
     void addChunk(long offset, int count) {
         if (2 * nChunks == chunks.length) chunks = Arrays.copyOf(chunks, Math.max(8, 2 * chunks.length));
         chunks[2 * nChunks] = offset;

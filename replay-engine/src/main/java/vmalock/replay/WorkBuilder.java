@@ -819,6 +819,7 @@ public final class WorkBuilder {
         List<MmWork> out = new ArrayList<>();
         for (MmWork m : mms) {
             if (!m.seedMaps.isEmpty()) m.recountCoverage();
+            m.compact();
             if (!m.tasks.isEmpty()) {
                 m.tasks.sort((a, b) -> Integer.compare(a.tid, b.tid));
                 out.add(m);
