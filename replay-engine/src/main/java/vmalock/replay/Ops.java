@@ -37,6 +37,8 @@ public final class Ops {
     public static final int F_DOWNGRADE = 4;     // WRITE ended in mmap_write_downgrade
     public static final int F_NO_RELEASE = 8;    // section never released in the trace (end estimated)
     public static final int F_FORK = 16;         // WRITE on the own mm while dup_mmap write-locks a child mm: fork
+    /** READ inside process_vm_readv/writev: pin_user_pages_remote under mmap_read_lock, not __access_remote_vm. */
+    public static final int F_GUP = 32;
 
     int n;
     int[] kind;

@@ -208,7 +208,7 @@ public final class WorkBuilder {
             t.rMm = mm;
             t.rState = R_STARTED;
             t.rStart = e.ts;
-            t.rFlags = 0;
+            t.rFlags = t.sc == Syscall.OTHER && t.scGup ? Ops.F_GUP : 0;
             t.rMadvise = t.sc == Syscall.MADVISE;
             if (t.sc != null && t.sc != Syscall.OTHER) confirmHome(t, mm);
             if (t.sc != null) t.scLocked = true;
@@ -359,6 +359,7 @@ public final class WorkBuilder {
         endPendingOps(t, e.ts);
         if (t.faultOpen) closeFault(t, e.ts);
         t.sc = e.syscall;
+        t.scGup = e.name != null && e.name.startsWith("sys_enter_process_vm_");
         t.scTs = e.ts;
         t.scLocked = false;
         t.scWork = null;
@@ -501,6 +502,8 @@ public final class WorkBuilder {
         long w2Start;
         // syscall
         Syscall sc;
+        /** The syscall is process_vm_readv/writev (GUP on another mm under mmap_read_lock). */
+        boolean scGup;
         long scTs;
         boolean scLocked;
         final long[] scArgs = new long[5];

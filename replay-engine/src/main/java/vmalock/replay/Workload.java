@@ -89,6 +89,18 @@ public final class Workload implements AutoCloseable {
         return n;
     }
 
+    public long rangesKnown() {
+        long n = 0;
+        for (MmWork m : mms) n += m.rangesKnown;
+        return n;
+    }
+
+    public long rangesInferred() {
+        long n = 0;
+        for (MmWork m : mms) n += m.rangesInferred;
+        return n;
+    }
+
     public long faultsInferred() {
         long n = 0;
         for (MmWork m : mms) n += m.faultsInferred;
