@@ -36,12 +36,14 @@ WITH s AS (
     count(*) FILTER (WHERE ending = 'downgraded') AS write_holds_downgraded,
     count(*) FILTER (WHERE wait_ns < 0 OR hold_ns < 0) AS negative_samples
   FROM lock_spans GROUP BY run),
-c AS (SELECT run, count(*) FILTER (WHERE begin_ts IS NULL) AS contention_end_without_begin,
-             count(*) FILTER (WHERE end_ts IS NULL) AS contention_begin_without_end
-      FROM contention GROUP BY run),
-y AS (SELECT run, count(*) FILTER (WHERE enter_ts IS NULL) AS sys_exit_without_enter,
-             count(*) FILTER (WHERE exit_ts IS NULL) AS sys_enter_without_exit
-      FROM syscalls GROUP BY run)
+-- unpaired syscalls and contention from the counts the load keeps (`counters` 'unpaired.*'): the same
+-- figures as counting the NULL sides of `contention` / `syscalls`, without loading those per-row tables
+c AS (SELECT run,
+        sum(value) FILTER (WHERE counter = 'unpaired.contention_end_without_begin') AS contention_end_without_begin,
+        sum(value) FILTER (WHERE counter = 'unpaired.contention_begin_without_end') AS contention_begin_without_end,
+        sum(value) FILTER (WHERE counter = 'unpaired.sys_exit_without_enter') AS sys_exit_without_enter,
+        sum(value) FILTER (WHERE counter = 'unpaired.sys_enter_without_exit') AS sys_enter_without_exit
+      FROM counters GROUP BY run)
 SELECT r.run, coalesce(s.acquire_without_start_read, 0) AS acquire_without_start_read,
   coalesce(s.acquire_without_start_write, 0) AS acquire_without_start_write,
   coalesce(s.start_locking_never_acquired, 0) AS start_locking_never_acquired,
@@ -53,7 +55,7 @@ SELECT r.run, coalesce(s.acquire_without_start_read, 0) AS acquire_without_start
   coalesce(s.negative_samples, 0) AS negative_samples,
   coalesce(c.contention_end_without_begin, 0) AS contention_end_without_begin,
   coalesce(c.contention_begin_without_end, 0) AS contention_begin_without_end,
-  coalesce(y.sys_exit_without_enter, 0) AS sys_exit_without_enter,
-  coalesce(y.sys_enter_without_exit, 0) AS sys_enter_without_exit
-FROM runs r LEFT JOIN s USING (run) LEFT JOIN c USING (run) LEFT JOIN y USING (run)
+  coalesce(c.sys_exit_without_enter, 0) AS sys_exit_without_enter,
+  coalesce(c.sys_enter_without_exit, 0) AS sys_enter_without_exit
+FROM runs r LEFT JOIN s USING (run) LEFT JOIN c USING (run)
 ORDER BY r.ord;

@@ -9,7 +9,8 @@
 # Understands one file of: raw tracefs `trace` / `trace_pipe` text (with/without the (tgid) column,
 # with/without the flags column, secs.usecs / secs.nsecs / bare-integer timestamps), `trace-cmd
 # report` (plain, -l, -t) and `perf script` (default fields, -F comm,pid,tid,..., --ns,
-# --show-lost-events). Every line is classified as an event or a non-event (header, lost_marker,
+# --show-lost-events), and the function tracer's "func <-parent" lines (events named "function";
+# a bare "func" too under a "# tracer: function" header). Every line is classified as an event or a non-event (header, lost_marker,
 # blank, other). Validated against the three ../shared/traces/*.truth.json (see check-expected.sh).
 
 function ns_of(t,    i, s, f) {             # "1216.415952" -> 1216415952000 (exact, < 2^53)
@@ -65,6 +66,7 @@ BEGIN { unit = (clock == "counter" || clock == "x86-tsc") ? "ticks" : "us" }
 
 /^[ \t]*$/ { nonev["blank"]++; next }
 /^#/ { nonev["header"]++
+  if ($0 ~ /^# tracer: function[ \t]*$/) tracer = "function"
   if ($0 ~ /^# entries-in-buffer\/entries-written: [0-9]+\/[0-9]+/) {
     split($3, hw, "/"); hdr_in += hw[1]; hdr_wr += hw[2]; hdr_seen = 1
   }
@@ -102,6 +104,9 @@ BEGIN { unit = (clock == "counter" || clock == "x86-tsc") ? "ticks" : "us" }
   ev = tok[ti + 1]; ai = ti + 2
   if (ev ~ /^sys_[a-z0-9_]+\(/) { sub(/\(.*/, "", ev); sub(/^sys_/, "", ev); ev = "sys_enter_" ev }
   else if (ev ~ /^sys_[a-z0-9_]+$/ && tok[ti + 2] == "->") { sub(/^sys_/, "", ev); ev = "sys_exit_" ev }
+  else if (tok[ti + 2] ~ /^<-/ || (tracer == "function" && ti + 1 == nt && ev !~ /:$/)) {
+    ev = "function"                                             # function tracer: "func <-parent" / "func"
+  }
   else {
     if (ev !~ /:$/) { nonev["other"]++; next }
     ev = substr(ev, 1, length(ev) - 1); sub(/.*:/, "", ev)

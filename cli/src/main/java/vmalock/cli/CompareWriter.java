@@ -10,7 +10,10 @@ import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
-/** Renders a comparison (the JSON of {@link vmalock.replay.Comparison}) as a table, CSV or Markdown. */
+/**
+ * Renders a comparison (the JSON of {@link vmalock.replay.Comparison}) as a table, CSV or Markdown; its rows
+ * and calibration rows are also the tables of {@code report --html}.
+ */
 final class CompareWriter {
     enum Format {
         TABLE, JSON, CSV, MARKDOWN;
@@ -37,16 +40,28 @@ final class CompareWriter {
         this.fmt = fmt;
     }
 
-    void write(JsonNode c) {
+    /**
+     * The table rows ({@link #HEADER} columns): observed first, then one per run, with deltas against the
+     * first run whose policy (or run id) is the comparison's {@code baseline}.
+     */
+    static List<String[]> rows(JsonNode c) {
         String baseline = c.get("baseline").asText();
         JsonNode base = null;
-        for (JsonNode r : c.get("runs")) if (r.get("policy").asText().equals(baseline)) base = r;
+        for (JsonNode r : c.get("runs")) {
+            if (base == null && (r.get("policy").asText().equals(baseline) || r.get("run").asText().equals(baseline))) base = r;
+        }
         List<String[]> rows = new ArrayList<>();
         rows.add(row("observed", "-", c.get("observed"), null, null, null, null));
         for (JsonNode r : c.get("runs")) {
             rows.add(row(r.get("policy").asText(), r.get("run").asText(), r.get("stats"), r.get("vma_lock"),
                     r.get("retries"), r, base));
         }
+        return rows;
+    }
+
+    void write(JsonNode c) {
+        String baseline = c.get("baseline").asText();
+        List<String[]> rows = rows(c);
         JsonNode cal = c.get("calibration");
         switch (fmt) {
             case CSV:
@@ -144,7 +159,8 @@ final class CompareWriter {
         for (String[] r : rows) out.println("| " + String.join(" | ", r) + " |");
     }
 
-    private static String[][] calRows(JsonNode cal) {
+    /** The calibration rows: figure, observed, replayed, ratio replayed/observed. */
+    static String[][] calRows(JsonNode cal) {
         JsonNode o = cal.get("observed");
         JsonNode r = cal.get("replayed");
         return new String[][] {

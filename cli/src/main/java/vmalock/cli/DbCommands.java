@@ -33,6 +33,12 @@ final class DbCommands {
         int run(WorkspaceDb db, QueryRunner.EventsSource events);
     }
 
+    /** A command body that also needs the open workspace. */
+    @FunctionalInterface
+    interface WorkspaceBody {
+        int run(Workspace ws, WorkspaceDb db, QueryRunner.EventsSource events);
+    }
+
     /** The --format value as a ResultFormat, or null after printing a one-line usage error. */
     static ResultFormat resultFormat(String format, PrintWriter err, String cmd) {
         try {
@@ -63,8 +69,13 @@ final class DbCommands {
 
     /** Opens the workspace and its database (loading the observed run if needed), runs the body. */
     static int withDb(Path workspace, PrintWriter err, String cmd, Body body) {
+        return withDb(workspace, err, cmd, (WorkspaceBody) (ws, db, events) -> body.run(db, events));
+    }
+
+    /** {@link #withDb(Path, PrintWriter, String, Body)} for a body that also reads the workspace. */
+    static int withDb(Path workspace, PrintWriter err, String cmd, WorkspaceBody body) {
         try (Workspace ws = Workspace.open(workspace); WorkspaceDb db = ObservedRun.open(ws)) {
-            return body.run(db, ObservedRun.events(ws));
+            return body.run(ws, db, ObservedRun.events(ws));
         } catch (StoreException e) {
             err.println("vmalock " + cmd + ": " + e.getMessage());
             return WORKSPACE;

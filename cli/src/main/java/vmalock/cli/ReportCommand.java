@@ -1,7 +1,11 @@
 package vmalock.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +21,23 @@ import vmalock.db.DbException;
 import vmalock.db.Query;
 import vmalock.db.QueryLibrary;
 import vmalock.db.QueryRunner;
+import vmalock.db.RunInfo;
 import vmalock.db.WorkspaceDb;
+import vmalock.store.Workspace;
 
-/** {@code vmalock report -w DIR [NAME…] [--run ID…] [--format …]}: the bundled SQL reports over DuckDB. */
+/**
+ * {@code vmalock report -w DIR [NAME…] [--run ID…] [--format …]}: the bundled SQL reports over DuckDB;
+ * {@code --html FILE}: one self-contained page with charts ({@link HtmlReportPage}, {@link HtmlReportWriter}).
+ */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run named SQL reports (queries/*.sql) over the workspace's DuckDB database: the observed trace "
                 + "(run 'observed') and every replay run. Durations are in µs (column names ending in _us).",
             "Default set: " + "summary, fallback_rates, writer_waits, reader_waits, hold_times, data_quality. "
-                + "`--list` shows every report with what it answers."})
+                + "`--list` shows every report with what it answers.",
+            "--html FILE writes one self-contained HTML page instead (inline SVG and CSS, nothing loaded from the "
+                + "network): writer- and reader-wait CDFs per run on a log axis, fallback-rate bars, log2 histograms, "
+                + "the calibration and compare tables, the data-quality warnings and the replays' modelling assumptions. "
+                + "Replay runs come from `vmalock compare`/`replay`; the same workspace gives the same bytes."})
 public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,12 +48,17 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "reports to run (default: the summary set)")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--run", paramLabel = "ID", description = "only these runs (repeatable; default: all runs)")
+    @Option(names = "--run", paramLabel = "ID", description = "only these runs (repeatable; default: all runs); --html always shows observed too")
     List<String> runs = new ArrayList<>();
 
-    @Option(names = "--baseline", paramLabel = "RUN", defaultValue = "observed",
-            description = "the run policy_compare compares against (default: ${DEFAULT-VALUE})")
+    @Option(names = "--baseline", paramLabel = "RUN",
+            description = "the run deltas are against: policy_compare's default is observed; --html's is the replay "
+                + "under the trace's kernel policy, as in compare (a run id or a policy name)")
     String baseline;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "write one self-contained HTML page with charts to FILE (see above) instead of tables")
+    Path html;
 
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "table",
             description = "table (aligned, default), csv, json or markdown")
@@ -74,6 +92,14 @@ public final class ReportCommand implements Callable<Integer> {
             out.flush();
             return DbCommands.OK;
         }
+        if (html != null) {
+            if (!names.isEmpty()) {
+                err.println("vmalock report: --html draws a fixed page; it takes no report names (got " + String.join(", ", names) + ")");
+                err.flush();
+                return DbCommands.USAGE;
+            }
+            return DbCommands.withDb(workspace, err, "report", (ws, db, events) -> writeHtml(ws, db, events, err));
+        }
         List<Query> selected = new ArrayList<>();
         try {
             for (String n : names.isEmpty() ? QueryLibrary.DEFAULT_SET : names) {
@@ -85,8 +111,36 @@ public final class ReportCommand implements Callable<Integer> {
         }
         return DbCommands.withDb(workspace, err, "report", (db, events) -> {
             Map<String, String> vars = new LinkedHashMap<>();
-            vars.put("baseline", baseline);
+            vars.put("baseline", baseline == null ? RunInfo.OBSERVED : baseline);
             return DbCommands.runReports(new QueryRunner(db, runs, vars, events), fmt, out, selected);
         });
+    }
+
+    private int writeHtml(Workspace ws, WorkspaceDb db, QueryRunner.EventsSource events, PrintWriter err) {
+        HtmlReportPage page;
+        try {
+            page = HtmlReportPage.gather(ws, db, events, runs, baseline);
+        } catch (IllegalArgumentException e) {
+            err.println("vmalock report: " + e.getMessage());
+            return DbCommands.USAGE;
+        }
+        Path target = html.toAbsolutePath();
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try {
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))) {
+                new HtmlReportWriter(w).write(page, runs);
+                if (w.checkError()) throw new IOException("write failed");
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return DbCommands.OK;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the error below is the one to report
+            }
+            err.println("vmalock report: cannot write " + html + ": " + e.getMessage());
+            return DbCommands.WORKSPACE;
+        }
     }
 }

@@ -8,11 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code vmalock report}: every bundled report runs on the real traces and its headline figures equal the
  * truth JSON; data_quality shows a lossy capture's lost events and a small-buffer trace file's overwritten
- * entries; a user's report folder works; SQL errors are one line naming the report.
+ * entries; a user's report folder works; SQL errors are one line naming the report. {@code --html}: the page
+ * of a real trace with replays is self-contained, has every promised figure with the right series, the
+ * calibration figures of {@code compare --format json}, the same bytes on every run, loud data-quality
+ * warnings on lossy traces, and renders in headless Chromium.
  */
 class ReportCommandTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -167,5 +176,222 @@ class ReportCommandTest {
         assertTrue(noRun.err.contains("no run r9"), noRun.err);
         Cli md = Cli.run("report", "-w", ws, "summary", "--format", "markdown");
         assertTrue(md.out.startsWith("### summary\n\n| run | policy |"), md.out);
+    }
+
+    // ---- report --html ------------------------------------------------------------------------------
+
+    private static final Pattern FIGURE = Pattern.compile("<figure id=\"([^\"]+)\" data-series=\"([^\"]*)\">(.*?)</figure>", Pattern.DOTALL);
+
+    /** figure id → its series (data-series) and body. */
+    static Map<String, String[]> figures(String html) {
+        Map<String, String[]> m = new LinkedHashMap<>();
+        Matcher f = FIGURE.matcher(html);
+        while (f.find()) {
+            assertFalse(m.containsKey(f.group(1)), "figure " + f.group(1) + " twice");
+            m.put(f.group(1), new String[] {f.group(2), f.group(3)});
+        }
+        return m;
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
+        return n;
+    }
+
+    /** The data-value of the observed and replayed cells of a calibration row. */
+    private static double[] calibrationRow(String html, String figure) {
+        Matcher m = Pattern.compile("<tr data-figure=\"" + Pattern.quote(figure) + "\"><td>[^<]*</td>"
+                + "<td class=\"n\" data-value=\"([^\"]*)\">[^<]*</td><td class=\"n\" data-value=\"([^\"]*)\">").matcher(html);
+        assertTrue(m.find(), "calibration row " + figure);
+        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))};
+    }
+
+    /** A workspace of a real trace with three stored replays (by compare), and compare's JSON. */
+    private Path replayedWorkspace(JsonNode[] compareJson) throws IOException {
+        Path ws = ingest(Cli.shared().resolve("traces/ftrace-overlap-default.txt"));
+        Cli c = Cli.run("compare", "-w", ws, "--policies", "no-vma-lock,vma-refcount,remote-vma-lock", "--format", "json");
+        assertEquals(0, c.code, c.toString());
+        compareJson[0] = JSON.readTree(c.out);
+        return ws;
+    }
+
+    @Test
+    void htmlPageOfARealTraceWithReplays() throws IOException {
+        JsonNode[] cj = new JsonNode[1];
+        Path ws = replayedWorkspace(cj);
+        JsonNode cmp = cj[0];
+        Path page = tmp.resolve("report.html");
+        Cli r = Cli.run("report", "-w", ws, "--html", page);
+        assertEquals(0, r.code, r.toString());
+        assertEquals("", r.out);
+        assertEquals("", r.err);
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        assertTrue(html.startsWith("<!DOCTYPE html>"), html.substring(0, 100));
+
+        // self-contained: nothing to fetch (no URL at all, no script, stylesheet link, image or font)
+        for (String bad : List.of("http:", "https:", "<script", "<link", "<img", "<iframe", "@import", "@font-face", "src=", "//")) {
+            assertEquals(-1, html.indexOf(bad), bad + " in the page");
+        }
+        for (Matcher u = Pattern.compile("url\\(([^)]*)\\)").matcher(html); u.find(); ) {
+            assertTrue(u.group(1).startsWith("#"), "url(" + u.group(1) + ") points off the page");
+        }
+
+        // one chart per promised figure, with the runs as series (observed first, presets in `policies` order)
+        List<String> runs = List.of("observed", "no-vma-lock-s0", "vma-refcount-s0", "remote-vma-lock-s0");
+        Map<String, String[]> figs = figures(html);
+        assertEquals(HtmlReportWriter.FIGURES, List.copyOf(figs.keySet()));
+        assertEquals(HtmlReportWriter.FIGURES.size(), count(html, "<svg "));
+        for (Map.Entry<String, String[]> f : figs.entrySet()) {
+            String body = f.getValue()[1];
+            assertEquals(1, count(body, "<svg "), f.getKey());
+            assertEquals(runs, List.of(f.getValue()[0].split(",")), f.getKey() + " series");
+            Matcher t = Pattern.compile("<title id=\"" + f.getKey() + "-title\">([^<]*)</title>").matcher(body);
+            assertTrue(t.find(), f.getKey() + " has an SVG title");
+            assertTrue(t.group(1).endsWith(": " + String.join(", ", runs)), t.group(1));
+            assertTrue(count(body, "<path") > 20, f.getKey() + " draws something");
+        }
+        assertTrue(figs.get("fig-writer-wait-cdf")[1].contains("Writer wait CDF"));
+        assertTrue(figs.get("fig-reader-wait-hist")[1].contains("@no-vma-lock-s0:"), "bpftrace-style counts per run");
+
+        // the calibration table has compare --format json's numbers, exactly
+        JsonNode cal = cmp.get("calibration");
+        assertEquals("vma-refcount", cal.get("policy").asText());
+        assertTrue(html.contains("<b>vma-refcount</b>, run <code>vma-refcount-s0</code>"), "calibration names its run");
+        String[][] figures = {{"fallback_rate_strict"}, {"writer_wait_us", "p50"}, {"writer_wait_us", "p99"}, {"reader_wait_us", "p99"}};
+        for (String[] f : figures) {
+            double[] got = calibrationRow(html, String.join(".", f));
+            JsonNode o = cal.get("observed");
+            JsonNode rp = cal.get("replayed");
+            for (String k : f) {
+                o = o.get(k);
+                rp = rp.get(k);
+            }
+            assertEquals(o.asDouble(), got[0], "observed " + String.join(".", f));
+            assertEquals(rp.asDouble(), got[1], "replayed " + String.join(".", f));
+        }
+        // the compare table: one row per run with compare's fallback rate and writer-wait p99
+        for (JsonNode run : cmp.get("runs")) {
+            JsonNode st = run.get("stats");
+            String row = "<td>" + run.get("policy").asText() + "</td><td>" + run.get("run").asText() + "</td><td class=\"n\">"
+                    + st.get("page_faults").asLong() + "</td><td class=\"n\">"
+                    + String.format(java.util.Locale.ROOT, "%.2f", 100 * st.get("fallback_rate_strict").asDouble()) + "</td>";
+            assertTrue(html.contains(row), row);
+        }
+        assertTrue(html.contains("<tr class=\"base\"><td>vma-refcount</td>"), "the baseline row is marked");
+        // the replays' modelling assumptions, verbatim
+        JsonNode runJson = JSON.readTree(ws.resolve("runs/vma-refcount-s0/run.json").toFile());
+        assertTrue(runJson.get("assumptions").size() >= 5);
+        for (JsonNode a : runJson.get("assumptions")) {
+            assertTrue(html.contains(HtmlReportWriter.esc(a.asText())), a.asText());
+        }
+        assertFalse(html.contains("id=\"data-quality-warning\""), "a trace that lost nothing gets no warning");
+
+        // deterministic: a rerun, and a rerun over a database rebuilt from scratch, give the same bytes
+        Path again = tmp.resolve("again.html");
+        assertEquals(0, Cli.run("report", "-w", ws, "--html", again).code);
+        assertEquals(-1, Files.mismatch(page, again), "rerun differs");
+        Files.delete(ws.resolve("vmalock.duckdb"));
+        Path rebuilt = tmp.resolve("rebuilt.html");
+        assertEquals(0, Cli.run("report", "-w", ws, "--html", rebuilt).code);
+        assertEquals(-1, Files.mismatch(page, rebuilt), "rebuilt database gives other bytes");
+
+        // --run: observed plus the chosen replays only
+        Path one = tmp.resolve("one.html");
+        Cli sel = Cli.run("report", "-w", ws, "--html", one, "--run", "no-vma-lock-s0");
+        assertEquals(0, sel.code, sel.toString());
+        String oneHtml = Files.readString(one, StandardCharsets.UTF_8);
+        assertEquals("observed,no-vma-lock-s0", figures(oneHtml).get("fig-writer-wait-cdf")[0]);
+        assertTrue(oneHtml.contains("No replay under the trace's own kernel policy (vma-refcount)"), "calibration run not selected");
+
+        screenshot(page);
+    }
+
+    /**
+     * The page renders in headless Chromium: the screenshot shows the observed line (black) and the replays'
+     * colours. Needs /usr/bin/chromium: .ci/run installs it, so under CI a missing browser fails the test.
+     */
+    private void screenshot(Path page) throws IOException {
+        Path chromium = Path.of("/usr/bin/chromium");
+        if (!Files.isExecutable(chromium)) {
+            assertTrue(System.getenv("CI") == null, "CI must have chromium (.ci/run installs it)");
+            Assumptions.abort("no /usr/bin/chromium: the screenshot check needs `apt-get install chromium`");
+        }
+        Path png = tmp.resolve("page.png");
+        Path profile = Files.createDirectories(tmp.resolve("chromium-profile"));
+        ProcessBuilder pb = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic", "--hide-scrollbars", "--user-data-dir=" + profile, "--screenshot=" + png,
+                "--window-size=1280,7000", page.toUri().toString());
+        pb.redirectErrorStream(true).redirectOutput(tmp.resolve("chromium.log").toFile());
+        try {
+            Process p = pb.start();
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "chromium did not finish");
+            assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("chromium.log")));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(1280, img.getWidth());
+        Map<Integer, Integer> colours = new java.util.HashMap<>();
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) colours.merge(img.getRGB(x, y) & 0xffffff, 1, Integer::sum);
+        }
+        // the series colours of the charts are on screen (XChart draws them opaque): observed, then the replays
+        int[] want = {SvgCharts.OBSERVED.getRGB(), SvgCharts.PALETTE[0].getRGB(), SvgCharts.PALETTE[1].getRGB(),
+            SvgCharts.PALETTE[2].getRGB()};
+        for (int c : want) {
+            assertTrue(colours.getOrDefault(c & 0xffffff, 0) > 200, String.format("colour %06x drawn", c & 0xffffff));
+        }
+    }
+
+    @Test
+    void htmlPageWarnsLoudlyWhenTheTraceIsLossy() throws IOException {
+        Path lossy = ingest(Cli.sample("ftrace-pipe-lost.txt"));
+        JsonNode want = JSON.readTree(Cli.sample("ftrace-pipe-lost.expected.json").toFile());
+        Path page = tmp.resolve("lossy.html");
+        Cli r = Cli.run("report", "-w", lossy, "--html", page);
+        assertEquals(0, r.code, r.toString());
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        int warn = html.indexOf("<div class=\"warn\" id=\"data-quality-warning\">");
+        assertTrue(warn > 0 && warn < html.indexOf("id=\"runs\""), "the warning comes before every figure");
+        String text = html.substring(warn, html.indexOf("</div>", warn));
+        assertTrue(text.contains("the trace lost events (" + want.get("lost_events").asLong() + " counted in "
+                + want.get("lost_event_markers").asLong() + " markers"), text);
+        assertTrue(html.contains("id=\"no-replays\""), "no replays: the page says how to make them");
+        Map<String, String[]> figs = figures(html);
+        assertEquals(HtmlReportWriter.FIGURES, List.copyOf(figs.keySet()));
+        assertEquals("observed", figs.get("fig-fallback-rate")[0]);
+
+        Path small = ingest(Cli.sample("ftrace-overwrite.txt"));
+        JsonNode w2 = JSON.readTree(Cli.sample("ftrace-overwrite.expected.json").toFile());
+        Path page2 = tmp.resolve("overwrite.html");
+        assertEquals(0, Cli.run("report", "-w", small, "--html", page2).code);
+        String html2 = Files.readString(page2, StandardCharsets.UTF_8);
+        int warn2 = html2.indexOf("<div class=\"warn\" id=\"data-quality-warning\">");
+        assertTrue(warn2 > 0, "a small-buffer trace file is lossy too");
+        assertTrue(html2.substring(warn2).contains("the ftrace header shows " + w2.get("header_entries_overwritten").asLong()
+                + " entries overwritten"), "overwritten entries in the warning");
+    }
+
+    @Test
+    void htmlUsageAndOutputErrorsAreOneLine() {
+        Path ws = ingest(Cli.sample("ftrace-tgid.txt"));
+        Cli names = Cli.run("report", "-w", ws, "--html", tmp.resolve("x.html"), "summary");
+        assertEquals(ExitCode.USAGE, names.code, names.toString());
+        Cli run = Cli.run("report", "-w", ws, "--html", tmp.resolve("x.html"), "--run", "r9");
+        assertEquals(ExitCode.WORKSPACE, run.code, run.toString());
+        assertTrue(run.err.contains("no run r9"), run.err);
+        Cli base = Cli.run("report", "-w", ws, "--html", tmp.resolve("x.html"), "--baseline", "nope");
+        assertEquals(ExitCode.USAGE, base.code, base.toString());
+        assertTrue(base.err.startsWith("vmalock report: --baseline nope: no such run or policy"), base.err);
+        Cli nowhere = Cli.run("report", "-w", ws, "--html", tmp.resolve("no/such/dir/x.html"));
+        assertEquals(ExitCode.WORKSPACE, nowhere.code, nowhere.toString());
+        for (Cli c : List.of(names, run, base, nowhere)) {
+            assertEquals(1, c.err.strip().split("\n").length, c.err);
+            assertFalse(c.err.contains("\tat "), c.err);
+        }
+        assertFalse(Files.exists(tmp.resolve("x.html")), "no page after a failure");
     }
 }

@@ -69,6 +69,9 @@ class FtraceParser extends EventLineParser {
     }
 
     private void header() {
+        if (startsWith(TRACER_FUNCTION) && isBlank(b, p + TRACER_FUNCTION.length, end)) {
+            functionTracer = true;
+        }
         if (startsWith(ENTRIES)) {
             p += ENTRIES.length;
             try {
@@ -116,11 +119,15 @@ class FtraceParser extends EventLineParser {
         int digitsEnd = j + 1;
         while (j > p && b[j] >= '0' && b[j] <= '9') j--;
         if (b[j] != '-' || j + 1 == digitsEnd) throw fail(mixedOrBad(result.format.cliName()));
+        int nd = digitsEnd - (j + 1);
         int pid = 0;
-        for (int i = j + 1; i < digitsEnd; i++) pid = pid * 10 + (b[i] - '0');
+        if (nd <= 8 && j + 9 <= b.length) {
+            pid = (int) digitsValue((long) LONGS.get(b, j + 1), nd);
+        } else {
+            for (int i = j + 1; i < digitsEnd; i++) pid = pid * 10 + (b[i] - '0');
+        }
         e.tid = pid;
-        int cs = p;
-        while (cs < j && b[cs] == ' ') cs++;
+        int cs = skipSpaces(b, p, j);
         if (j - cs == UNKNOWN_COMM.length && b[cs] == '<' && b[cs + 1] == '.' && b[cs + 4] == '>') {
             e.comm = null;
         } else {
@@ -158,6 +165,24 @@ class FtraceParser extends EventLineParser {
         nameAndFields();
     }
 
+    /** Set by a {@code # tracer: function} header: a line may end with a bare function name. */
+    private boolean functionTracer;
+    private static final byte[] TRACER_FUNCTION = ascii("# tracer: function");
+    private final InternCache<String> calls = new InternCache<>(4096, x -> x);
+
+    /**
+     * A line of the {@code function} tracer (trace_output.c, trace_fn_trace: {@code "%ps <-%ps"}, the
+     * parent only with options/print-parent): a generic event named {@code function} whose text is the
+     * call as printed from {@code b[s, end)}, e.g. {@code lock_vma_under_rcu <-do_user_addr_fault}.
+     */
+    private void functionCall(int s) {
+        Event e = ev;
+        e.kind = vmalock.event.EventKind.GENERIC;
+        e.name = "function";
+        e.text = calls.get(b, s, end);
+        emit();
+    }
+
     /** Hook for the flags column {@code b[s, t)}. */
     protected void flags(int s, int t) {
         if (t - s > 6) throw fail("unknown timestamp at column " + (s - lineStart + 1));
@@ -166,11 +191,14 @@ class FtraceParser extends EventLineParser {
     /** The event name and what follows it: {@code name: fields}, {@code sys_x(args)}, {@code sys_x -> ret}. */
     protected final void nameAndFields() {
         int s = p;
-        int i = p;
-        while (i < end) {
-            byte c = b[i];
-            if (c == ':' || c == '(' || c == ' ') break;
-            i++;
+        int i = nameEnd(b, p, end);
+        if (i < end && b[i] == ' ' && i + 2 < end && b[i + 1] == '<' && b[i + 2] == '-' && i > s) {
+            functionCall(s); // the function tracer's "func <-parent"
+            return;
+        }
+        if (i >= end && i > s && functionTracer) {
+            functionCall(s); // options/print-parent=0: "func" alone
+            return;
         }
         if (i >= end || i == s) throw fail(i >= end ? "truncated line: incomplete event name" : "missing event name at column " + col());
         EventName n = name(s, i);

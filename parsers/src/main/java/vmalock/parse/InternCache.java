@@ -17,7 +17,9 @@ import java.util.function.Function;
 final class InternCache<V> {
     private final int mask;
     private final int maxSize;
+    /** Keys padded with zeros to a multiple of 8 bytes (at least 8), compared a word at a time. */
     private final byte[][] keys;
+    private final int[] lengths;
     private final int[] hashes;
     private final Object[] values;
     private final Function<String, V> factory;
@@ -28,6 +30,7 @@ final class InternCache<V> {
         this.mask = capacityPow2 - 1;
         this.maxSize = capacityPow2 / 2;
         this.keys = new byte[capacityPow2][];
+        this.lengths = new int[capacityPow2];
         this.hashes = new int[capacityPow2];
         this.values = new Object[capacityPow2];
         this.factory = factory;
@@ -41,7 +44,7 @@ final class InternCache<V> {
         while (true) {
             byte[] k = keys[i];
             if (k == null) break;
-            if (hashes[i] == h && Arrays.equals(k, 0, k.length, b, from, to)) {
+            if (hashes[i] == h && same(k, lengths[i], b, from, to)) {
                 return (V) values[i];
             }
             i = (i + 1) & mask;
@@ -56,13 +59,30 @@ final class InternCache<V> {
             size = 0;
             i = h & mask;
         }
-        byte[] k = Arrays.copyOfRange(b, from, to);
-        V v = factory.apply(new String(k, StandardCharsets.UTF_8));
+        int n = to - from;
+        byte[] k = new byte[Math.max(8, (n + 7) & ~7)];
+        System.arraycopy(b, from, k, 0, n);
+        V v = factory.apply(new String(k, 0, n, StandardCharsets.UTF_8));
         keys[i] = k;
+        lengths[i] = n;
         hashes[i] = h;
         values[i] = v;
         size++;
         return v;
+    }
+
+    private static boolean same(byte[] k, int n, byte[] b, int from, int to) {
+        if (n != to - from) return false;
+        if (n >= 8) {
+            for (int i = 0; i + 8 < n; i += 8) {
+                if ((long) LONGS.get(k, i) != (long) LONGS.get(b, from + i)) return false;
+            }
+            return (long) LONGS.get(k, n - 8) == (long) LONGS.get(b, to - 8); // the last 8 bytes (may overlap)
+        }
+        if (from + 8 <= b.length) {
+            return ((long) LONGS.get(b, from) & (-1L >>> (64 - 8 * n)) & (n == 0 ? 0 : -1L)) == (long) LONGS.get(k, 0);
+        }
+        return Arrays.equals(k, 0, n, b, from, to);
     }
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

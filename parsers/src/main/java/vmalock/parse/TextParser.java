@@ -27,7 +27,7 @@ abstract class TextParser {
     /** Longer lines are problems: no tracer prints more than a few KiB per event (trace_seq is one page). */
     static final int MAX_LINE = 1 << 16;
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     protected final EventSink sink;
     protected final SourceResult result;
@@ -66,7 +66,7 @@ abstract class TextParser {
     // the line loop
 
     /** Reads {@code in} to its end, line by line. Problems in strict mode escape as {@link StrictStop}. */
-    final void run(InputStream in) throws IOException {
+    void run(InputStream in) throws IOException {
         byte[] buf = new byte[CHUNK];
         int start = 0;
         int lim = 0;
@@ -301,9 +301,80 @@ abstract class TextParser {
     }
 
     protected final void skipSpaces() {
-        int i = p;
-        while (i < end && b[i] == ' ') i++;
-        p = i;
+        p = skipSpaces(b, p, end);
+    }
+
+    /** First index in {@code b[i, to)} that is not a space (or {@code to}), 8 bytes at a time. */
+    static int skipSpaces(byte[] b, int i, int to) {
+        while (i + 8 <= to) {
+            long w = (long) LONGS.get(b, i) ^ 0x2020202020202020L;
+            if (w != 0) return i + (Long.numberOfTrailingZeros(w) >>> 3);
+            i += 8;
+        }
+        while (i < to && b[i] == ' ') i++;
+        return i;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // SWAR number parsing: 8 ASCII digits per 64-bit word (the first character is the word's low byte)
+
+    /** How many of the 8 bytes of {@code w}, from the first, are ASCII digits (8 = all). */
+    static int digitCount(long w) {
+        long d = w - 0x3030303030303030L; // a borrow can only spoil bytes after the first non-digit
+        long nonDigit = (d | (d + 0x7676767676767676L)) & 0x8080808080808080L;
+        return Long.numberOfTrailingZeros(nonDigit) >>> 3;
+    }
+
+    /** The value of the first {@code k} (1..8) bytes of {@code w}, all ASCII digits. */
+    static long digitsValue(long w, int k) {
+        long v = (w - 0x3030303030303030L) << ((8 - k) << 3); // leading zeros in front of the k digits
+        v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL;      // pairs of digits
+        v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL;    // groups of four
+        return (v * 10000 + (v >>> 32)) & 0xFFFFFFFFL;
+    }
+
+    private static final long[] POW10 = new long[19];
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10;
+    }
+
+    /** End of the digit run parsed by the last {@link #digitRun}. */
+    private int runEnd;
+
+    /**
+     * The run of ASCII digits at {@code b[i, end)}: its value (exact up to 18 digits; the caller rejects
+     * longer runs, see {@link #runEnd}). Up to 16 digits take two word loads and no per-digit loop.
+     */
+    private long digitRun(int i) {
+        byte[] b = this.b;
+        if (i + 16 <= b.length) {
+            long w = (long) LONGS.get(b, i);
+            int k = Math.min(digitCount(w), end - i);
+            if (k < 8) {
+                runEnd = i + k;
+                return k == 0 ? 0 : digitsValue(w, k);
+            }
+            int j = i + 8;
+            long w2 = (long) LONGS.get(b, j);
+            int k2 = Math.min(digitCount(w2), end - j);
+            if (k2 < 8) {
+                runEnd = j + k2;
+                long hi = digitsValue(w, 8);
+                return k2 == 0 ? hi : hi * POW10[k2] + digitsValue(w2, k2);
+            }
+        }
+        long v = 0;
+        int j = i;
+        while (j < end) {
+            int d = b[j] - '0';
+            if (d < 0 || d > 9) break;
+            v = v * 10 + d;
+            j++;
+        }
+        runEnd = j;
+        return v;
     }
 
     protected final boolean startsWith(byte[] lit) {
@@ -323,6 +394,16 @@ abstract class TextParser {
     static int indexOfByte(byte[] b, int from, int to, byte c) {
         long pattern = (c & 0xffL) * 0x0101010101010101L;
         int i = from;
+        while (i + 16 <= to) { // two words per step: one branch per 16 bytes
+            long w = (long) LONGS.get(b, i) ^ pattern;
+            long x = (long) LONGS.get(b, i + 8) ^ pattern;
+            long t = (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
+            long u = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if ((t | u) != 0) {
+                return t != 0 ? i + (Long.numberOfTrailingZeros(t) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(u) >>> 3);
+            }
+            i += 16;
+        }
         while (i + 8 <= to) {
             long w = (long) LONGS.get(b, i) ^ pattern;
             long t = (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
@@ -333,6 +414,28 @@ abstract class TextParser {
             if (b[i] == c) return i;
         }
         return -1;
+    }
+
+    /**
+     * First index in {@code b[i, to)} of a byte that ends an event-name token — {@code ':'}, {@code '('}
+     * or {@code ' '} — or {@code to}; 8 bytes at a time.
+     */
+    static int nameEnd(byte[] b, int i, int to) {
+        while (i + 8 <= to) {
+            long w = (long) LONGS.get(b, i);
+            long c = w ^ 0x3A3A3A3A3A3A3A3AL; // ':'
+            long o = w ^ 0x2828282828282828L; // '('
+            long s = w ^ 0x2020202020202020L; // ' '
+            long t = ((c - ONES) & ~c | (o - ONES) & ~o | (s - ONES) & ~s) & HIGH;
+            if (t != 0) return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            i += 8;
+        }
+        while (i < to) {
+            byte c = b[i];
+            if (c == ':' || c == '(' || c == ' ') return i;
+            i++;
+        }
+        return to;
     }
 
     /** Requires the literal at the cursor and steps over it. */
@@ -370,17 +473,51 @@ abstract class TextParser {
         int i = p;
         if (i + 1 < end && b[i] == '0' && (b[i + 1] == 'x' || b[i + 1] == 'X')) i += 2;
         int s = i;
-        long v = 0;
-        while (i < end) {
-            int d = hexDigit(b[i]);
-            if (d < 0) break;
-            v = (v << 4) | d;
-            i++;
+        if (s + 16 <= b.length) {
+            int k = hexCount((long) LONGS.get(b, s));
+            if (k == 8) k += hexCount((long) LONGS.get(b, s + 8));
+            i = Math.min(s + k, end);
         }
-        if (i == s) throw fail(i >= end ? "truncated line: missing number" : "bad hex number at column " + (i - lineStart + 1));
-        if (i - s > 16) throw fail("hex number too long at column " + (s - lineStart + 1));
+        while (i < end && HEX[b[i] & 0xff] >= 0) i++; // more than 16 digits, or near the buffer's end
+        int k = i - s;
+        if (k == 0) throw fail(i >= end ? "truncated line: missing number" : "bad hex number at column " + (i - lineStart + 1));
+        if (k > 16) throw fail("hex number too long at column " + (s - lineStart + 1));
         p = i;
+        if (s + 16 <= b.length) {
+            long w = (long) LONGS.get(b, s);
+            if (k <= 8) return hexValue(w, k);
+            return hexValue(w, 8) << ((k - 8) << 2) | hexValue((long) LONGS.get(b, s + 8), k - 8);
+        }
+        long v = 0;
+        for (int j = s; j < i; j++) v = (v << 4) | hexDigit(b[j]);
         return v;
+    }
+
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long HIGH = 0x8080808080808080L;
+    private static final long ONES = 0x0101010101010101L;
+
+    /** Bit 7 of each byte of {@code w} set iff the byte is in {@code [lo, hi]} (lo, hi < 128; exact, no carries between bytes). */
+    static long inRange(long w, int lo, int hi) {
+        long t = w & LOW7;
+        long ge = t + ONES * (0x80 - lo); // bit 7 set iff low 7 bits >= lo
+        long gt = t + ONES * (0x7F - hi); // bit 7 set iff low 7 bits > hi
+        return ge & ~gt & ~w & HIGH;
+    }
+
+    /** How many of the 8 bytes of {@code w}, from the first, are hex digits ({@code 0-9a-fA-F}; 8 = all). */
+    static int hexCount(long w) {
+        long hex = inRange(w, '0', '9') | inRange(w | 0x2020202020202020L, 'a', 'f');
+        return Long.numberOfTrailingZeros(~hex & HIGH) >>> 3;
+    }
+
+    /** The value of the first {@code k} (1..8) bytes of {@code w}, all hex digits (either case). */
+    static long hexValue(long w, int k) {
+        w <<= (8 - k) << 3; // leading zero bytes, which count as 0 digits
+        long nib = (w & 0x0F0F0F0F0F0F0F0FL) + ((w >>> 6) & 0x0101010101010101L) * 9; // 'a'/'A' (bit 6) + 9
+        long v = ((nib << 4) | (nib >>> 8)) & 0x00FF00FF00FF00FFL;
+        v = ((v << 8) | (v >>> 16)) & 0x0000FFFF0000FFFFL;
+        return ((v << 16) | (v >>> 32)) & 0xFFFFFFFFL;
     }
 
     /** A decimal number, optionally negative. */
@@ -392,13 +529,16 @@ abstract class TextParser {
             i++;
         }
         int s = i;
-        long v = 0;
-        while (i < end) {
-            int d = b[i] - '0';
-            if (d < 0 || d > 9) break;
-            if (v > (Long.MAX_VALUE - d) / 10) throw fail("number too large at column " + (s - lineStart + 1));
-            v = v * 10 + d;
-            i++;
+        long v = digitRun(s);
+        i = runEnd;
+        if (i - s > 18) { // may not fit: the exact, checked way
+            v = 0;
+            for (i = s; i < end; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) break;
+                if (v > (Long.MAX_VALUE - d) / 10) throw fail("number too large at column " + (s - lineStart + 1));
+                v = v * 10 + d;
+            }
         }
         if (i == s) throw fail(i >= end ? "truncated line: missing number" : "bad number at column " + (i - lineStart + 1));
         p = i;
@@ -429,15 +569,9 @@ abstract class TextParser {
      * digits, exact ns) or a bare integer (counter clock: ticks). The cursor ends after the colon.
      */
     protected final long timestamp() {
-        int i = p;
-        long secs = 0;
-        int s = i;
-        while (i < end) {
-            int d = b[i] - '0';
-            if (d < 0 || d > 9) break;
-            secs = secs * 10 + d;
-            i++;
-        }
+        int s = p;
+        long secs = digitRun(s);
+        int i = runEnd;
         int intDigits = i - s;
         if (intDigits == 0 || intDigits > 18) throw badTimestamp(i);
         long ts;
@@ -445,17 +579,11 @@ abstract class TextParser {
         if (i < end && b[i] == '.') {
             i++;
             int fs = i;
-            long frac = 0;
-            while (i < end) {
-                int d = b[i] - '0';
-                if (d < 0 || d > 9) break;
-                frac = frac * 10 + d;
-                i++;
-            }
+            long frac = digitRun(fs);
+            i = runEnd;
             int fd = i - fs;
             if (fd == 0 || fd > 9 || intDigits > 9) throw badTimestamp(i);
-            for (int k = fd; k < 9; k++) frac *= 10;
-            ts = secs * 1_000_000_000L + frac;
+            ts = secs * 1_000_000_000L + frac * POW10[9 - fd];
             style = 1;
         } else {
             ts = secs;

@@ -19,6 +19,7 @@ import vmalock.event.EventSink.NonEventKind;
 final class TraceCmdParser extends FtraceParser {
     private static final byte[] CPUS = ascii("cpus=");
     private static final byte[] VERSION = ascii("version = ");
+    private static final byte[] CPU_COLON = ascii("CPU:");
 
     TraceCmdParser(EventSink sink, SourceResult result, boolean strict, int sourceIndex) {
         super(sink, result, strict, sourceIndex);
@@ -41,7 +42,23 @@ final class TraceCmdParser extends FtraceParser {
             nonEvent(NonEventKind.HEADER);
             return;
         }
+        skipInstancePrefix();
         super.parseLine();
+    }
+
+    /**
+     * {@code trace-cmd record -B NAME}: the report prints {@code "NAME: "} in front of that instance's
+     * lines (trace-read.c), then the usual line, whose comm column is right-aligned, so an unprefixed
+     * line starts with a space unless its {@code comm-pid} fills 16 columns — and then its first word
+     * ends with the pid, never with {@code ':'}. A first word ending with {@code ':'} and followed by a
+     * space is therefore the instance's name: skipped (the events are the same whatever buffer held them).
+     */
+    private void skipInstancePrefix() {
+        if (p >= end || b[p] == ' ' || b[p] == 'C' && startsWith(CPU_COLON)) return;
+        int sp = indexOfByte(b, p, end, (byte) ' ');
+        if (sp > p + 1 && b[sp - 1] == ':' && indexOfByte(b, p, sp - 1, (byte) ':') < 0) {
+            p = sp + 1; // (columns in messages stay counted from the physical line's start)
+        }
     }
 
     @Override

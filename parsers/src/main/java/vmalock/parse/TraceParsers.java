@@ -7,10 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -48,11 +52,22 @@ public final class TraceParsers {
      */
     public static SourceResult parse(Path file, TraceFormat format, int sourceIndex, EventSink sink, boolean strict)
             throws TraceInputException {
+        return parse(file, format, sourceIndex, sink, strict, null);
+    }
+
+    /**
+     * Parses a file, handing every chunk of its bytes as stored (compressed, for a .gz) to {@code tap}
+     * as it is read — how the ingest checksums a file in the same read that parses it.
+     *
+     * @param tap receives read-only views of consecutive chunks of the file, or null
+     */
+    public static SourceResult parse(Path file, TraceFormat format, int sourceIndex, EventSink sink, boolean strict,
+            Consumer<ByteBuffer> tap) throws TraceInputException {
         String name = file.toString();
         if (Files.isDirectory(file)) throw new TraceInputException(name + ": is a directory, not a trace file");
         InputStream raw;
         try {
-            raw = Files.newInputStream(file);
+            raw = new FileInput(FileChannel.open(file, StandardOpenOption.READ), tap);
         } catch (NoSuchFileException x) {
             throw new TraceInputException(name + ": no such file");
         } catch (AccessDeniedException x) {

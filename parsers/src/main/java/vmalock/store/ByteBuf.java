@@ -110,7 +110,7 @@ final class ByteBuf {
 
     int getVarInt() {
         long v = getVarLong();
-        if (v > Integer.MAX_VALUE) {
+        if (v < 0 || v > Integer.MAX_VALUE) {
             throw new StoreException("damaged event block: value " + v + " out of range");
         }
         return (int) v;
@@ -138,7 +138,7 @@ final class ByteBuf {
         return s;
     }
 
-    private StoreException truncated() {
+    StoreException truncated() {
         return new StoreException("damaged event block: truncated at byte " + pos + " of " + limit);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 
@@ -26,17 +27,41 @@ public final class Checksums {
 
     /** {@code crc32c+crc32:XXXXXXXXYYYYYYYY} of the file's bytes as stored (a .gz is hashed compressed). */
     public static String of(Path file) throws IOException {
-        CRC32C c = new CRC32C();
-        CRC32 d = new CRC32();
+        Running r = new Running();
         ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             while (ch.read(buf) >= 0) {
                 buf.flip();
-                c.update(buf.duplicate());
-                d.update(buf);
+                r.accept(buf);
                 buf.clear();
             }
         }
-        return String.format("%s:%08x%08x", ALGORITHM, c.getValue(), d.getValue());
+        return r.value();
+    }
+
+    /**
+     * The same checksum fed chunk by chunk, e.g. by the parser's read of the file
+     * ({@code TraceParsers.parse(…, tap)}), so an ingest reads the file once.
+     */
+    public static final class Running implements Consumer<ByteBuffer> {
+        private final CRC32C c = new CRC32C();
+        private final CRC32 d = new CRC32();
+        private long bytes;
+
+        @Override
+        public void accept(ByteBuffer chunk) {
+            bytes += chunk.remaining();
+            c.update(chunk.duplicate());
+            d.update(chunk);
+        }
+
+        /** Bytes seen so far. */
+        public long bytes() {
+            return bytes;
+        }
+
+        public String value() {
+            return String.format("%s:%08x%08x", ALGORITHM, c.getValue(), d.getValue());
+        }
     }
 }

@@ -72,7 +72,7 @@ public final class EventReader implements AutoCloseable {
             int n = (int) b.readRemaining();
             ByteBuf in = dec.in;
             in.pos = 0;
-            in.ensure(n);
+            in.ensure(n + BlockCodec.SLACK);
             b.read(in.buf, 0, n);
             in.limit = n;
         }

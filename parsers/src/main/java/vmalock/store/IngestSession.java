@@ -1,7 +1,6 @@
 package vmalock.store;
 
 import java.nio.file.Path;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -112,11 +111,9 @@ public final class IngestSession implements EventSink, AutoCloseable {
     }
 
     private void flushBlock() {
-        enc.finishBlock();
+        int start = enc.finishBlock();
         try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
-            b.write(enc.header.buf, 0, enc.header.pos);
-            b.write(enc.payload.buf, 0, enc.payload.pos);
+            dc.wire().bytes().write(enc.payload.buf, start, enc.payload.pos - start);
         }
         long idx = appender.lastIndexAppended();
         if (entry.firstIndex < 0) {
@@ -151,6 +148,9 @@ public final class IngestSession implements EventSink, AutoCloseable {
     public Manifest.Source commit(Details d) {
         if (finished) {
             throw new IllegalStateException("session already finished");
+        }
+        if (entry.checksum == null) {
+            throw new IllegalStateException("source committed without a checksum");
         }
         if (enc.count() > 0) {
             flushBlock();

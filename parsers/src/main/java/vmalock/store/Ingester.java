@@ -39,10 +39,15 @@ public final class Ingester {
             throw new TraceInputException(name + ": is a directory, not a trace file");
         }
         long size;
-        String checksum;
+        String checksum = null;
         try {
             size = Files.size(file);
-            checksum = Checksums.of(file);
+            // The checksum only matters when a source of the same size is already there: then it is
+            // computed first, so a duplicate is refused before any parsing. Otherwise it is computed
+            // by the parse's own read of the file (one pass instead of two).
+            if (ws.hasSourceOfSize(size)) {
+                checksum = Checksums.of(file);
+            }
         } catch (NoSuchFileException e) {
             throw new TraceInputException(name + ": no such file");
         } catch (AccessDeniedException e) {
@@ -56,7 +61,17 @@ public final class Ingester {
                 session.onProblem(observer);
                 observer.started(session);
             }
-            SourceResult r = TraceParsers.parse(file, format, session.sourceIndex(), session, strict);
+            Checksums.Running running = checksum == null ? new Checksums.Running() : null;
+            SourceResult r = TraceParsers.parse(file, format, session.sourceIndex(), session, strict, running);
+            if (running != null) {
+                Manifest.Source entry = session.entry();
+                entry.size = running.bytes(); // what was read and checksummed, even if the file grew meanwhile
+                entry.checksum = running.value();
+                Manifest.Source dup = ws.findSame(entry.size, entry.checksum);
+                if (dup != null) { // the file grew to an ingested one's size while being read: still refuse
+                    throw Workspace.duplicate(file, ws.dir(), dup);
+                }
+            }
             IngestSession.Details d = new IngestSession.Details();
             d.format = r.format().cliName();
             d.clock = r.clock();

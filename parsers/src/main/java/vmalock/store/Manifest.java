@@ -29,7 +29,11 @@ import java.util.Map;
  */
 public final class Manifest {
     public static final String FILE = "manifest.json";
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Bumped whenever the stored layout changes, so an old workspace is refused with a clear message
+     * instead of being misread. 2: event blocks of {@link BlockCodec} version 2 (byte-width numbers).
+     */
+    public static final int FORMAT_VERSION = 2;
 
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -94,7 +98,8 @@ public final class Manifest {
             Manifest m = JSON.readValue(file.toFile(), Manifest.class);
             if (m.vmalockWorkspace != FORMAT_VERSION) {
                 throw new StoreException(dir + ": workspace format " + m.vmalockWorkspace
-                        + " is not supported by this vmalock (expects " + FORMAT_VERSION + ")");
+                        + " is not supported by this vmalock (it reads format " + FORMAT_VERSION
+                        + "); rebuild the workspace with `vmalock ingest` from the original traces");
             }
             m.sources.removeIf(s -> !s.complete);
             return m;

@@ -79,6 +79,21 @@ public final class Workspace implements AutoCloseable {
         return manifest;
     }
 
+    /** Whether a complete source has this size (only then can a file be a duplicate). */
+    public boolean hasSourceOfSize(long size) {
+        for (Manifest.Source s : manifest.sources) {
+            if (s.size == size) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static DuplicateSourceException duplicate(Path file, Path dir, Manifest.Source dup) {
+        return new DuplicateSourceException(file + ": already in workspace " + dir + " as source " + dup.index
+                + " (" + dup.path + ", same size and checksum " + dup.checksum + "); not ingested again");
+    }
+
     /** The complete source with this size and checksum, or null. */
     public Manifest.Source findSame(long size, String checksum) {
         for (Manifest.Source s : manifest.sources) {
@@ -91,6 +106,8 @@ public final class Workspace implements AutoCloseable {
 
     /**
      * Starts appending one source. Refuses a file whose size and checksum are already in the workspace.
+     * A null checksum means it is not known yet: the caller sets {@code entry().checksum} before commit
+     * and checks for a duplicate itself.
      * Events go into the returned sink; {@link IngestSession#commit} makes them visible.
      */
     public IngestSession beginSource(Path file, long size, String checksum) {
@@ -100,10 +117,9 @@ public final class Workspace implements AutoCloseable {
         if (active != null && !active.finished()) {
             throw new IllegalStateException("another source is still being ingested");
         }
-        Manifest.Source dup = findSame(size, checksum);
+        Manifest.Source dup = checksum == null ? null : findSame(size, checksum);
         if (dup != null) {
-            throw new DuplicateSourceException(file + ": already in workspace " + dir + " as source " + dup.index
-                    + " (" + dup.path + ", same size and checksum " + checksum + "); not ingested again");
+            throw duplicate(file, dir, dup);
         }
         int index = 0;
         for (Manifest.Source s : manifest.sources) {

@@ -91,6 +91,58 @@ class CsvRoundTripTest {
         assertEquals(e, back);
     }
 
+    /**
+     * One Commons CSV parser streams over the file, yet every physical line is accounted for and
+     * problems name the right line: a text with a newline (quoted by the writer) spans two lines, blank
+     * lines stay blank, a record Commons CSV rejects is a problem on its first line and parsing resumes on
+     * the next one, a bare carriage return inside an unquoted field is a problem, an unterminated quote
+     * at the end swallows the rest as one bad record.
+     */
+    @Test
+    void streamingKeepsPhysicalLineNumbers() throws Exception {
+        Event e = new Event();
+        e.kind = EventKind.GENERIC;
+        e.name = "foo";
+        e.ts = 7;
+        e.text = "first line\nsecond line, with \"quotes\"\r\nthird";
+        StringWriter w = new StringWriter();
+        try (CsvEventWriter cw = new CsvEventWriter(w, "mono")) {
+            cw.write(e);
+        }
+        String[] written = w.toString().split("\n", -1);
+        assertEquals(6, written.length, w.toString()); // comment, header, a record over 3 lines, ""
+        String multi = written[2] + "\n" + written[3] + "\n" + written[4];
+        e.text = "plain";
+        StringWriter w2 = new StringWriter();
+        try (CsvEventWriter cw = new CsvEventWriter(w2, null)) {
+            cw.write(e);
+        }
+        String plain = w2.toString().split("\n")[1];
+        String file = written[0] + "\n"          // 1 comment (clock)
+                + written[1] + "\n"              // 2 header
+                + multi + "\n"                   // 3-5 one event over three lines
+                + "\n"                           // 6 blank
+                + plain + "\n"                   // 7 event
+                + "\"bad\"x," + plain + "\n"     // 8 text after a closing quote
+                + plain + "\r\n"                 // 9 event (CRLF)
+                + plain.replace("plain", "a\rb") + "\n" // 10 bare CR in an unquoted field
+                + plain + "\n"                   // 11 event
+                + "\"never closed," + plain + "\n" + plain + "\n"; // 12-13 unterminated quote to the end
+        Path f = dir.resolve("multi.csv");
+        Files.writeString(f, file);
+        CountingSink s = new CountingSink(true);
+        s.csv = true;
+        SourceResult r = TraceParsers.parse(f, null, 0, s, false);
+        assertEquals("mono", r.clock());
+        assertEquals(13, r.linesTotal());
+        assertEquals(4, r.events());
+        assertEquals(List.of(8L, 10L, 12L), List.copyOf(s.problems.keySet()), s.problems.toString());
+        assertEquals(13, r.events() + r.nonEventLines() + r.problems());
+        assertEquals("first line\nsecond line, with \"quotes\"\r\nthird", s.events.get(0).text);
+        assertEquals("plain", s.events.get(1).text);
+        assertTrue(s.problems.get(10L).contains("carriage return"), s.problems.toString());
+    }
+
     @Test
     void badCsvLinesAreProblems() throws Exception {
         String header = CsvEventWriter.HEADER_LINE;

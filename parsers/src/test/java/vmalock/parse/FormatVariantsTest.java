@@ -286,4 +286,61 @@ class FormatVariantsTest {
         assertEquals(4, madv.arg("behavior", 0));
         assertEquals("disjoint:9290 [120] S ==> swapper/2:0 [120]", s.events.get(6).text);
     }
+
+    /** Parses a bundled sample of sample-traces/ (strict, format detected). */
+    static CountingSink sample(String name, TraceFormat expected) throws Exception {
+        CountingSink sink = new CountingSink(true);
+        SourceResult r = TraceParsers.parse(SharedTraces.sample(name), null, 0, sink, true);
+        assertEquals(expected, r.format());
+        assertEquals(0, r.problems());
+        sink.result = r;
+        return sink;
+    }
+
+    /**
+     * trace-cmd record -B NAME (a real capture, sample-traces/tc-instance.sh): every line starts with
+     * "vmalock-sample-tcb: "; the comm, pid and cpu behind it are read as on an unprefixed line.
+     */
+    @Test
+    void traceCmdInstancePrefixIsNotPartOfTheComm() throws Exception {
+        CountingSink s = sample("tc-instance.report.txt", TraceFormat.TRACE_CMD);
+        Event first = s.events.get(0);
+        assertEquals("overlapping", first.comm);
+        assertEquals(12631, first.tid);
+        assertEquals(0, first.cpu);
+        assertEquals(EventKind.MMAP_LOCK_START_LOCKING, first.kind);
+        assertEquals(9884727675000L, first.ts);
+        for (Event e : s.events) assertFalse(e.comm != null && e.comm.contains(":"), e.toString());
+    }
+
+    /**
+     * Function-tracer lines between tracepoint lines (sample-traces/ftrace-function-fixture.sh: built
+     * from trace_output.c's print format around real tracepoint lines, because this kernel refuses the
+     * function tracer) are generic events named "function", never problems.
+     */
+    @Test
+    void functionTracerLinesAreGenericEvents() throws Exception {
+        CountingSink s = sample("ftrace-function-fixture.txt", TraceFormat.FTRACE);
+        List<Event> calls = s.events.stream().filter(e -> "function".equals(e.name)).collect(java.util.stream.Collectors.toList());
+        assertEquals(91, calls.size());
+        Event c = calls.get(0);
+        assertEquals(EventKind.GENERIC, c.kind);
+        assertEquals("do_user_addr_fault <-exc_page_fault", c.text);
+        assertEquals("overlapping", c.comm);
+        assertEquals(6856, c.tgid);
+        assertTrue(calls.stream().anyMatch(e -> "handle_mm_fault+0x4/0x2c0 <-do_user_addr_fault+0x1f5/0x690".equals(e.text)));
+        assertTrue(calls.stream().anyMatch(e -> "vma_end_read".equals(e.text))); // print-parent=0, under "# tracer: function"
+        // without that header a bare name after the timestamp is still a bad line
+        CountingSink bad = new CountingSink(true);
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("nofn", ".txt");
+        try {
+            java.nio.file.Files.writeString(f, "# tracer: nop\n          a.out-42    [001] .....   10.000001: vma_end_read\n"
+                    + "          a.out-42    [001] .....   10.000002: vma_end_read <-lock_vma_under_rcu\n");
+            SourceResult r = TraceParsers.parse(f, null, 0, bad, false);
+            assertEquals(1, r.problems());
+            assertEquals(1, r.events());
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
 }

@@ -145,6 +145,30 @@ class WorkspaceTest {
         }
     }
 
+    /**
+     * The ingest checksums a file in its parsing read unless a source of the same size is already there
+     * (then it checksums first, to refuse a duplicate before parsing): both paths give the same value.
+     */
+    @Test
+    void ingestChecksumsInTheParsingReadAndStillRefusesDuplicates() throws Exception {
+        String line = "      capture.sh-16869   [001] d....  1216.415952: page_fault_user: address=0x7ffe04f81080 ip=0x55c68066d35e error_code=0x7\n";
+        Path a = file(tmp, "a.txt", line + line);
+        Path sameSize = file(tmp, "b.txt", line + line.replace("0x7\n", "0x6\n"));
+        Path copy = file(tmp, "copy-of-a.txt", line + line);
+        Path dir = tmp.resolve("ws");
+        try (Workspace ws = Workspace.forIngest(dir)) {
+            Manifest.Source sa = Ingester.ingest(ws, a, null, false, null);
+            assertEquals(Checksums.of(a), sa.checksum);
+            assertEquals(Files.size(a), sa.size);
+            Manifest.Source sb = Ingester.ingest(ws, sameSize, null, false, null); // same size, other bytes
+            assertEquals(Checksums.of(sameSize), sb.checksum);
+            DuplicateSourceException ex = assertThrows(DuplicateSourceException.class,
+                    () -> Ingester.ingest(ws, copy, null, false, null));
+            assertTrue(ex.getMessage().contains("a.txt"), ex.getMessage());
+            assertEquals(2, ws.manifest().sources.size());
+        }
+    }
+
     @Test
     void interruptedIngestIsNeverReadAsComplete() throws Exception {
         Path dir = tmp.resolve("ws");

@@ -27,7 +27,9 @@ final class ContentionPairs implements RunHandler {
     private final Rows rows;
     private final String run;
     private final Map<Integer, Deque<Open>> open = new HashMap<>();
+    private final UnpairedCounts unpaired = new UnpairedCounts("contention_end_without_begin", "contention_begin_without_end");
 
+    /** @param rows the contention appender, or null to count the unpaired events only (the rows load lazily) */
     ContentionPairs(Rows rows, String run) {
         this.rows = rows;
         this.run = run;
@@ -65,10 +67,19 @@ final class ContentionPairs implements RunHandler {
 
     private void row(int tid, long lock, int flags, boolean hasBegin, long beginTs, boolean hasEnd, long endTs,
                      long ret, long beginSeq, long endSeq) throws SQLException {
+        unpaired.row(hasBegin, hasEnd);
+        if (rows == null) {
+            return;
+        }
         rows.begin().str(run).i32(tid).i64(lock).i32(flags, hasBegin).i64(beginTs, hasBegin).i64(endTs, hasEnd)
                 .i64(endTs - beginTs, hasBegin && hasEnd).i64(ret, hasEnd).i64(beginSeq, hasBegin)
                 .i64(endSeq, hasEnd);
         rows.end();
+    }
+
+    /** The unpaired events, as {@code counters}: {@code unpaired.contention_end_without_begin}, {@code unpaired.contention_begin_without_end}. */
+    Map<String, Long> unpaired() {
+        return unpaired.asMap();
     }
 
     @Override

@@ -21,12 +21,17 @@ final class MmsTable implements RunHandler {
         long firstTs;
         long lastTs;
         boolean hashed;
+        // the last task and comm added: most events repeat them (no boxing, no list scan)
+        int lastTid = Integer.MIN_VALUE;
+        String lastComm;
     }
 
     private final Rows rows;
     private final String run;
     private final java.util.function.IntPredicate hashedPointers;
     private final Map<Long, Mm> mms = new LinkedHashMap<>();
+    private long lastMm;
+    private Mm last;
 
     /** @param hashedPointers whether a source prints {@code %p} hashed (raw ftrace): 16 hex digits without 0x */
     MmsTable(Rows rows, String run, java.util.function.IntPredicate hashedPointers) {
@@ -40,18 +45,29 @@ final class MmsTable implements RunHandler {
         if (!e.kind.isMmapLock()) {
             return;
         }
-        Mm m = mms.get(e.mm);
-        if (m == null) {
-            m = new Mm();
-            m.firstTs = e.ts;
-            m.hashed = hashedPointers.test(e.source);
-            mms.put(e.mm, m);
+        Mm m = last;
+        if (m == null || lastMm != e.mm) {
+            m = mms.get(e.mm);
+            if (m == null) {
+                m = new Mm();
+                m.firstTs = e.ts;
+                m.hashed = hashedPointers.test(e.source);
+                mms.put(e.mm, m);
+            }
+            last = m;
+            lastMm = e.mm;
         }
         m.events++;
         m.lastTs = e.ts;
-        m.tids.add(e.tid);
-        if (e.comm != null && !m.comms.contains(e.comm)) {
-            m.comms.add(e.comm);
+        if (e.tid != m.lastTid) {
+            m.tids.add(e.tid);
+            m.lastTid = e.tid;
+        }
+        if (e.comm != null && e.comm != m.lastComm) {
+            if (!m.comms.contains(e.comm)) {
+                m.comms.add(e.comm);
+            }
+            m.lastComm = e.comm;
         }
     }
 

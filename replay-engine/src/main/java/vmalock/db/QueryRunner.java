@@ -11,24 +11,19 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Runs reports and ad-hoc SQL over a {@link WorkspaceDb}, restricted to chosen runs: each per-run table
  * is shadowed by a temporary view of the same name that keeps only those runs, so a report's SQL
  * names plain tables ({@code lock_spans}) and works on the observed run, on any replay, or on several.
  * Report variables (e.g. {@code baseline}) are DuckDB variables: {@code getvariable('baseline')}.
- * The {@code events} and {@code faults} tables load lazily: the first query that reads one ({@code FROM events},
- * {@code JOIN faults}, …) loads it for the selected runs.
+ * The per-row tables {@code events}, {@code faults}, {@code syscalls} and {@code contention} load lazily
+ * ({@link LazyTable}): the first query that reads one ({@code FROM events}, {@code JOIN faults}, …) loads
+ * it for the selected runs.
  */
 public final class QueryRunner {
-    private static final Pattern NAMES_EVENTS = names("events");
-    private static final Pattern NAMES_FAULTS = names("faults");
-
-    /** A query reads the table: {@code FROM t}, {@code JOIN t}. */
-    private static Pattern names(String table) {
-        return Pattern.compile("(?i)(\\bfrom|\\bjoin)\\s+(\"?main\"?\\.)?\"?" + table + "\"?(\\s|$|\\)|,|;)");
-    }
 
     /** Supplies the events of a run whose {@code events} rows are not loaded yet. */
     @FunctionalInterface
@@ -81,13 +76,7 @@ public final class QueryRunner {
 
     /** Runs every statement of a report; each one returning rows is a section of the result. */
     public List<ResultTable> run(Query q) {
-        String code = stripComments(q.sql());
-        if (NAMES_EVENTS.matcher(code).find()) {
-            ensureEvents();
-        }
-        if (NAMES_FAULTS.matcher(code).find()) {
-            ensureFaults();
-        }
+        ensure(LazyTable.namedIn(stripComments(q.sql())));
         List<ResultTable> out = new ArrayList<>();
         for (Query.Statement st : q.statements()) {
             try (Statement s = db.connection().createStatement()) {
@@ -103,25 +92,25 @@ public final class QueryRunner {
         return out;
     }
 
-    /** Loads the per-fault rows of the selected runs that lack them (what a query naming {@code faults} triggers). */
-    public void ensureFaults() {
+    /**
+     * Loads the rows of lazily loaded tables the selected runs lack (what a query naming them
+     * triggers), one pass over each run's events for all of them.
+     */
+    public void ensure(Set<LazyTable> tables) {
+        if (tables.isEmpty() || eventsSource == null) {
+            return;
+        }
         for (String r : runs) {
-            if (!db.faultsLoaded(r) && eventsSource != null) {
-                EventStream es = eventsSource.open(r);
-                if (es != null) {
-                    db.loadFaults(r, es, ObservedPairing.FACTORY);
+            Set<LazyTable> missing = EnumSet.noneOf(LazyTable.class);
+            for (LazyTable t : tables) {
+                if (!db.loaded(r, t)) {
+                    missing.add(t);
                 }
             }
-        }
-    }
-
-    /** Loads the raw events of the selected runs that lack them (what a query naming {@code events} triggers). */
-    public void ensureEvents() {
-        for (String r : runs) {
-            if (!db.eventsLoaded(r) && eventsSource != null) {
+            if (!missing.isEmpty()) {
                 EventStream es = eventsSource.open(r);
                 if (es != null) {
-                    db.loadEvents(r, es);
+                    db.loadLazy(r, missing, es);
                 }
             }
         }

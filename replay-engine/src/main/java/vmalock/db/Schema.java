@@ -16,7 +16,7 @@ public final class Schema {
     }
 
     /** Bumped whenever a table changes shape; a database of another version is rebuilt. */
-    public static final int VERSION = 9;
+    public static final int VERSION = 10;
 
     /** Derived tables loaded for every run, in load order. */
     /** Number of syscall arguments kept in {@code syscalls.arg0…}. */
@@ -37,7 +37,8 @@ public final class Schema {
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);",
             "CREATE TABLE IF NOT EXISTS run_meta (run VARCHAR, key VARCHAR, value VARCHAR);",
             "CREATE TABLE IF NOT EXISTS runs (run VARCHAR, ord INTEGER, policy VARCHAR, parameters VARCHAR, seed BIGINT,",
-            "  time_unit VARCHAR, events BIGINT, events_loaded BOOLEAN, faults_loaded BOOLEAN, description VARCHAR);",
+            "  time_unit VARCHAR, events BIGINT, events_loaded BOOLEAN, faults_loaded BOOLEAN, syscalls_loaded BOOLEAN,",
+            "  contention_loaded BOOLEAN, description VARCHAR);",
             "CREATE TABLE IF NOT EXISTS sources (run VARCHAR, source INTEGER, path VARCHAR, name VARCHAR, size BIGINT,",
             "  checksum VARCHAR, format VARCHAR, clock VARCHAR, time_unit VARCHAR, lines_total BIGINT, events BIGINT,",
             "  non_event_lines BIGINT, header_lines BIGINT, blank_lines BIGINT, other_lines BIGINT, lost_marker_lines BIGINT,",

@@ -22,13 +22,16 @@ final class SyscallPairs implements RunHandler {
         long seq;
         int nargs;
         String argNames;
+        final String[] names = new String[vmalock.db.Schema.SYSCALL_ARGS];
         final long[] args = new long[vmalock.db.Schema.SYSCALL_ARGS];
     }
 
     private final Rows rows;
     private final String run;
     private final Map<Integer, Open> open = new HashMap<>();
+    private final UnpairedCounts unpaired = new UnpairedCounts("sys_exit_without_enter", "sys_enter_without_exit");
 
+    /** @param rows the syscalls appender, or null to count the unpaired events only (the rows load lazily) */
     SyscallPairs(Rows rows, String run) {
         this.rows = rows;
         this.run = run;
@@ -42,10 +45,11 @@ final class SyscallPairs implements RunHandler {
             o.ts = e.ts;
             o.seq = seq;
             o.nargs = Math.min(e.nargs, Schema.SYSCALL_ARGS);
-            if (o.nargs > 0) {
+            if (o.nargs > 0 && rows != null) {
                 StringBuilder b = new StringBuilder();
                 for (int i = 0; i < o.nargs; i++) {
-                    b.append(i == 0 ? "" : ",").append(e.argNames[i] == null ? "arg" + i : e.argNames[i]);
+                    o.names[i] = e.argNames[i] == null ? "arg" + i : e.argNames[i];
+                    b.append(i == 0 ? "" : ",").append(o.names[i]);
                     o.args[i] = e.args[i];
                 }
                 o.argNames = b.toString();
@@ -71,6 +75,10 @@ final class SyscallPairs implements RunHandler {
 
     private void row(int tid, Open o, boolean hasExit, long exitTs, long ret, long exitSeq) throws SQLException {
         boolean hasEnter = o.seq >= 0;
+        unpaired.row(hasEnter, hasExit);
+        if (rows == null) {
+            return;
+        }
         long start = 0;
         long len = 0;
         boolean range = false;
@@ -114,12 +122,8 @@ final class SyscallPairs implements RunHandler {
     }
 
     private static Long first(Open o, String n1, String n2) {
-        if (o.argNames == null) {
-            return null;
-        }
-        String[] names = o.argNames.split(",");
-        for (int i = 0; i < names.length; i++) {
-            if (names[i].equals(n1) || names[i].equals(n2)) {
+        for (int i = 0; i < o.nargs; i++) {
+            if (o.names[i].equals(n1) || o.names[i].equals(n2)) {
                 return o.args[i];
             }
         }
@@ -129,6 +133,11 @@ final class SyscallPairs implements RunHandler {
     /** A syscall's error return (-4095..-1). */
     private static boolean isError(long ret) {
         return ret < 0 && ret >= -4095;
+    }
+
+    /** The unpaired events, as {@code counters}: {@code unpaired.sys_exit_without_enter}, {@code unpaired.sys_enter_without_exit}. */
+    Map<String, Long> unpaired() {
+        return unpaired.asMap();
     }
 
     @Override

@@ -38,10 +38,9 @@ public final class TableExport {
         }
         // the run views of a QueryRunner filter by run, and see lazily loaded events
         QueryRunner qr = new QueryRunner(db, runs, Map.of(), events);
-        if (table.equals("events")) {
-            qr.ensureEvents();
-        } else if (table.equals("faults")) {
-            qr.ensureFaults();
+        LazyTable lazy = LazyTable.of(table);
+        if (lazy != null) {
+            qr.ensure(java.util.EnumSet.of(lazy));
         }
         return "SELECT * FROM " + table;
     }

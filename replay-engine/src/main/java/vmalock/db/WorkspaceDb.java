@@ -11,7 +11,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import vmalock.event.Event;
 
 /**
@@ -172,9 +176,9 @@ public final class WorkspaceDb implements AutoCloseable {
         return runs().contains(run);
     }
 
-    /** Whether the run's raw {@code events} rows are loaded (they load lazily, see {@link #loadEvents}). */
-    public boolean eventsLoaded(String run) {
-        try (PreparedStatement p = conn.prepareStatement("SELECT events_loaded FROM " + t("runs") + " WHERE run = ?")) {
+    /** Whether the run's rows of a lazily loaded table are loaded (see {@link LazyTable}, {@link #loadLazy}). */
+    public boolean loaded(String run, LazyTable table) {
+        try (PreparedStatement p = conn.prepareStatement("SELECT " + table.flag() + " FROM " + t("runs") + " WHERE run = ?")) {
             p.setString(1, run);
             try (ResultSet r = p.executeQuery()) {
                 return r.next() && r.getBoolean(1);
@@ -185,63 +189,78 @@ public final class WorkspaceDb implements AutoCloseable {
     }
 
     /**
-     * Loads one run: its sources, the derived tables, and (if {@code withEvents}) every event, streaming
-     * {@code events} once. Replaces an earlier load of the same run id. The per-fault {@code faults} rows
-     * are written only with {@code withFaults} (else the {@code fault_counts} roll-up alone; see
-     * {@link #loadFaults}): one row per user page fault is most of a trace, and the summaries need counts.
+     * Loads one run: its sources and the derived tables, streaming {@code events} once, plus (if
+     * {@code withLazy}) every {@link LazyTable} — else those load on first use ({@link #loadLazy}): one
+     * row per event, fault or syscall is most of a trace, and the summaries need only counts. Replaces an
+     * earlier load of the same run id.
      *
      * @param pairing the lock-span / fault pairing, or null to leave lock_spans and faults empty
      * @return the number of events streamed
      */
     public long load(RunInfo run, List<SourceRow> sources, EventStream events, PairingSink.Factory pairing,
-                     boolean withEvents) {
-        return load(run, sources, events, pairing, withEvents, withEvents);
+                     boolean withLazy) {
+        return load(run, sources, events, pairing,
+                withLazy ? EnumSet.allOf(LazyTable.class) : EnumSet.noneOf(LazyTable.class));
     }
 
-    /** As {@link #load(RunInfo, List, EventStream, PairingSink.Factory, boolean)}, choosing the faults rows apart. */
+    /** As {@link #load(RunInfo, List, EventStream, PairingSink.Factory, boolean)}, loading the chosen lazy tables with the run. */
     public long load(RunInfo run, List<SourceRow> sources, EventStream events, PairingSink.Factory pairing,
-                     boolean withEvents, boolean withFaults) {
+                     Set<LazyTable> lazy) {
         String r = run.run();
         List<Rows> open = new ArrayList<>();
+        LoadTiming time = new LoadTiming("load " + r);
+        RowWriter writer = new RowWriter();
         try {
             conn.setAutoCommit(false);
             deleteRun(r);
             writeSources(r, sources);
+            time.phase("delete + sources");
             List<RunHandler> hs = new ArrayList<>();
-            if (withEvents) {
-                hs.add(new EventsTable(rows("events", open), r));
+            if (lazy.contains(LazyTable.EVENTS)) {
+                hs.add(new EventsTable(rows(writer, "events", open), r));
             }
-            hs.add(new EventCounts(rows("event_counts", open), r));
-            hs.add(new TasksTable(rows("tasks", open), r));
-            hs.add(new MmsTable(rows("mms", open), r, src -> hashed(sources, src)));
-            hs.add(new ContentionPairs(rows("contention", open), r));
-            hs.add(new SyscallPairs(rows("syscalls", open), r));
-            hs.add(new LostTable(rows("lost", open), r, sources));
-            hs.add(new QualityTable(rows("quality", open), r));
-            Rows counters = rows("counters", open);
+            hs.add(new EventCounts(rows(writer, "event_counts", open), r));
+            hs.add(new TasksTable(rows(writer, "tasks", open), r));
+            hs.add(new MmsTable(rows(writer, "mms", open), r, src -> hashed(sources, src)));
+            ContentionPairs contention = new ContentionPairs(lazy.contains(LazyTable.CONTENTION) ? rows(writer, "contention", open) : null, r);
+            SyscallPairs syscalls = new SyscallPairs(lazy.contains(LazyTable.SYSCALLS) ? rows(writer, "syscalls", open) : null, r);
+            hs.add(contention);
+            hs.add(syscalls);
+            hs.add(new LostTable(rows(writer, "lost", open), r, sources));
+            hs.add(new QualityTable(rows(writer, "quality", open), r));
+            Rows counters = rows(writer, "counters", open);
             hs.add(new VmaLockCounters(counters, r));
-            FaultRows faultRows = new FaultRows(withFaults ? rows("faults", open) : null, r);
-            Rows faultCounts = rows("fault_counts", open);
+            FaultRows faultRows = new FaultRows(lazy.contains(LazyTable.FAULTS) ? rows(writer, "faults", open) : null, r);
+            Rows faultCounts = rows(writer, "fault_counts", open);
             PairingSink p = pairing == null ? null
-                    : pairing.create(new LockSpanRows(rows("lock_spans", open), r), faultRows);
+                    : pairing.create(new LockSpanRows(rows(writer, "lock_spans", open), r), faultRows);
             RunHandler[] handlers = hs.toArray(new RunHandler[0]);
             long n = stream(events, handlers, p);
             for (RunHandler h : handlers) {
                 h.finish();
             }
+            Map<String, Long> count = new TreeMap<>();
             if (p != null) {
-                for (java.util.Map.Entry<String, Long> c : new java.util.TreeMap<>(p.finish()).entrySet()) {
-                    counters.begin().str(r).str("pairing." + c.getKey()).i64(c.getValue());
-                    counters.end();
-                }
+                p.finish().forEach((k, v) -> count.put("pairing." + k, v));
+            }
+            count.putAll(contention.unpaired());
+            count.putAll(syscalls.unpaired());
+            for (Map.Entry<String, Long> c : count.entrySet()) {
+                counters.begin().str(r).str(c.getKey()).i64(c.getValue());
+                counters.end();
             }
             faultRows.writeCounts(faultCounts);
+            time.phase("stream + append (" + n + " events)");
             for (Rows rs : open) {
                 rs.close();
             }
             open.clear();
-            exec(String.format(Schema.SYSCALL_ARGS_MAP, t("syscalls"), quote(r)));
-            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + t("runs") + " VALUES (?, (SELECT coalesce(max(ord), 0) + 1 FROM " + t("runs") + "), ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            time.phase("appenders closed");
+            if (lazy.contains(LazyTable.SYSCALLS)) {
+                exec(String.format(Schema.SYSCALL_ARGS_MAP, t("syscalls"), quote(r)));
+                time.phase("syscalls.args");
+            }
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + t("runs") + " VALUES (?, (SELECT coalesce(max(ord), 0) + 1 FROM " + t("runs") + "), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, r);
                 ps.setString(2, run.policy());
                 ps.setString(3, run.parameters());
@@ -252,20 +271,24 @@ public final class WorkspaceDb implements AutoCloseable {
                 }
                 ps.setString(5, run.timeUnit());
                 ps.setLong(6, n);
-                ps.setBoolean(7, withEvents);
-                ps.setBoolean(8, withFaults);
-                ps.setString(9, RunInfo.OBSERVED.equals(run.policy()) ? "the trace as captured" : "replay under " + run.policy());
+                int i = 7;
+                for (LazyTable lt : LazyTable.values()) {
+                    ps.setBoolean(i++, lazy.contains(lt));
+                }
+                ps.setString(i, RunInfo.OBSERVED.equals(run.policy()) ? "the trace as captured" : "replay under " + run.policy());
                 ps.executeUpdate();
             }
             conn.commit();
+            time.phase("commit");
             return n;
         } catch (SQLException e) {
-            rollback(open);
+            rollback(open, writer);
             throw new DbException("loading run " + r + " into " + where() + " failed: " + DbException.firstLine(e), e);
         } catch (RuntimeException e) {
-            rollback(open);
+            rollback(open, writer);
             throw e;
         } finally {
+            writer.close();
             autoCommit();
         }
     }
@@ -288,77 +311,71 @@ public final class WorkspaceDb implements AutoCloseable {
             }
             conn.commit();
         } catch (SQLException e) {
-            rollback(List.of());
+            rollback(List.of(), null);
             throw new DbException("cannot write the counters of run " + run + ": " + DbException.firstLine(e), e);
         } finally {
             autoCommit();
         }
     }
 
-    /** Whether the run's per-fault {@code faults} rows are loaded (they load lazily, see {@link #loadFaults}). */
-    public boolean faultsLoaded(String run) {
-        try (PreparedStatement p = conn.prepareStatement("SELECT faults_loaded FROM " + t("runs") + " WHERE run = ?")) {
-            p.setString(1, run);
-            try (ResultSet r = p.executeQuery()) {
-                return r.next() && r.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            throw new DbException("cannot read runs: " + DbException.firstLine(e), e);
-        }
-    }
 
     /**
-     * Loads the per-fault {@code faults} rows of an already loaded run, streaming its events through the
-     * pairing again (the lazy part of {@link #load}).
+     * Loads the rows of lazily loaded tables ({@link LazyTable}) of an already loaded run, in one pass
+     * over its events (the pairing runs again when {@code faults} is among them); tables already
+     * loaded are replaced.
      */
-    public long loadFaults(String run, EventStream events, PairingSink.Factory pairing) {
+    public long loadLazy(String run, Set<LazyTable> tables, EventStream events) {
         List<Rows> open = new ArrayList<>();
+        LoadTiming time = new LoadTiming("load " + tables + " of " + run);
+        RowWriter writer = new RowWriter();
         try {
             conn.setAutoCommit(false);
-            exec("DELETE FROM " + t("faults") + " WHERE run = " + quote(run));
-            PairingSink p = pairing.create(new LockSpanRows(null, run), new FaultRows(rows("faults", open), run));
-            long n = stream(events, new RunHandler[0], p);
-            p.finish();
+            for (LazyTable lt : tables) {
+                exec("DELETE FROM " + t(lt.table()) + " WHERE run = " + quote(run));
+            }
+            List<RunHandler> hs = new ArrayList<>();
+            if (tables.contains(LazyTable.EVENTS)) {
+                hs.add(new EventsTable(rows(writer, "events", open), run));
+            }
+            if (tables.contains(LazyTable.SYSCALLS)) {
+                hs.add(new SyscallPairs(rows(writer, "syscalls", open), run));
+            }
+            if (tables.contains(LazyTable.CONTENTION)) {
+                hs.add(new ContentionPairs(rows(writer, "contention", open), run));
+            }
+            PairingSink p = !tables.contains(LazyTable.FAULTS) ? null
+                    : ObservedPairing.FACTORY.create(new LockSpanRows(null, run), new FaultRows(rows(writer, "faults", open), run));
+            RunHandler[] handlers = hs.toArray(new RunHandler[0]);
+            long n = stream(events, handlers, p);
+            for (RunHandler h : handlers) {
+                h.finish();
+            }
+            if (p != null) {
+                p.finish();
+            }
             for (Rows rs : open) {
                 rs.close();
             }
             open.clear();
-            exec("UPDATE " + t("runs") + " SET faults_loaded = true WHERE run = " + quote(run));
-            conn.commit();
-            return n;
-        } catch (SQLException e) {
-            rollback(open);
-            throw new DbException("loading the faults of run " + run + " failed: " + DbException.firstLine(e), e);
-        } catch (RuntimeException e) {
-            rollback(open);
-            throw e;
-        } finally {
-            autoCommit();
-        }
-    }
-
-    /** Loads the raw {@code events} rows of an already loaded run (the lazy part of {@link #load}). */
-    public long loadEvents(String run, EventStream events) {
-        List<Rows> open = new ArrayList<>();
-        try {
-            conn.setAutoCommit(false);
-            exec("DELETE FROM " + t("events") + " WHERE run = " + quote(run));
-            RunHandler[] hs = {new EventsTable(rows("events", open), run)};
-            long n = stream(events, hs, null);
-            for (Rows rs : open) {
-                rs.close();
+            time.phase("stream + append (" + n + " events)");
+            if (tables.contains(LazyTable.SYSCALLS)) {
+                exec(String.format(Schema.SYSCALL_ARGS_MAP, t("syscalls"), quote(run)));
+                time.phase("syscalls.args");
             }
-            open.clear();
-            exec("UPDATE " + t("runs") + " SET events_loaded = true WHERE run = " + quote(run));
+            for (LazyTable lt : tables) {
+                exec("UPDATE " + t("runs") + " SET " + lt.flag() + " = true WHERE run = " + quote(run));
+            }
             conn.commit();
+            time.phase("commit");
             return n;
         } catch (SQLException e) {
-            rollback(open);
-            throw new DbException("loading the events of run " + run + " failed: " + DbException.firstLine(e), e);
+            rollback(open, writer);
+            throw new DbException("loading " + tables + " of run " + run + " failed: " + DbException.firstLine(e), e);
         } catch (RuntimeException e) {
-            rollback(open);
+            rollback(open, writer);
             throw e;
         } finally {
+            writer.close();
             autoCommit();
         }
     }
@@ -388,8 +405,8 @@ public final class WorkspaceDb implements AutoCloseable {
         return false;
     }
 
-    private Rows rows(String table, List<Rows> open) {
-        Rows r = new Rows(this, table);
+    private Rows rows(RowWriter writer, String table, List<Rows> open) {
+        Rows r = new Rows(this, table, writer);
         open.add(r);
         return r;
     }
@@ -434,13 +451,12 @@ public final class WorkspaceDb implements AutoCloseable {
         return "'" + s.replace("'", "''") + "'";
     }
 
-    private void rollback(Collection<Rows> open) {
+    private void rollback(Collection<Rows> open, RowWriter writer) {
+        if (writer != null) {
+            writer.close();
+        }
         for (Rows r : open) {
-            try {
-                r.close();
-            } catch (RuntimeException ignored) {
-                // the rollback below discards whatever it appended
-            }
+            r.abandon();
         }
         try {
             conn.rollback();

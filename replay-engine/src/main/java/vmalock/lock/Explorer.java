@@ -19,6 +19,17 @@ import java.util.function.Supplier;
  *
  * <p>Time is a step counter; a {@link Op#DELAY} completes when its task is next chosen; a timed
  * {@link Op#BLOCK} (spinning) fires only when nothing else can run, and time jumps to its deadline.
+ *
+ * <p><b>Exhaustive mode</b> ({@link #exploreAll}): no preemption bound, and a visited-state cache
+ * (stateful search): after every step the state reachable from the tasks (op stacks with their
+ * program counters and locals, the locks, VMAs, mm, counters, the checker's shadow state; see
+ * {@link StateHasher}) is fingerprinted, and an execution stops when it reaches a state some earlier
+ * execution already reached — every continuation from that state is explored (or being explored)
+ * from there. Pruning at a visited state is sound for everything checked per state (the invariants
+ * after every step, deadlocks, {@link Scenario#atEnd} when it reads only reachable state), so when the
+ * search finishes with no execution cut at the step limit, every interleaving has been covered. Steps
+ * take no time here (as in {@link SimScheduler}: lock code is instantaneous, holds and spins take
+ * time), so virtual time is part of the state but only changes at delays and timer jumps.
  */
 public final class Explorer implements Driver {
     /** A scenario: fresh state for every execution. */
@@ -33,11 +44,32 @@ public final class Explorer implements Driver {
         /** Runs when an execution ends with every task finished. */
         default void atEnd(Explorer x) {
         }
+
+        /**
+         * Extra objects whose state counts in exhaustive mode besides what the tasks reach (the scenario
+         * object itself is never hashed: keep what {@link #atEnd} reads reachable from here or the tasks).
+         */
+        default List<Object> stateRoots() {
+            return List.of();
+        }
     }
 
     /** Outcome of an exploration. */
     public record Result(long executions, boolean exhaustive, long maxSteps, long deadlocks, long findings,
-                         List<Finding> firstFindings, String firstFailingSchedule) {
+                         List<Finding> firstFindings, String firstFailingSchedule, long states, long pruned,
+                         long truncated, long steps) {
+        /** Every interleaving was covered: the choice tree was exhausted and no execution hit the step limit. */
+        public boolean complete() {
+            return exhaustive && truncated == 0;
+        }
+
+        @Override
+        public String toString() {
+            return (complete() ? "complete" : exhaustive ? "exhausted with truncated executions" : "incomplete")
+                    + ": " + executions + " executions (" + pruned + " ended at a visited state, " + truncated
+                    + " cut at the step limit), " + (states > 0 ? states + " distinct states, " : "") + steps
+                    + " steps, longest " + maxSteps + ", " + deadlocks + " deadlocks, " + findings + " findings";
+        }
     }
 
     private static final int RUNNABLE = 0, BLOCKED = 1, TIMED = 2, FINISHED = 3;
@@ -46,9 +78,19 @@ public final class Explorer implements Driver {
     private final InvariantChecker checker;
     private final List<Task> tasks = new ArrayList<>();
     private long now;
+    /** Virtual time per step: 1 (bounded mode) or 0 (exhaustive mode). */
+    private final long stepNs;
+    /** Exhaustive mode: the visited-state cache shared by all executions, and the hasher. */
+    private final StateHasher.Visited visited;
+    private final StateHasher hasher;
+    private List<Object> roots;
+    private boolean prunedHere;
 
-    private Explorer(boolean check) {
+    private Explorer(boolean check, StateHasher.Visited visited) {
         this.checker = check ? new InvariantChecker(findings, false) : null;
+        this.visited = visited;
+        this.hasher = visited == null ? null : new StateHasher();
+        this.stepNs = visited == null ? 1 : 0;
     }
 
     @Override
@@ -96,22 +138,46 @@ public final class Explorer implements Driver {
     /** As {@link #explore(Supplier, long, int, boolean)} with at most {@code preemptionBound} preemptions. */
     public static Result explore(Supplier<Scenario> factory, long maxExecutions, int maxSteps, int preemptionBound,
                                  boolean check) {
+        return search(factory, maxExecutions, maxSteps, preemptionBound, check, null);
+    }
+
+    /**
+     * Exhaustive mode: every interleaving, no preemption bound, with the visited-state cache (see the
+     * class comment). Stops early only at {@code maxExecutions}; {@link Result#complete()} says whether
+     * the search covered everything.
+     */
+    public static Result exploreAll(Supplier<Scenario> factory, long maxExecutions, int maxSteps, boolean check) {
+        return search(factory, maxExecutions, maxSteps, Integer.MAX_VALUE, check, new StateHasher.Visited());
+    }
+
+    private static Result search(Supplier<Scenario> factory, long maxExecutions, int maxSteps, int preemptionBound,
+                                 boolean check, StateHasher.Visited visited) {
         int[] prefix = new int[0];
-        long executions = 0, deadlocks = 0, total = 0, longest = 0;
+        long executions = 0, deadlocks = 0, total = 0, longest = 0, pruned = 0, truncated = 0, steps = 0;
         List<Finding> first = new ArrayList<>();
         String failing = null;
         boolean exhaustive = false;
         while (executions < maxExecutions) {
-            Explorer x = new Explorer(check);
+            Explorer x = new Explorer(check, visited);
             Scenario sc = factory.get();
             sc.setup(x);
+            if (visited != null) {
+                x.roots = new ArrayList<>(x.tasks);
+                x.roots.addAll(sc.stateRoots());
+                if (executions == 0) visited.add(x.fingerprint());
+            }
             int[] choices = new int[maxSteps];
             int[] widths = new int[maxSteps];
             int depth = x.execute(sc, prefix, choices, widths, maxSteps, preemptionBound);
             executions++;
+            steps += depth;
             longest = Math.max(longest, depth);
             boolean dead = false;
-            if (depth < maxSteps) {
+            if (x.prunedHere) {
+                pruned++;
+            } else if (depth >= maxSteps) {
+                truncated++;
+            } else {
                 for (Task t : x.tasks) {
                     if (t.simState != FINISHED) {
                         dead = true;
@@ -143,7 +209,12 @@ public final class Explorer implements Driver {
             prefix = Arrays.copyOf(choices, d + 1);
             prefix[d]++;
         }
-        return new Result(executions, exhaustive, longest, deadlocks, total, first, failing);
+        return new Result(executions, exhaustive, longest, deadlocks, total, first, failing,
+                visited == null ? 0 : visited.size(), pruned, truncated, steps);
+    }
+
+    private long[] fingerprint() {
+        return hasher.hash(roots, now);
     }
 
     private int execute(Scenario sc, int[] prefix, int[] choices, int[] widths, int maxSteps, int bound) {
@@ -174,12 +245,17 @@ public final class Explorer implements Driver {
             current = enabled[c];
             stepOnce(tasks.get(current));
             sc.afterStep(this);
+            // a new state (the last replayed choice is a new alternative): stop if an earlier execution got here
+            if (visited != null && depth >= prefix.length && !visited.add(fingerprint())) {
+                prunedHere = true;
+                return depth;
+            }
         }
         return depth;
     }
 
     private void stepOnce(Task t) {
-        now++;
+        now += stepNs;
         if (t.gen == 1) { // resuming from a block
             t.gen = 0;
             t.deadline = Task.NO_DEADLINE;

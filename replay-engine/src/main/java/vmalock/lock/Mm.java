@@ -28,6 +28,11 @@ public final class Mm {
     /** Checker shadow state: current mmap_lock readers and writers as the checker saw them. */
     final java.util.concurrent.atomic.AtomicInteger chkReaders = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger chkWriters = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * {@code alloc->mutex} of the binder proc that maps this mm (one per process): the binder
+     * shrinker's {@code mutex_trylock} after it got the VMA or mmap_lock ({@link OtherRead}).
+     */
+    public final KMutex binderAllocMutex = new KMutex();
     /** mm->vma_writer_wait: an rcuwait with at most one waiting task. */
     volatile Task vmaWriterWait;
 

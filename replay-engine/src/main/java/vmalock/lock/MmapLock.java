@@ -144,13 +144,68 @@ public final class MmapLock {
 
     // ---- blocking ops ----------------------------------------------------------------------
     /**
+     * The common shape of mmap_read_lock[_killable] and mmap_write_lock[_killable]: the checker's
+     * blocking-acquire hook, start_locking (when traced), the optional calibrated acquire cost, the
+     * rwsem op as a child, then {@link #acquired(Task, boolean)} and acquire_returned.
+     */
+    private abstract static class Acquire extends Op {
+        MmapLock l;
+        boolean killable;
+        private final boolean write;
+
+        Acquire(boolean write) {
+            this.write = write;
+        }
+
+        /** Whether this acquisition emits mmap_lock tracepoints. */
+        abstract boolean traced();
+
+        /** Pushes the rwsem op (down_read / down_write). */
+        abstract int down(Task t);
+
+        @Override
+        public final int step(Task t) {
+            MmapLock l = this.l;
+            if (pc == 0) {
+                InvariantChecker ck = t.driver.checker();
+                if (ck != null) ck.blockingMmapAcquire(t, l.mm, write);
+                if (traced()) {
+                    Trace.startLocking(t, l.mm, write);
+                    if (l.acquireCostNs > 0) {
+                        pc = 2;
+                        t.delay = l.acquireCostNs;
+                        return DELAY;
+                    }
+                }
+                pc = 1;
+                return down(t);
+            }
+            if (pc == 2) {
+                pc = 1;
+                return down(t);
+            }
+            boolean ok = t.ret == 0;
+            t.lockOps++;
+            if (ok) {
+                if (write && l.seqcount) l.bumpSeq();
+                l.acquired(t, write);
+            }
+            if (traced()) Trace.acquireReturned(t, l.mm, write, ok);
+            return DONE;
+        }
+    }
+
+    /**
      * mmap_read_lock / mmap_read_lock_killable (traced), or a raw {@code guard(rwsem_read)} (untraced).
      * Result: {@link Task#ret} 0 or -EINTR.
      */
-    public static final class ReadLock extends Op {
+    public static final class ReadLock extends Acquire {
         private final Rwsem.DownRead down = new Rwsem.DownRead();
-        private MmapLock l;
-        private boolean killable, traced;
+        private boolean traced;
+
+        public ReadLock() {
+            super(false);
+        }
 
         public ReadLock init(Mm mm, boolean killable, boolean traced) {
             this.l = mm.mmapLock;
@@ -161,41 +216,28 @@ public final class MmapLock {
         }
 
         @Override
-        public String name() {
-            return traced ? (killable ? "mmap_read_lock_killable" : "mmap_read_lock") : "guard(rwsem_read)";
+        boolean traced() {
+            return traced;
         }
 
         @Override
-        public int step(Task t) {
-            if (pc == 0) {
-                InvariantChecker ck = t.driver.checker();
-                if (ck != null) ck.blockingMmapAcquire(t, l.mm, false);
-                if (traced) Trace.startLocking(t, l.mm, false);
-                if (traced && l.acquireCostNs > 0) {
-                    pc = 2;
-                    t.delay = l.acquireCostNs;
-                    return DELAY;
-                }
-                pc = 1;
-                return t.call(down.init(l.rwsem, killable));
-            }
-            if (pc == 2) {
-                pc = 1;
-                return t.call(down.init(l.rwsem, killable));
-            }
-            boolean ok = t.ret == 0;
-            t.lockOps++;
-            if (ok) l.acquired(t, false);
-            if (traced) Trace.acquireReturned(t, l.mm, false, ok);
-            return DONE;
+        int down(Task t) {
+            return t.call(down.init(l.rwsem, killable));
+        }
+
+        @Override
+        public String name() {
+            return traced ? (killable ? "mmap_read_lock_killable" : "mmap_read_lock") : "guard(rwsem_read)";
         }
     }
 
     /** mmap_write_lock / mmap_write_lock_killable. Result: {@link Task#ret} 0 or -EINTR. */
-    public static final class WriteLock extends Op {
+    public static final class WriteLock extends Acquire {
         private final Rwsem.DownWrite down = new Rwsem.DownWrite();
-        private MmapLock l;
-        private boolean killable;
+
+        public WriteLock() {
+            super(true);
+        }
 
         public WriteLock init(Mm mm, boolean killable) {
             this.l = mm.mmapLock;
@@ -205,36 +247,18 @@ public final class MmapLock {
         }
 
         @Override
-        public String name() {
-            return killable ? "mmap_write_lock_killable" : "mmap_write_lock";
+        boolean traced() {
+            return true;
         }
 
         @Override
-        public int step(Task t) {
-            if (pc == 0) {
-                InvariantChecker ck = t.driver.checker();
-                if (ck != null) ck.blockingMmapAcquire(t, l.mm, true);
-                Trace.startLocking(t, l.mm, true);
-                if (l.acquireCostNs > 0) {
-                    pc = 2;
-                    t.delay = l.acquireCostNs;
-                    return DELAY;
-                }
-                pc = 1;
-                return t.call(down.init(l.rwsem, killable));
-            }
-            if (pc == 2) {
-                pc = 1;
-                return t.call(down.init(l.rwsem, killable));
-            }
-            boolean ok = t.ret == 0;
-            t.lockOps++;
-            if (ok) {
-                if (l.seqcount) l.bumpSeq();
-                l.acquired(t, true);
-            }
-            Trace.acquireReturned(t, l.mm, true, ok);
-            return DONE;
+        int down(Task t) {
+            return t.call(down.init(l.rwsem, killable));
+        }
+
+        @Override
+        public String name() {
+            return killable ? "mmap_write_lock_killable" : "mmap_write_lock";
         }
     }
 }

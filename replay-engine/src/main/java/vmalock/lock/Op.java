@@ -27,6 +27,19 @@ public abstract class Op {
 
     public abstract int step(Task t);
 
+    /**
+     * Finishes an operation that returns to user space (or to a caller that must hold nothing): the
+     * checker's invariant 7/11 hook, then the result registers. Returns {@link #DONE}.
+     */
+    protected static int returnToUser(Task t, String what, long ret, int reason) {
+        InvariantChecker ck = t.driver.checker();
+        if (ck != null) ck.returnToUser(t, what);
+        t.ret = ret;
+        t.reason = reason;
+        t.retObj = null;
+        return DONE;
+    }
+
     /** Short kernel-style name for diagnostics. */
     public abstract String name();
 }

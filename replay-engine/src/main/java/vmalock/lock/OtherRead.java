@@ -5,6 +5,22 @@ package vmalock.lock;
  * zerocopy, KSM — holding a VMA (or mmap_lock) for {@code holdNs} under a {@link Policy.ReaderStrategy}.
  * Result {@link Task#ret}: {@link #DONE_OK}, {@link #SKIPPED} (LRU_SKIP), {@link #NO_VMA} or -EINTR;
  * {@link Task#reason} says why.
+ *
+ * <p><b>Binder shrinker</b> ({@code binder_alloc_free_page}; strategies (f) TRYLOCK_SKIP and (g)
+ * VMA_THEN_MMAP_TRYLOCK_SKIP): after it got
+ * the VMA lock or mmap_lock, {@code mutex_trylock(&alloc->mutex)} ({@link Mm#binderAllocMutex}); failure
+ * releases whichever lock was taken and returns LRU_SKIP ({@link Reason#MUTEX_TRYLOCK_FAILED}). The
+ * zap runs holding both; {@code mutex_unlock} comes before the VMA/mmap unlock. With the mmap_lock
+ * fallback a missing VMA does not skip: the kernel page is still freed, with nothing to zap
+ * ({@code if (vma) zap_page_range_single(...)}). Checked against the kernel source (search-index
+ * copies of drivers/android/binder_alloc.c): commit 95bc2d4 "binder: use per-vma lock in page
+ * reclaiming" (Nov 2024) puts {@code lock_vma_under_rcu}, else {@code mmap_read_trylock} +
+ * {@code vma_lookup}, before {@code mutex_trylock}, and its error path does {@code mmap_read_unlock}
+ * or {@code vma_end_read} after {@code err_get_alloc_mutex_failed:}; the 6.x code before it
+ * ({@code binder_set_installed_page} era) already had {@code mmap_read_trylock} then
+ * {@code mutex_trylock}; torvalds/linux drivers/android/binder_alloc.c@6696f76c32ff (an older tree)
+ * has no per-VMA lock there. [P2]'s "binder: Make shrinker rely solely on per-VMA lock" keeps the
+ * {@code mutex_trylock} and drops the mmap fallback.
  */
 public final class OtherRead extends Op {
     public static final int DONE_OK = 0, SKIPPED = 1, NO_VMA = 2;
@@ -20,6 +36,8 @@ public final class OtherRead extends Op {
     private Vma vma;
     /** 1: holding the VMA read lock; 2: holding mmap read. */
     private int holding;
+    /** Holding binder's alloc->mutex. */
+    private boolean mutexHeld;
 
     public OtherRead init(Mm mm, long addr, long holdNs, Policy policy) {
         return init(mm, addr, holdNs, policy.reader, policy.tracedGuard);
@@ -32,6 +50,7 @@ public final class OtherRead extends Op {
         this.strategy = strategy;
         this.tracedGuard = tracedGuard;
         this.holding = 0;
+        this.mutexHeld = false;
         this.vma = null;
         pc = 0;
         return this;
@@ -87,27 +106,45 @@ public final class OtherRead extends Op {
             }
             case 4: // mmap_read_trylock + vma_lookup, else skip
                 if (!mm.mmapLock.readTrylock(t)) return end(t, SKIPPED, Reason.MMAP_TRYLOCK_FAILED);
-                if (mm.vmaLookup(addr) == null) {
-                    mm.mmapLock.readUnlock(t);
-                    return end(t, SKIPPED, Reason.NO_VMA);
-                }
+                vma = mm.vmaLookup(addr);
                 holding = 2;
-                return hold(t);
+                if (vma == null && !binder()) return release(t, SKIPPED, Reason.NO_VMA);
+                return hold(t); // binder: a NULL vma still frees the page, without a zap
             case 5: // after a blocking mmap_read_lock_killable
                 if (t.ret != 0) return end(t, -Trace.EINTR, Reason.EINTR);
                 holding = 2;
                 return hold(t);
             case 6: // release whichever lock was taken
-                if (holding == 1) VmaLock.endRead(t, vma);
-                else mm.mmapLock.readUnlock(t);
-                holding = 0;
-                return end(t, DONE_OK, Reason.OK);
+                if (mutexHeld) {
+                    mm.binderAllocMutex.unlock(t);
+                    mutexHeld = false;
+                }
+                return release(t, DONE_OK, holding == 2 && vma == null && binder() ? Reason.NO_VMA : Reason.OK);
             default:
                 throw new IllegalStateException(name() + " pc=" + pc);
         }
     }
 
+    /**
+     * The binder shrinker's strategies, (f) and (g). {@link Policy.ReaderStrategy#MMAP_TRYLOCK_SKIP} is
+     * also the replay's generic "a traced trylock that gave up", so it takes no binder mutex.
+     */
+    private boolean binder() {
+        return strategy == Policy.ReaderStrategy.TRYLOCK_SKIP || strategy == Policy.ReaderStrategy.VMA_THEN_MMAP_TRYLOCK_SKIP;
+    }
+
+    private int release(Task t, long ret, int reason) {
+        if (holding == 1) VmaLock.endRead(t, vma);
+        else mm.mmapLock.readUnlock(t);
+        holding = 0;
+        return end(t, ret, reason);
+    }
+
     private int hold(Task t) {
+        if (binder()) { // mutex_trylock(&alloc->mutex), else release and LRU_SKIP
+            if (!mm.binderAllocMutex.trylock(t)) return release(t, SKIPPED, Reason.MUTEX_TRYLOCK_FAILED);
+            mutexHeld = true;
+        }
         InvariantChecker ck = t.driver.checker();
         if (ck != null) {
             Vma v = holding == 1 ? vma : mm.vmaLookup(addr);
@@ -119,11 +156,6 @@ public final class OtherRead extends Op {
     }
 
     private int end(Task t, long ret, int reason) {
-        InvariantChecker ck = t.driver.checker();
-        if (ck != null) ck.returnToUser(t, "reader");
-        t.ret = ret;
-        t.reason = reason;
-        t.retObj = null;
-        return DONE;
+        return returnToUser(t, "reader", ret, reason);
     }
 }

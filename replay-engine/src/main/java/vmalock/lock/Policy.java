@@ -34,11 +34,17 @@ public final class Policy {
         MMAP_READ_LOCK,
         /** lock_vma_under_rcu, else mmap_read_lock (madvise DONTNEED ≈6.17, tcp before the series). */
         VMA_LOCK_FALLBACK,
-        /** (f) binder shrinker after [P2]: lock_vma_under_rcu or LRU_SKIP. */
+        /** (f) binder shrinker after [P2]: lock_vma_under_rcu or LRU_SKIP; then mutex_trylock(&alloc->mutex) or LRU_SKIP. */
         TRYLOCK_SKIP,
-        /** (g) binder shrinker ≈6.14–2026: lock_vma_under_rcu, else mmap_read_trylock + vma_lookup, else skip. */
+        /**
+         * (g) binder shrinker (95bc2d4, ≈6.14–2026): lock_vma_under_rcu, else mmap_read_trylock + vma_lookup,
+         * else skip; then mutex_trylock(&alloc->mutex), else skip.
+         */
         VMA_THEN_MMAP_TRYLOCK_SKIP,
-        /** binder 6.1–6.13: mmap_read_trylock only, else skip. */
+        /**
+         * mmap_read_trylock only, else skip (binder 6.1–6.13's lock shape; the replay's traced failed trylock).
+         * Takes no binder mutex.
+         */
         MMAP_TRYLOCK_SKIP,
         /** (d) lock_vma_under_rcu_wait. */
         RCU_WAIT,

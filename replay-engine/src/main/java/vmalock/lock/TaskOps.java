@@ -20,6 +20,7 @@ public final class TaskOps {
     public final WriteSection writeSection = new WriteSection();
     public final RemoteRead remoteRead = new RemoteRead();
     public final OtherRead otherRead = new OtherRead();
+    public final StackMapBuildId stackMapBuildId = new StackMapBuildId();
     /** Runs a plain action (a non-blocking call such as {@code mmapLock.readUnlock(t)}) as an op. */
     public final Call call = new Call();
 

@@ -24,7 +24,7 @@ class ReportsOnRealTracesTest {
     static WorkspaceDb load(Traces.Parsed p) {
         WorkspaceDb db = WorkspaceDb.inMemory();
         db.load(RunInfo.observed(p.source().timeUnit()), List.of(p.source()), EventStream.of(p.events()),
-                null, true);
+                ObservedPairing.FACTORY, true);
         return db;
     }
 
@@ -63,6 +63,7 @@ class ReportsOnRealTracesTest {
                 List<ResultTable> res = qr.run(q);
                 assertFalse(res.isEmpty(), q.name() + " returned no result");
             }
+            headlineFiguresMatchTruth(qr, lib, truth);
             List<ResultTable> stats = qr.run(lib.get("stats"));
             Map<String, Object> tot = row(stats, "totals", 0);
             assertEquals(truth.get("lines_total").asLong(), tot.get("lines_total"));
@@ -100,6 +101,36 @@ class ReportsOnRealTracesTest {
                     }
                 }
             }
+        }
+    }
+
+    /** The named reports' own headline figures: fallback_rates (overall), writer/reader waits, hold times. */
+    static void headlineFiguresMatchTruth(QueryRunner qr, QueryLibrary lib, JsonNode truth) {
+        Map<String, Object> fb = row(qr.run(lib.get("fallback_rates")), "overall", 0);
+        // the report's `fallback` is rule 2 (the truth files' fallback_faults_strict), fallback_loose rule 1
+        assertEquals(truth.get("page_faults").asLong(), fb.get("page_faults"));
+        assertEquals(truth.get("fallback_faults_strict").asLong(), fb.get("fallback_faults"));
+        assertEquals(truth.get("fallback_faults").asLong(), fb.get("fallback_faults_loose"));
+        assertEquals(truth.get("fallback_rate_strict").asDouble(), ((Number) fb.get("fallback_rate")).doubleValue(), 1e-9);
+        String[][] metrics = {{"writer_waits", "writer wait (µs), nearest-rank percentiles", "writer_wait_us"},
+            {"reader_waits", "reader wait (µs), nearest-rank percentiles", "reader_wait_us"},
+            {"hold_times", "write hold (µs), nearest-rank percentiles", "write_hold_us"},
+            {"hold_times", "read hold (µs), nearest-rank percentiles", "read_hold_us"}};
+        for (String[] m : metrics) {
+            List<ResultTable> res = qr.run(lib.get(m[0]));
+            JsonNode t = truth.get(m[2]);
+            Map<String, Object> st = row(res, m[1], 0);
+            assertEquals(t.get("count").asLong(), st.get("count"), m[2] + ".count");
+            for (String k : new String[]{"sum", "min", "p50", "p90", "p99", "max"}) {
+                assertEquals(t.get(k).asDouble(), ((Number) st.get(k + "_us")).doubleValue(), 1e-9, m[2] + "." + k);
+            }
+            // the log2 histogram right after the percentiles counts every sample once
+            ResultTable hist = res.get(res.indexOf(res.stream().filter(r -> m[1].equals(r.title())).findFirst().orElseThrow()) + 1);
+            long total = 0;
+            for (Object[] r : hist.rows()) {
+                total += ((Number) r[hist.columns().indexOf("count")]).longValue();
+            }
+            assertEquals(t.get("count").asLong(), total, m[2] + " histogram total");
         }
     }
 }

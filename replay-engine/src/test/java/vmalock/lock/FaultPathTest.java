@@ -6,19 +6,26 @@ import static vmalock.lock.Harness.act;
 import static vmalock.lock.Harness.waitUntil;
 
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The x86 fault path of spec §5: every trace shape, the counters, RETRY and the fallbacks. */
+/**
+ * The x86 fault path of spec §5: every trace shape, the counters, RETRY and the fallbacks — on the
+ * simulator and on real threads (tasks order themselves by handshakes on the lock state, never by time).
+ */
 class FaultPathTest {
-    Harness.Sim h;
+    Harness h;
     Mm mm;
     Vma v;
     long[] out = new long[4];
 
-    @BeforeEach
-    void setUp() {
-        h = new Harness.Sim();
+    static Stream<Harness> drivers() {
+        return Harness.both();
+    }
+
+    private void setUp(Harness harness) {
+        h = harness;
         mm = h.mm(VmaLockDesign.REFCOUNT);
         v = mm.addVma(0x10000, 0x20000);
     }
@@ -32,8 +39,10 @@ class FaultPathTest {
         assertEquals(expect, e.success() + "/" + e.abort() + "/" + e.retry() + "/" + e.miss(), "success/abort/retry/miss");
     }
 
-    @Test
-    void perVmaSuccessShowsOnlyThePageFault() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void perVmaSuccessShowsOnlyThePageFault(Harness harness) {
+        setUp(harness);
         fault(1, new Fault().set(0x10000, true, 500), Policy.vmaRefcount());
         h.runAll();
         assertEquals(List.of("pf_user"), h.shapes(1));
@@ -42,8 +51,10 @@ class FaultPathTest {
         assertEquals(0, h.findings.total(), h.findings::toString);
     }
 
-    @Test
-    void anonPrepareTrylockShowsUnderTheVmaLock() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void anonPrepareTrylockShowsUnderTheVmaLock(Harness harness) {
+        setUp(harness);
         v.hasAnonVma = false;
         fault(1, new Fault().set(0x10000, true, 500), Policy.vmaRefcount());
         h.runAll();
@@ -54,13 +65,15 @@ class FaultPathTest {
         assertEquals(0, h.findings.total(), h.findings::toString);
     }
 
-    @Test
-    void anonPrepareTrylockFailureIsRetryThenMmapPath() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void anonPrepareTrylockFailureIsRetryThenMmapPath(Harness harness) {
+        setUp(harness);
         v.hasAnonVma = false;
         // a writer queued on mmap_lock makes the trylock fail while a reader holds it
         MmapLock l = mm.mmapLock;
         h.spawn(new Task(7, "holder"), Seq.of(t -> t.ops().mmapReadLock.init(mm, false, true),
-                waitUntil(() -> l.rwsem.hasWaiters()), t -> t.ops().hold.init(50_000), act(l::readUnlock)));
+                waitUntil(() -> l.rwsem.queued() == 2), act(l::readUnlock))); // the writer and the faulting reader
         h.spawn(new Task(8, "writer"), Seq.of(waitUntil(() -> l.rwsem.readers() == 1),
                 t -> t.ops().mmapWriteLock.init(mm, true), t -> t.ops().hold.init(1000), act(l::writeUnlock)));
         h.spawn(new Task(1, "f1"), Seq.of(waitUntil(() -> l.rwsem.hasWaiters()),
@@ -73,11 +86,13 @@ class FaultPathTest {
         counters("0/0/1/0");
     }
 
-    @Test
-    void trylockFailedShapeWhenAWriterHoldsMmapLock() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void trylockFailedShapeWhenAWriterHoldsMmapLock(Harness harness) {
+        setUp(harness);
         MmapLock l = mm.mmapLock;
-        h.spawn(new Task(8, "writer"), Seq.of(t -> t.ops().writeSection.init(mm, new WriteSection.Spec().lock(v).hold(10_000)),
-                act(t -> { })));
+        h.spawn(new Task(8, "writer"), Seq.of(t -> t.ops().mmapWriteLock.init(mm, true), t -> t.ops().vmaStartWrite.init(v, false),
+                waitUntil(() -> l.rwsem.queued() == 1), act(l::writeUnlock))); // until the fault queued behind it
         h.spawn(new Task(1, "f1"), Seq.of(waitUntil(() -> VmaLock.isWriteLocked(v)),
                 t -> t.ops().userFault.init(mm, new Fault().set(0x10000, true, 500), Policy.vmaRefcount()),
                 act(t -> out[0] = t.ret)));
@@ -89,8 +104,10 @@ class FaultPathTest {
         assertEquals(0, h.findings.total(), h.findings::toString);
     }
 
-    @Test
-    void fallbackShapeWithoutPerVmaLocks() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void fallbackShapeWithoutPerVmaLocks(Harness harness) {
+        setUp(harness);
         Mm none = h.mm(VmaLockDesign.NONE);
         none.addVma(0x10000, 0x20000);
         h.spawn(new Task(1, "f1"), Seq.of(t -> t.ops().userFault.init(none, new Fault().set(0x10000, false, 500),
@@ -101,8 +118,10 @@ class FaultPathTest {
         assertEquals(0, none.vmEvents.success() + none.vmEvents.abort() + none.vmEvents.retry() + none.vmEvents.miss());
     }
 
-    @Test
-    void retryUnderTheVmaLockCountsRetryAndTakesTheMmapPath() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void retryUnderTheVmaLockCountsRetryAndTakesTheMmapPath(Harness harness) {
+        setUp(harness);
         Fault f = new Fault().set(0x10000, false, 500);
         f.underVmaLock = Fault.RETRY;
         fault(1, f, Policy.vmaRefcount());
@@ -113,8 +132,10 @@ class FaultPathTest {
         assertEquals(1, v.refcnt(), "the VMA lock was released");
     }
 
-    @Test
-    void retryWithAPendingSignalReturnsAtOnce() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void retryWithAPendingSignalReturnsAtOnce(Harness harness) {
+        setUp(harness);
         Fault f = new Fault().set(0x10000, false, 500);
         f.underVmaLock = Fault.RETRY;
         f.signalPending = true;
@@ -125,8 +146,10 @@ class FaultPathTest {
         counters("0/0/1/0");
     }
 
-    @Test
-    void accessErrorCountsNothingAndEndsInSigsegv() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void accessErrorCountsNothingAndEndsInSigsegv(Harness harness) {
+        setUp(harness);
         v.writable = false;
         fault(1, new Fault().set(0x10000, true, 500), Policy.vmaRefcount());
         h.runAll();
@@ -135,8 +158,10 @@ class FaultPathTest {
         counters("0/0/0/0");
     }
 
-    @Test
-    void kernelModeFaultNeverTriesTheVmaLock() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void kernelModeFaultNeverTriesTheVmaLock(Harness harness) {
+        setUp(harness);
         Fault f = new Fault();
         f.user = false;
         f.set(0x10000, false, 500);
@@ -146,8 +171,10 @@ class FaultPathTest {
         counters("0/0/0/0");
     }
 
-    @Test
-    void stackGrowthUpgradesToWriteAndDowngrades() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void stackGrowthUpgradesToWriteAndDowngrades(Harness harness) {
+        setUp(harness);
         Vma stack = mm.addVma(0x40000, 0x50000).flags(true, true, true, true);
         fault(1, new Fault().set(0x3f000, true, 500), Policy.vmaRefcount());
         h.runAll();
@@ -159,8 +186,10 @@ class FaultPathTest {
         assertEquals(0, h.findings.total(), h.findings::toString);
     }
 
-    @Test
-    void gapIsSigsegv() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void gapIsSigsegv(Harness harness) {
+        setUp(harness);
         fault(1, new Fault().set(0x30000, true, 500), Policy.vmaRefcount());
         h.runAll();
         assertEquals(UserFault.SIGSEGV, out[0]);

@@ -47,6 +47,25 @@ abstract class Harness {
         return t -> t.ops().call.init(a);
     }
 
+    /** A fixed op instance as a program element (e.g. a {@link Paused} the scenario controls). */
+    static Function<Task, Op> op(Op o) {
+        return t -> o;
+    }
+
+    /** Delivers a fatal signal to {@code victim} from the running task (killable waits give up). */
+    static void kill(Task from, Task victim) {
+        victim.fatalSignal = true;
+        from.driver().wake(victim);
+    }
+
+    /** Values recorded by tasks while the scenario runs, asserted after {@link #runAll()}. */
+    final java.util.Map<String, Object> seen = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Records a value (under a name) from inside a task. */
+    Function<Task, Op> see(String name, java.util.function.Supplier<Object> value) {
+        return act(t -> seen.put(name, value.get()));
+    }
+
     /** Events of one task, as "name w0/w1 [ok]" strings (contention: "cb 2" / "ce 0"). */
     List<String> shapes(int tid) {
         List<String> r = new ArrayList<>();

@@ -208,4 +208,43 @@ class RwsemBehaviourTest {
         assertEquals(0, l.seq(), "a failed write lock leaves mm_lock_seq alone");
         assertTrue(h.findings.total() == 0, h.findings::toString);
     }
+
+    /**
+     * HANDOFF (spec §1.2 writer step 3), on both drivers: a queued writer past its timeout that finds the
+     * lock still held sets HANDOFF; from then on trylocks fail and new readers queue behind it instead of
+     * stealing, and the lock goes to that writer when the holder leaves — not to a reader. The writer is
+     * made to re-check while the reader still holds the lock by a (legal) spurious wake-up.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
+    void handoffAfterTheWaiterTimeoutGivesTheLockToTheWaiter(Harness h) {
+        Mm mm = h.mm(VmaLockDesign.REFCOUNT);
+        MmapLock l = mm.mmapLock;
+        Rwsem s = l.rwsem;
+        s.waitTimeoutNs = 1_000; // ≈4 ms in the kernel; 1 µs keeps the test short on real threads
+        List<String> order = log();
+        boolean[] tries = new boolean[2];
+        Task w = new Task(2, "w");
+        h.spawn(new Task(1, "r1"), Seq.of(t -> t.ops().mmapReadLock.init(mm, false, true),
+                waitUntil(() -> s.queueString().equals("WR")), act(t -> order.add("r1 unlock")), act(l::readUnlock)));
+        h.spawn(w, Seq.of(waitUntil(() -> s.readers() == 1), t -> t.ops().mmapWriteLock.init(mm, true),
+                act(t -> order.add("w")), act(l::writeUnlock)));
+        // Past the timeout, with the lock still reader-held. (On threads the writer often sets HANDOFF by
+        // itself: more than 1 µs passes between queueing and its first try.)
+        h.spawn(new Task(3, "poke"), Seq.of(waitUntil(() -> s.queueString().startsWith("W") || !order.isEmpty()),
+                t -> t.ops().hold.init(5_000), act(t -> t.driver().wake(w))));
+        h.spawn(new Task(4, "r3"), Seq.of(waitUntil(s::handoff), act(t -> {
+            tries[0] = s.downReadTrylock(t);
+            tries[1] = s.downWriteTrylock(t);
+        }), t -> t.ops().mmapReadLock.init(mm, false, true), act(t -> order.add("r3")), act(l::readUnlock)));
+        h.runAll();
+        assertFalse(tries[0], "down_read_trylock fails with HANDOFF set");
+        assertFalse(tries[1], "down_write_trylock fails (the lock is held)");
+        assertEquals(List.of("r1 unlock", "w", "r3"), order, "the lock goes to the waiter that set HANDOFF");
+        assertEquals(List.of("start w0", "cb 2", "ce 0", "acq w0 1", "rel w0"), h.shapes(4),
+                "r3 could not steal: it queued behind the writer");
+        assertFalse(s.handoff(), "cleared by the writer that took the lock");
+        assertEquals(0, s.count());
+        assertEquals(0, h.findings.total(), h.findings::toString);
+    }
 }

@@ -29,7 +29,10 @@ import vmalock.lock.WriteSection;
  * same mm, so faults collide with write-locked VMAs, fall back, and queue on mmap_lock. The score is
  * faults + write sections per second; the secondary rates {@code lockOps} (acquire attempts,
  * releases, downgrades, VMA write locks, attach/detach) and {@code steps} (op steps) come from the
- * model's own counters.
+ * model's own counters. Per core: {@code cpuNs} and {@code lockOpsDone} are totals (events) over the
+ * measured iterations, so lock operations per CPU-second of the benchmark thread are
+ * lockOpsDone / cpuNs × 10⁹ — meaningful on a shared machine where wall-clock rates are not;
+ * {@code bench/locks-bench.sh} prints that ratio.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -46,6 +49,16 @@ public class SimSchedulerBench {
         public long steps;
     }
 
+    /** Totals for the per-CPU-second rate (the benchmark thread's CPU time, not wall time). */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class Cpu {
+        public long cpuNs;
+        public long lockOpsDone;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
     static final int FAULTERS = 16, FAULTS_EACH = 20_000, WRITES = 4_000, OPS = FAULTERS * FAULTS_EACH + WRITES;
 
     @Param({"vma-refcount", "no-vma-lock"})
@@ -53,7 +66,8 @@ public class SimSchedulerBench {
 
     @Benchmark
     @OperationsPerInvocation(OPS)
-    public void contended(Blackhole bh, Counters c) {
+    public void contended(Blackhole bh, Counters c, Cpu cpu) {
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         Policy p = policy.equals("no-vma-lock") ? Policy.noVmaLock() : Policy.vmaRefcount();
         SimScheduler s = new SimScheduler(new Findings(), false);
         Mm mm = new Mm(0x1000, p.effectiveDesign(), null, new vmalock.lock.VmEvents(), Mm.DEFAULT_MMAP_LOCK_OFFSET);
@@ -86,7 +100,11 @@ public class SimSchedulerBench {
             return t.ops().writeSection.init(mm, spec);
         }, 0);
         s.run();
-        for (Task t : s.tasks()) c.lockOps += t.lockOps();
+        cpu.cpuNs += THREADS.getCurrentThreadCpuTime() - cpu0;
+        long ops = 0;
+        for (Task t : s.tasks()) ops += t.lockOps();
+        c.lockOps += ops;
+        cpu.lockOpsDone += ops;
         c.steps += s.steps();
         bh.consume(s.steps());
         bh.consume(mm.vmEvents.success());
