@@ -76,19 +76,7 @@ public final class Ops {
     }
 
     private void grow() {
-        int c = kind.length * 2;
-        kind = Arrays.copyOf(kind, c);
-        sub = Arrays.copyOf(sub, c);
-        flags = Arrays.copyOf(flags, c);
-        start = Arrays.copyOf(start, c);
-        acq = Arrays.copyOf(acq, c);
-        end = Arrays.copyOf(end, c);
-        addr = Arrays.copyOf(addr, c);
-        a1 = Arrays.copyOf(a1, c);
-        a2 = Arrays.copyOf(a2, c);
-        a3 = Arrays.copyOf(a3, c);
-        ret = Arrays.copyOf(ret, c);
-        post = Arrays.copyOf(post, c);
+        resize(kind.length * 2);
     }
 
     /** Derives think and service times; {@code faultCostNs} is the estimate for per-VMA-lock faults. */
@@ -165,10 +153,10 @@ public final class Ops {
         System.arraycopy(ret, k, ret, 0, m);
         System.arraycopy(post, k, post, 0, m);
         n = m;
-        if (kind.length > 4 * Math.max(16, m)) shrink(Math.max(16, 2 * m));
+        if (kind.length > 4 * Math.max(16, m)) resize(Math.max(16, 2 * m));
     }
 
-    private void shrink(int c) {
+    private void resize(int c) {
         kind = Arrays.copyOf(kind, c);
         sub = Arrays.copyOf(sub, c);
         flags = Arrays.copyOf(flags, c);
