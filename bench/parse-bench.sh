@@ -11,8 +11,12 @@
 # on a machine shared with other work the CPU-time figures are the stable ones.
 #   BENCH_XMX=256m          heap of the parsing and ingesting JVMs (both stream: memory stays bounded)
 #   BENCH_WS_DIR=/tmp       where the ingest workspaces go (deleted after each run)
+#   BENCH_CSV_MB=100        ftrace megabytes (the start of the big file) exported to CSV for the CSV step
+#                           (CSV is ~1.3x larger than the ftrace text it came from; "" or 0 skips the step)
 # One function per measured step: wc, awk, parse (ParseBench), ingest (IngestBench: checksum + parse +
-# store, best of RUNS in one JVM) and the end-to-end `./vmalock ingest` (one run, JVM start included).
+# store, best of RUNS in one JVM), the end-to-end `./vmalock ingest` (one run, JVM start included), and
+# the CSV format: `vmalock export` of the first BENCH_CSV_MB of the trace, parsed and ingested back
+# (best of RUNS) next to an awk event count of the same CSV file.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${VMALOCK_SHARED:-$ROOT/../shared}
@@ -22,6 +26,7 @@ CPU=${BENCH_CPU-0}
 RUNS=${BENCH_RUNS:-5}
 XMX=${BENCH_XMX:-256m}
 WS_DIR=${BENCH_WS_DIR:-/tmp}
+CSV_MB=${BENCH_CSV_MB-100}
 PIN=()
 if [ -n "$CPU" ] && command -v taskset >/dev/null 2>&1; then PIN=(taskset -c "$CPU"); fi
 AWK=$(command -v mawk || command -v awk)
@@ -63,22 +68,29 @@ measure_awk() {       # one pass: count event lines by event name (the 5th field
   AWK_EVENTS=$(cat "$OUT"); AWK_S=$WALL; AWK_CPU=$CPU
 }
 
+run_bench() {         # run_bench PREFIX FILE FORMAT: ParseBench or IngestBench (best of RUNS in one JVM) on FILE;
+                      # sets BEST_S (wall), BEST_CPU (the working thread's CPU time) and BEST_EVENTS
+  local prefix=$1 file=$2 format=$3 best
+  if [ "$prefix" = parse ]; then
+    "${PIN[@]}" java -Xmx"$XMX" -cp "$CP" vmalock.parse.ParseBench "$file" "$RUNS" "$format" > "$OUT"
+  else
+    "${PIN[@]}" java -Xmx"$XMX" @"$ROOT/cli/jvm-flags.args" -cp "$CP" vmalock.store.IngestBench "$file" "$WS_DIR" "$RUNS" "$format" > "$OUT"
+  fi
+  sed "s/^/  $format /" "$OUT" >&2
+  best=$(grep "^$prefix best" "$OUT")
+  BEST_S=$(echo "$best" | sed -E 's/.* seconds=([0-9.]+).*/\1/')
+  BEST_CPU=$(echo "$best" | sed -E 's/.* cpu_seconds=([0-9.]+).*/\1/')
+  BEST_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
+}
+
 measure_parse() {     # vmalock.parse.ParseBench: best of RUNS parses in one JVM (wall and parsing-thread CPU time)
-  "${PIN[@]}" java -Xmx"$XMX" -cp "$CP" vmalock.parse.ParseBench "$BIG" "$RUNS" ftrace > "$OUT"
-  sed 's/^/  /' "$OUT" >&2
-  local best; best=$(grep '^parse best' "$OUT")
-  PARSE_S=$(echo "$best" | sed -E 's/.* seconds=([0-9.]+).*/\1/')
-  PARSE_CPU=$(echo "$best" | sed -E 's/.* cpu_seconds=([0-9.]+).*/\1/')
-  PARSE_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
+  run_bench parse "$BIG" ftrace
+  PARSE_S=$BEST_S; PARSE_CPU=$BEST_CPU; PARSE_EVENTS=$BEST_EVENTS
 }
 
 measure_ingest() {    # vmalock.store.IngestBench: best of RUNS ingests in one JVM (wall and ingesting-thread CPU time)
-  "${PIN[@]}" java -Xmx"$XMX" @"$ROOT/cli/jvm-flags.args" -cp "$CP" vmalock.store.IngestBench "$BIG" "$WS_DIR" "$RUNS" ftrace > "$OUT"
-  sed 's/^/  /' "$OUT" >&2
-  local best; best=$(grep '^ingest best' "$OUT")
-  INGEST_S=$(echo "$best" | sed -E 's/.* seconds=([0-9.]+).*/\1/')
-  INGEST_CPU=$(echo "$best" | sed -E 's/.* cpu_seconds=([0-9.]+).*/\1/')
-  INGEST_EVENTS=$(echo "$best" | sed -E 's/.* events=([0-9]+).*/\1/')
+  run_bench ingest "$BIG" ftrace
+  INGEST_S=$BEST_S; INGEST_CPU=$BEST_CPU; INGEST_EVENTS=$BEST_EVENTS
 }
 
 measure_cli_ingest() { # ./vmalock ingest, end to end: JVM start, JIT, checksum, parse, store, manifest (process CPU)
@@ -90,6 +102,40 @@ measure_cli_ingest() { # ./vmalock ingest, end to end: JVM start, JIT, checksum,
   CLI_S=$WALL; CLI_CPU=$CPU
   CLI_EVENTS=$(sed -E 's/.* lines: ([0-9,]+) events.*/\1/' "$OUT" | tr -d ,)
   rm -rf "$ws"
+}
+
+build_csv() {         # the first CSV_MB of the trace (whole lines), ingested and exported as CSV (kept for reuse)
+  CSV=/tmp/vmalock-bench-${CSV_MB}m.csv
+  if [ -s "$CSV" ]; then return; fi
+  local part="$WS_DIR/vmalock-bench-csv-src.txt" ws="$WS_DIR/vmalock-bench-csv-ws"
+  head -c $((CSV_MB * 1000 * 1000)) "$BIG" | sed '$d' > "$part"
+  rm -rf "$ws"
+  "$ROOT/vmalock" ingest "$part" -w "$ws" > /dev/null
+  "$ROOT/vmalock" export -w "$ws" -o "$CSV" > /dev/null
+  rm -rf "$ws" "$part"
+}
+
+measure_csv() {       # awk count, parse and ingest of the CSV file (same JVM settings as the ftrace steps)
+  cat "$CSV" > /dev/null
+  elapsed_of "${PIN[@]}" "$AWK" -F, '/^#/ { next } $3 != "kind" { n++; c[$3]++ } END { print n }' "$CSV"
+  CSV_AWK_EVENTS=$(cat "$OUT"); CSV_AWK_S=$WALL; CSV_AWK_CPU=$CPU
+  run_bench parse "$CSV" csv
+  CSV_PARSE_S=$BEST_S; CSV_PARSE_CPU=$BEST_CPU; CSV_PARSE_EVENTS=$BEST_EVENTS
+  run_bench ingest "$CSV" csv
+  CSV_INGEST_S=$BEST_S; CSV_INGEST_CPU=$BEST_CPU; CSV_INGEST_EVENTS=$BEST_EVENTS
+}
+
+report_csv() {
+  local bytes; bytes=$(stat -c %s "$CSV"); MB=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+  echo "csv input: $CSV ($MB MB, vmalock export of the first $CSV_MB MB of the trace)"
+  row "$(basename "$AWK") csv event count" "$CSV_AWK_S" "$CSV_AWK_CPU" "$CSV_AWK_EVENTS"
+  row "vmalock csv parse (best)" "$CSV_PARSE_S" "$CSV_PARSE_CPU" "$CSV_PARSE_EVENTS"
+  row "vmalock csv ingest (best)" "$CSV_INGEST_S" "$CSV_INGEST_CPU" "$CSV_INGEST_EVENTS"
+  echo "ratios (wall):  csv-parse/awk = $(div "$CSV_AWK_S" "$CSV_PARSE_S"), csv-ingest/awk = $(div "$CSV_AWK_S" "$CSV_INGEST_S")"
+  echo "ratios (cpu):   csv-parse/awk = $(div "$CSV_AWK_CPU" "$CSV_PARSE_CPU"), csv-ingest/awk = $(div "$CSV_AWK_CPU" "$CSV_INGEST_CPU")"
+  if [ "$CSV_AWK_EVENTS" != "$CSV_PARSE_EVENTS" ] || [ "$CSV_AWK_EVENTS" != "$CSV_INGEST_EVENTS" ]; then
+    echo "WARNING: awk counted $CSV_AWK_EVENTS csv events, parse $CSV_PARSE_EVENTS, ingest $CSV_INGEST_EVENTS" >&2
+  fi
 }
 
 row() {               # name wall_s cpu_s events
@@ -126,4 +172,7 @@ measure_awk
 measure_parse
 measure_ingest
 measure_cli_ingest
+if [ -n "$CSV_MB" ] && [ "$CSV_MB" != 0 ]; then build_csv; measure_csv; fi
 report
+if [ -n "$CSV_MB" ] && [ "$CSV_MB" != 0 ]; then report_csv; fi
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

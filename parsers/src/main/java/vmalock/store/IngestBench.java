@@ -13,7 +13,8 @@ import vmalock.parse.TraceFormat;
  * Ingest (checksum + parse + store) throughput of one file, for {@code bench/parse-bench.sh}: ingests it
  * {@code runs} times, each into a fresh workspace under {@code WORKDIR}, and prints one line per run plus
  * the best: wall-clock and CPU-time (of the ingesting thread: what one core does, whatever else the
- * machine runs) throughput, the checksum pass's share, queue size and heap use.
+ * machine runs) throughput, the CPU cost of the checksum alone (measured by a separate pass after the
+ * run: the ingest itself computes it on the chunks its parse reads), queue size and heap use.
  * Usage: {@code IngestBench FILE WORKDIR [runs] [format]}.
  */
 public final class IngestBench {
