@@ -14,7 +14,8 @@
 #   BENCH_CSV_MB=100        ftrace megabytes (the start of the big file) exported to CSV for the CSV step
 #                           (CSV is ~1.3x larger than the ftrace text it came from; "" or 0 skips the step)
 # One function per measured step: wc, awk, parse (ParseBench), ingest (IngestBench: checksum + parse +
-# store, best of RUNS in one JVM), the end-to-end `./vmalock ingest` (one run, JVM start included), and
+# store, best of RUNS in one JVM), the same ingest with the store on a second thread (2 threads, not
+# pinned: a separate, clearly labelled figure, not the one-core one), the end-to-end `./vmalock ingest` (one run, JVM start included), and
 # the CSV format: `vmalock export` of the first BENCH_CSV_MB of the trace, parsed and ingested back
 # (best of RUNS) next to an awk event count of the same CSV file.
 set -euo pipefail
@@ -68,13 +69,15 @@ measure_awk() {       # one pass: count event lines by event name (the 5th field
   AWK_EVENTS=$(cat "$OUT"); AWK_S=$WALL; AWK_CPU=$CPU
 }
 
-run_bench() {         # run_bench PREFIX FILE FORMAT: ParseBench or IngestBench (best of RUNS in one JVM) on FILE;
-                      # sets BEST_S (wall), BEST_CPU (the working thread's CPU time) and BEST_EVENTS
-  local prefix=$1 file=$2 format=$3 best
+run_bench() {         # run_bench PREFIX FILE FORMAT [THREADS]: ParseBench or IngestBench (best of RUNS in one JVM) on
+                      # FILE; sets BEST_S (wall), BEST_CPU (the working thread's CPU time) and BEST_EVENTS.
+                      # THREADS=2: the pipelined ingest (store on a second thread), not pinned to one core
+  local prefix=$1 file=$2 format=$3 threads=${4:-1} best pin=("${PIN[@]}")
+  if [ "$threads" = 2 ]; then pin=(); fi
   if [ "$prefix" = parse ]; then
-    "${PIN[@]}" java -Xmx"$XMX" -cp "$CP" vmalock.parse.ParseBench "$file" "$RUNS" "$format" > "$OUT"
+    "${pin[@]}" java -Xmx"$XMX" -cp "$CP" vmalock.parse.ParseBench "$file" "$RUNS" "$format" > "$OUT"
   else
-    "${PIN[@]}" java -Xmx"$XMX" @"$ROOT/cli/jvm-flags.args" -cp "$CP" vmalock.store.IngestBench "$file" "$WS_DIR" "$RUNS" "$format" > "$OUT"
+    "${pin[@]}" java -Xmx"$XMX" @"$ROOT/cli/jvm-flags.args" -cp "$CP" vmalock.store.IngestBench "$file" "$WS_DIR" "$RUNS" "$format" "$threads" > "$OUT"
   fi
   sed "s/^/  $format /" "$OUT" >&2
   best=$(grep "^$prefix best" "$OUT")
@@ -91,6 +94,11 @@ measure_parse() {     # vmalock.parse.ParseBench: best of RUNS parses in one JVM
 measure_ingest() {    # vmalock.store.IngestBench: best of RUNS ingests in one JVM (wall and ingesting-thread CPU time)
   run_bench ingest "$BIG" ftrace
   INGEST_S=$BEST_S; INGEST_CPU=$BEST_CPU; INGEST_EVENTS=$BEST_EVENTS
+}
+
+measure_ingest2() {   # the pipelined ingest: parse on one thread, store on another (2 cores, NOT the one-core figure)
+  run_bench ingest "$BIG" ftrace 2
+  INGEST2_S=$BEST_S; INGEST2_CPU=$BEST_CPU; INGEST2_EVENTS=$BEST_EVENTS
 }
 
 measure_cli_ingest() { # ./vmalock ingest, end to end: JVM start, JIT, checksum, parse, store, manifest (process CPU)
@@ -153,10 +161,13 @@ report() {
   row "vmalock parse (best)" "$PARSE_S" "$PARSE_CPU" "$PARSE_EVENTS"
   row "vmalock ingest (best)" "$INGEST_S" "$INGEST_CPU" "$INGEST_EVENTS"
   row "./vmalock ingest (1 run)" "$CLI_S" "$CLI_CPU" "$CLI_EVENTS"
+  row "ingest 2 threads (best)" "$INGEST2_S" "$INGEST2_CPU" "$INGEST2_EVENTS"
+  echo "  (2 threads: not pinned, store on a second thread; its cpu column is the parsing thread's alone)"
   echo "ratios (wall):  parse/wc = $(div "$WC_S" "$PARSE_S"), parse/awk = $(div "$AWK_S" "$PARSE_S") (MB/s; events/s the same, equal event counts)"
   echo "ratios (cpu):   parse/wc = $(div "$WC_CPU" "$PARSE_CPU"), parse/awk = $(div "$AWK_CPU" "$PARSE_CPU")"
   echo "ratios (wall):  ingest/wc = $(div "$WC_S" "$INGEST_S"), ingest/awk = $(div "$AWK_S" "$INGEST_S"), cli-ingest/awk = $(div "$AWK_S" "$CLI_S")"
   echo "ratios (cpu):   ingest/wc = $(div "$WC_CPU" "$INGEST_CPU"), ingest/awk = $(div "$AWK_CPU" "$INGEST_CPU"), cli-ingest/awk = $(div "$AWK_CPU" "$CLI_CPU")"
+  echo "ratio (wall, 2 threads, unpinned): ingest2/awk = $(div "$AWK_S" "$INGEST2_S")"
   echo "ingest heap: -Xmx$XMX (IngestBench and ./vmalock ingest both ran with it)"
   if [ "$AWK_EVENTS" != "$PARSE_EVENTS" ]; then echo "WARNING: awk counted $AWK_EVENTS events, parse $PARSE_EVENTS" >&2; fi
   if [ "$AWK_EVENTS" != "$INGEST_EVENTS" ] || [ "$AWK_EVENTS" != "$CLI_EVENTS" ]; then
@@ -171,6 +182,7 @@ measure_wc
 measure_awk
 measure_parse
 measure_ingest
+measure_ingest2
 measure_cli_ingest
 if [ -n "$CSV_MB" ] && [ "$CSV_MB" != 0 ]; then build_csv; measure_csv; fi
 report

@@ -19,7 +19,7 @@ import vmalock.store.Manifest;
 import vmalock.store.StoreException;
 import vmalock.store.Workspace;
 
-/** {@code vmalock ingest FILE… -w DIR [--format F] [--strict]}: parse traces into a workspace. */
+/** {@code vmalock ingest FILE… -w DIR [--format F] [--strict] [--threads 1|2]}: parse traces into a workspace. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Parse trace files (raw ftrace trace/trace_pipe, trace-cmd report, perf script, vmalock CSV; "
                 + ".gz/.xz/.zst transparently) into a workspace: a Chronicle Queue of canonical events plus a manifest.",
@@ -47,6 +47,11 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "stop at the first bad line (the file is not ingested)")
     boolean strict;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "1 (default): parse and store on one thread; 2: store on a second thread while this one "
+                    + "parses (same workspace, faster on two free cores)")
+    int threads;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -60,6 +65,11 @@ public final class IngestCommand implements Callable<Integer> {
                 err.flush();
                 return ExitCode.USAGE;
             }
+        }
+        if (threads != 1 && threads != 2) {
+            err.println("vmalock ingest: --threads must be 1 or 2, not " + threads);
+            err.flush();
+            return ExitCode.USAGE;
         }
         int worst = ExitCode.OK;
         try (Workspace ws = Workspace.forIngest(workspace)) {
@@ -79,7 +89,7 @@ public final class IngestCommand implements Callable<Integer> {
                             progress.clear();
                             problems.problem(line, reason);
                         }
-                    });
+                    }, threads == 2);
                 } catch (TraceInputException | DuplicateSourceException e) {
                     progress.stop();
                     err.println("vmalock: " + e.getMessage());

@@ -15,7 +15,9 @@ import vmalock.parse.TraceFormat;
  * the best: wall-clock and CPU-time (of the ingesting thread: what one core does, whatever else the
  * machine runs) throughput, the CPU cost of the checksum alone (measured by a separate pass after the
  * run: the ingest itself computes it on the chunks its parse reads), queue size and heap use.
- * Usage: {@code IngestBench FILE WORKDIR [runs] [format]}.
+ * Usage: {@code IngestBench FILE WORKDIR [runs] [format] [threads]}; threads 2 stores on a second thread
+ * ({@link PipelinedSink}): then the CPU time printed is the parsing thread's only, and the wall time is
+ * the figure to read (plus the process CPU time, which counts both threads and the JVM's own).
  */
 public final class IngestBench {
     private IngestBench() {
@@ -30,6 +32,7 @@ public final class IngestBench {
         Path work = Paths.get(args[1]);
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         TraceFormat format = args.length > 3 ? TraceFormat.fromCliName(args[3]) : null;
+        boolean pipelined = args.length > 4 && args[4].equals("2");
         long size = Files.size(file);
         double best = Double.MAX_VALUE;
         double bestCpu = Double.MAX_VALUE;
@@ -39,13 +42,15 @@ public final class IngestBench {
             deleteTree(dir);
             java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
             long c0 = mx.getCurrentThreadCpuTime();
+            long p0 = processCpu();
             long t0 = System.nanoTime();
             Manifest.Source s;
             try (Workspace ws = Workspace.forIngest(dir)) {
-                s = Ingester.ingest(ws, file, format, false, null);
+                s = Ingester.ingest(ws, file, format, false, null, pipelined);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            double processCpu = (processCpu() - p0) / 1e9;
             long c1 = mx.getCurrentThreadCpuTime();
             Checksums.of(file);
             double sumCpu = (mx.getCurrentThreadCpuTime() - c1) / 1e9;
@@ -56,8 +61,9 @@ public final class IngestBench {
             System.out.println(String.format(Locale.ROOT,
                     "ingest run=%d bytes=%d seconds=%.3f mb_per_s=%.1f events=%d events_per_s=%.0f cpu_seconds=%.3f "
                             + "mb_per_cpu_s=%.1f events_per_cpu_s=%.0f checksum_cpu_seconds=%.3f "
-                            + "blocks=%d queue_bytes=%d heap_used_mb=%d max_heap_mb=%d problems=%d",
+                            + "process_cpu_seconds=%.3f threads=%d blocks=%d queue_bytes=%d heap_used_mb=%d max_heap_mb=%d problems=%d",
                     run, size, secs, size / 1e6 / secs, records, records / secs, cpu, size / 1e6 / cpu, records / cpu, sumCpu,
+                    processCpu, pipelined ? 2 : 1,
                     s.blocks, allocated(dir),
                     (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20, s.problems));
         }
@@ -65,6 +71,13 @@ public final class IngestBench {
                 "ingest best bytes=%d seconds=%.3f mb_per_s=%.1f events=%d events_per_s=%.0f cpu_seconds=%.3f max_heap_mb=%d",
                 size, best, size / 1e6 / best, records, records / best, bestCpu, Runtime.getRuntime().maxMemory() >> 20));
         deleteTree(work.resolve("ingest-bench-ws"));
+    }
+
+    /** CPU time of the whole process (every thread, JIT and GC included), ns. */
+    private static long processCpu() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
     }
 
     /** Bytes the queue's cycle files really use (they are sparse), via {@code du}. */

@@ -34,6 +34,15 @@ public final class Ingester {
      */
     public static Manifest.Source ingest(Workspace ws, Path file, TraceFormat format, boolean strict, Observer observer)
             throws TraceInputException {
+        return ingest(ws, file, format, strict, observer, false);
+    }
+
+    /**
+     * @param pipelined store on a second thread ({@link PipelinedSink}) while this one parses; the stored
+     *                  events, counts and problems are the same as with one thread
+     */
+    public static Manifest.Source ingest(Workspace ws, Path file, TraceFormat format, boolean strict, Observer observer,
+            boolean pipelined) throws TraceInputException {
         String name = file.toString();
         if (Files.isDirectory(file)) {
             throw new TraceInputException(name + ": is a directory, not a trace file");
@@ -56,13 +65,20 @@ public final class Ingester {
             throw new TraceInputException(name + ": cannot read (" + e.getMessage() + ")");
         }
         IngestSession session = ws.beginSource(file, size, checksum);
+        PipelinedSink pipe = null;
         try {
             if (observer != null) {
                 session.onProblem(observer);
                 observer.started(session);
             }
             Checksums.Running running = checksum == null ? new Checksums.Running() : null;
-            SourceResult r = TraceParsers.parse(file, format, session.sourceIndex(), session, strict, running);
+            if (pipelined) {
+                pipe = new PipelinedSink(session, String.valueOf(session.sourceIndex()));
+            }
+            SourceResult r = TraceParsers.parse(file, format, session.sourceIndex(), pipe == null ? session : pipe, strict, running);
+            if (pipe != null) {
+                pipe.finish(); // every event stored (or the store's failure rethrown) before the commit
+            }
             if (running != null) {
                 Manifest.Source entry = session.entry();
                 entry.size = running.bytes(); // what was read and checksummed, even if the file grew meanwhile
@@ -84,6 +100,13 @@ public final class Ingester {
             d.linesTotal = r.linesTotal();
             return session.commit(d);
         } finally {
+            if (pipe != null) {
+                try {
+                    pipe.finish(); // after an error: the store thread still sees (and reports) what was parsed
+                } catch (RuntimeException alreadyFailing) {
+                    // the error that brought us here is the one to report
+                }
+            }
             session.abort(); // no-op after a commit
         }
     }
