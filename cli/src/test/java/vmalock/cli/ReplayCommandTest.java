@@ -191,4 +191,25 @@ class ReplayCommandTest {
         assertTrue(text.out.matches("(?s).*address space: [0-9.]+ % of faults and [0-9.]+ % of munmap/mprotect/madvise ranges "
                 + "in known VMAs.*"), text.out);
     }
+
+    /**
+     * --set other=…: the "other readers" class (khugepaged-like sections, binder-style callers) takes
+     * the composed strategy: trylock-only binder (spec §6 f) tries lock_vma_under_rcu and never takes
+     * mmap_lock, so every other reader's mmap_lock read acquisition disappears from the replay.
+     */
+    @Test
+    void otherReadersTakeTheComposedStrategy() throws IOException {
+        Path ws = ingest("ftrace-remote-heavy.txt");
+        JsonNode base = JSON.readTree(Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--json").out).get(0);
+        Cli r = Cli.run("replay", "-w", ws, "--set", "other=trylock-skip", "--json");
+        assertEquals(0, r.code, r.toString());
+        JsonNode rec = JSON.readTree(r.out).get(0);
+        assertTrue(rec.get("spec").asText().endsWith("other=trylock-skip"), rec.get("spec").asText());
+        long others = rec.get("counters").get("other_reads").asLong();
+        assertTrue(others > 100, rec.get("counters").toString());
+        long before = base.get("stats").get("mmap_lock").get("read_acquisitions").asLong();
+        long after = rec.get("stats").get("mmap_lock").get("read_acquisitions").asLong();
+        assertTrue(before - after >= others - rec.get("counters").get("other_reads_skipped").asLong() - 5,
+                before + " -> " + after + " with " + others + " other readers");
+    }
 }
