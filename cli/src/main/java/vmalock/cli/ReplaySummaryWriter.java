@@ -34,9 +34,14 @@ final class ReplaySummaryWriter {
                 c.get("remote_reads").asLong(), c.get("remote_reads_fast_path").asLong(), c.get("other_reads").asLong(),
                 c.get("other_reads_skipped").asLong(), c.get("write_sections").asLong(), c.get("vmas_write_locked").asLong());
         JsonNode as = j.get("address_space");
-        out.printf(Locale.ROOT, "  address space: %.1f %% of faults in known VMAs; defects %d, invariant violations %d; makespan %d µs%n",
-                100 * as.get("known_fraction").asDouble(), j.get("defect_count").asLong(), j.get("violations").asLong(),
-                j.get("makespan_us").asLong());
+        long rk = as.get("syscall_ranges_in_known_vmas").asLong();
+        long ri = as.get("syscall_ranges_in_inferred_vmas").asLong();
+        out.printf(Locale.ROOT, "  address space: %.1f %% of faults and %s of munmap/mprotect/madvise ranges in known VMAs "
+                + "(the rest inferred); %d address spaces, %d from maps snapshots%n", 100 * as.get("known_fraction").asDouble(),
+                rk + ri == 0 ? "-" : String.format(Locale.ROOT, "%.1f %%", 100.0 * rk / (rk + ri)),
+                as.get("address_spaces").asLong(), as.get("address_spaces_from_maps_snapshots").asLong());
+        out.printf(Locale.ROOT, "  defects %d, invariant violations %d; makespan %d µs%n", j.get("defect_count").asLong(),
+                j.get("violations").asLong(), j.get("makespan_us").asLong());
         for (JsonNode d : j.get("defects")) {
             out.printf(Locale.ROOT, "  defect at %s %s-%d: %s%n", d.get("time").asText(), d.get("comm").asText(),
                     d.get("tid").asInt(), d.get("detail").asText());

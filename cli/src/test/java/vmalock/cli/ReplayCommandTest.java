@@ -152,4 +152,64 @@ class ReplayCommandTest {
         assertEquals(List.of("vma-refcount-s0-c1", "unconditional-s0-c1"),
                 List.of(a.get(0).get("run").asText(), a.get(1).get("run").asText()));
     }
+
+    /**
+     * --fault-cost replaces the calibrated per-VMA fault service time and says so; --cpus N bounds the
+     * CPUs per address space (run id -cN, CPU waits counted, stated as an assumption); every run is a
+     * row of the DuckDB runs table under its id, next to the observed trace; the text output reports
+     * how much of the address space was known versus inferred.
+     */
+    @Test
+    void faultCostCpusRunIdsInDuckDbAndAddressSpaceCoverage() throws IOException {
+        Path ws = ingest("ftrace-tgid.txt");
+        Cli r = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--fault-cost", "3us", "--cpus", "1", "--json");
+        assertEquals(0, r.code, r.toString());
+        JsonNode rec = JSON.readTree(r.out).get(0);
+        assertEquals("vma-refcount-s0-c1", rec.get("run").asText());
+        assertEquals(3000, rec.get("inputs").get(0).get("fault_cost_ns").asLong(), rec.toString());
+        assertEquals("option", rec.get("inputs").get(0).get("fault_cost_source").asText());
+        assertTrue(rec.get("assumptions").toString().contains("3000 ns (--fault-cost)"), rec.get("assumptions").toString());
+        assertTrue(rec.get("assumptions").toString().contains("CPUs: 1 per address space"), rec.get("assumptions").toString());
+        Cli auto = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--cpus", "2", "--json");
+        assertEquals(0, auto.code, auto.toString());
+        JsonNode a = JSON.readTree(auto.out).get(0);
+        assertEquals("vma-refcount-s0-c2", a.get("run").asText());
+        assertTrue(a.get("inputs").get(0).get("fault_cost_source").asText().matches("trace-fallback-median|spec-default"));
+        assertTrue(a.get("counters").has("cpu_wait_us"), a.get("counters").toString());
+        JsonNode as = a.get("address_space");
+        long faults = as.get("faults_in_known_vmas").asLong() + as.get("faults_in_inferred_vmas").asLong();
+        assertEquals(a.get("counters").get("faults").asLong(), faults, as.toString());
+        assertTrue(as.get("syscall_ranges_in_known_vmas").asLong() + as.get("syscall_ranges_in_inferred_vmas").asLong() > 0,
+                as.toString());
+        assertTrue(as.get("address_spaces").asLong() >= 2, as.toString());
+        Cli q = Cli.run("query", "-w", ws, "--format", "csv", "SELECT run, policy FROM runs ORDER BY run");
+        assertEquals(0, q.code, q.toString());
+        assertTrue(q.out.contains("observed"), q.out);
+        assertTrue(q.out.contains("vma-refcount-s0-c1,vma-refcount"), q.out);
+        assertTrue(q.out.contains("vma-refcount-s0-c2,vma-refcount"), q.out);
+        Cli text = Cli.run("replay", "-w", ws, "--policy", "vma-refcount");
+        assertTrue(text.out.matches("(?s).*address space: [0-9.]+ % of faults and [0-9.]+ % of munmap/mprotect/madvise ranges "
+                + "in known VMAs.*"), text.out);
+    }
+
+    /**
+     * --set other=…: the "other readers" class (khugepaged-like sections, binder-style callers) takes
+     * the composed strategy: trylock-only binder (spec §6 f) tries lock_vma_under_rcu and never takes
+     * mmap_lock, so every other reader's mmap_lock read acquisition disappears from the replay.
+     */
+    @Test
+    void otherReadersTakeTheComposedStrategy() throws IOException {
+        Path ws = ingest("ftrace-remote-heavy.txt");
+        JsonNode base = JSON.readTree(Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--json").out).get(0);
+        Cli r = Cli.run("replay", "-w", ws, "--set", "other=trylock-skip", "--json");
+        assertEquals(0, r.code, r.toString());
+        JsonNode rec = JSON.readTree(r.out).get(0);
+        assertTrue(rec.get("spec").asText().endsWith("other=trylock-skip"), rec.get("spec").asText());
+        long others = rec.get("counters").get("other_reads").asLong();
+        assertTrue(others > 100, rec.get("counters").toString());
+        long before = base.get("stats").get("mmap_lock").get("read_acquisitions").asLong();
+        long after = rec.get("stats").get("mmap_lock").get("read_acquisitions").asLong();
+        assertTrue(before - after >= others - rec.get("counters").get("other_reads_skipped").asLong() - 5,
+                before + " -> " + after + " with " + others + " other readers");
+    }
 }

@@ -26,8 +26,13 @@ import vmalock.lock.WriteSection;
  * tracepoint events are buffered per time window for the engine's deterministic merge.
  */
 final class MmReplay implements LockEventListener {
-    /** Remote reads holding mmap_lock at most this long are taken to copy ≤ one page in one VMA. */
-    static final long SHORT_REMOTE_NS = 20_000;
+    /**
+     * Remote reads (outside process_vm_readv) holding mmap_lock at most this long are taken to be one
+     * {@code __access_remote_vm} copy of ≤ one page in one VMA (/proc/PID/cmdline, environ, a page of
+     * mem): on the remote-reader captures those hold 0–3 µs, while /proc/PID/smaps fills (a page-table
+     * walk per VMA, never on the per-VMA path) hold 6–40 µs — a bimodal distribution split at 5 µs.
+     */
+    static final long SHORT_REMOTE_NS = 5_000;
 
     final MmWork work;
     final ReplayOptions opt;
@@ -79,10 +84,10 @@ final class MmReplay implements LockEventListener {
         this.planner = new WritePlanner(mm, as);
         this.cpus = opt.cpus > 0 ? new CpuPool(opt.cpus) : null;
         for (TaskWork tw : work.tasks()) {
-            if (tw.ops.size() == 0) continue;
+            if (tw.size() == 0) continue;
             Task t = new Task(tw.tid, tw.comm == null ? "<" + tw.tid + ">" : tw.comm);
             TaskProgram prog = new TaskProgram(tw, t);
-            long start = tw.ops.start(0) + prog.jitter();
+            long start = tw.firstStart() + prog.jitter();
             firstStart = Math.min(firstStart, start);
             if (threads != null) threads.spawn(t, prog);
             else sim.spawn(t, prog, start);
@@ -166,7 +171,7 @@ final class MmReplay implements LockEventListener {
 
         TaskProgram(TaskWork tw, Task t) {
             this.tw = tw;
-            this.ops = tw.ops;
+            this.ops = tw.replayOps();
             this.cpu = cpus == null ? null : cpus.new Acquire();
             this.rnd = new SplittableRandom(opt.seed * 0x9E3779B97F4A7C15L + work.index * 0x632BE59BD9B4E019L + tw.tid);
             spec.plan = task -> planner.plan(spec, ops, i, task);
@@ -178,6 +183,7 @@ final class MmReplay implements LockEventListener {
                 switch (phase) {
                     case THINK: {
                         if (i >= ops.size()) {
+                            ops.release();
                             lastEnd = Math.max(lastEnd, t.now());
                             return null;
                         }
@@ -267,14 +273,15 @@ final class MmReplay implements LockEventListener {
             }
             long base = target == null ? 0 : target.start;
             if (cls == Ops.CLASS_REMOTE) {
-                if (target != null && svc <= SHORT_REMOTE_NS) {
-                    long pages = Math.max(1, (target.end - target.start) / AddressSpace.PAGE);
-                    long addr = target.start + rnd.nextLong(pages) * AddressSpace.PAGE;
+                long pages = target == null ? 1 : Math.max(1, (target.end - target.start) / AddressSpace.PAGE);
+                long addr = target == null ? 0 : target.start + rnd.nextLong(pages) * AddressSpace.PAGE;
+                if (target != null && svc <= SHORT_REMOTE_NS && (ops.flags(i) & Ops.F_GUP) == 0) {
                     return t.ops().remoteRead.init(mm, addr, AddressSpace.PAGE, svc, policy);
                 }
-                // a long transfer (smaps walk, large read): spans VMAs, so it takes the baseline
-                long addr = target == null ? 0 : target.end - AddressSpace.PAGE;
-                return t.ops().remoteRead.init(mm, addr, 2 * AddressSpace.PAGE, svc / 2, policy);
+                // process_vm_readv (pin_user_pages_remote) and walks (smaps) hold mmap_read_lock whatever
+                // the policy: van Riel's fast path is in __access_remote_vm only (spec §6 h)
+                return t.ops().remoteRead.init(mm, addr, AddressSpace.PAGE, svc, false, Policy.RemoteStrategy.MMAP_READ_LOCK,
+                        design);
             }
             Policy.ReaderStrategy s = policy.reader;
             if (s == Policy.ReaderStrategy.MMAP_READ_LOCK && (ops.flags(i) & Ops.F_TRYLOCK) != 0

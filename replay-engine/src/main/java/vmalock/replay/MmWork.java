@@ -23,6 +23,8 @@ public final class MmWork {
      * the first write fault in each one runs vmf_anon_prepare's mmap_read_trylock.
      */
     boolean freshExec;
+    /** Extraction only: the process whose own address space this is (WorkBuilder.Proc), or null. */
+    Object owner;
     /** Time of the maps snapshot the address space was seeded from, or -1. */
     long snapshotTs = -1;
 
@@ -36,8 +38,8 @@ public final class MmWork {
         long known = 0;
         long inferred = 0;
         for (TaskWork t : tasks) {
-            Ops o = t.ops;
-            for (int i = 0; i < o.n; i++) {
+            Ops o = t.replayOps();
+            for (int i = 0; i < o.size(); i++) {
                 if (o.kind[i] != Ops.FAULT) continue;
                 Vma v = traced.find(o.addr[i]);
                 if (snap.find(o.addr[i]) != null || v != null && v.origin != Vma.Origin.INFERRED) known++;
@@ -50,8 +52,36 @@ public final class MmWork {
 
     /** Extraction only: the last mmap_lock release (or downgrade) seen on this mm. */
     long lastReleaseTs = Long.MIN_VALUE;
-    /** The model built while reading the trace (ends in the trace's final layout). */
-    final AddressSpace traced = new AddressSpace();
+    /** The model built while reading the trace (ends in the trace's final layout); null once compacted. */
+    AddressSpace traced = new AddressSpace();
+    /** After {@link #compact}: the inferred pieces (start, end pairs, by start) the replay seeds from. */
+    private long[] inferred;
+    /** VMAs of the traced model when it was compacted. */
+    int tracedVmas;
+
+    private long[] sortedPieces() {
+        java.util.List<long[]> pieces = new ArrayList<>(traced.inferredPieces);
+        pieces.sort((x, y) -> Long.compare(x[0], y[0]));
+        long[] flat = new long[2 * pieces.size()];
+        for (int k = 0; k < pieces.size(); k++) {
+            flat[2 * k] = pieces.get(k)[0];
+            flat[2 * k + 1] = pieces.get(k)[1];
+        }
+        return flat;
+    }
+
+    /**
+     * Keeps only what the replay needs from the traced model (its inferred regions, flat): the VMA
+     * tree of every address space of the trace would otherwise stay in memory for the whole replay.
+     */
+    void compact() {
+        if (traced == null) return;
+        inferred = sortedPieces();
+        int n = 0;
+        for (Vma v : traced.vmas()) n++;
+        tracedVmas = n;
+        traced = null;
+    }
     /** VMAs present at the start: from a maps snapshot (origin MAPS). */
     final List<long[]> seedMaps = new ArrayList<>();
     // address-space coverage
@@ -76,9 +106,21 @@ public final class MmWork {
         return tasks;
     }
 
+    private long firstStart = Long.MIN_VALUE;
+
+    /** Start of the earliest operation of its tasks (trace clock), MAX_VALUE without any. */
+    public long firstStart() {
+        if (firstStart == Long.MIN_VALUE) {
+            long f = Long.MAX_VALUE;
+            for (TaskWork t : tasks) f = Math.min(f, t.firstStart());
+            firstStart = f;
+        }
+        return firstStart;
+    }
+
     public long operations() {
         long n = 0;
-        for (TaskWork t : tasks) n += t.ops.size();
+        for (TaskWork t : tasks) n += t.size();
         return n;
     }
 
@@ -96,11 +138,11 @@ public final class MmWork {
         for (long[] m : seedMaps) {
             if (as.find(m[0]) == null) as.seed(m[0], m[1], (int) m[2], (int) m[3], m[4] != 0, Vma.Origin.MAPS).hasAnonVma = !freshExec;
         }
-        java.util.List<long[]> pieces = new ArrayList<>(traced.inferredPieces);
-        pieces.sort((x, y) -> Long.compare(x[0], y[0]));
+        long[] pieces = traced != null ? sortedPieces() : inferred;
         long lo = -1;
         long hi = -1;
-        for (long[] p : pieces) {
+        for (int k = 0; k < pieces.length; k += 2) {
+            long[] p = {pieces[k], pieces[k + 1]};
             if (lo >= 0 && p[0] - hi <= AddressSpace.INFER_GAP && !seededBetween(as, hi, p[0])) {
                 hi = Math.max(hi, p[1]);
                 continue;

@@ -37,25 +37,28 @@ public final class Ops {
     public static final int F_DOWNGRADE = 4;     // WRITE ended in mmap_write_downgrade
     public static final int F_NO_RELEASE = 8;    // section never released in the trace (end estimated)
     public static final int F_FORK = 16;         // WRITE on the own mm while dup_mmap write-locks a child mm: fork
+    /** READ inside process_vm_readv/writev: pin_user_pages_remote under mmap_read_lock, not __access_remote_vm. */
+    public static final int F_GUP = 32;
 
     int n;
-    int[] kind = new int[16];
-    int[] sub = new int[16];      // FAULT: path; READ: class; WRITE/VMA_SYSCALL: Syscall ordinal
-    int[] flags = new int[16];
-    long[] start = new long[16];  // fault ts / start_locking ts / sys_enter ts
-    long[] acq = new long[16];    // acquire_returned ts (0 if none)
-    long[] end = new long[16];    // release / downgrade / sys_exit ts; -1 unknown
-    long[] addr = new long[16];   // fault address / syscall arg0
-    long[] a1 = new long[16];     // error code / syscall arg1 (len)
-    long[] a2 = new long[16];     // syscall arg2 (prot / behavior / new_len)
-    long[] a3 = new long[16];     // syscall arg3 (mmap flags / mremap flags)
-    long[] ret = new long[16];    // syscall return value
-    long[] post = new long[16];   // WRITE+DOWNGRADE: read hold after the downgrade (ns, -1 unknown)
+    int[] kind;
+    int[] sub;      // FAULT: path; READ: class; WRITE/VMA_SYSCALL: Syscall ordinal
+    int[] flags;
+    long[] start;  // fault ts / start_locking ts / sys_enter ts
+    long[] acq;    // acquire_returned ts (0 if none)
+    long[] end;    // release / downgrade / sys_exit ts; -1 unknown
+    long[] addr;   // fault address / syscall arg0
+    long[] a1;     // error code / syscall arg1 (len)
+    long[] a2;     // syscall arg2 (prot / behavior / new_len)
+    long[] a3;     // syscall arg3 (mmap flags / mremap flags)
+    long[] ret;    // syscall return value
+    long[] post;   // WRITE+DOWNGRADE: read hold after the downgrade (ns, -1 unknown)
     long[] think = new long[0];
     long[] service = new long[0];
 
+    /** Operations in this view (a streaming view: all of the task's, most of them still on disk). */
     public int size() {
-        return n;
+        return total >= 0 ? total : n;
     }
 
     int add(int k, int s, long ts) {
@@ -73,7 +76,87 @@ public final class Ops {
     }
 
     private void grow() {
-        int c = kind.length * 2;
+        resize(kind.length * 2);
+    }
+
+    /** Derives think and service times; {@code faultCostNs} is the estimate for per-VMA-lock faults. */
+    void finish(long faultCostNs) {
+        think = new long[n];
+        service = new long[n];
+        prevEnd = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) derive(i, i + 1 < n ? start[i + 1] : Long.MAX_VALUE, faultCostNs);
+    }
+
+    /** End of the previous derived operation (think-time origin). */
+    private long prevEnd = Long.MIN_VALUE;
+
+    /** Derives slot {@code i}'s service and think time; {@code nextStart} is the next operation's start. */
+    private void derive(int i, long nextStart, long faultCostNs) {
+        long s;
+        switch (kind[i]) {
+            case FAULT:
+                if (sub[i] == PATH_VMA || end[i] < 0) {
+                    s = Math.max(0, Math.min(faultCostNs, nextStart - start[i]));
+                    end[i] = start[i] + s;
+                } else {
+                    s = end[i] - acq[i];
+                }
+                break;
+            case VMA_SYSCALL:
+                s = end[i] - start[i];
+                break;
+            default:
+                if ((flags[i] & F_FAILED) != 0) {
+                    s = 0;
+                    end[i] = acq[i];
+                } else if (end[i] < 0) {
+                    flags[i] |= F_NO_RELEASE;
+                    s = Math.max(0, Math.min(faultCostNs, nextStart - acq[i]));
+                    end[i] = acq[i] + s;
+                } else {
+                    s = end[i] - acq[i];
+                }
+        }
+        service[i] = Math.max(0, s);
+        think[i] = prevEnd == Long.MIN_VALUE ? 0 : Math.max(0, start[i] - prevEnd);
+        prevEnd = Math.max(end[i], start[i]);
+        if ((flags[i] & F_DOWNGRADE) != 0 && post[i] > 0) prevEnd = Math.max(prevEnd, end[i] + post[i]);
+    }
+
+    // ---- spilling (bounded memory) ------------------------------------------------------------------
+
+    /** Bytes of one spilled operation: kind, sub, flags (int) and 9 longs. */
+    static final int RECORD = 3 * 4 + 9 * 8;
+
+    /** Writes slots {@code [0, k)} into {@code b} (raw, not derived). */
+    void encode(int k, java.nio.ByteBuffer b) {
+        for (int i = 0; i < k; i++) {
+            b.putInt(kind[i]).putInt(sub[i]).putInt(flags[i]);
+            b.putLong(start[i]).putLong(acq[i]).putLong(end[i]).putLong(addr[i]).putLong(a1[i]).putLong(a2[i])
+                    .putLong(a3[i]).putLong(ret[i]).putLong(post[i]);
+        }
+    }
+
+    /** Drops slots {@code [0, k)} (they were spilled): slot k becomes slot 0. */
+    void dropPrefix(int k) {
+        int m = n - k;
+        System.arraycopy(kind, k, kind, 0, m);
+        System.arraycopy(sub, k, sub, 0, m);
+        System.arraycopy(flags, k, flags, 0, m);
+        System.arraycopy(start, k, start, 0, m);
+        System.arraycopy(acq, k, acq, 0, m);
+        System.arraycopy(end, k, end, 0, m);
+        System.arraycopy(addr, k, addr, 0, m);
+        System.arraycopy(a1, k, a1, 0, m);
+        System.arraycopy(a2, k, a2, 0, m);
+        System.arraycopy(a3, k, a3, 0, m);
+        System.arraycopy(ret, k, ret, 0, m);
+        System.arraycopy(post, k, post, 0, m);
+        n = m;
+        if (kind.length > 4 * Math.max(16, m)) resize(Math.max(16, 2 * m));
+    }
+
+    private void resize(int c) {
         kind = Arrays.copyOf(kind, c);
         sub = Arrays.copyOf(sub, c);
         flags = Arrays.copyOf(flags, c);
@@ -88,57 +171,168 @@ public final class Ops {
         post = Arrays.copyOf(post, c);
     }
 
-    /** Derives think and service times; {@code faultCostNs} is the estimate for per-VMA-lock faults. */
-    void finish(long faultCostNs) {
-        think = new long[n];
-        service = new long[n];
-        long prevEnd = Long.MIN_VALUE;
-        for (int i = 0; i < n; i++) {
-            long s;
-            long nextStart = i + 1 < n ? start[i + 1] : Long.MAX_VALUE;
-            switch (kind[i]) {
-                case FAULT:
-                    if (sub[i] == PATH_VMA || end[i] < 0) {
-                        s = Math.max(0, Math.min(faultCostNs, nextStart - start[i]));
-                        end[i] = start[i] + s;
-                    } else {
-                        s = end[i] - acq[i];
-                    }
-                    break;
-                case VMA_SYSCALL:
-                    s = end[i] - start[i];
-                    break;
-                default:
-                    if ((flags[i] & F_FAILED) != 0) {
-                        s = 0;
-                        end[i] = acq[i];
-                    } else if (end[i] < 0) {
-                        flags[i] |= F_NO_RELEASE;
-                        s = Math.max(0, Math.min(faultCostNs, nextStart - acq[i]));
-                        end[i] = acq[i] + s;
-                    } else {
-                        s = end[i] - acq[i];
-                    }
-            }
-            service[i] = Math.max(0, s);
-            think[i] = prevEnd == Long.MIN_VALUE ? 0 : Math.max(0, start[i] - prevEnd);
-            prevEnd = Math.max(end[i], start[i]);
-            if ((flags[i] & F_DOWNGRADE) != 0 && post[i] > 0) prevEnd = Math.max(prevEnd, end[i] + post[i]);
+    private void decode(int i, java.nio.ByteBuffer b) {
+        kind[i] = b.getInt();
+        sub[i] = b.getInt();
+        flags[i] = b.getInt();
+        start[i] = b.getLong();
+        acq[i] = b.getLong();
+        end[i] = b.getLong();
+        addr[i] = b.getLong();
+        a1[i] = b.getLong();
+        a2[i] = b.getLong();
+        a3[i] = b.getLong();
+        ret[i] = b.getLong();
+        post[i] = b.getLong();
+    }
+
+    // ---- streaming view (replay of a spilled task) --------------------------------------------------
+
+    /** Operations per window of a streaming view. */
+    static final int WINDOW = 64;
+    /** Absolute index of slot 0 (streaming views; 0 otherwise). */
+    private int base;
+    private int total = -1;
+    private Spill.Reader reader;
+    private boolean hasLook;
+    private long cost;
+    private int readClass;
+
+    /**
+     * A sequential view of a spilled task's operations: windows of {@link #WINDOW} operations are read
+     * from the spill file and derived (think/service, the reader class) as they are reached, with the
+     * same code as {@link #finish}; indexes only move forward.
+     */
+    static Ops streaming(Spill.Reader r, int total, long faultCostNs, int readClass) {
+        Ops o = new Ops(0);
+        o.reader = r;
+        o.total = total;
+        o.cost = faultCostNs;
+        o.readClass = readClass;
+        return o;
+    }
+
+    Ops() {
+        this(16);
+    }
+
+    private Ops(int c) {
+        alloc(c);
+    }
+
+    private void alloc(int c) {
+        kind = new int[c];
+        sub = new int[c];
+        flags = new int[c];
+        start = new long[c];
+        acq = new long[c];
+        end = new long[c];
+        addr = new long[c];
+        a1 = new long[c];
+        a2 = new long[c];
+        a3 = new long[c];
+        ret = new long[c];
+        post = new long[c];
+        if (reader != null) {
+            think = new long[c];
+            service = new long[c];
         }
     }
 
-    public int kind(int i) { return kind[i]; }
-    public int sub(int i) { return sub[i]; }
-    public int flags(int i) { return flags[i]; }
-    public long start(int i) { return start[i]; }
-    public long acq(int i) { return acq[i]; }
-    public long end(int i) { return end[i]; }
-    public long addr(int i) { return addr[i]; }
-    public long a1(int i) { return a1[i]; }
-    public long a2(int i) { return a2[i]; }
-    public long a3(int i) { return a3[i]; }
-    public long ret(int i) { return ret[i]; }
-    public long post(int i) { return post[i]; }
-    public long think(int i) { return think[i]; }
-    public long service(int i) { return service[i]; }
+    /** A streaming view that has been read to its end gives its window back (a task's replay ended). */
+    void release() {
+        if (reader == null) return;
+        alloc(0);
+        think = service = new long[0];
+        n = 0;
+    }
+
+    private int slot(int i) {
+        int s = i - base;
+        if (s < n) return s;
+        if (reader == null || s != n) throw new IllegalStateException("operation " + i + " out of order");
+        refill();
+        return i - base;
+    }
+
+    private void refill() {
+        if (kind.length == 0) alloc(WINDOW + 1); // first use: the window is allocated when the task runs
+        int m = 0;
+        if (hasLook) {
+            kind[0] = kind[n]; sub[0] = sub[n]; flags[0] = flags[n];
+            start[0] = start[n]; acq[0] = acq[n]; end[0] = end[n]; addr[0] = addr[n];
+            a1[0] = a1[n]; a2[0] = a2[n]; a3[0] = a3[n]; ret[0] = ret[n]; post[0] = post[n];
+            m = 1;
+        }
+        base += n;
+        int want = Math.min(WINDOW + 1 - m, total - base - m);
+        if (want > 0) {
+            java.nio.ByteBuffer b = reader.read(want);
+            for (int j = 0; j < want; j++) decode(m + j, b);
+            m += want;
+        }
+        n = Math.min(m, WINDOW);
+        hasLook = m > WINDOW;
+        for (int j = 0; j < n; j++) {
+            if (kind[j] == READ && sub[j] < 0) sub[j] = readClass;
+            derive(j, j + 1 < m ? start[j + 1] : Long.MAX_VALUE, cost);
+        }
+    }
+
+    public int kind(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return kind[s];
+    }
+    public int sub(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return sub[s];
+    }
+    public int flags(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return flags[s];
+    }
+    public long start(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return start[s];
+    }
+    public long acq(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return acq[s];
+    }
+    public long end(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return end[s];
+    }
+    public long addr(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return addr[s];
+    }
+    public long a1(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return a1[s];
+    }
+    public long a2(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return a2[s];
+    }
+    public long a3(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return a3[s];
+    }
+    public long ret(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return ret[s];
+    }
+    public long post(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return post[s];
+    }
+    public long think(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return think[s];
+    }
+    public long service(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return service[s];
+    }
 }

@@ -38,10 +38,7 @@ public final class ReplayEngine {
         long span = 0;
         for (MmWork m : w.mms) {
             MmReplay r = new MmReplay(m, o, acquireCost, 1, new long[0]);
-            long traced = 0;
-            for (TaskWork t : m.tasks()) {
-                if (t.ops.size() > 0) traced = Math.max(traced, t.ops.end(t.ops.size() - 1) - t.ops.start(0));
-            }
+            long traced = Math.max(0, m.lastTs - m.firstTs);
             r.runLive(30_000 + 20 * traced / 1_000_000);
             total.add(r.c);
             findings.addAll(r.findingsList());
@@ -58,37 +55,70 @@ public final class ReplayEngine {
 
     /** Runs the replay; {@code sink} receives every emitted event in merged order (may be null). */
     public static ReplayResult run(Workload w, ReplayOptions o, Consumer<Event> sink) {
+        return run(w, o, sink, null);
+    }
+
+    /**
+     * {@code workers}: when non-null, the windows run on a pool of {@code threads} workers made by it,
+     * even for one thread (the bench compares 1 and N workers on the same code path: worker threads
+     * and a barrier per window).
+     */
+    static ReplayResult run(Workload w, ReplayOptions o, Consumer<Event> sink, java.util.concurrent.ThreadFactory workers) {
         long wall0 = System.nanoTime();
         long resolution = o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs;
-        List<MmReplay> reps = new ArrayList<>();
         long acquireCost = o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs;
-        for (MmWork m : w.mms) reps.add(new MmReplay(m, o, acquireCost, resolution, w.wakeLatencies));
+        // address spaces are created when virtual time reaches their first operation and dropped once
+        // finished, so memory holds the address spaces active in a window, not all of them
+        List<MmWork> order = new ArrayList<>();
+        for (MmWork m : w.mms) if (m.firstStart() != Long.MAX_VALUE) order.add(m);
+        order.sort(Comparator.comparingLong(MmWork::firstStart).thenComparingInt(m -> m.index));
         int threads = o.threads > 0 ? o.threads : Runtime.getRuntime().availableProcessors();
-        threads = Math.max(1, Math.min(threads, reps.size()));
-        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+        threads = Math.max(1, Math.min(threads, Math.max(1, order.size())));
+        ExecutorService pool = workers != null ? Executors.newFixedThreadPool(threads, workers)
+                : threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "vmalock-replay");
             t.setDaemon(true);
             return t;
         }) : null;
         long events = 0;
+        ReplayCounters total = new ReplayCounters();
+        List<Finding> findings = new ArrayList<>();
+        long defects = 0;
+        long violations = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
         try {
-            long first = Long.MAX_VALUE;
-            for (MmReplay r : reps) first = Math.min(first, r.firstStart);
-            long limit = first == Long.MAX_VALUE ? 0 : first + o.windowNs;
-            List<MmReplay> active = new ArrayList<>(reps);
+            int nextMm = 0;
+            long limit = order.isEmpty() ? 0 : order.get(0).firstStart() + o.windowNs;
+            List<MmReplay> active = new ArrayList<>(); // in address-space index order: the merge's tie-break
             Event e = new Event();
-            while (!active.isEmpty()) {
+            while (!active.isEmpty() || nextMm < order.size()) {
+                while (nextMm < order.size() && order.get(nextMm).firstStart() < limit) {
+                    MmReplay r = new MmReplay(order.get(nextMm++), o, acquireCost, resolution, w.wakeLatencies);
+                    int at = active.size();
+                    while (at > 0 && active.get(at - 1).work.index > r.work.index) at--;
+                    active.add(at, r);
+                }
                 final long lim = limit;
                 if (pool == null) {
                     for (MmReplay r : active) r.runUntil(lim);
-                } else {
+                } else if (!active.isEmpty()) {
                     List<Callable<Boolean>> jobs = new ArrayList<>(active.size());
                     for (MmReplay r : active) jobs.add(() -> r.runUntil(lim));
                     for (Future<Boolean> f : pool.invokeAll(jobs)) f.get();
                 }
                 events += merge(active, e, sink, resolution);
+                for (MmReplay r : active) {
+                    if (!r.done) continue;
+                    total.add(r.c);
+                    findings.addAll(r.findingsList());
+                    defects += r.findings.defects();
+                    violations += r.findings.violations();
+                    first = Math.min(first, r.firstStart);
+                    last = Math.max(last, r.lastEnd);
+                }
                 active.removeIf(r -> r.done);
-                long next = Long.MAX_VALUE;
+                long next = nextMm < order.size() ? order.get(nextMm).firstStart() : Long.MAX_VALUE;
                 for (MmReplay r : active) next = Math.min(next, r.sim.nextEventTime());
                 limit = Math.max(limit + o.windowNs, next == Long.MAX_VALUE ? limit : next + o.windowNs);
             }
@@ -102,22 +132,8 @@ public final class ReplayEngine {
         } finally {
             if (pool != null) pool.shutdownNow();
         }
-        ReplayCounters total = new ReplayCounters();
-        List<Finding> findings = new ArrayList<>();
-        long defects = 0;
-        long violations = 0;
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (MmReplay r : reps) {
-            total.add(r.c);
-            findings.addAll(r.findingsList());
-            defects += r.findings.defects();
-            violations += r.findings.violations();
-            first = Math.min(first, r.firstStart);
-            last = Math.max(last, r.lastEnd);
-        }
         findings.sort(Comparator.comparingLong(Finding::timeNs).thenComparingLong(Finding::mm).thenComparingInt(Finding::tid));
-        return new ReplayResult(o.policy.name, o, total, findings, defects, violations, first, last, events, reps.size(),
+        return new ReplayResult(o.policy.name, o, total, findings, defects, violations, first, last, events, w.mms.size(),
                 w.operations(), System.nanoTime() - wall0);
     }
 

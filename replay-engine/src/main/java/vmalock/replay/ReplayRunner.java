@@ -112,6 +112,8 @@ public final class ReplayRunner {
                     } catch (InterruptedException x) {
                         Thread.currentThread().interrupt();
                         throw new StoreException(dir + ": live replay interrupted", x);
+                    } finally {
+                        w.close(); // the temporary work file; the workload's figures stay readable
                     }
                     IngestSession.Details d = new IngestSession.Details();
                     d.format = "replay";
@@ -196,6 +198,10 @@ public final class ReplayRunner {
         long ops = 0;
         long known = 0;
         long inferred = 0;
+        long rangesKnown = 0;
+        long rangesInferred = 0;
+        long spaces = 0;
+        long fromMaps = 0;
         List<Finding> findings = new ArrayList<>();
         for (int k = 0; k < sources.size(); k++) {
             Manifest.Source src = sources.get(k);
@@ -207,6 +213,7 @@ public final class ReplayRunner {
             s.put("checksum", src.checksum);
             s.put("address_spaces", w.mms.size());
             s.put("operations", w.operations());
+            s.put("work_spilled_bytes", w.spilledBytes());
             s.put("fault_cost_ns", w.faultCostNs);
             s.put("fault_cost_source", w.faultCostSource);
             s.put("fault_cost_samples", w.faultCostSamples);
@@ -231,6 +238,10 @@ public final class ReplayRunner {
             ops += r.operations;
             known += w.faultsKnown();
             inferred += w.faultsInferred();
+            rangesKnown += w.rangesKnown();
+            rangesInferred += w.rangesInferred();
+            spaces += w.mms.size();
+            fromMaps += seeded;
             findings.addAll(r.findings);
         }
         j.put("events", events);
@@ -240,6 +251,11 @@ public final class ReplayRunner {
         as.put("faults_in_known_vmas", known);
         as.put("faults_in_inferred_vmas", inferred);
         as.put("known_fraction", known + inferred == 0 ? 0.0 : Math.round(1e6 * known / (double) (known + inferred)) / 1e6);
+        // munmap/mprotect/madvise ranges: inside VMAs the model knew (maps snapshot, traced mmap) or inferred
+        as.put("syscall_ranges_in_known_vmas", rangesKnown);
+        as.put("syscall_ranges_in_inferred_vmas", rangesInferred);
+        as.put("address_spaces", spaces);
+        as.put("address_spaces_from_maps_snapshots", fromMaps);
         ObjectNode vl = j.putObject("vma_lock");
         vl.put("success", total.vmaLockSuccess);
         vl.put("abort", total.vmaLockAbort);
@@ -319,8 +335,10 @@ public final class ReplayRunner {
                 + (AddressSpace.INFER_GAP >> 10) + " KiB (permissive protections, never merged)");
         a.add("write sections lock their VMAs as soon as mmap_lock is held for write and keep the observed hold; "
                 + "sections whose syscall was not traced lock no VMA (fork: all VMAs)");
-        a.add("remote and other readers carry no address in the trace: the seed picks a VMA; remote reads holding "
-                + "mmap_lock ≤" + MmReplay.SHORT_REMOTE_NS / 1000 + " µs copy one present page in one VMA, longer ones span VMAs");
+        a.add("remote and other readers carry no address in the trace: the seed picks a VMA; a remote read holding "
+                + "mmap_lock ≤" + MmReplay.SHORT_REMOTE_NS / 1000 + " µs outside process_vm_readv/writev is one __access_remote_vm "
+                + "copy of one present page in one VMA (/proc/PID/cmdline, environ, mem: the per-VMA fast path of remote-vma-lock); "
+                + "longer ones (smaps walks) and process_vm_readv/writev (pin_user_pages_remote) hold mmap_read_lock under every policy");
         a.add("the trace's timestamps are truncations: each observed issue time is placed uniformly (from the seed) "
                 + "within its resolution interval, and emitted timestamps are truncated to the trace's resolution again, "
                 + "so waits are measured as the trace measured them");

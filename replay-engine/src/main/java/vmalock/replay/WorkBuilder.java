@@ -21,6 +21,16 @@ import vmalock.event.Syscall;
  * Faults handled under the per-VMA lock carry no mm: they go to the task's confirmed mm, else to the
  * one address space whose known VMAs contain the address, else they wait until the mm is confirmed.
  *
+ * <p><b>Processes.</b> Tasks are grouped into processes by tgid when the trace shows it (ftrace's
+ * {@code (tgid)} column, perf's PID/TID, CSV), else each task is its own process; the own mm is a
+ * process's, so a new thread's faults go to its process's mm. {@code sched_process_fork} hands the mm
+ * the parent's {@code dup_mmap} just write-locked (nested in a write of its own mm) to the child, or —
+ * without dup_mmap (thread, vfork) — the parent's mm; {@code sched_process_exec} makes the mm its
+ * {@code bprm_mm_init} write-locked the process's own. Two processes are never merged: own-mm evidence
+ * of one process (tgid known) on an address space another process owns means the key was reused by a
+ * process whose creation the trace did not show, and starts a new instance; address-based attribution
+ * never picks another process's address space (a forked copy has the same layout).
+ *
  * <p><b>Readers.</b> A read section by a task on an mm that is not one of its own is a remote access
  * ({@code /proc/PID/*}, {@code process_vm_readv}, ptrace: the trace cannot tell which); a read inside
  * a madvise syscall is a madvise reader; anything else (khugepaged, kernel-mode faults, …) is "other".
@@ -37,6 +47,7 @@ public final class WorkBuilder {
     private final Map<Long, Integer> instanceCount = new HashMap<>();
     private final List<MmWork> mms = new ArrayList<>();
     private final Map<Integer, Task> tasks = new HashMap<>();
+    private final Map<Integer, Proc> procs = new HashMap<>();
     private final List<Task> taskOrder = new ArrayList<>();
     private long[] fallbackHolds = new long[64];
     private long[] wake = new long[64];
@@ -50,9 +61,33 @@ public final class WorkBuilder {
     private boolean memcgPath;
     private boolean memcgId;
 
+    /**
+     * Operations held in memory before finished ones are spilled to a temporary file (≈100 bytes
+     * each, ≈25 MB): beyond it, memory is per-task and per-mm state, not trace length.
+     */
+    public static final int DEFAULT_MEMORY_OPS = 256 * 1024;
+    private static final int SPILL_CHECK_EVENTS = 4096;
+
+    private final int memoryOps;
+    private final java.nio.file.Path spillDir;
+    private Spill spill;
+    private final List<TaskWork> allWorks = new ArrayList<>();
+    private int sinceCheck;
+    private long lastTs;
+
     /** @param faultCostNs the per-VMA-lock fault service time, or -1 to calibrate it from the trace */
     public WorkBuilder(long faultCostNs) {
+        this(faultCostNs, DEFAULT_MEMORY_OPS, null);
+    }
+
+    /**
+     * @param memoryOps operations kept in memory before finished ones are spilled
+     * @param spillDir where the temporary work file goes (null: java.io.tmpdir)
+     */
+    public WorkBuilder(long faultCostNs, int memoryOps, java.nio.file.Path spillDir) {
         this.faultCostOption = faultCostNs;
+        this.memoryOps = memoryOps;
+        this.spillDir = spillDir != null ? spillDir : java.nio.file.Paths.get(System.getProperty("java.io.tmpdir"));
     }
 
     /** Feeds one event (the instance may be reused by the caller afterwards). */
@@ -70,9 +105,68 @@ public final class WorkBuilder {
             case SYS_ENTER: onSysEnter(e); break;
             case SYS_EXIT: onSysExit(e); break;
             case SCHED_PROCESS_EXEC: onExec(e); break;
+            case SCHED_PROCESS_FORK: onFork(e); break;
             case LOST: lost += Math.max(0, e.count); break;
             case CONTENTION_BEGIN: onContentionBegin(e); break;
             default: break; // contention_*, page_fault_kernel, probes: the replay derives its own
+        }
+        lastTs = Math.max(lastTs, e.ts);
+        if (++sinceCheck >= SPILL_CHECK_EVENTS) {
+            sinceCheck = 0;
+            long held = 0;
+            for (TaskWork w : allWorks) held += w.ops.n;
+            if (held > memoryOps) spillRound();
+        }
+    }
+
+    // ---- spilling -----------------------------------------------------------------------------------
+
+    private void spillRound() {
+        for (Task t : taskOrder) {
+            for (int k = 0; k < t.works.size(); k++) spillFinished(t, t.works.get(k));
+        }
+    }
+
+    /**
+     * Spills the longest prefix of {@code w}'s operations that can no longer change: below any
+     * operation still open (a held write section, a syscall not yet returned), sorted, and starting no
+     * later than anything in memory or still to come (so a later re-sort of pending faults would never
+     * move it) — the output is the same as with everything in memory.
+     */
+    private void spillFinished(Task t, TaskWork w) {
+        Ops o = w.ops;
+        int lim = o.n;
+        if (lim == 0) return;
+        if (t.wWork == w && (t.wState == W_HELD || t.wState == W_DOWNGRADED)) lim = Math.min(lim, t.wOp);
+        if (t.scWork == w && t.sc != null && t.scOp >= 0) lim = Math.min(lim, t.scOp);
+        long fut = lastTs;
+        if (t.faultOpen) fut = Math.min(fut, t.fTs);
+        if (t.rState != R_NONE) fut = Math.min(fut, t.rStart);
+        if (t.wState == W_STARTED) fut = Math.min(fut, t.wStart);
+        if (t.w2Mm != null) fut = Math.min(fut, t.w2Start);
+        if (t.pending != null) for (int j = 0; j < t.pending.n; j++) fut = Math.min(fut, t.pending.start[j]);
+        long[] suf = new long[o.n + 1];
+        suf[o.n] = fut;
+        for (int j = o.n - 1; j >= 0; j--) suf[j] = Math.min(suf[j + 1], o.start[j]);
+        int k = 0;
+        long max = Long.MIN_VALUE;
+        for (int j = 0; j < lim; j++) {
+            if (o.start[j] < max) break; // unsorted: a re-sort could move it
+            max = o.start[j];
+            if (max <= suf[j + 1]) k = j + 1;
+        }
+        if (k == 0) return;
+        if (spill == null) spill = new Spill(spillDir);
+        w.spill = spill;
+        spill.write(w, k);
+        o.dropPrefix(k);
+        if (t.wWork == w) {
+            if (t.wOp >= k) t.wOp -= k;
+            else t.wWork = null;
+        }
+        if (t.scWork == w) {
+            if (t.scOp >= k) t.scOp -= k;
+            else t.scWork = null;
         }
     }
 
@@ -97,8 +191,13 @@ public final class WorkBuilder {
                 t.rState = R_STARTED;
                 return;
             }
-            MmWork mm = resolve(t, e, false);
-            if (t.faultOpen && (t.fState == F_NONE || t.fState == F_TRYFAILED)) {
+            // a fault's fallback locks current->mm: a read of another mm after a per-VMA-lock fault
+            // (which has no end event) is not that fault's fallback
+            boolean faultLock = t.faultOpen && (t.fState == F_NONE || t.fState == F_TRYFAILED)
+                    && (t.proc.home == null || t.proc.home.key == e.mm
+                        || t.proc.created != null && t.proc.created.key == e.mm);
+            MmWork mm = resolve(t, e, false, faultLock || t.sc != null && t.sc != Syscall.OTHER);
+            if (faultLock) {
                 if (t.fState == F_NONE) t.fLockTs = e.ts;
                 t.fState = F_STARTED;
                 t.fMm = mm;
@@ -109,13 +208,13 @@ public final class WorkBuilder {
             t.rMm = mm;
             t.rState = R_STARTED;
             t.rStart = e.ts;
-            t.rFlags = 0;
+            t.rFlags = t.sc == Syscall.OTHER && t.scGup ? Ops.F_GUP : 0;
             t.rMadvise = t.sc == Syscall.MADVISE;
             if (t.sc != null && t.sc != Syscall.OTHER) confirmHome(t, mm);
             if (t.sc != null) t.scLocked = true;
             return;
         }
-        MmWork mm = resolve(t, e, true);
+        MmWork mm = resolve(t, e, true, t.sc != null && t.sc != Syscall.OTHER && t.wState != W_HELD);
         endPendingOps(t, e.ts);
         if (t.faultOpen) closeFault(t, e.ts);
         beginWrite(t, mm, e.ts);
@@ -260,6 +359,7 @@ public final class WorkBuilder {
         endPendingOps(t, e.ts);
         if (t.faultOpen) closeFault(t, e.ts);
         t.sc = e.syscall;
+        t.scGup = e.name != null && e.name.startsWith("sys_enter_process_vm_");
         t.scTs = e.ts;
         t.scLocked = false;
         t.scWork = null;
@@ -278,7 +378,7 @@ public final class WorkBuilder {
             if (mm != null) applyTraced(mm, t.scWork.ops, t.scOp);
         } else if (!t.scLocked && t.sc == Syscall.MADVISE) {
             // a madvise with no mmap_lock event: served under the per-VMA lock (MADV_DONTNEED in one VMA)
-            MmWork mm = t.home != null ? t.home : attributeByAddress(t, t.scArgs[0]);
+            MmWork mm = t.proc.home != null ? t.proc.home : attributeByAddress(t, t.scArgs[0]);
             if (mm != null) {
                 TaskWork w = work(t, mm);
                 int i = w.ops.add(Ops.VMA_SYSCALL, Syscall.MADVISE.ordinal(), t.scTs);
@@ -295,14 +395,44 @@ public final class WorkBuilder {
         Task t = task(e);
         endPendingOps(t, e.ts);
         if (t.faultOpen) closeFault(t, e.ts);
-        if (t.created != null) {
-            t.created.freshExec = true;
-            t.home = t.created;
-            t.homes.add(t.created);
+        Proc p = t.proc;
+        if (p.created != null && !p.createdByFork) {
+            p.created.freshExec = true;
+            p.home = p.created;
+            p.created.owner = p;
+            if (!p.homes.contains(p.created)) p.homes.add(p.created);
         } else {
-            t.home = null;
+            p.home = null;
         }
-        t.created = null;
+        p.created = null;
+        p.createdByFork = false;
+    }
+
+    /**
+     * sched_process_fork: the address space the parent's dup_mmap just write-locked (a second mm
+     * locked while holding its own for write) is the child's; a fork without dup_mmap (a thread,
+     * vfork, CLONE_VM) shares the parent's mm.
+     */
+    private void onFork(Event e) {
+        Task t = task(e);
+        if (e.otherPid <= 0) return;
+        Proc pp = t.proc;
+        Proc cp = procs.get(e.otherPid);
+        if (cp == null) {
+            cp = new Proc(e.otherPid);
+            procs.put(e.otherPid, cp);
+        }
+        if (cp == pp) return;
+        if (pp.created != null && pp.createdByFork) {
+            cp.home = pp.created;
+            pp.created.owner = cp;
+            if (!cp.homes.contains(pp.created)) cp.homes.add(pp.created);
+            pp.created = null;
+            pp.createdByFork = false;
+        } else if (cp.home == null && pp.home != null) {
+            cp.home = pp.home;
+            if (!cp.homes.contains(pp.home)) cp.homes.add(pp.home);
+        }
     }
 
     // ---- state helpers ------------------------------------------------------------------------------
@@ -322,12 +452,30 @@ public final class WorkBuilder {
     private static final int W_HELD = 2;
     private static final int W_DOWNGRADED = 3;
 
+    /**
+     * A process: the tasks of one tgid when the trace shows it (ftrace's {@code (tgid)} column, perf's
+     * PID/TID, trace-cmd), else one task. Its address space is shared by all its tasks: a thread's
+     * per-VMA-lock faults go to its process's mm even before the thread itself showed it.
+     */
+    private static final class Proc {
+        final int id;
+        /** Events carried this tgid: ownership conflicts between processes are trusted. */
+        boolean tgidKnown;
+        MmWork home;
+        /** An mm this process write-locked that is not its own: exec's bprm_mm_init or fork's dup_mmap. */
+        MmWork created;
+        boolean createdByFork;
+        final List<MmWork> homes = new ArrayList<>(2);
+
+        Proc(int id) {
+            this.id = id;
+        }
+    }
+
     private static final class Task {
         final int tid;
         String comm;
-        MmWork home;
-        MmWork created;
-        final List<MmWork> homes = new ArrayList<>(2);
+        Proc proc;
         final List<TaskWork> works = new ArrayList<>(2);
         final List<MmWork> workMms = new ArrayList<>(2);
         Ops pending; // per-VMA-lock faults before the task's mm is known
@@ -354,6 +502,8 @@ public final class WorkBuilder {
         long w2Start;
         // syscall
         Syscall sc;
+        /** The syscall is process_vm_readv/writev (GUP on another mm under mmap_read_lock). */
+        boolean scGup;
         long scTs;
         boolean scLocked;
         final long[] scArgs = new long[5];
@@ -369,6 +519,14 @@ public final class WorkBuilder {
         Task t = tasks.get(e.tid);
         if (t == null) {
             t = new Task(e.tid);
+            int pid = e.tgid > 0 ? e.tgid : e.tid;
+            Proc p = procs.get(pid);
+            if (p == null) {
+                p = new Proc(pid);
+                procs.put(pid, p);
+            }
+            if (e.tgid > 0) p.tgidKnown = true;
+            t.proc = p;
             tasks.put(e.tid, t);
             taskOrder.add(t);
         }
@@ -377,28 +535,42 @@ public final class WorkBuilder {
     }
 
     /** The address-space instance an mmap_lock event of {@code t} refers to. */
-    private MmWork resolve(Task t, Event e, boolean write) {
+    private MmWork resolve(Task t, Event e, boolean write, boolean own) {
         MmWork cur = current.get(e.mm);
-        boolean foreign = write && t.home != null && cur != t.home && cur != t.created
-                && (cur == null || !t.homes.contains(cur));
-        if (cur == null || foreign && cur != t.created) {
+        Proc p = t.proc;
+        boolean foreign = write && p.home != null
+                && (cur == null || cur != p.home && cur != p.created && !p.homes.contains(cur));
+        // own-mm evidence on an address space another process owns: the key was reused by a process
+        // whose creation the trace did not show (only trusted when both tgids are known)
+        boolean reused = own && cur != null && cur.owner instanceof Proc && cur.owner != p && p.tgidKnown
+                && ((Proc) cur.owner).tgidKnown && !p.homes.contains(cur);
+        if (cur == null || foreign && cur != p.created || reused) {
             int n = instanceCount.merge(e.mm, 1, Integer::sum);
             cur = new MmWork(mms.size(), e.mm, n);
             mms.add(cur);
             current.put(e.mm, cur);
-            if (foreign) t.created = cur;
+            if (foreign) {
+                p.created = cur;
+                p.createdByFork = t.wState == W_HELD; // nested in a write of its own mm: dup_mmap
+            }
         }
+        if (own && cur.owner == null) cur.owner = p;
         cur.firstTs = Math.min(cur.firstTs, e.ts);
         cur.lastTs = Math.max(cur.lastTs, e.ts);
         return cur;
     }
 
     private void confirmHome(Task t, MmWork mm) {
-        if (t.home == mm) return;
-        if (t.created == mm && t.home != null) return; // exec in progress: the old mm stays home until exec
-        t.home = mm;
-        if (!t.homes.contains(mm)) t.homes.add(mm);
+        Proc p = t.proc;
+        if (p.home == mm) return;
+        if (p.created == mm && p.home != null) return; // exec in progress: the old mm stays home until exec
+        p.home = mm;
+        if (mm.owner == null) mm.owner = p;
+        if (!p.homes.contains(mm)) p.homes.add(mm);
         flushPending(t, mm);
+        if (p.tgidKnown) {
+            for (Task o : taskOrder) if (o != t && o.proc == p && o.pending != null) flushPending(o, mm);
+        }
     }
 
     private MmWork attributeByAddress(Task t, long addr) {
@@ -406,6 +578,9 @@ public final class WorkBuilder {
         for (MmWork m : current.values()) {
             Vma v = m.traced.find(addr);
             if (v != null && v.origin != Vma.Origin.INFERRED) {
+                if (m.owner instanceof Proc && m.owner != t.proc && t.proc.tgidKnown && ((Proc) m.owner).tgidKnown) {
+                    continue; // another process's address space (a forked copy has the same layout)
+                }
                 if (found != null) return null; // ambiguous
                 found = m;
             }
@@ -419,6 +594,7 @@ public final class WorkBuilder {
             if (t.workMms.get(i) == mm) return t.works.get(i);
         }
         TaskWork w = new TaskWork(t.tid, t.comm);
+        allWorks.add(w);
         t.works.add(w);
         t.workMms.add(mm);
         mm.tasks.add(w);
@@ -449,7 +625,7 @@ public final class WorkBuilder {
             addSample(ts - t.fAcqTs);
         } else {
             path = Ops.PATH_VMA;
-            if (mm == null) mm = t.home != null ? t.home : attributeByAddress(t, t.fAddr);
+            if (mm == null) mm = t.proc.home != null ? t.proc.home : attributeByAddress(t, t.fAddr);
         }
         Ops ops;
         if (mm == null) {
@@ -600,7 +776,8 @@ public final class WorkBuilder {
             if (t.rState == R_HELD || t.rState == R_STARTED) closeRead(t, -1);
             if (t.wState == W_HELD || t.wState == W_DOWNGRADED) t.wState = W_NONE; // end stays -1: estimated
             if (t.pending != null) {
-                if (!t.workMms.isEmpty()) flushPending(t, t.workMms.get(0));
+                if (t.proc.home != null && t.proc.tgidKnown) flushPending(t, t.proc.home);
+                else if (!t.workMms.isEmpty()) flushPending(t, t.workMms.get(0));
                 else unattributed += t.pending.n;
             }
         }
@@ -625,10 +802,19 @@ public final class WorkBuilder {
                 MmWork mm = t.workMms.get(k);
                 w.comm = t.comm;
                 Ops o = w.ops;
-                for (int i = 0; i < o.n; i++) {
-                    if (o.kind[i] == Ops.READ && o.sub[i] < 0) {
-                        o.sub[i] = !t.homes.isEmpty() && !t.homes.contains(mm) ? Ops.CLASS_REMOTE : Ops.CLASS_OTHER;
+                int cls = !t.proc.homes.isEmpty() && !t.proc.homes.contains(mm) ? Ops.CLASS_REMOTE : Ops.CLASS_OTHER;
+                if (w.spilled > 0) {
+                    // streamed back at replay: the rest goes to the file too, derived as it is read
+                    w.readClass = cls;
+                    w.faultCostNs = cost;
+                    if (o.n > 0) {
+                        spill.write(w, o.n);
+                        o.dropPrefix(o.n);
                     }
+                    continue;
+                }
+                for (int i = 0; i < o.n; i++) {
+                    if (o.kind[i] == Ops.READ && o.sub[i] < 0) o.sub[i] = cls;
                 }
                 o.finish(cost);
             }
@@ -636,6 +822,7 @@ public final class WorkBuilder {
         List<MmWork> out = new ArrayList<>();
         for (MmWork m : mms) {
             if (!m.seedMaps.isEmpty()) m.recountCoverage();
+            m.compact();
             if (!m.tasks.isEmpty()) {
                 m.tasks.sort((a, b) -> Integer.compare(a.tid, b.tid));
                 out.add(m);
@@ -645,6 +832,6 @@ public final class WorkBuilder {
         long[] wakes = Arrays.copyOf(wake, nWake);
         Arrays.sort(wakes);
         return new Workload(out, cost, source, samples, acq, acquireSamples, wakes, unattributed, unpaired, lost,
-                subMicro ? 1 : 1000, memcgPath && !memcgId ? "memcg_path" : memcgId ? "memcg_id" : null);
+                subMicro ? 1 : 1000, memcgPath && !memcgId ? "memcg_path" : memcgId ? "memcg_id" : null, spill);
     }
 }

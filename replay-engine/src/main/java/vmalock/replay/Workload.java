@@ -6,7 +6,7 @@ import java.util.List;
  * A trace turned into work: one {@link MmWork} per address space, plus how the service-time
  * estimates were chosen and what could not be attributed.
  */
-public final class Workload {
+public final class Workload implements AutoCloseable {
     public final List<MmWork> mms;
     /** Service time of a fault handled under the per-VMA lock (the trace shows no end for it), ns. */
     public final long faultCostNs;
@@ -36,10 +36,13 @@ public final class Workload {
      * (5.11–≈6.13), or null without mmap_lock events — the only kernel-version hint a trace gives.
      */
     public final String memcgField;
+    /** The temporary file the operations were spilled to, or null (all in memory). */
+    private final Spill spill;
 
     Workload(List<MmWork> mms, long faultCostNs, String faultCostSource, long faultCostSamples, long acquireCostNs,
              long acquireCostSamples, long[] wakeLatencies, long unattributedFaults, long unpairedEvents, long lostEvents, long resolutionNs,
-             String memcgField) {
+             String memcgField, Spill spill) {
+        this.spill = spill;
         this.mms = mms;
         this.faultCostNs = faultCostNs;
         this.faultCostSource = faultCostSource;
@@ -63,6 +66,17 @@ public final class Workload {
         return "memcg_path".equals(memcgField) ? "vma-rwsem" : "vma-refcount";
     }
 
+    /** Bytes of operations spilled to the temporary work file (0: all in memory). */
+    public long spilledBytes() {
+        return spill == null ? 0 : spill.bytes();
+    }
+
+    /** Deletes the temporary work file (the workload cannot be replayed afterwards). */
+    @Override
+    public void close() {
+        if (spill != null) spill.close();
+    }
+
     public long operations() {
         long n = 0;
         for (MmWork m : mms) n += m.operations();
@@ -72,6 +86,18 @@ public final class Workload {
     public long faultsKnown() {
         long n = 0;
         for (MmWork m : mms) n += m.faultsKnown;
+        return n;
+    }
+
+    public long rangesKnown() {
+        long n = 0;
+        for (MmWork m : mms) n += m.rangesKnown;
+        return n;
+    }
+
+    public long rangesInferred() {
+        long n = 0;
+        for (MmWork m : mms) n += m.rangesInferred;
         return n;
     }
 

@@ -62,25 +62,42 @@ class CalibrationTest {
     }
 
     /**
-     * remote-vma-lock on the remote-reader capture: remote reads inside one VMA leave mmap_lock (fewer
-     * read acquisitions, fast-path reads counted) and writers never wait more. This short capture has
-     * no writer/remote-reader collision left once scheduling delay is removed, so the cut in writer
-     * waits itself cannot be shown on it (see README, "what limits agreement").
+     * remote-vma-lock on the remote-reader captures (../shared/workloads/run_remote.sh): the one-page
+     * __access_remote_vm reads (/proc/PID/cmdline, ≤5 µs) leave mmap_lock for the per-VMA fast path, so
+     * mmap_lock read acquisitions drop, and writers never wait more. The writer-wait cut itself is
+     * bounded by what the writers waited behind in the trace — on ftrace-remote-heavy (writers queue:
+     * observed p99 59 µs) sample-traces/writer-blockers.awk attributes 1572 of 1893 µs to smaps walks and
+     * 317 µs to process_vm_readv, neither of which van Riel's fast path covers (spec §6 h), and none to
+     * the reads it does cover; so the replay shows only a marginal cut there (see README).
      */
-    @org.junit.jupiter.api.Test
-    void remoteReadsLeaveMmapLockUnderRemoteVmaLock() throws Exception {
-        ObjectNode c = compare(tmp.resolve("ws"), Traces.sample("ftrace-remote.txt"),
-                List.of(PolicyPreset.preset("vma-refcount"), PolicyPreset.preset("remote-vma-lock")),
-                new ReplayOptions().wakeLatency(0));
+    @ParameterizedTest
+    @ValueSource(strings = {"ftrace-remote.txt", "ftrace-remote-heavy.txt"})
+    void remoteReadsLeaveMmapLockUnderRemoteVmaLock(String name) throws Exception {
+        ObjectNode c = compare(tmp.resolve("ws"), Traces.sample(name),
+                List.of(PolicyPreset.preset("vma-refcount"), PolicyPreset.preset("remote-vma-lock")));
         JsonNode ref = Comparison.run(c, "vma-refcount").get("stats");
         JsonNode rvl = Comparison.run(c, "remote-vma-lock").get("stats");
         long refReads = ref.get("mmap_lock").get("read_acquisitions").asLong();
         long rvlReads = rvl.get("mmap_lock").get("read_acquisitions").asLong();
-        assertTrue(rvlReads < refReads, refReads + " -> " + rvlReads);
-        assertTrue(rvl.get("writer_wait_us").get("sum").asDouble() <= ref.get("writer_wait_us").get("sum").asDouble());
+        JsonNode rw = ref.get("writer_wait_us");
+        JsonNode vw = rvl.get("writer_wait_us");
+        String msg = name + ": mmap_lock read acquisitions " + refReads + " -> " + rvlReads + ", writer wait sum "
+                + rw.get("sum") + " -> " + vw.get("sum") + ", p99 " + rw.get("p99") + " -> " + vw.get("p99") + ", max "
+                + rw.get("max") + " -> " + vw.get("max");
+        System.out.println(msg);
+        assertTrue(rvlReads < refReads, msg);
+        assertTrue(vw.get("sum").asDouble() <= rw.get("sum").asDouble(), msg);
+        assertTrue(vw.get("p99").asDouble() <= rw.get("p99").asDouble(), msg);
         JsonNode runJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("ws").resolve("runs")
                 .resolve(Comparison.run(c, "remote-vma-lock").get("run").asText()).resolve("run.json").toFile());
-        assertTrue(runJson.get("counters").get("remote_reads_fast_path").asLong() > 0, runJson.toString());
+        JsonNode counters = runJson.get("counters");
+        assertTrue(counters.get("remote_reads_fast_path").asLong() > 0, counters.toString());
+        // process_vm_readv and smaps walks stay on mmap_lock: not every remote read takes the fast path
+        assertTrue(counters.get("remote_reads_fast_path").asLong() < counters.get("remote_reads").asLong(), counters.toString());
+        if (name.contains("heavy")) {
+            assertTrue(counters.get("remote_reads").asLong() > 1000, counters.toString());
+            assertTrue(rw.get("p99").asDouble() >= 20, "writers queue behind remote readers: " + msg);
+        }
     }
 
     static double ratio(double replayed, double observed) {
@@ -89,7 +106,7 @@ class CalibrationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ftrace-overlap-default.txt", "perf-disjoint.perf.txt", "tc-overlap.report.txt",
-        "sample:ftrace-remote.txt"})
+        "sample:ftrace-remote.txt", "sample:ftrace-remote-heavy.txt"})
     void replayUnderTheKernelsPolicyReproducesTheTrace(String name) throws Exception {
         Path trace = name.startsWith("sample:") ? Traces.sample(name.substring(7)) : Traces.shared(name);
         ObjectNode c = compare(tmp.resolve("ws"), trace,

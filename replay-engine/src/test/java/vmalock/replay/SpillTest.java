@@ -1,0 +1,72 @@
+package vmalock.replay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import vmalock.event.Event;
+
+/**
+ * Bounded memory: with a tiny in-memory budget the work builder spills finished operations to a
+ * temporary file and the replay streams them back; every emitted event and counter must be the same
+ * as with everything in memory (byte-identical output), and the file is gone after close.
+ */
+class SpillTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftrace-overlap-default.txt", "tc-overlap.report.txt", "perf-disjoint.perf.txt",
+        "sample:ftrace-remote-heavy.txt"})
+    void spilledWorkReplaysByteIdentically(String name) throws Exception {
+        Path trace = name.startsWith("sample:") ? Traces.sample(name.substring(7)) : Traces.shared(name);
+        List<Event> events = Traces.events(trace);
+        for (String policy : List.of("vma-refcount", "no-vma-lock", "remote-vma-lock", "rcu-wait")) {
+            ReplayOptions o = new ReplayOptions().policy(PolicyPreset.preset(policy)).seed(3);
+            String[] inMemory = replay(build(events, WorkBuilder.DEFAULT_MEMORY_OPS), o, false);
+            String[] spilled = replay(build(events, 64), o, true);
+            assertArrayEquals(inMemory, spilled, name + " under " + policy);
+        }
+    }
+
+    private Workload build(List<Event> events, int memoryOps) {
+        WorkBuilder b = new WorkBuilder(-1, memoryOps, tmp);
+        for (Event e : events) b.accept(e);
+        return b.finish();
+    }
+
+    private String[] replay(Workload w, ReplayOptions o, boolean expectSpill) throws Exception {
+        try (w) {
+            assertEquals(expectSpill, w.spilledBytes() > 0, "spilled " + w.spilledBytes() + " bytes");
+            if (expectSpill) assertTrue(files() == 1);
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            long[] n = new long[1];
+            ReplayResult r = ReplayEngine.run(w, o, e -> {
+                md.update(e.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                n[0]++;
+            });
+            ReplayCounters c = r.counters;
+            return new String[] {java.util.HexFormat.of().formatHex(md.digest()), Long.toString(n[0]),
+                c.faults + " " + c.faultsVma + " " + c.faultsMmap + " " + c.writes + " " + c.remote + " " + c.remoteFast
+                        + " " + c.otherReads + " " + c.vmaLockAbort + " " + c.steps,
+                Long.toString(w.operations()), r.firstNs + "-" + r.lastNs};
+        } finally {
+            assertFalse(files() > 0, "the work file is deleted on close");
+        }
+    }
+
+    private long files() throws Exception {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.count();
+        }
+    }
+}
