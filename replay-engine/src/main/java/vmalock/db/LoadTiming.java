@@ -22,8 +22,8 @@ final class LoadTiming {
         if (ON) {
             long now = System.nanoTime();
             long cpu = THREADS.getCurrentThreadCpuTime();
-            System.err.printf("vmalock: db: %s: %s %.0f ms wall, %.0f ms cpu of this thread%n", what, name,
-                    (now - last) / 1e6, (cpu - lastCpu) / 1e6);
+            System.err.printf("vmalock: db: %s: %s %.0f ms wall, %.0f ms cpu of this thread, %.0f ms waiting for the writer%n",
+                    what, name, (now - last) / 1e6, (cpu - lastCpu) / 1e6, Rows.BLOCKED_NS.getAndSet(0) / 1e6);
             last = now;
             lastCpu = cpu;
         }

@@ -18,6 +18,9 @@ import org.duckdb.DuckDBConnection;
  * {@link #close()} at the latest.
  */
 final class Rows implements AutoCloseable {
+    /** Wall time the producing threads waited for a free batch (the writer was behind), for {@link LoadTiming}. */
+    static final java.util.concurrent.atomic.AtomicLong BLOCKED_NS = new java.util.concurrent.atomic.AtomicLong();
+
     /** Rows per batch handed to the writer thread (the Appender's own chunk size). */
     static final int BATCH_ROWS = 2048;
 
@@ -118,7 +121,9 @@ final class Rows implements AutoCloseable {
         if (++cur.rows == BATCH_ROWS) {
             submit();
             try {
+                long t0 = System.nanoTime();
                 cur = free.take();
+                BLOCKED_NS.addAndGet(System.nanoTime() - t0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DbException("interrupted while loading table " + table, e);
