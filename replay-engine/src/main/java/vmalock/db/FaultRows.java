@@ -28,8 +28,12 @@ public final class FaultRows {
     private long next;
     /** fault_counts: (tid, comm, fallback, fallback_loose, trylock_failed) → faults, in first-seen order. */
     private final java.util.Map<Key, long[]> counts = new java.util.LinkedHashMap<>();
-    private Key lastKey;
-    private long[] lastCount;
+    // per task (direct-mapped by tid): its comm and the counters of its 8 flag combinations, so a fault
+    // costs no key allocation or hash lookup once its (tid, comm, flags) has been seen
+    private static final int CACHE = 1024;
+    private final int[] cacheTid = new int[CACHE];
+    private final String[] cacheComm = new String[CACHE];
+    private final long[][][] cacheCounts = new long[CACHE][][];
 
     private record Key(int tid, String comm, boolean fallback, boolean loose, boolean trylockFailed) {
     }
@@ -47,14 +51,21 @@ public final class FaultRows {
     public long fault(int tid, String comm, long ts, long address, long ip, long errorCode, Path path, boolean fallback,
                       boolean fallbackLoose, boolean trylockFailed, long span) {
         long id = next++;
-        Key k = lastKey;
-        if (k == null || k.tid != tid || k.fallback != fallback || k.loose != fallbackLoose
-                || k.trylockFailed != trylockFailed || !java.util.Objects.equals(k.comm, comm)) {
-            k = new Key(tid, comm, fallback, fallbackLoose, trylockFailed);
-            lastCount = counts.computeIfAbsent(k, x -> new long[1]);
-            lastKey = k;
+        int slot = tid & (CACHE - 1);
+        long[][] byFlags = cacheCounts[slot];
+        if (byFlags == null || cacheTid[slot] != tid || !java.util.Objects.equals(cacheComm[slot], comm)) {
+            byFlags = new long[8][];
+            cacheCounts[slot] = byFlags;
+            cacheTid[slot] = tid;
+            cacheComm[slot] = comm;
         }
-        lastCount[0]++;
+        int flags = (fallback ? 1 : 0) | (fallbackLoose ? 2 : 0) | (trylockFailed ? 4 : 0);
+        long[] c = byFlags[flags];
+        if (c == null) {
+            c = counts.computeIfAbsent(new Key(tid, comm, fallback, fallbackLoose, trylockFailed), x -> new long[1]);
+            byFlags[flags] = c;
+        }
+        c[0]++;
         if (rows == null) {
             return id;
         }

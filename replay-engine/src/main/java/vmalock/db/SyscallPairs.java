@@ -2,7 +2,6 @@ package vmalock.db;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import vmalock.event.Event;
@@ -22,13 +21,14 @@ final class SyscallPairs implements RunHandler {
         long seq;
         int nargs;
         String argNames;
-        final String[] names = new String[vmalock.db.Schema.SYSCALL_ARGS];
-        final long[] args = new long[vmalock.db.Schema.SYSCALL_ARGS];
+        // filled only when the rows load (the counting pass needs the name alone)
+        String[] names;
+        long[] args;
     }
 
     private final Rows rows;
     private final String run;
-    private final Map<Integer, Open> open = new HashMap<>();
+    private final IntMap<Open> open = new IntMap<>();
     private final UnpairedCounts unpaired = new UnpairedCounts("sys_exit_without_enter", "sys_enter_without_exit");
 
     /** @param rows the syscalls appender, or null to count the unpaired events only (the rows load lazily) */
@@ -46,6 +46,8 @@ final class SyscallPairs implements RunHandler {
             o.seq = seq;
             o.nargs = Math.min(e.nargs, Schema.SYSCALL_ARGS);
             if (o.nargs > 0 && rows != null) {
+                o.names = new String[Schema.SYSCALL_ARGS];
+                o.args = new long[Schema.SYSCALL_ARGS];
                 StringBuilder b = new StringBuilder();
                 for (int i = 0; i < o.nargs; i++) {
                     o.names[i] = e.argNames[i] == null ? "arg" + i : e.argNames[i];
@@ -62,7 +64,7 @@ final class SyscallPairs implements RunHandler {
             String name = Names.syscall(e);
             Open o = open.get(e.tid);
             if (o != null && o.name.equals(name)) {
-                open.remove(e.tid);
+                open.put(e.tid, null);
                 row(e.tid, o, true, e.ts, e.ret, seq);
             } else {
                 Open none = new Open();
@@ -116,7 +118,7 @@ final class SyscallPairs implements RunHandler {
                 .i64(exitTs - o.ts, hasEnter && hasExit).nul().i64(ret, hasExit).i64(start, range).i64(len, range)
                 .i64(o.seq, hasEnter).i64(exitSeq, hasExit).str(o.argNames);
         for (int i = 0; i < Schema.SYSCALL_ARGS; i++) {
-            rows.i64(o.args[i], i < o.nargs);
+            rows.i64(i < o.nargs ? o.args[i] : 0, i < o.nargs);
         }
         rows.end();
     }
@@ -142,7 +144,8 @@ final class SyscallPairs implements RunHandler {
 
     @Override
     public void finish() throws SQLException {
-        List<Map.Entry<Integer, Open>> left = new ArrayList<>(open.entrySet());
+        List<Map.Entry<Integer, Open>> left = new ArrayList<>();
+        open.forEachSorted((tid, o) -> left.add(Map.entry(tid, o)));
         left.sort((x, y) -> Long.compare(x.getValue().seq, y.getValue().seq));
         for (Map.Entry<Integer, Open> en : left) {
             row(en.getKey(), en.getValue(), false, 0, 0, -1);

@@ -27,6 +27,10 @@ import vmalock.stats.PairingListener.FaultRecord;
 public final class LockPairing {
     private final PairingListener listener;
     private final Map<Integer, Task> tasks = new HashMap<>();
+    // direct-mapped cache of tasks by tid: most events need no boxed-key map lookup
+    private static final int CACHE = 256;
+    private final int[] cacheTid = new int[CACHE];
+    private final Task[] cacheTask = new Task[CACHE];
     private final Diagnostics diag = new Diagnostics();
 
     /** Unpaired-event counts, as in the truth files' {@code pairing_diagnostics}. */
@@ -151,11 +155,18 @@ public final class LockPairing {
     }
 
     private Task task(int tid) {
-        Task t = tasks.get(tid);
+        int slot = tid & (CACHE - 1);
+        Task t = cacheTask[slot];
+        if (t != null && cacheTid[slot] == tid) {
+            return t;
+        }
+        t = tasks.get(tid);
         if (t == null) {
             t = new Task();
             tasks.put(tid, t);
         }
+        cacheTid[slot] = tid;
+        cacheTask[slot] = t;
         return t;
     }
 
@@ -244,7 +255,8 @@ public final class LockPairing {
 
     /** mmap_lock_released: rule 4 hold sample. */
     public void onReleased(Event e) {
-        Task t = tasks.get(e.tid);
+        int slot = e.tid & (CACHE - 1);
+        Task t = cacheTask[slot] != null && cacheTid[slot] == e.tid ? cacheTask[slot] : tasks.get(e.tid);
         int k = t == null ? -1 : t.acqs.find(e.mm, e.write);
         if (k < 0) {
             if (e.write) {
@@ -309,5 +321,6 @@ public final class LockPairing {
             }
         }
         tasks.clear();
+        java.util.Arrays.fill(cacheTask, null);
     }
 }
