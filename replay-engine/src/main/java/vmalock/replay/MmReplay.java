@@ -272,6 +272,14 @@ final class MmReplay implements LockEventListener {
                 target = as.size() == 0 ? null : as.get(rnd.nextInt(as.size()));
             }
             long base = target == null ? 0 : target.start;
+            if (cls == Ops.CLASS_REMOTE && (ops.flags(i) & Ops.F_MEM) != 0 && ops.addr(i) != 0) {
+                // a /proc/PID/mem page (assumption 8): __access_remote_vm at the traced address, whatever
+                // its hold — baseline mmap_read_lock_killable, or van Riel's per-page fast path
+                long len = Math.max(1, ops.a1(i));
+                long addr = ops.addr(i);
+                long pages = (addr + len - (addr & ~(AddressSpace.PAGE - 1)) + AddressSpace.PAGE - 1) / AddressSpace.PAGE;
+                return t.ops().remoteRead.init(mm, addr, len, svc / pages, policy);
+            }
             if (cls == Ops.CLASS_REMOTE) {
                 long pages = target == null ? 1 : Math.max(1, (target.end - target.start) / AddressSpace.PAGE);
                 long addr = target == null ? 0 : target.start + rnd.nextLong(pages) * AddressSpace.PAGE;

@@ -39,6 +39,11 @@ public final class Ops {
     public static final int F_FORK = 16;         // WRITE on the own mm while dup_mmap write-locks a child mm: fork
     /** READ inside process_vm_readv/writev: pin_user_pages_remote under mmap_read_lock, not __access_remote_vm. */
     public static final int F_GUP = 32;
+    /**
+     * READ (remote) inside pread64: one mem_rw() page of /proc/PID/mem — __access_remote_vm at
+     * {@link #addr} for {@link #a1} bytes (≤ one page).
+     */
+    public static final int F_MEM = 64;
 
     int n;
     int[] kind;

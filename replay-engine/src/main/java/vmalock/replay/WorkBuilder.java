@@ -34,6 +34,8 @@ import vmalock.event.Syscall;
  * <p><b>Readers.</b> A read section by a task on an mm that is not one of its own is a remote access
  * ({@code /proc/PID/*}, {@code process_vm_readv}, ptrace: the trace cannot tell which); a read inside
  * a madvise syscall is a madvise reader; anything else (khugepaged, kernel-mode faults, …) is "other".
+ * A remote read inside {@code pread64} is a {@code /proc/PID/mem} copy ({@code mem_rw}: one
+ * {@code access_remote_vm} per bounce page): it carries its address ({@code pos} + k pages) and length.
  */
 public final class WorkBuilder {
     /** Spec §9: ≈1.1 µs per anonymous fault, single thread (P. Agrawal, 2023-02-15). */
@@ -209,6 +211,14 @@ public final class WorkBuilder {
             t.rState = R_STARTED;
             t.rStart = e.ts;
             t.rFlags = t.sc == Syscall.OTHER && t.scGup ? Ops.F_GUP : 0;
+            if (t.sc == Syscall.OTHER && t.scMem) {
+                // fs/proc/base.c mem_rw(): one access_remote_vm() (one mmap_read_lock_killable section)
+                // per bounce page, at pos, pos + PAGE_SIZE, …; the k-th section copies chunk k
+                long off = (long) t.scMemK++ * AddressSpace.PAGE;
+                t.rFlags |= Ops.F_MEM;
+                t.rAddr = t.scArgs[3] + off;
+                t.rLen = Math.max(1, Math.min(AddressSpace.PAGE, t.scArgs[2] - off));
+            }
             t.rMadvise = t.sc == Syscall.MADVISE;
             if (t.sc != null && t.sc != Syscall.OTHER) confirmHome(t, mm);
             if (t.sc != null) t.scLocked = true;
@@ -360,6 +370,8 @@ public final class WorkBuilder {
         if (t.faultOpen) closeFault(t, e.ts);
         t.sc = e.syscall;
         t.scGup = e.name != null && e.name.startsWith("sys_enter_process_vm_");
+        t.scMem = "sys_enter_pread64".equals(e.name) && e.nargs >= 4;
+        t.scMemK = 0;
         t.scTs = e.ts;
         t.scLocked = false;
         t.scWork = null;
@@ -504,6 +516,13 @@ public final class WorkBuilder {
         Syscall sc;
         /** The syscall is process_vm_readv/writev (GUP on another mm under mmap_read_lock). */
         boolean scGup;
+        /**
+         * The syscall is pread64 (fd, buf, count, pos): on another mm that is a /proc/PID/mem read, pos
+         * the target address (assumption 8).
+         */
+        boolean scMem;
+        int scMemK;
+        long rAddr, rLen;
         long scTs;
         boolean scLocked;
         final long[] scArgs = new long[5];
@@ -669,6 +688,10 @@ public final class WorkBuilder {
         w.ops.acq[i] = t.rAcq;
         w.ops.end[i] = ts;
         w.ops.flags[i] = t.rFlags;
+        if ((t.rFlags & Ops.F_MEM) != 0) {
+            w.ops.addr[i] = t.rAddr;
+            w.ops.a1[i] = t.rLen;
+        }
         t.rState = R_NONE;
         t.rMm = null;
     }
