@@ -7,7 +7,9 @@
 # itself, copied into a scratch directory where `remote_reader` is the mem reader and the target is the
 # built ../shared/workloads/disjoint (one faulter in its own VMA — the region the readers read — and a
 # busy writer doing mmap/mremap/munmap of OTHER VMAs every 50 µs).
-# Same capture as ftrace-remote.sh plus sys_{enter,exit}_pread64; 8 MiB buffer per CPU.
+# Same capture as ftrace-remote.sh plus sys_{enter,exit}_pread64 and sched_switch (of the traced tasks:
+# shows a reader preempted inside its mmap_lock section, or granted the lock while off-CPU); 8 MiB
+# buffer per CPU.
 # `awk -f writer-blockers.awk ftrace-remote-mem.txt` shows what the writers waited behind.
 . "$(dirname "$0")/ftrace-lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +20,7 @@ cp "$here/../../shared/workloads/run_remote.sh" "$D/run_remote.sh" 2>/dev/null |
 ln -s "$WL/disjoint" "$D/disjoint"
 gcc -O2 -o "$D/remote_reader" "$here/remote_mem_reader.c"
 export WIN="${WIN:-65536}"
-EVENTS="$EVENTS syscalls:sys_enter_pread64 syscalls:sys_exit_pread64"
+EVENTS="$EVENTS sched:sched_switch syscalls:sys_enter_pread64 syscalls:sys_exit_pread64"
 echo 1 > "$I/options/record-tgid"
 echo "${BUFFER_KB:-8192}" > "$I/buffer_size_kb"
 # shellcheck disable=SC2086  # REMOTE_ARGS is a word list

@@ -273,7 +273,7 @@ final class MmReplay implements LockEventListener {
             }
             long base = target == null ? 0 : target.start;
             if (cls == Ops.CLASS_REMOTE && (ops.flags(i) & Ops.F_MEM) != 0 && ops.addr(i) != 0) {
-                // a /proc/PID/mem page (assumption 8): __access_remote_vm at the traced address, whatever
+                // a /proc/PID/mem page (assumption 7a): __access_remote_vm at the traced address, whatever
                 // its hold — baseline mmap_read_lock_killable, or van Riel's per-page fast path
                 long len = Math.max(1, ops.a1(i));
                 long addr = ops.addr(i);

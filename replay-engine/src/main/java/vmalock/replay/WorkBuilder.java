@@ -518,7 +518,7 @@ public final class WorkBuilder {
         boolean scGup;
         /**
          * The syscall is pread64 (fd, buf, count, pos): on another mm that is a /proc/PID/mem read, pos
-         * the target address (assumption 8).
+         * the target address (assumption 7a).
          */
         boolean scMem;
         int scMemK;

@@ -104,12 +104,11 @@ class CalibrationTest {
     /**
      * remote-vma-lock where the proposal applies: ftrace-remote-mem (run_remote.sh with /proc/PID/mem
      * readers, target disjoint) — every remote read is a mem_rw() page, classified by its enclosing
-     * pread64 (assumption 8) and replayed at its traced address. In the trace, writers queued behind the
-     * readers' mmap_lock sections (writer-blockers.awk: one 2587 µs wait behind a reader holding
-     * mmap_read_lock inside pread64, a few short ones). Under remote-vma-lock those copies hold only the
-     * read lock of the faulter's VMA, which the writer (mmap/mremap/munmap of its own VMAs) never
-     * write-locks: the writer-wait sum and max drop; p99 (1 µs, the lock hand-over) cannot, and does not
-     * rise.
+     * pread64 (assumption 7a) and replayed at its traced address. In the trace the writer waited behind
+     * those mmap_lock read sections (writer-blockers.awk: 5622 of 5651 µs behind mem readers queued
+     * ahead of it, granted the lock while off-CPU). Under remote-vma-lock the copies hold only the read
+     * lock of the faulter's VMA, which the writer (mmap/mremap/munmap of its own VMAs) never
+     * write-locks: writer-wait p99, sum and max drop.
      */
     @Test
     void memReadersUnderRemoteVmaLockCutWriterWaits() throws Exception {
@@ -123,12 +122,11 @@ class CalibrationTest {
         assertTrue(rw.get("max").asDouble() >= 1000, "the trace's long wait is replayed under vma-refcount: " + msg);
         assertTrue(vw.get("sum").asDouble() < 0.5 * rw.get("sum").asDouble(), msg);
         assertTrue(vw.get("max").asDouble() < 0.1 * rw.get("max").asDouble(), msg);
-        assertTrue(vw.get("p99").asDouble() <= rw.get("p99").asDouble(), msg);
+        assertTrue(vw.get("p99").asDouble() < rw.get("p99").asDouble(), msg);
         JsonNode counters = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("ws").resolve("runs")
                 .resolve(Comparison.run(c, "remote-vma-lock").get("run").asText()).resolve("run.json").toFile())
                 .get("counters");
-        // 201 preads of 64 KiB = 16 mem_rw pages each; a few cross a split of the faulter's VMA or fall
-        // back otherwise, nearly all take the fast path
+        // 64 KiB preads = 16 mem_rw pages each; nearly all lie in the faulter's VMA and take the fast path
         long remote = counters.get("remote_reads").asLong();
         long fast = counters.get("remote_reads_fast_path").asLong();
         assertTrue(remote > 2500, counters.toString());
