@@ -41,12 +41,60 @@ class FtraceParser extends EventLineParser {
             return;
         }
         if (c == 'C' && lostMarkerLine()) return;
+        if (samePrefix()) {
+            Event e = begin();
+            e.comm = prefixComm;
+            e.tid = prefixTid;
+            e.tgid = prefixTgid;
+            e.cpu = prefixCpu;
+            p += prefixLen;
+            afterCpu(e);
+            return;
+        }
         int br = cpuBracket();
         if (br < 0) {
             noCpuColumn();
             return;
         }
         event(br);
+    }
+
+    // The previous event line's {@code COMM-PID [(TGID)] [CPU]} prefix, bytes {@code b[p, ']' + 1)}, and
+    // what it gave. cpuBracket, taskBefore and cpuAt read nothing but those bytes, so a line starting
+    // with the very same bytes gets the same comm, tid, tgid and cpu without scanning them again
+    // (consecutive lines are mostly the same task on the same CPU: 82 % of the bench trace's lines).
+    private static final int PREFIX_MAX = 64;
+    private final byte[] prefix = new byte[PREFIX_MAX];
+    /** 0: no prefix remembered; else at least 8 (compared 8 bytes at a time). */
+    private int prefixLen;
+    private String prefixComm;
+    private int prefixTid;
+    private int prefixTgid;
+    private int prefixCpu;
+
+    private boolean samePrefix() {
+        int n = prefixLen;
+        if (n == 0 || end - p < n) return false;
+        byte[] b = this.b;
+        int s = p;
+        for (int i = 0; i + 8 < n; i += 8) {
+            if ((long) LONGS.get(b, s + i) != (long) LONGS.get(prefix, i)) return false;
+        }
+        return (long) LONGS.get(b, s + n - 8) == (long) LONGS.get(prefix, n - 8); // the last 8 (may overlap)
+    }
+
+    private void rememberPrefix(Event e, int from, int to) {
+        int n = to - from;
+        if (n < 8 || n > PREFIX_MAX) {
+            prefixLen = 0;
+            return;
+        }
+        System.arraycopy(b, from, prefix, 0, n);
+        prefixLen = n;
+        prefixComm = e.comm;
+        prefixTid = e.tid;
+        prefixTgid = e.tgid;
+        prefixCpu = e.cpu;
     }
 
     /** A line with no {@code [cpu]} column: blank, another known shape, or a problem. */
@@ -146,8 +194,15 @@ class FtraceParser extends EventLineParser {
 
     private void event(int br) {
         Event e = begin();
+        int s0 = p;
         taskBefore(e, br);
         e.cpu = cpuAt(br);
+        rememberPrefix(e, s0, p);
+        afterCpu(e);
+    }
+
+    /** The rest of an event line after its {@code [cpu]} column. */
+    private void afterCpu(Event e) {
         skipSpaces();
         // optional flags column: a token that does not end with ':'
         int s = p;
