@@ -72,9 +72,12 @@ class FtraceParser extends EventLineParser {
     private int prefixTgid;
     private int prefixCpu;
 
+    /** Test hook: never reuse the previous line's prefix (the reference the reuse is checked against). */
+    boolean noPrefixReuse;
+
     private boolean samePrefix() {
         int n = prefixLen;
-        if (n == 0 || end - p < n) return false;
+        if (n == 0 || end - p < n || noPrefixReuse) return false;
         byte[] b = this.b;
         int s = p;
         for (int i = 0; i + 8 < n; i += 8) {
