@@ -6,6 +6,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${1:-$here/../../shared/traces}
+[ -d "$dir" ] || dir=$here/shared/traces   # no ../shared beside the checkout: the bundled copies
 rc=0
 # fields expected.awk emits but a truth file lacks are not compared
 JQ_SAME='

@@ -41,7 +41,7 @@ import vmalock.store.Workspace;
  */
 class CaptureIntegrationTest {
     static final Path ROOT = Paths.get(System.getProperty("vmalock.root", ".")).toAbsolutePath().normalize();
-    static final Path SHARED = ROOT.resolve("..").resolve("shared").normalize();
+    static final Path SHARED = vmalock.cli.Cli.shared();
     static final String MREMAP_C = "#define _GNU_SOURCE\n#include <sys/mman.h>\n#include <stdlib.h>\n"
             + "int main(void) {\n  char *p = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);\n"
             + "  p[0] = 1;\n  p = mremap(p, 8192, 65536, MREMAP_MAYMOVE);\n  p[61440] = 1;\n  munmap(p, 65536);\n"

@@ -2,12 +2,13 @@ package vmalock.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import picocli.CommandLine;
 
 /** Runs vmalock commands in-process and captures their exit code, stdout and stderr. */
-final class Cli {
+public final class Cli {
     final int code;
     final String out;
     final String err;
@@ -37,8 +38,13 @@ final class Cli {
         return Paths.get(System.getProperty("vmalock.root", "..")).toAbsolutePath().normalize();
     }
 
-    static Path shared() {
-        return root().resolve("..").resolve("shared").normalize();
+    /**
+     * ../shared (traces, workloads); a checkout without it beside (a clone elsewhere, CI on a new machine)
+     * uses the byte-identical copies in sample-traces/shared.
+     */
+    public static Path shared() {
+        Path beside = root().resolve("..").resolve("shared").normalize();
+        return Files.isDirectory(beside.resolve("traces")) ? beside : root().resolve("sample-traces/shared");
     }
 
     static Path sample(String name) {

@@ -16,6 +16,7 @@ import vmalock.event.Event;
 import vmalock.event.EventKind;
 import vmalock.event.EventSink;
 import vmalock.event.Syscall;
+import vmalock.parse.SharedTraces;
 
 class WorkspaceTest {
     @TempDir
@@ -172,8 +173,7 @@ class WorkspaceTest {
     /** Storing on a second thread (PipelinedSink) gives the same stored events and manifest counts as one thread. */
     @Test
     void pipelinedIngestStoresTheSameEvents() throws Exception {
-        Path trace = java.nio.file.Paths.get(System.getProperty("vmalock.root", ".."), "..", "shared", "traces",
-                "tc-overlap.report.txt").normalize();
+        Path trace = SharedTraces.trace(SharedTraces.TRACE_CMD);
         List<Event> want;
         Manifest.Source one;
         try (Workspace ws = Workspace.forIngest(tmp.resolve("one"))) {

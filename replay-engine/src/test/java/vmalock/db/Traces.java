@@ -16,7 +16,7 @@ final class Traces {
     }
 
     static Path shared(String name) {
-        return Paths.get(System.getProperty("vmalock.root"), "..", "shared", "traces", name);
+        return vmalock.replay.Traces.shared(name);
     }
 
     static Path sample(String name) {

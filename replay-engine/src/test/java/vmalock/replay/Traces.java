@@ -1,5 +1,6 @@
 package vmalock.replay;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -9,11 +10,17 @@ import vmalock.event.EventSink;
 import vmalock.parse.TraceParsers;
 
 /** Test helper: parse a real trace (shared/traces or sample-traces) into events. */
-final class Traces {
+public final class Traces {
     private Traces() {}
 
-    static Path shared(String name) {
-        return Paths.get(System.getProperty("vmalock.root"), "..", "shared", "traces", name);
+    /**
+     * A real trace of ../shared/traces; a checkout without ../shared beside it (a clone elsewhere, CI on a
+     * new machine) uses the byte-identical copies in sample-traces/shared.
+     */
+    public static Path shared(String name) {
+        Path root = Paths.get(System.getProperty("vmalock.root"));
+        Path beside = root.resolve("..").resolve("shared").resolve("traces").normalize();
+        return (Files.isDirectory(beside) ? beside : root.resolve("sample-traces/shared/traces")).resolve(name);
     }
 
     static Path sample(String name) {
