@@ -132,6 +132,17 @@ public final class Policy {
                 RemoteStrategy.MMAP_READ_LOCK, ReaderStrategy.MMAP_READ_LOCK);
     }
 
+    /**
+     * The capture kernel (6.15+ vm_refcnt) with one change: every user page fault takes the mmap path
+     * ({@code lock_mm_and_find_vma}), as x86 {@code do_user_addr_fault} does for a fault taken in kernel
+     * mode on a user address. madvise, remote access and writers stay as in {@link #vmaRefcount}: the
+     * what-if that a kernel-mode-fault capture of the same work ({@code cf.c} mode k) answers for real.
+     */
+    public static Policy faultsOnMmapLock() {
+        return of("faults-on-mmap-lock", VmaLockDesign.REFCOUNT, FaultStrategy.MMAP_ONLY,
+                RemoteStrategy.MMAP_READ_LOCK, ReaderStrategy.MMAP_READ_LOCK);
+    }
+
     public static Policy rcuWait() {
         return of("rcu-wait", VmaLockDesign.REFCOUNT, FaultStrategy.RCU_WAIT, RemoteStrategy.MMAP_READ_LOCK,
                 ReaderStrategy.MMAP_READ_LOCK);

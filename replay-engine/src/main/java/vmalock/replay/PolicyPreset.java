@@ -40,6 +40,8 @@ public final class PolicyPreset {
                 "lock_vma_under_rcu on the VMA rwsem, fallback to mmap_read_lock (spec §6b)");
         add(m, Policy.vmaRefcount(), "6.15+: vm_refcnt (S. Baghdasaryan, 2025-01-10)",
                 "lock_vma_under_rcu on vm_refcnt, fallback to mmap_read_lock (spec §6c)");
+        add(m, Policy.faultsOnMmapLock(), "6.15+ vm_refcnt with every user fault on mmap_lock (as x86 handles faults taken in kernel mode)",
+                "faults: lock_mm_and_find_vma; madvise, remote access and writers as vma-refcount; checked against real kernel-mode-fault captures");
         add(m, Policy.rcuWait(), "patch: lock_vma_under_rcu_wait v1 (D. Hansen, 2026-04-29)",
                 "faults wait out writers under mmap_read_lock and retry the VMA lock, unbounded (spec §6d)");
         add(m, Policy.startReadUnlocked(),
