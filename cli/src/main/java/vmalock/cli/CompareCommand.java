@@ -25,12 +25,15 @@ import vmalock.store.Workspace;
  * calibration block (observed vs replayed under the policy of the kernel that produced the trace).
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Replay the workspace under several policies and compare them: faults, fallback rate, "
-                + "vma_lock success/abort/miss/retry, retries, writer wait p50/p99/max, reader wait p99, mmap write hold "
-                + "p99, defects, makespan (µs), with deltas against a baseline (default: the policy of the kernel that "
-                + "produced the trace — vma-refcount when its events carry memcg_id).",
-            "Always shows the calibration: observed vs replayed fallback rate, writer wait p50/p99 and reader wait p99 "
-                + "under that kernel's policy. Every replay is measured by the same code as 'vmalock stats'."})
+        description = {"Replay the workspace under several policies and compare them: faults per second, fault latency, "
+                + "faults completed under mmap_lock, mmap_lock writer/reader wait sums, VMA-syscall latency (µs), with "
+                + "deltas against a baseline (default: the policy of the kernel that produced the trace — vma-refcount "
+                + "when its events carry memcg_id); --wide adds fallback rate, vma_lock counters, wait percentiles, "
+                + "holds, defects and makespan.",
+            "Always shows the calibration: observed vs replayed wait sums, p99 and maxima, VMA-syscall latency and "
+                + "fallback rate under that kernel's policy, with a verdict per row. Every replay is measured by the "
+                + "same code as 'vmalock stats'. With sched_switch events in the trace the replay is closed-loop on the "
+                + "traced machine's CPUs (see --timing)."})
 public final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,6 +47,10 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--baseline", paramLabel = "P", description = "policy the deltas are against (default: the trace's kernel policy)")
     String baseline;
+
+    @Option(names = "--wide", description = "the table with every figure (default: the figures a policy is judged by, "
+            + "fitting 100 columns)")
+    boolean wide;
 
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "table",
             description = "table (default), json, csv or markdown")
@@ -78,7 +85,7 @@ public final class CompareCommand implements Callable<Integer> {
             if (fmt == CompareWriter.Format.JSON) {
                 out.println(StatsJson.JSON.writeValueAsString(c));
             } else {
-                new CompareWriter(out, fmt).write(c);
+                new CompareWriter(out, fmt, wide).write(c);
             }
             out.flush();
             return ExitCode.OK;

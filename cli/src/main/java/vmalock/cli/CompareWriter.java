@@ -27,17 +27,34 @@ final class CompareWriter {
         }
     }
 
-    static final String[] HEADER = {"policy", "run", "faults", "fallback_%", "vma_lock_success", "vma_lock_abort",
-        "vma_lock_miss", "vma_lock_retry", "retries", "writer_wait_p50_us", "writer_wait_p99_us", "writer_wait_max_us",
-        "reader_wait_p99_us", "write_hold_p99_us", "defects", "makespan_us", "d_fallback_pp", "d_writer_p99_us",
-        "d_reader_p99_us", "d_makespan_us"};
+    /** {@code --wide}: every figure. */
+    static final String[] HEADER = {"policy", "run", "faults", "faults_per_s", "d_faults_per_s_%", "fault_latency_p50_us",
+        "fault_latency_p99_us", "d_fault_latency_p99_us", "faults_on_mmap_lock_%", "fallback_rate_strict_%",
+        "vma_lock_success", "vma_lock_abort", "vma_lock_miss", "vma_lock_retry", "retries", "writer_wait_sum_us",
+        "d_writer_wait_sum_us", "writer_wait_p50_us", "writer_wait_p99_us", "writer_wait_max_us", "reader_wait_sum_us",
+        "d_reader_wait_sum_us", "reader_wait_p99_us", "write_hold_p99_us", "syscall_latency_p99_us",
+        "d_syscall_latency_p99_us", "defects", "makespan_us", "d_makespan_us"};
+    /** The default table (fits 100 columns): the figures a policy is judged by, deltas against the baseline. */
+    static final String[] NARROW = {"policy", "faults_per_s", "d_faults_per_s_%", "fault_latency_p99_us",
+        "d_fault_latency_p99_us", "faults_on_mmap_lock_%", "writer_wait_sum_us", "d_writer_wait_sum_us",
+        "reader_wait_sum_us", "d_reader_wait_sum_us", "syscall_latency_p99_us"};
+    /** Short headers of the narrow table (the legend under it names each column). */
+    static final String[] NARROW_SHORT = {"policy", "faults/s", "Δ%", "fault p99", "Δ", "mmap%", "ww sum", "Δ",
+        "rw sum", "Δ", "sys p99"};
 
     private final PrintWriter out;
     private final Format fmt;
 
+    private final boolean wide;
+
     CompareWriter(PrintWriter out, Format fmt) {
+        this(out, fmt, true);
+    }
+
+    CompareWriter(PrintWriter out, Format fmt, boolean wide) {
         this.out = out;
         this.fmt = fmt;
+        this.wide = wide;
     }
 
     /**
@@ -75,40 +92,79 @@ final class CompareWriter {
                 markdownCal(cal);
                 break;
             default:
-                table(rows);
+                if (wide) {
+                    table(HEADER, rows);
+                } else {
+                    table(NARROW_SHORT, narrow(rows));
+                    out.println("faults/s = replayed user faults per second of makespan; fault p99 = fault latency p99 (µs,");
+                    out.println("issue to completion, every wait included); mmap% = faults the model completed under mmap_lock;");
+                    out.println("ww/rw sum = mmap_lock writer/reader wait sums (µs); sys p99 = VMA-syscall latency p99 (µs);");
+                    out.println("Δ = against the baseline, same population (every replayed fault / syscall). --wide: all figures.");
+                }
                 out.println();
-                out.println("baseline: " + baseline + " (deltas d_* against it)");
+                out.println("baseline: " + baseline + " (deltas against it)");
                 tableCal(cal);
         }
     }
 
+    /** The {@link #NARROW} columns of {@link #HEADER} rows. */
+    static List<String[]> narrow(List<String[]> rows) {
+        int[] idx = new int[NARROW.length];
+        for (int k = 0; k < NARROW.length; k++) idx[k] = java.util.Arrays.asList(HEADER).indexOf(NARROW[k]);
+        List<String[]> out = new ArrayList<>();
+        for (String[] r : rows) {
+            String[] x = new String[NARROW.length];
+            for (int k = 0; k < NARROW.length; k++) x[k] = r[idx[k]];
+            out.add(x);
+        }
+        return out;
+    }
+
     private static String[] row(String policy, String run, JsonNode s, JsonNode vl, JsonNode retries, JsonNode r, JsonNode base) {
         String[] x = new String[HEADER.length];
-        x[0] = policy;
-        x[1] = run;
-        x[2] = Long.toString(s.get("page_faults").asLong());
-        x[3] = pct(s.get("fallback_rate_strict").asDouble());
-        x[4] = vl == null ? "-" : vl.get("success").asText();
-        x[5] = vl == null ? "-" : vl.get("abort").asText();
-        x[6] = vl == null ? "-" : vl.get("miss").asText();
-        x[7] = vl == null ? "-" : vl.get("retry").asText();
-        x[8] = retries == null ? "-" : retries.asText();
-        x[9] = ReplaySummaryWriter.num(s.get("writer_wait_us").get("p50"));
-        x[10] = ReplaySummaryWriter.num(s.get("writer_wait_us").get("p99"));
-        x[11] = ReplaySummaryWriter.num(s.get("writer_wait_us").get("max"));
-        x[12] = ReplaySummaryWriter.num(s.get("reader_wait_us").get("p99"));
-        x[13] = ReplaySummaryWriter.num(s.get("write_hold_us").get("p99"));
-        // run entries list at most the first 50 defects (the issue's shape has no count): show "50+"
-        x[14] = r == null ? "-" : r.get("defects").size() >= 50 ? "50+" : Integer.toString(r.get("defects").size());
-        x[15] = r == null ? "-" : r.get("makespan_us").asText();
-        if (r != null && base != null) {
+        java.util.Arrays.fill(x, "-");
+        java.util.function.BiConsumer<String, String> put = (k, v) -> x[java.util.Arrays.asList(HEADER).indexOf(k)] = v;
+        put.accept("policy", policy);
+        put.accept("run", run);
+        put.accept("faults", Long.toString(s.get("page_faults").asLong()));
+        put.accept("fallback_rate_strict_%", pct(s.get("fallback_rate_strict").asDouble()));
+        if (vl != null) {
+            put.accept("vma_lock_success", vl.get("success").asText());
+            put.accept("vma_lock_abort", vl.get("abort").asText());
+            put.accept("vma_lock_miss", vl.get("miss").asText());
+            put.accept("vma_lock_retry", vl.get("retry").asText());
+        }
+        if (retries != null) put.accept("retries", retries.asText());
+        put.accept("writer_wait_sum_us", ReplaySummaryWriter.num(s.get("writer_wait_us").get("sum")));
+        put.accept("writer_wait_p50_us", ReplaySummaryWriter.num(s.get("writer_wait_us").get("p50")));
+        put.accept("writer_wait_p99_us", ReplaySummaryWriter.num(s.get("writer_wait_us").get("p99")));
+        put.accept("writer_wait_max_us", ReplaySummaryWriter.num(s.get("writer_wait_us").get("max")));
+        put.accept("reader_wait_sum_us", ReplaySummaryWriter.num(s.get("reader_wait_us").get("sum")));
+        put.accept("reader_wait_p99_us", ReplaySummaryWriter.num(s.get("reader_wait_us").get("p99")));
+        put.accept("write_hold_p99_us", ReplaySummaryWriter.num(s.get("write_hold_us").get("p99")));
+        if (r == null) return x;
+        // run entries list at most the first 50 defects: show "50+"
+        put.accept("defects", r.get("defects").size() >= 50 ? "50+" : Integer.toString(r.get("defects").size()));
+        put.accept("makespan_us", r.get("makespan_us").asText());
+        if (r.hasNonNull("faults_per_s")) {
+            put.accept("faults_per_s", String.format(Locale.ROOT, "%.0f", r.get("faults_per_s").asDouble()));
+            put.accept("fault_latency_p50_us", ReplaySummaryWriter.num(r.get("fault_latency_us").get("p50")));
+            put.accept("fault_latency_p99_us", ReplaySummaryWriter.num(r.get("fault_latency_us").get("p99")));
+            put.accept("faults_on_mmap_lock_%", pct(r.get("faults_on_mmap_lock_rate").asDouble()));
+            put.accept("syscall_latency_p99_us", ReplaySummaryWriter.num(r.get("syscall_latency_us").get("p99")));
+        }
+        if (base != null) {
             JsonNode b = base.get("stats");
-            x[16] = String.format(Locale.ROOT, "%+.2f", 100 * (s.get("fallback_rate_strict").asDouble() - b.get("fallback_rate_strict").asDouble()));
-            x[17] = delta(s.get("writer_wait_us").get("p99"), b.get("writer_wait_us").get("p99"));
-            x[18] = delta(s.get("reader_wait_us").get("p99"), b.get("reader_wait_us").get("p99"));
-            x[19] = String.format(Locale.ROOT, "%+d", r.get("makespan_us").asLong() - base.get("makespan_us").asLong());
-        } else {
-            x[16] = x[17] = x[18] = x[19] = "-";
+            put.accept("d_writer_wait_sum_us", delta(s.get("writer_wait_us").get("sum"), b.get("writer_wait_us").get("sum")));
+            put.accept("d_reader_wait_sum_us", delta(s.get("reader_wait_us").get("sum"), b.get("reader_wait_us").get("sum")));
+            put.accept("d_makespan_us", String.format(Locale.ROOT, "%+d", r.get("makespan_us").asLong() - base.get("makespan_us").asLong()));
+            if (r.hasNonNull("faults_per_s") && base.hasNonNull("faults_per_s")) {
+                double bf = base.get("faults_per_s").asDouble();
+                put.accept("d_faults_per_s_%", bf == 0 ? "-"
+                        : String.format(Locale.ROOT, "%+.1f", 100 * (r.get("faults_per_s").asDouble() - bf) / bf));
+                put.accept("d_fault_latency_p99_us", delta(r.get("fault_latency_us").get("p99"), base.get("fault_latency_us").get("p99")));
+                put.accept("d_syscall_latency_p99_us", delta(r.get("syscall_latency_us").get("p99"), base.get("syscall_latency_us").get("p99")));
+            }
         }
         return x;
     }
@@ -123,11 +179,11 @@ final class CompareWriter {
         return String.format(Locale.ROOT, "%.2f", 100 * r);
     }
 
-    private void table(List<String[]> rows) {
-        int[] w = new int[HEADER.length];
-        for (int i = 0; i < HEADER.length; i++) w[i] = HEADER[i].length();
+    private void table(String[] header, List<String[]> rows) {
+        int[] w = new int[header.length];
+        for (int i = 0; i < header.length; i++) w[i] = header[i].length();
         for (String[] r : rows) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
-        line(HEADER, w);
+        line(header, w);
         for (String[] r : rows) line(r, w);
     }
 
@@ -135,7 +191,7 @@ final class CompareWriter {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < r.length; i++) {
             if (i > 0) sb.append("  ");
-            String f = i < 2 ? "%-" + w[i] + "s" : "%" + w[i] + "s";
+            String f = i == 0 || r.length == HEADER.length && i < 2 ? "%-" + w[i] + "s" : "%" + w[i] + "s";
             sb.append(String.format(Locale.ROOT, f, r[i]));
         }
         out.println(sb.toString().stripTrailing());
@@ -159,20 +215,54 @@ final class CompareWriter {
         for (String[] r : rows) out.println("| " + String.join(" | ", r) + " |");
     }
 
-    /** The calibration rows: figure, observed, replayed, ratio replayed/observed. */
+    /**
+     * The calibration rows: figure, observed, replayed, ratio replayed/observed, verdict. Sums, p99 and
+     * maxima of the waits and of the VMA-syscall latency, the fallback rate and the faults by path; a
+     * figure at the trace's timestamp resolution on both sides (≤ 1 µs) is marked as such, not agreement.
+     */
     static String[][] calRows(JsonNode cal) {
         JsonNode o = cal.get("observed");
         JsonNode r = cal.get("replayed");
-        return new String[][] {
-            {"fallback rate (%)", pct(o.get("fallback_rate_strict").asDouble()), pct(r.get("fallback_rate_strict").asDouble()),
-                ratio(r.get("fallback_rate_strict"), o.get("fallback_rate_strict"))},
-            {"writer wait p50 (µs)", ReplaySummaryWriter.num(o.get("writer_wait_us").get("p50")),
-                ReplaySummaryWriter.num(r.get("writer_wait_us").get("p50")), ratio(r.get("writer_wait_us").get("p50"), o.get("writer_wait_us").get("p50"))},
-            {"writer wait p99 (µs)", ReplaySummaryWriter.num(o.get("writer_wait_us").get("p99")),
-                ReplaySummaryWriter.num(r.get("writer_wait_us").get("p99")), ratio(r.get("writer_wait_us").get("p99"), o.get("writer_wait_us").get("p99"))},
-            {"reader wait p99 (µs)", ReplaySummaryWriter.num(o.get("reader_wait_us").get("p99")),
-                ReplaySummaryWriter.num(r.get("reader_wait_us").get("p99")), ratio(r.get("reader_wait_us").get("p99"), o.get("reader_wait_us").get("p99"))},
-        };
+        JsonNode rr = cal.path("replayed_run");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(calRow("fallback rate, rule 2 (%)", "fallback_rate_strict", o.get("fallback_rate_strict"),
+                r.get("fallback_rate_strict"), 100, false));
+        for (String[] w : new String[][] {{"writer_wait_us", "writer wait"}, {"reader_wait_us", "reader wait"}}) {
+            for (String k : new String[] {"sum", "p99", "max"}) {
+                rows.add(calRow(w[1] + " " + k + " (µs)", w[0] + "." + k, o.get(w[0]).get(k), r.get(w[0]).get(k), 1,
+                        !k.equals("sum")));
+            }
+        }
+        if (rr.hasNonNull("syscall_latency_us")) {
+            for (String k : new String[] {"sum", "p99", "max"}) {
+                rows.add(calRow("VMA syscall latency " + k + " (µs)", "syscall_latency_us." + k,
+                        rr.get("observed_syscall_latency_us").get(k), rr.get("syscall_latency_us").get(k), 1, !k.equals("sum")));
+            }
+            rows.add(new String[] {"faults on mmap_lock (model's count)", "-",
+                rr.get("faults_on_mmap_lock").asText(), "-", "not traced per fault", "faults_on_mmap_lock", "",
+                rr.get("faults_on_mmap_lock").asText()});
+        }
+        return rows.toArray(new String[0][]);
+    }
+
+    /** name, observed, replayed, ratio, verdict, then the figure's JSON path and the raw observed / replayed values. */
+    private static String[] calRow(String name, String path, JsonNode obs, JsonNode rep, double scale, boolean floorCheck) {
+        String os = obs == null || obs.isNull() ? "-" : scale == 1 ? ReplaySummaryWriter.num(obs) : pct(obs.asDouble());
+        String rs = rep == null || rep.isNull() ? "-" : scale == 1 ? ReplaySummaryWriter.num(rep) : pct(rep.asDouble());
+        String ratio = ratio(rep, obs);
+        String verdict;
+        if (obs == null || obs.isNull() || rep == null || rep.isNull()) {
+            verdict = "-";
+        } else if (floorCheck && obs.asDouble() <= 1 && rep.asDouble() <= 1) {
+            verdict = "at resolution";
+        } else {
+            double o = obs.asDouble(), x = rep.asDouble();
+            double f = o == 0 ? (x == 0 ? 1 : Double.POSITIVE_INFINITY) : x / o;
+            f = f < 1 && f > 0 ? 1 / f : f;
+            verdict = f <= 1.5 ? "within 1.5×" : f <= 2 ? "within 2×" : "off by more than 2×";
+        }
+        return new String[] {name, os, rs, ratio, verdict, path, obs == null || obs.isNull() ? "" : obs.asText(),
+            rep == null || rep.isNull() ? "" : rep.asText()};
     }
 
     private static String ratio(JsonNode rep, JsonNode obs) {
@@ -182,18 +272,19 @@ final class CompareWriter {
     }
 
     private void tableCal(JsonNode cal) {
-        out.println("calibration: observed vs replayed under " + cal.get("policy").asText()
-                + " (the policy of the kernel that produced the trace)");
+        out.println("calibration: observed vs replayed under " + cal.get("policy").asText() + " (the trace's kernel policy)");
         String[][] rows = calRows(cal);
         int w = 0;
         for (String[] r : rows) w = Math.max(w, r[0].length());
-        out.printf(Locale.ROOT, "  %-" + w + "s  %10s  %10s  %7s%n", "", "observed", "replayed", "ratio");
-        for (String[] r : rows) out.printf(Locale.ROOT, "  %-" + w + "s  %10s  %10s  %7s%n", r[0], r[1], r[2], r[3]);
+        out.printf(Locale.ROOT, "  %-" + w + "s  %10s  %10s  %6s  %s%n", "", "observed", "replayed", "ratio", "verdict");
+        for (String[] r : rows) out.printf(Locale.ROOT, "  %-" + w + "s  %10s  %10s  %6s  %s%n", r[0], r[1], r[2], r[3], r[4]);
+        out.println("  (self-reproduction of the recording, not a prediction; what-if accuracy against real");
+        out.println("   counterfactual captures: docs/replay.md, table from bench/cf-oracle.py)");
     }
 
     private void markdownCal(JsonNode cal) {
-        out.println("| figure | observed | replayed | ratio |");
-        out.println("|---|---:|---:|---:|");
+        out.println("| figure | observed | replayed | ratio | verdict |");
+        out.println("|---|---:|---:|---:|---|");
         for (String[] r : calRows(cal)) out.println("| " + String.join(" | ", r) + " |");
     }
 }

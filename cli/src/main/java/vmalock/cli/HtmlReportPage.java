@@ -193,15 +193,15 @@ final class HtmlReportPage {
             o.put("policy", r.policy());
             o.put("run", r.id());
             o.set("stats", r.stats());
-            for (String k : List.of("vma_lock", "retries", "defects", "makespan_us")) {
-                o.set(k, r.runJson().get(k));
-            }
+            for (String k : vmalock.replay.Comparison.RUN_FIELDS) o.set(k, r.runJson().get(k));
         }
         if (p.calibration != null) {
             ObjectNode cal = c.putObject("calibration");
             cal.put("policy", p.kernelPolicy);
             cal.set("observed", p.observed().stats());
             cal.set("replayed", p.calibration.stats());
+            ObjectNode rr = cal.putObject("replayed_run");
+            for (String k : vmalock.replay.Comparison.RUN_FIELDS) rr.set(k, p.calibration.runJson().get(k));
         }
         return c;
     }

@@ -150,44 +150,22 @@ final class HtmlReportWriter {
         }
         JsonNode cal = p.comparison.get("calibration");
         out.print("<p>Replaying the trace under the policy of the kernel that produced it (<b>" + esc(p.kernelPolicy)
-                + "</b>, run <code>" + esc(p.calibration.id()) + "</code>) must give back what the trace observed: "
-                + "fallback rate within ±30 % (relative), writer wait p50/p99 within 2×. The same figures as the "
-                + "calibration block of <code>vmalock compare</code>.</p>\n");
+                + "</b>, run <code>" + esc(p.calibration.id()) + "</code>) should give back what the trace observed: a "
+                + "self-check of the model and of the work extraction, not a prediction (what-if accuracy against real "
+                + "counterfactual captures is in docs/replay.md). Figures at the trace's 1 µs resolution on both sides are "
+                + "marked as such, not counted as agreement. The same rows as the calibration block of "
+                + "<code>vmalock compare</code>.</p>\n");
         String[][] rows = CompareWriter.calRows(cal);
-        JsonNode o = cal.get("observed");
-        JsonNode r = cal.get("replayed");
-        String[][] path = {{"fallback_rate_strict"}, {"writer_wait_us", "p50"}, {"writer_wait_us", "p99"}, {"reader_wait_us", "p99"}};
-        double[][] bounds = {{0.7, 1.3}, {0.5, 2.0}, {0.5, 2.0}, null};
         out.print("<table id=\"calibration-table\">\n<tr><th>figure</th><th>observed</th><th>replayed</th>"
-                + "<th>ratio replayed/observed</th><th>target</th><th>within target</th></tr>\n");
-        for (int i = 0; i < rows.length; i++) {
-            JsonNode ov = at(o, path[i]);
-            JsonNode rv = at(r, path[i]);
-            out.print("<tr data-figure=\"" + String.join(".", path[i]) + "\"><td>" + esc(rows[i][0]) + "</td>"
-                    + num(rows[i][1], ov) + num(rows[i][2], rv) + "<td class=\"n\">" + esc(rows[i][3]) + "</td>");
-            if (bounds[i] == null) {
-                out.print("<td>—</td><td>—</td></tr>\n");
-            } else {
-                boolean ok = within(ov, rv, bounds[i]);
-                out.print("<td>" + (i == 0 ? "±30 %" : "within 2×") + "</td><td class=\"" + (ok ? "ok\">yes" : "bad\">no")
-                        + "</td></tr>\n");
-            }
+                + "<th>ratio replayed/observed</th><th>verdict</th></tr>\n");
+        for (String[] row : rows) {
+            String cls = row[4].startsWith("within") ? "ok" : row[4].startsWith("off") ? "bad" : "";
+            out.print("<tr data-figure=\"" + esc(row[5]) + "\"><td>" + esc(row[0]) + "</td><td class=\"n\" data-value=\""
+                    + esc(row[6]) + "\">" + esc(row[1]) + "</td><td class=\"n\" data-value=\"" + esc(row[7]) + "\">"
+                    + esc(row[2]) + "</td><td class=\"n\">" + esc(row[3]) + "</td><td" + (cls.isEmpty() ? "" : " class=\"" + cls + "\"")
+                    + ">" + esc(row[4]) + "</td></tr>\n");
         }
         out.print("</table>\n");
-    }
-
-    private static JsonNode at(JsonNode n, String[] path) {
-        for (String k : path) n = n.path(k);
-        return n;
-    }
-
-    private static boolean within(JsonNode obs, JsonNode rep, double[] b) {
-        if (obs.isNull() || rep.isNull() || obs.isMissingNode() || rep.isMissingNode()) return false;
-        double o = obs.asDouble();
-        double r = rep.asDouble();
-        if (o == 0) return r == 0;
-        double q = r / o;
-        return q >= b[0] - 1e-12 && q <= b[1] + 1e-12;
     }
 
     /** A numeric cell showing {@code text}, with the exact JSON value in data-value. */

@@ -72,7 +72,7 @@ public final class ReplayCommand implements Callable<Integer> {
             list = selectPolicies(policies, all, set);
             template = params.options();
             template.live = live;
-            if (live && template.cpus > 0) throw new IllegalArgumentException("--live runs one thread per task: --cpus does not apply");
+            if (live && template.cpus >= 0) throw new IllegalArgumentException("--live runs one thread per task: --cpus does not apply");
             faultCost = params.faultCostNs();
         } catch (IllegalArgumentException e) {
             return Failure.report(err, e.getMessage(), ExitCode.USAGE);

@@ -11,9 +11,11 @@ public final class ReplayParams {
             description = "seed for what the trace leaves open (sub-µs placement, reader addresses); default ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--cpus", paramLabel = "N", defaultValue = "0",
-            description = "CPUs of the modelled machine (0 = unlimited, the default; 1 = UP: per-VMA locks off unless the policy is unconditional)")
-    int cpus;
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "auto",
+            description = "CPUs of the modelled machine: 'auto' (default) = the traced machine's CPUs when the replay is "
+                    + "closed-loop (sched timing), else unlimited; 0 = unlimited; 1 = UP: per-VMA locks off unless the "
+                    + "policy is unconditional")
+    String cpus;
 
     @Option(names = "--fault-cost", paramLabel = "COST", defaultValue = "auto",
             description = "service time of a fault handled under the per-VMA lock (the trace shows no end for it): "
@@ -26,9 +28,12 @@ public final class ReplayParams {
                     + "trace's own wake-up latencies (scheduling delay of the traced machine), or a time such as 0, 20us")
     String wakeLatency;
 
-    @Option(names = "--timing", paramLabel = "MODE", defaultValue = "trace",
-            description = "when a task issues its next operation: trace (as the trace shows, or when the previous one "
-                    + "ends if later; default), anchored (max(trace, previous end + think)), closed (previous end + think)")
+    @Option(names = "--timing", paramLabel = "MODE", defaultValue = "auto",
+            description = "when a task issues its next operation: auto (default: sched when the trace has sched_switch "
+                    + "events, else trace), sched (closed loop: on-CPU compute after the simulated end of the previous "
+                    + "operation on the modelled CPUs, sleeps off CPU with their recorded length, runnable waits left to "
+                    + "the CPU model), trace (open loop: as the trace shows, or when the previous one ends if later), "
+                    + "anchored (max(trace, previous end + think)), closed (previous end + whole gap as think)")
     String timing;
 
     @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
@@ -43,11 +48,21 @@ public final class ReplayParams {
 
     /** The options, with the policy still to be set. */
     ReplayOptions options() {
-        ReplayOptions o = new ReplayOptions().seed(seed).cpus(cpus).threads(threads).check(check);
+        ReplayOptions o = new ReplayOptions().seed(seed).cpus(parseCpus(cpus)).threads(threads).check(check);
         o.timing(parseTiming(timing));
         o.wakeLatency(parseTime("--wake-latency", wakeLatency));
-        if (cpus < 0) throw new IllegalArgumentException("--cpus must be ≥ 0");
         return o;
+    }
+
+    static int parseCpus(String s) {
+        if (s.trim().equalsIgnoreCase("auto")) return -1;
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("--cpus: '" + s + "' is not auto or a number ≥ 0");
     }
 
     /** -1 for auto, else ns. */
@@ -59,7 +74,7 @@ public final class ReplayParams {
         try {
             return ReplayOptions.Timing.valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--timing: '" + s + "' is not one of trace, anchored, closed");
+            throw new IllegalArgumentException("--timing: '" + s + "' is not one of auto, sched, trace, anchored, closed");
         }
     }
 

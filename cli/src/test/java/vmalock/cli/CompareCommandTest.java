@@ -43,7 +43,12 @@ class CompareCommandTest {
         assertEquals(observed, j.get("observed"));
         assertEquals(2, j.get("runs").size());
         for (JsonNode r : j.get("runs")) {
-            assertEquals(List.of("policy", "run", "stats", "vma_lock", "retries", "defects", "makespan_us"), keys(r));
+            List<String> runKeys = new java.util.ArrayList<>(List.of("policy", "run", "stats"));
+            runKeys.addAll(vmalock.replay.Comparison.RUN_FIELDS);
+            assertEquals(runKeys, keys(r));
+            // the figures a policy is judged by: the same population under every policy
+            assertEquals(r.get("stats").get("page_faults").asLong(), r.get("fault_latency_us").get("count").asLong());
+            assertTrue(r.get("faults_per_s").asDouble() > 0, r.toString());
             assertEquals(List.of("success", "abort", "miss", "retry"), keys(r.get("vma_lock")));
             // stats --json prints header_entries_* only for sources with a ring-buffer header (a replay has none)
             List<String> shape = new java.util.ArrayList<>(keys(observed));
@@ -53,7 +58,7 @@ class CompareCommandTest {
             assertEquals(st, r.get("stats"));
         }
         JsonNode cal = j.get("calibration");
-        assertEquals(List.of("policy", "observed", "replayed"), keys(cal));
+        assertEquals(List.of("policy", "observed", "replayed", "replayed_run"), keys(cal));
         assertEquals(j.get("runs").get(0).get("stats"), cal.get("replayed"));
         assertEquals(1.0, j.get("runs").get(1).get("stats").get("fallback_rate_strict").asDouble(), 1e-9);
     }
@@ -63,16 +68,21 @@ class CompareCommandTest {
         Path ws = ingest("perf-fields.perf.txt");
         Cli t = Cli.run("compare", "-w", ws, "--policies", "no-vma-lock,vma-refcount", "--baseline", "vma-refcount");
         assertEquals(0, t.code, t.toString());
-        assertTrue(t.out.contains("calibration: observed vs replayed under vma-refcount"), t.out);
-        assertTrue(t.out.contains("writer_wait_p99_us"), t.out);
+        assertTrue(t.out.contains("calibration: observed vs replayed under vma-refcount (the trace's kernel policy)"), t.out);
+        assertTrue(t.out.contains("faults/s") && t.out.contains("fault p99") && t.out.contains("ww sum"), t.out);
         assertTrue(t.out.lines().anyMatch(l -> l.startsWith("observed")), t.out);
+        for (String l : t.out.split("\n")) assertTrue(l.length() <= 100, "fits 100 columns: " + l);
+        assertTrue(t.out.contains("verdict"), t.out);
+        Cli wide = Cli.run("compare", "-w", ws, "--policies", "no-vma-lock,vma-refcount", "--wide");
+        assertEquals(0, wide.code, wide.toString());
+        assertTrue(wide.out.contains("writer_wait_p99_us") && wide.out.contains("d_writer_wait_sum_us"), wide.out);
         Cli csv = Cli.run("compare", "-w", ws, "--policies", "vma-refcount", "--format", "csv");
         assertEquals(0, csv.code, csv.toString());
-        assertTrue(csv.out.startsWith("policy,run,faults,fallback_%"), csv.out);
+        assertTrue(csv.out.startsWith("policy,run,faults,faults_per_s,d_faults_per_s_%"), csv.out);
         assertEquals(3, csv.out.strip().lines().count(), csv.out);
         Cli md = Cli.run("compare", "-w", ws, "--policies", "vma-refcount", "--format", "markdown");
         assertEquals(0, md.code, md.toString());
-        assertTrue(md.out.contains("| figure | observed | replayed | ratio |"), md.out);
+        assertTrue(md.out.contains("| figure | observed | replayed | ratio | verdict |"), md.out);
         Cli bad = Cli.run("compare", "-w", ws, "--format", "xml");
         assertEquals(ExitCode.USAGE, bad.code, bad.toString());
     }

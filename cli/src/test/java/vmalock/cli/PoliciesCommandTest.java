@@ -21,10 +21,11 @@ class PoliciesCommandTest {
             names.add(p.get("policy").asText());
             assertTrue(!p.get("kernel").asText().isBlank());
         }
-        assertEquals(List.of("no-vma-lock", "vma-rwsem", "vma-refcount", "rcu-wait", "start-read-unlocked",
-                "start-read-unlocked-v2", "remote-vma-lock", "unconditional"), names);
+        assertEquals(List.of("no-vma-lock", "vma-rwsem", "vma-refcount", "faults-on-mmap-lock", "rcu-wait",
+                "start-read-unlocked", "start-read-unlocked-v2", "remote-vma-lock", "unconditional"), names);
         assertTrue(arr.get(2).get("kernel").asText().contains("6.15"));
-        assertTrue(arr.get(6).get("spec").asText().contains("remote=vma-lock-fast-path"));
+        assertTrue(arr.get(3).get("spec").asText().contains("lock=refcount,fault=mmap-only"));
+        assertTrue(arr.get(7).get("spec").asText().contains("remote=vma-lock-fast-path"));
         Cli t = Cli.run("policies");
         assertEquals(0, t.code, t.toString());
         assertTrue(t.out.contains("6.4–6.14"), t.out);

@@ -72,8 +72,21 @@ public final class MmapLock {
     // ---- non-blocking API ----------------------------------------------------------------------
     /** mmap_read_trylock: start(w0), acq(w0, ok). Fails whenever anyone is queued. */
     public boolean readTrylock(Task t) {
+        readTrylockBegin(t);
+        return readTrylockEnd(t);
+    }
+
+    /**
+     * The first half of {@link #readTrylock}: start(w0). A caller that models the traced kernel's cost
+     * of the transition ({@link #acquireCostNs}) lets that time pass before {@link #readTrylockEnd}.
+     */
+    public void readTrylockBegin(Task t) {
         t.lockOps++;
         Trace.startLocking(t, mm, false);
+    }
+
+    /** The second half of {@link #readTrylock}: down_read_trylock, acq(w0, ok). */
+    public boolean readTrylockEnd(Task t) {
         boolean ok = rwsem.downReadTrylock(t);
         if (ok) acquired(t, false);
         Trace.acquireReturned(t, mm, false, ok);

@@ -13,7 +13,11 @@ import java.util.List;
  *
  * <p>Time does not pass inside a step: lock code is instantaneous, waits and holds take time.
  * Spinning writers sleep until the lock is released or their spin limit passes (no CPU is charged).
- * The CPU count is unbounded (every runnable task runs at once).
+ * The CPU count is unbounded (every runnable task runs at once) unless {@link #cpus} is set: then a
+ * task needs one of that many CPUs to step or to spend an on-CPU {@link Op#DELAY}; it gives its CPU up
+ * when it blocks (not while it spins), sleeps ({@link Task#offCpuDelay}) or finishes, and after a time
+ * slice of {@link #sliceNs} when others wait (round robin, FIFO run queue, so runs stay deterministic).
+ * A preempted lock holder keeps its lock: the waits behind it are part of what the model predicts.
  */
 public final class SimScheduler implements Driver {
     private static final int QUEUED = 0, RUNNING = 1, BLOCKED = 2, DELAYED = 3, FINISHED = 4, NEW = 5;
@@ -43,6 +47,25 @@ public final class SimScheduler implements Driver {
      * {@link #wakeLatencyNs} (the replay samples the trace's own wake-up latencies with its seed).
      */
     public java.util.function.ToLongFunction<Task> wakeLatency;
+    /** Modelled CPUs; 0 = unlimited. */
+    public int cpus;
+    /** Time slice of the CPU model (ns): a task that ran this long yields to a waiting one. */
+    public long sliceNs = 3_000_000;
+    private int busy;
+    private final java.util.ArrayDeque<Task> runq = new java.util.ArrayDeque<>();
+    /** Total ns tasks spent runnable, waiting for a modelled CPU. */
+    private long cpuWaitNs;
+    /** Preemptions at the end of a time slice. */
+    private long preemptions;
+
+    public long cpuWaitNs() {
+        return cpuWaitNs;
+    }
+
+    public long preemptions() {
+        return preemptions;
+    }
+
     /** Called after every step when non-null (e.g. structural invariant checks). */
     public Runnable afterStep;
 
@@ -154,6 +177,16 @@ public final class SimScheduler implements Driver {
                 continue;
             }
             if (gen != t.gen || t.simState == FINISHED) continue; // stale timer
+            if (cpus > 0) {
+                if (!t.hasCpu && !grab(t)) continue;
+                if (t.inDelay) {
+                    if (t.delayLeft > 0) {
+                        sliceDelay(t);
+                        continue;
+                    }
+                    t.inDelay = false;
+                }
+            }
             resume(t);
         }
         return now;
@@ -171,6 +204,56 @@ public final class SimScheduler implements Driver {
         StringBuilder sb = new StringBuilder(t.toString()).append(':');
         for (int i = 0; i < t.depth(); i++) sb.append(' ').append(t.opAt(i).name());
         return sb.toString();
+    }
+
+    /** Takes a free CPU for {@code t}, or queues it (runnable) until one is released. */
+    private boolean grab(Task t) {
+        if (busy < cpus) {
+            busy++;
+            t.hasCpu = true;
+            t.sliceStart = now;
+            return true;
+        }
+        t.waitingCpu = true;
+        t.onCpu = false;
+        t.cpuWaitSince = now;
+        runq.addLast(t);
+        return false;
+    }
+
+    /** {@code t} gives its CPU up; the first queued task gets it at once. */
+    private void release(Task t) {
+        if (!t.hasCpu) return;
+        t.hasCpu = false;
+        Task next = runq.pollFirst();
+        if (next == null) {
+            busy--;
+            return;
+        }
+        next.waitingCpu = false;
+        next.hasCpu = true;
+        next.sliceStart = now;
+        cpuWaitNs += now - next.cpuWaitSince;
+        push(now, indexOf(next), next.gen);
+    }
+
+    /** Spends the next part of an on-CPU delay, or yields when the slice is over and others wait. */
+    private void sliceDelay(Task t) {
+        long used = now - t.sliceStart;
+        if (!runq.isEmpty() && used >= sliceNs) {
+            preemptions++;
+            release(t);
+            t.onCpu = false;
+            t.waitingCpu = true;
+            t.cpuWaitSince = now;
+            runq.addLast(t);
+            return;
+        }
+        long room = runq.isEmpty() ? t.delayLeft : Math.max(1, sliceNs - used);
+        long chunk = Math.min(t.delayLeft, room);
+        t.delayLeft -= chunk;
+        t.onCpu = true;
+        push(now + chunk, indexOf(t), t.gen);
     }
 
     private void resume(Task t) {
@@ -201,6 +284,20 @@ public final class SimScheduler implements Driver {
                 case Op.DELAY:
                     t.simState = DELAYED;
                     t.gen++;
+                    if (cpus > 0) {
+                        if (t.offCpuDelay) {
+                            t.offCpuDelay = false;
+                            t.onCpu = false;
+                            release(t);
+                            push(now + Math.max(0, t.delay), indexOf(t), t.gen);
+                        } else {
+                            t.inDelay = true;
+                            t.delayLeft = Math.max(0, t.delay);
+                            sliceDelay(t);
+                        }
+                        return;
+                    }
+                    t.offCpuDelay = false;
                     push(now + Math.max(0, t.delay), indexOf(t), t.gen);
                     return;
                 case Op.BLOCK:
@@ -214,6 +311,7 @@ public final class SimScheduler implements Driver {
                     t.gen++;
                     if (!t.spinning) {
                         t.onCpu = false;
+                        if (cpus > 0) release(t);
                         Rwsem w = t.writeOwned;
                         if (w != null) w.ownerBlocked(t);
                     }
@@ -226,6 +324,7 @@ public final class SimScheduler implements Driver {
     }
 
     private void finish(Task t) {
+        if (cpus > 0) release(t);
         t.simState = FINISHED;
         t.gen++;
         live--;

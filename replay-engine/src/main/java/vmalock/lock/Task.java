@@ -71,6 +71,16 @@ public final class Task {
 
     // ---- driver-private state --------------------------------------------------------------
     int simState;
+    /** SimScheduler CPU model: holds one of the modelled CPUs; waits in the run queue for one. */
+    boolean hasCpu, waitingCpu;
+    /** SimScheduler CPU model: an on-CPU delay in progress and what is left of it (sliced). */
+    boolean inDelay;
+    long delayLeft;
+    /** When the task last got a CPU (its time slice's start). */
+    long sliceStart;
+    long cpuWaitSince;
+    /** Set by an op before {@link Op#DELAY}: the delay is spent off CPU (a sleep), not computing. */
+    public boolean offCpuDelay;
     int simIndex = -1;
     int gen;
     Thread thread;

@@ -161,13 +161,25 @@ public final class UserFault extends Op {
             // ---- the mmap path: lock_mm_and_find_vma --------------------------------------------
             case 10:
                 mmapPasses++;
+                if (mm.mmapLock.acquireCostNs > 0) {
+                    // get_mmap_lock_carefully's mmap_read_trylock, with the traced kernel's cost of the
+                    // transition between its start_locking and acquire_returned
+                    mm.mmapLock.readTrylockBegin(t);
+                    pc = 30;
+                    t.delay = mm.mmapLock.acquireCostNs;
+                    return DELAY;
+                }
                 if (mm.mmapLock.readTrylock(t)) {
                     pc = 12;
                     return RUN;
                 }
-                if (!f.user && !f.kernelFixup) return finish(t, OOPS);
-                pc = 11;
-                return t.call(readLock.init(mm, true, true));
+                return readLockSlow(t);
+            case 30:
+                if (mm.mmapLock.readTrylockEnd(t)) {
+                    pc = 12;
+                    return RUN;
+                }
+                return readLockSlow(t);
             case 11:
                 if (t.ret != 0) return finish(t, EINTR);
                 pc = 12;
@@ -232,10 +244,25 @@ public final class UserFault extends Op {
                     pc = 10;
                     return RUN;
                 }
+                if (mm.mmapLock.acquireCostNs > 0) {
+                    // the released tracepoint's cost before the fault returns (the trylock's is above)
+                    pc = 31;
+                    t.delay = mm.mmapLock.acquireCostNs;
+                    return DELAY;
+                }
+                return finish(t, HANDLED_MMAP);
+            case 31:
                 return finish(t, HANDLED_MMAP);
             default:
                 throw new IllegalStateException(name() + " pc=" + pc);
         }
+    }
+
+    /** get_mmap_lock_carefully after a failed trylock: mmap_read_lock_killable (user) or oops. */
+    private int readLockSlow(Task t) {
+        if (!f.user && !f.kernelFixup) return finish(t, OOPS);
+        pc = 11;
+        return t.call(readLock.init(mm, true, true));
     }
 
     private int vmaRetried(Task t) {

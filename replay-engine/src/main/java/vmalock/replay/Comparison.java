@@ -20,6 +20,11 @@ import vmalock.store.Workspace;
 public final class Comparison {
     private Comparison() {}
 
+    /** The fields of a run's run.json that its compare entry carries (besides policy, run and stats). */
+    public static final List<String> RUN_FIELDS = List.of("vma_lock", "retries", "defects", "makespan_us", "faults_per_s",
+            "fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us", "faults_on_mmap_lock",
+            "faults_on_mmap_lock_rate", "inputs");
+
     /**
      * Replays {@code policies} (plus the calibration policy if missing) over {@code sources} and
      * builds the comparison. {@code baseline} null = the trace's kernel policy.
@@ -31,6 +36,7 @@ public final class Comparison {
         ObjectNode out = StatsJson.JSON.createObjectNode();
         ArrayNode runs = StatsJson.JSON.createArrayNode();
         ObjectNode calibrated = null;
+        ObjectNode calibratedRun = null;
         for (PolicyPreset p : policies) {
             ReplayOptions o = copy(template).policy(p);
             ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
@@ -40,17 +46,18 @@ public final class Comparison {
             r.put("run", run.id);
             ObjectNode s = ReplayRunner.stats(ws.dir(), run.id);
             r.set("stats", s);
-            r.set("vma_lock", run.json.get("vma_lock"));
-            r.set("retries", run.json.get("retries"));
-            r.set("defects", run.json.get("defects"));
-            r.set("makespan_us", run.json.get("makespan_us"));
-            if (p.name.equals(kernelPolicy)) calibrated = s;
+            for (String k : RUN_FIELDS) r.set(k, run.json.get(k));
+            if (p.name.equals(kernelPolicy)) {
+                calibrated = s;
+                calibratedRun = run.json;
+            }
         }
         if (kernelPolicy == null) kernelPolicy = "vma-refcount";
         if (calibrated == null) {
             ReplayOptions o = copy(template).policy(PolicyPreset.preset(kernelPolicy));
             ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
             calibrated = ReplayRunner.stats(ws.dir(), run.id);
+            calibratedRun = run.json;
         }
         out.put("baseline", baseline != null ? baseline : kernelPolicy);
         out.set("observed", observed);
@@ -59,6 +66,8 @@ public final class Comparison {
         cal.put("policy", kernelPolicy);
         cal.set("observed", observed);
         cal.set("replayed", calibrated);
+        ObjectNode rr = cal.putObject("replayed_run");
+        for (String k : RUN_FIELDS) rr.set(k, calibratedRun.get(k));
         return out;
     }
 

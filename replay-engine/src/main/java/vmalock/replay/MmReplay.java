@@ -45,7 +45,10 @@ final class MmReplay implements LockEventListener {
     final Mm mm;
     final AddressSpace as;
     final WritePlanner planner;
-    final CpuPool cpus;
+    /** The timing this address space is replayed with (AUTO resolved). */
+    final ReplayOptions.Timing timing;
+    /** Modelled CPUs (0 = unlimited). */
+    final int ncpus;
     final Findings findings = new Findings(1000);
     final VmEvents vmEvents = new VmEvents();
     final EventBuffer buf = new EventBuffer();
@@ -58,10 +61,21 @@ final class MmReplay implements LockEventListener {
     final long resolution;
 
     MmReplay(MmWork work, ReplayOptions opt, long acquireCostNs, long resolution, long[] wakeSamples) {
+        this(work, opt, acquireCostNs, resolution, wakeSamples, null);
+    }
+
+    /** {@code wl}: the workload (its sched data decide AUTO timing and the CPU count); null = none. */
+    MmReplay(MmWork work, ReplayOptions opt, long acquireCostNs, long resolution, long[] wakeSamples, Workload wl) {
         this.resolution = resolution;
+        this.timing = wl == null ? (opt.timing == ReplayOptions.Timing.AUTO ? ReplayOptions.Timing.TRACE : opt.timing)
+                : opt.effectiveTiming(wl);
+        this.ncpus = wl == null ? Math.max(0, opt.cpus) : opt.effectiveCpus(wl);
+        if (timing == ReplayOptions.Timing.SCHED && wl != null && wl.idleWakeLatencies.length > 0) {
+            wakeSamples = wl.idleWakeLatencies;
+        }
         this.work = work;
         this.opt = opt;
-        Policy p = opt.policy.policy.withSmp(opt.cpus != 1);
+        Policy p = opt.policy.policy.withSmp(ncpus != 1);
         this.policy = p;
         this.design = p.effectiveDesign();
         this.sim = new SimScheduler(findings, opt.check);
@@ -72,22 +86,31 @@ final class MmReplay implements LockEventListener {
             sim.wakeLatencyNs = opt.wakeLatencyNs;
         } else if (wakeSamples.length > 0) {
             SplittableRandom wr = new SplittableRandom(opt.seed * 0xD1B54A32D192ED03L + work.index);
-            // only sleepers on an rw_semaphore: the trace's samples are mmap_lock sleepers
-            sim.wakeLatency = task -> {
-                Op top = task.depth() == 0 ? null : task.opAt(task.depth() - 1);
-                return top instanceof vmalock.lock.Rwsem.DownRead || top instanceof vmalock.lock.Rwsem.DownWrite
-                        ? wakeSamples[wr.nextInt(wakeSamples.length)] : 0;
-            };
+            final long[] samples = wakeSamples;
+            if (timing == ReplayOptions.Timing.SCHED) {
+                // every sleeper pays the scheduler's wake-up latency onto an idle CPU (the modelled CPUs
+                // add any queueing): rw_semaphore waiters (mmap_lock, the VMA rwsem) and rcuwait writers
+                // of vm_refcnt alike — both are woken by the scheduler (audit R5)
+                sim.wakeLatency = task -> samples[wr.nextInt(samples.length)];
+            } else {
+                // open loop: the samples are the trace's mmap_lock sleepers' release→acquire gaps, queueing
+                // on the traced machine included; applied to rw_semaphore sleepers only, as measured
+                sim.wakeLatency = task -> {
+                    Op top = task.depth() == 0 ? null : task.opAt(task.depth() - 1);
+                    return top instanceof vmalock.lock.Rwsem.DownRead || top instanceof vmalock.lock.Rwsem.DownWrite
+                            ? samples[wr.nextInt(samples.length)] : 0;
+                };
+            }
         }
         this.as = work.initialAddressSpace();
         for (Vma v : as.vmas()) WritePlanner.seed(mm, v);
         this.planner = new WritePlanner(mm, as);
-        this.cpus = opt.cpus > 0 ? new CpuPool(opt.cpus) : null;
+        if (ncpus > 0) sim.cpus = ncpus;
         for (TaskWork tw : work.tasks()) {
             if (tw.size() == 0) continue;
             Task t = new Task(tw.tid, tw.comm == null ? "<" + tw.tid + ">" : tw.comm);
             TaskProgram prog = new TaskProgram(tw, t);
-            long start = tw.firstStart() + prog.jitter();
+            long start = tw.firstStart() + (timing == ReplayOptions.Timing.SCHED ? 0 : prog.jitter());
             firstStart = Math.min(firstStart, start);
             if (threads != null) threads.spawn(t, prog);
             else sim.spawn(t, prog, start);
@@ -147,7 +170,7 @@ final class MmReplay implements LockEventListener {
         c.vmaLockMiss = vmEvents.miss();
         c.vmaLockRetry = vmEvents.retry();
         c.vmasLocked = planner.vmasLocked;
-        c.cpuWaitNs = cpus == null ? 0 : cpus.waitNs;
+        c.cpuWaitNs = sim.cpuWaitNs();
         c.steps = sim.steps();
     }
 
@@ -158,21 +181,21 @@ final class MmReplay implements LockEventListener {
 
     /** One traced task's operations as a {@link Program}. */
     private final class TaskProgram implements Program {
-        private static final int THINK = 0, CPU = 1, OP = 2, AFTER = 3;
+        private static final int THINK = 0, CPU = 1, OP = 2, AFTER = 3, SLEEP = 4;
         private final TaskWork tw;
         private final Ops ops;
         private final Fault fault = new Fault();
         private final WriteSection.Spec spec = new WriteSection.Spec();
-        private final CpuPool.Acquire cpu;
         private final SplittableRandom rnd;
         private int i;
         private int phase;
         private int kind;
+        /** Simulated time the current operation was issued. */
+        private long opStart;
 
         TaskProgram(TaskWork tw, Task t) {
             this.tw = tw;
             this.ops = tw.replayOps();
-            this.cpu = cpus == null ? null : cpus.new Acquire();
             this.rnd = new SplittableRandom(opt.seed * 0x9E3779B97F4A7C15L + work.index * 0x632BE59BD9B4E019L + tw.tid);
             spec.plan = task -> planner.plan(spec, ops, i, task);
         }
@@ -191,17 +214,26 @@ final class MmReplay implements LockEventListener {
                         long think = ops.think(i);
                         if (threads != null) {
                             // live: wall clock, think times as traced (closed loop)
-                        } else if (opt.timing == ReplayOptions.Timing.TRACE) think = ops.start(i) + jitter() - t.now();
-                        else if (opt.timing == ReplayOptions.Timing.ANCHORED) think = Math.max(think, ops.start(i) + jitter() - t.now());
+                        } else if (timing == ReplayOptions.Timing.SCHED) {
+                            // on-CPU compute after the simulated end of the previous op, then the sleep
+                            phase = SLEEP;
+                        } else if (timing == ReplayOptions.Timing.TRACE) think = ops.start(i) + jitter() - t.now();
+                        else if (timing == ReplayOptions.Timing.ANCHORED) think = Math.max(think, ops.start(i) + jitter() - t.now());
                         if (think > 0) return t.ops().hold.init(think);
+                        break;
+                    }
+                    case SLEEP: {
+                        phase = CPU;
+                        long slept = ops.sleep(i);
+                        if (slept > 0) return t.ops().hold.initSleep(slept);
                         break;
                     }
                     case CPU:
                         phase = OP;
-                        if (cpu != null) return cpu.init();
                         break;
                     case OP: {
                         phase = AFTER;
+                        opStart = t.now();
                         Op op = build(t);
                         if (op != null) return op;
                         break;
@@ -214,7 +246,6 @@ final class MmReplay implements LockEventListener {
                         } else {
                             account(t);
                         }
-                        if (cpu != null) cpus.release(t);
                         i++;
                         phase = THINK;
                 }
@@ -303,6 +334,7 @@ final class MmReplay implements LockEventListener {
             switch (kind) {
                 case Ops.FAULT: {
                     c.faults++;
+                    c.faultLatency.add(t.now() - opStart);
                     UserFault uf = t.ops().userFault;
                     if (t.ret == UserFault.HANDLED_VMA) c.faultsVma++;
                     else if (t.ret == UserFault.HANDLED_MMAP) c.faultsMmap++;
@@ -316,9 +348,13 @@ final class MmReplay implements LockEventListener {
                 case Ops.WRITE:
                     c.writes++;
                     if (t.ret != 0) c.writesFailed++;
+                    if (ops.scPre(i) >= 0 && ops.scTail(i) >= 0 && ops.sub(i) != vmalock.event.Syscall.OTHER.ordinal()) {
+                        c.syscallLatency.add(ops.scPre(i) + (t.now() - opStart) + ops.scTail(i));
+                    }
                     break;
                 case Ops.VMA_SYSCALL:
                     c.vmaSyscalls++;
+                    c.syscallLatency.add(t.now() - opStart);
                     break;
                 case Ops.READ:
                     if (ops.sub(i) == Ops.CLASS_REMOTE) {

@@ -58,8 +58,14 @@ public final class Ops {
     long[] a3;     // syscall arg3 (mmap flags / mremap flags)
     long[] ret;    // syscall return value
     long[] post;   // WRITE+DOWNGRADE: read hold after the downgrade (ns, -1 unknown)
+    long[] scPre;  // WRITE inside a syscall: sys_enter → start_locking (ns, -1 not in a syscall)
+    long[] scTail; // WRITE inside a syscall: end of the section (incl. post-downgrade hold) → sys_exit (ns, -1 unknown)
     long[] think = new long[0];
     long[] service = new long[0];
+    /** Derived: time the task slept (blocked off CPU, not on a traced lock) before the op, ns. */
+    long[] sleep = new long[0];
+    /** The task's off-CPU timeline, or null: then think is the whole gap (no split). */
+    SchedTimeline timeline;
 
     /** Operations in this view (a streaming view: all of the task's, most of them still on disk). */
     public int size() {
@@ -77,6 +83,8 @@ public final class Ops {
         end[i] = -1;
         addr[i] = a1[i] = a2[i] = a3[i] = ret[i] = 0;
         post[i] = -1;
+        scPre[i] = -1;
+        scTail[i] = -1;
         return i;
     }
 
@@ -88,6 +96,7 @@ public final class Ops {
     void finish(long faultCostNs) {
         think = new long[n];
         service = new long[n];
+        sleep = new long[n];
         prevEnd = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) derive(i, i + 1 < n ? start[i + 1] : Long.MAX_VALUE, faultCostNs);
     }
@@ -122,8 +131,23 @@ public final class Ops {
                     s = end[i] - acq[i];
                 }
         }
+        SchedTimeline tl = timeline;
+        if (tl != null && s > 0) {
+            // runnable time inside the hold (a preempted holder): the CPU model recreates it
+            long from = kind[i] == FAULT && sub[i] == PATH_VMA || kind[i] == VMA_SYSCALL ? start[i] : acq[i];
+            s -= tl.overlap(from, from + s, SchedTimeline.RUNNABLE);
+        }
         service[i] = Math.max(0, s);
-        think[i] = prevEnd == Long.MIN_VALUE ? 0 : Math.max(0, start[i] - prevEnd);
+        long gap = prevEnd == Long.MIN_VALUE ? 0 : Math.max(0, start[i] - prevEnd);
+        if (tl != null && gap > 0) {
+            long slept = tl.overlap(prevEnd, start[i], SchedTimeline.BLOCKED);
+            long runnable = tl.overlap(prevEnd, start[i], SchedTimeline.RUNNABLE);
+            sleep[i] = slept;
+            gap = Math.max(0, gap - slept - runnable);
+        } else {
+            sleep[i] = 0;
+        }
+        think[i] = gap;
         prevEnd = Math.max(end[i], start[i]);
         if ((flags[i] & F_DOWNGRADE) != 0 && post[i] > 0) prevEnd = Math.max(prevEnd, end[i] + post[i]);
     }
@@ -131,14 +155,14 @@ public final class Ops {
     // ---- spilling (bounded memory) ------------------------------------------------------------------
 
     /** Bytes of one spilled operation: kind, sub, flags (int) and 9 longs. */
-    static final int RECORD = 3 * 4 + 9 * 8;
+    static final int RECORD = 3 * 4 + 11 * 8;
 
     /** Writes slots {@code [0, k)} into {@code b} (raw, not derived). */
     void encode(int k, java.nio.ByteBuffer b) {
         for (int i = 0; i < k; i++) {
             b.putInt(kind[i]).putInt(sub[i]).putInt(flags[i]);
             b.putLong(start[i]).putLong(acq[i]).putLong(end[i]).putLong(addr[i]).putLong(a1[i]).putLong(a2[i])
-                    .putLong(a3[i]).putLong(ret[i]).putLong(post[i]);
+                    .putLong(a3[i]).putLong(ret[i]).putLong(post[i]).putLong(scPre[i]).putLong(scTail[i]);
         }
     }
 
@@ -157,6 +181,8 @@ public final class Ops {
         System.arraycopy(a3, k, a3, 0, m);
         System.arraycopy(ret, k, ret, 0, m);
         System.arraycopy(post, k, post, 0, m);
+        System.arraycopy(scPre, k, scPre, 0, m);
+        System.arraycopy(scTail, k, scTail, 0, m);
         n = m;
         if (kind.length > 4 * Math.max(16, m)) resize(Math.max(16, 2 * m));
     }
@@ -174,6 +200,8 @@ public final class Ops {
         a3 = Arrays.copyOf(a3, c);
         ret = Arrays.copyOf(ret, c);
         post = Arrays.copyOf(post, c);
+        scPre = Arrays.copyOf(scPre, c);
+        scTail = Arrays.copyOf(scTail, c);
     }
 
     private void decode(int i, java.nio.ByteBuffer b) {
@@ -189,6 +217,8 @@ public final class Ops {
         a3[i] = b.getLong();
         ret[i] = b.getLong();
         post[i] = b.getLong();
+        scPre[i] = b.getLong();
+        scTail[i] = b.getLong();
     }
 
     // ---- streaming view (replay of a spilled task) --------------------------------------------------
@@ -238,9 +268,12 @@ public final class Ops {
         a3 = new long[c];
         ret = new long[c];
         post = new long[c];
+        scPre = new long[c];
+        scTail = new long[c];
         if (reader != null) {
             think = new long[c];
             service = new long[c];
+            sleep = new long[c];
         }
     }
 
@@ -248,7 +281,7 @@ public final class Ops {
     void release() {
         if (reader == null) return;
         alloc(0);
-        think = service = new long[0];
+        think = service = sleep = new long[0];
         n = 0;
     }
 
@@ -267,6 +300,7 @@ public final class Ops {
             kind[0] = kind[n]; sub[0] = sub[n]; flags[0] = flags[n];
             start[0] = start[n]; acq[0] = acq[n]; end[0] = end[n]; addr[0] = addr[n];
             a1[0] = a1[n]; a2[0] = a2[n]; a3[0] = a3[n]; ret[0] = ret[n]; post[0] = post[n];
+            scPre[0] = scPre[n]; scTail[0] = scTail[n];
             m = 1;
         }
         base += n;
@@ -332,9 +366,21 @@ public final class Ops {
         int s = slot(i); // before the array is read: a refill may replace it
         return post[s];
     }
+    public long scPre(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return scPre[s];
+    }
+    public long scTail(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return scTail[s];
+    }
     public long think(int i) {
         int s = slot(i); // before the array is read: a refill may replace it
         return think[s];
+    }
+    public long sleep(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return sleep[s];
     }
     public long service(int i) {
         int s = slot(i); // before the array is read: a refill may replace it

@@ -14,6 +14,13 @@ public final class ReplayCounters {
     public long faultsVmaToMmap, faultsMmapToVma;
     public long cpuWaitNs;
     public long steps;
+    /** Per user fault: from its issue to its completion, every wait included (ns). */
+    public final vmalock.stats.Samples faultLatency = new vmalock.stats.Samples();
+    /**
+     * Per VMA-changing syscall (mmap, munmap, mprotect, madvise, mremap, brk) replayed: sys_enter to
+     * sys_exit, the traced time outside its mmap_lock section plus the replayed section (ns).
+     */
+    public final vmalock.stats.Samples syscallLatency = new vmalock.stats.Samples();
 
     void add(ReplayCounters o) {
         faults += o.faults;
@@ -38,5 +45,7 @@ public final class ReplayCounters {
         faultsMmapToVma += o.faultsMmapToVma;
         cpuWaitNs += o.cpuWaitNs;
         steps += o.steps;
+        faultLatency.addAll(o.faultLatency);
+        syscallLatency.addAll(o.syscallLatency);
     }
 }

@@ -94,7 +94,7 @@ public final class ReplayEngine {
             Event e = new Event();
             while (!active.isEmpty() || nextMm < order.size()) {
                 while (nextMm < order.size() && order.get(nextMm).firstStart() < limit) {
-                    MmReplay r = new MmReplay(order.get(nextMm++), o, acquireCost, resolution, w.wakeLatencies);
+                    MmReplay r = new MmReplay(order.get(nextMm++), o, acquireCost, resolution, w.wakeLatencies, w);
                     int at = active.size();
                     while (at > 0 && active.get(at - 1).work.index > r.work.index) at--;
                     active.add(at, r);

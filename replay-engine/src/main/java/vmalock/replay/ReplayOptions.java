@@ -5,8 +5,12 @@ public final class ReplayOptions {
     public PolicyPreset policy = PolicyPreset.preset("vma-refcount");
     /** Seeds the choices the trace does not determine (which VMA a remote or other reader touches). */
     public long seed;
-    /** CPUs of the modelled machine; 0 = unlimited. 1 also turns per-VMA locks off unless the policy is unconditional. */
-    public int cpus;
+    /**
+     * CPUs of the modelled machine; 0 = unlimited; -1 (default) = the traced machine's CPUs when the
+     * replay is closed-loop (the trace has sched events), else unlimited. 1 also turns per-VMA locks off
+     * unless the policy is unconditional.
+     */
+    public int cpus = -1;
     /** Run the invariant checker of the locks package (slower). */
     public boolean check;
     /** Emit tracepoint events (off for pure speed measurements). */
@@ -28,6 +32,15 @@ public final class ReplayOptions {
     public long acquireCostNs = -1;
     /** When a task issues its next operation. */
     public enum Timing {
+        /** {@link #SCHED} when the trace has sched_switch events, else {@link #TRACE} (the default). */
+        AUTO,
+        /**
+         * Closed loop, scheduler-aware: each task's time between operations is split with its
+         * sched_switch / sched_wakeup events into on-CPU compute (replayed as think time after the
+         * simulated end of the previous operation, on a modelled CPU), sleep (replayed off CPU with its
+         * recorded length) and runnable wait (dropped: the modelled CPUs recreate it).
+         */
+        SCHED,
         /**
          * At the time the trace shows it, or as soon as the previous operation ends if that is later
          * (open loop): waits are measured under the observed arrival process and a delay carries
@@ -40,7 +53,19 @@ public final class ReplayOptions {
         CLOSED
     }
 
-    public Timing timing = Timing.TRACE;
+    public Timing timing = Timing.AUTO;
+
+    /** The timing a workload is replayed with: AUTO resolved by whether it has sched events. */
+    public Timing effectiveTiming(Workload w) {
+        if (timing != Timing.AUTO) return timing;
+        return w.hasSched() ? Timing.SCHED : Timing.TRACE;
+    }
+
+    /** The modelled CPUs for a workload (0 = unlimited). */
+    public int effectiveCpus(Workload w) {
+        if (cpus >= 0) return cpus;
+        return effectiveTiming(w) == Timing.SCHED && w.cpus > 0 ? w.cpus : 0;
+    }
     /** Run on real threads (the locks' ThreadDriver): wall-clock results, not deterministic. */
     public boolean live;
 

@@ -45,7 +45,7 @@ public final class ReplayRunner {
         }
         StringBuilder sb = new StringBuilder(p).append("-s").append(o.seed);
         if (o.cpus > 0) sb.append("-c").append(o.cpus);
-        if (o.timing != ReplayOptions.Timing.TRACE) sb.append('-').append(o.timing.name().toLowerCase(Locale.ROOT));
+        if (o.timing != ReplayOptions.Timing.AUTO) sb.append('-').append(o.timing.name().toLowerCase(Locale.ROOT));
         if (o.wakeLatencyNs >= 0) sb.append("-w").append(o.wakeLatencyNs);
         if (o.live) sb.append("-live");
         return sb.toString();
@@ -184,7 +184,7 @@ public final class ReplayRunner {
         j.put("kernel", o.policy.kernel);
         j.put("description", o.policy.description);
         j.put("seed", o.seed);
-        j.put("cpus", o.cpus == 0 ? "unlimited" : Integer.toString(o.cpus));
+        j.put("cpus", o.cpus == 0 ? "unlimited" : o.cpus < 0 ? "auto" : Integer.toString(o.cpus));
         j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
         j.put("deterministic", !o.live);
         if (o.live) j.put("driver", "live: real threads (ThreadDriver), wall-clock times, think times as traced");
@@ -214,6 +214,10 @@ public final class ReplayRunner {
             s.put("address_spaces", w.mms.size());
             s.put("operations", w.operations());
             s.put("work_spilled_bytes", w.spilledBytes());
+            s.put("timing", o.effectiveTiming(w).name().toLowerCase(Locale.ROOT));
+            int nc = o.effectiveCpus(w);
+            s.put("cpus", nc == 0 ? "unlimited" : Integer.toString(nc));
+            s.put("sched_switch_events", w.schedSwitches);
             s.put("fault_cost_ns", w.faultCostNs);
             s.put("fault_cost_source", w.faultCostSource);
             s.put("fault_cost_samples", w.faultCostSamples);
@@ -246,7 +250,18 @@ public final class ReplayRunner {
         }
         j.put("events", events);
         j.put("operations", ops);
-        j.put("makespan_us", last > first ? (last - first) / 1000 : 0);
+        long makespanNs = last > first ? last - first : 0;
+        j.put("makespan_us", makespanNs / 1000);
+        // throughput and latency: the figures a policy is judged by, on the same population under every
+        // policy (every replayed user fault / VMA syscall), whatever the policy traces or not
+        j.put("faults_per_s", makespanNs == 0 ? 0.0 : Math.round(total.faults * 1e10 / makespanNs) / 10.0);
+        j.set("fault_latency_us", total.faultLatency.latencyJson());
+        j.set("syscall_latency_us", total.syscallLatency.latencyJson());
+        vmalock.stats.Samples obsSc = new vmalock.stats.Samples();
+        for (Workload w : ws) obsSc.addAll(w.observedSyscallLatency);
+        j.set("observed_syscall_latency_us", obsSc.latencyJson());
+        j.put("faults_on_mmap_lock", total.faultsMmap);
+        j.put("faults_on_mmap_lock_rate", total.faults == 0 ? 0.0 : Math.round(total.faultsMmap * 1e6 / total.faults) / 1e6);
         ObjectNode as = j.putObject("address_space");
         as.put("faults_in_known_vmas", known);
         as.put("faults_in_inferred_vmas", inferred);

@@ -20,6 +20,8 @@ public final class TaskWork {
     int readClass = Ops.CLASS_OTHER;
     long faultCostNs;
     Spill spill;
+    /** The task's off-CPU timeline (null when the trace has no sched_switch events). */
+    SchedTimeline timeline;
 
     TaskWork(int tid, String comm) {
         this.tid = tid;
@@ -51,6 +53,9 @@ public final class TaskWork {
      * when nothing was spilled, else a fresh streaming view over the spill file (one per replay).
      */
     public Ops replayOps() {
-        return spilled == 0 ? ops : Ops.streaming(spill.reader(this), spilled, faultCostNs, readClass);
+        if (spilled == 0) return ops;
+        Ops o = Ops.streaming(spill.reader(this), spilled, faultCostNs, readClass);
+        o.timeline = timeline;
+        return o;
     }
 }

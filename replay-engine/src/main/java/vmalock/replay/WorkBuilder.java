@@ -62,6 +62,19 @@ public final class WorkBuilder {
     private boolean subMicro;
     private boolean memcgPath;
     private boolean memcgId;
+    private int maxCpu = -1;
+    /** sys_enter → sys_exit of every traced VMA-changing syscall (mmap, munmap, mprotect, madvise, mremap, brk). */
+    private final vmalock.stats.Samples observedSyscalls = new vmalock.stats.Samples();
+    /** Per-VMA-lock faults: time from page_fault_user to the task's next traced event (≤ 10 µs). */
+    private long vmaGapSum, vmaGapN;
+    static final long VMA_GAP_LIMIT_NS = 10_000;
+    /** Samples needed for the fault cost to be the mean per-VMA fault gap. */
+    static final int MIN_GAP_SAMPLES = 100;
+    /** Per-tid off-CPU timelines from sched_switch / sched_wakeup (empty when the trace has none). */
+    private final Map<Integer, SchedTimeline> sched = new HashMap<>();
+    private long schedSwitches;
+    private long[] idleWake = new long[64];
+    private int nIdleWake;
 
     /**
      * Operations held in memory before finished ones are spilled to a temporary file (≈100 bytes
@@ -110,8 +123,10 @@ public final class WorkBuilder {
             case SCHED_PROCESS_FORK: onFork(e); break;
             case LOST: lost += Math.max(0, e.count); break;
             case CONTENTION_BEGIN: onContentionBegin(e); break;
+            case GENERIC: onGeneric(e); break;
             default: break; // contention_*, page_fault_kernel, probes: the replay derives its own
         }
+        if (e.cpu >= 0) maxCpu = Math.max(maxCpu, e.cpu);
         lastTs = Math.max(lastTs, e.ts);
         if (++sinceCheck >= SPILL_CHECK_EVENTS) {
             sinceCheck = 0;
@@ -252,6 +267,34 @@ public final class WorkBuilder {
         }
     }
 
+    private SchedTimeline timeline(int tid) {
+        return sched.computeIfAbsent(tid, k -> new SchedTimeline());
+    }
+
+    /** sched_switch, sched_wakeup, sched_waking: the off-CPU timeline of each task. */
+    private void onGeneric(Event e) {
+        String n = e.name;
+        if (n == null) return;
+        if (n.equals("sched_switch")) {
+            Object[] f = SchedTimeline.parseSwitch(e.text);
+            if (f == null) return;
+            schedSwitches++;
+            int prev = (Integer) f[0], next = (Integer) f[2];
+            if (prev > 0) timeline(prev).switchOut(e.ts, (String) f[1]);
+            if (next > 0) {
+                long lat = timeline(next).switchIn(e.ts);
+                // wake-up latency onto an idle CPU: the scheduler's own, without a queue in front
+                if (lat >= 0 && prev == 0) {
+                    if (nIdleWake == idleWake.length) idleWake = Arrays.copyOf(idleWake, 2 * nIdleWake);
+                    idleWake[nIdleWake++] = lat;
+                }
+            }
+        } else if (n.equals("sched_wakeup") || n.equals("sched_waking")) {
+            int pid = SchedTimeline.parseWakeup(e.text);
+            if (pid > 0) timeline(pid).wakeup(e.ts);
+        }
+    }
+
     private void onContentionBegin(Event e) {
         if ((e.flags & (LCB_F_READ | LCB_F_WRITE)) == 0) return;
         Task t = task(e);
@@ -307,7 +350,10 @@ public final class WorkBuilder {
             TaskWork w = work(t, t.wMm);
             int i = w.ops.add(Ops.WRITE, t.sc == null ? Syscall.OTHER.ordinal() : t.sc.ordinal(), t.wStart);
             w.ops.acq[i] = e.ts;
-            if (t.sc != null) copyArgs(t, w.ops, i);
+            if (t.sc != null) {
+                copyArgs(t, w.ops, i);
+                w.ops.scPre[i] = Math.max(0, t.wStart - t.scTs);
+            }
             if (!e.success) {
                 w.ops.flags[i] |= Ops.F_FAILED;
                 t.wState = W_NONE;
@@ -384,8 +430,12 @@ public final class WorkBuilder {
         Task t = task(e);
         if (t.sc == null) return; // exit without a seen enter (capture started inside the syscall)
         endPendingOps(t, e.ts);
+        if (t.sc != Syscall.OTHER) observedSyscalls.add(e.ts - t.scTs);
         if (t.scWork != null && t.scOp >= 0) {
             t.scWork.ops.ret[t.scOp] = e.ret;
+            Ops so = t.scWork.ops;
+            long sectionEnd = so.end[t.scOp] < 0 ? -1 : so.end[t.scOp] + Math.max(0, so.post[t.scOp]);
+            if (sectionEnd >= 0 && e.ts >= sectionEnd) so.scTail[t.scOp] = e.ts - sectionEnd;
             MmWork mm = owner(t.scWork);
             if (mm != null) applyTraced(mm, t.scWork.ops, t.scOp);
         } else if (!t.scLocked && t.sc == Syscall.MADVISE) {
@@ -644,6 +694,11 @@ public final class WorkBuilder {
             addSample(ts - t.fAcqTs);
         } else {
             path = Ops.PATH_VMA;
+            long g = ts - t.fTs;
+            if (ts != Long.MAX_VALUE && g >= 0 && g <= VMA_GAP_LIMIT_NS) {
+                vmaGapSum += g;
+                vmaGapN++;
+            }
             if (mm == null) mm = t.proc.home != null ? t.proc.home : attributeByAddress(t, t.fAddr);
         }
         Ops ops;
@@ -767,6 +822,8 @@ public final class WorkBuilder {
         l = o.a3[a]; o.a3[a] = o.a3[b]; o.a3[b] = l;
         l = o.ret[a]; o.ret[a] = o.ret[b]; o.ret[b] = l;
         l = o.post[a]; o.post[a] = o.post[b]; o.post[b] = l;
+        l = o.scPre[a]; o.scPre[a] = o.scPre[b]; o.scPre[b] = l;
+        l = o.scTail[a]; o.scTail[a] = o.scTail[b]; o.scTail[b] = l;
     }
 
     /**
@@ -810,20 +867,41 @@ public final class WorkBuilder {
         if (faultCostOption >= 0) {
             cost = faultCostOption;
             source = "option";
-        } else if (nFallbackHolds >= MIN_CALIBRATION_SAMPLES) {
-            long[] s = Arrays.copyOf(fallbackHolds, nFallbackHolds);
-            Arrays.sort(s);
-            cost = s[(s.length + 1) / 2 - 1];
-            source = "trace-fallback-median";
+        } else if (vmaGapN >= MIN_GAP_SAMPLES || nFallbackHolds >= MIN_CALIBRATION_SAMPLES) {
+            // two upper bounds of a per-VMA fault's service time, both measured on this trace; the
+            // tighter one is taken: (1) the mean time from a per-VMA-lock fault to the task's next event
+            // (the fault, the return to user space and whatever the task runs until its next event; the
+            // mean of µs-truncated differences is unbiased where their median is not) and (2) the median
+            // mmap_lock read hold of the trace's fallback faults (a fault after a VMA change, under the
+            // mmap_lock)
+            long gapMean = vmaGapN >= MIN_GAP_SAMPLES ? vmaGapSum / vmaGapN : Long.MAX_VALUE;
+            long fbMedian = Long.MAX_VALUE;
+            if (nFallbackHolds >= MIN_CALIBRATION_SAMPLES) {
+                long[] sh = Arrays.copyOf(fallbackHolds, nFallbackHolds);
+                Arrays.sort(sh);
+                fbMedian = sh[(sh.length + 1) / 2 - 1];
+            }
+            if (gapMean <= fbMedian) {
+                cost = gapMean;
+                source = "trace-vma-fault-gap-mean";
+                samples = vmaGapN;
+            } else {
+                cost = fbMedian;
+                source = "trace-fallback-median";
+            }
         } else {
             cost = SPEC_FAULT_COST_NS;
             source = "spec-default";
         }
+        for (SchedTimeline tl : sched.values()) tl.seal();
         for (Task t : taskOrder) {
+            SchedTimeline tl = schedSwitches > 0 ? sched.get(t.tid) : null;
             for (int k = 0; k < t.works.size(); k++) {
                 TaskWork w = t.works.get(k);
                 MmWork mm = t.workMms.get(k);
                 w.comm = t.comm;
+                w.timeline = tl;
+                w.ops.timeline = tl;
                 Ops o = w.ops;
                 int cls = !t.proc.homes.isEmpty() && !t.proc.homes.contains(mm) ? Ops.CLASS_REMOTE : Ops.CLASS_OTHER;
                 if (w.spilled > 0) {
@@ -854,7 +932,14 @@ public final class WorkBuilder {
         long acq = acquireSamples == 0 ? 0 : acquireSum / acquireSamples;
         long[] wakes = Arrays.copyOf(wake, nWake);
         Arrays.sort(wakes);
-        return new Workload(out, cost, source, samples, acq, acquireSamples, wakes, unattributed, unpaired, lost,
+        Workload wl = new Workload(out, cost, source, samples, acq, acquireSamples, wakes, unattributed, unpaired, lost,
                 subMicro ? 1 : 1000, memcgPath && !memcgId ? "memcg_path" : memcgId ? "memcg_id" : null, spill);
+        wl.cpus = maxCpu + 1;
+        wl.observedSyscallLatency = observedSyscalls;
+        wl.schedSwitches = schedSwitches;
+        long[] iw = Arrays.copyOf(idleWake, nIdleWake);
+        Arrays.sort(iw);
+        wl.idleWakeLatencies = iw;
+        return wl;
     }
 }

@@ -36,6 +36,20 @@ public final class Workload implements AutoCloseable {
      * (5.11–≈6.13), or null without mmap_lock events — the only kernel-version hint a trace gives.
      */
     public final String memcgField;
+    /** Observed sys_enter → sys_exit of the VMA-changing syscalls (ns). */
+    public vmalock.stats.Samples observedSyscallLatency = new vmalock.stats.Samples();
+    /** CPUs the trace shows (highest CPU column + 1; 0 when it has none). */
+    public int cpus;
+    /** sched_switch events in the trace: with them the replay splits each task's time (closed loop). */
+    public long schedSwitches;
+    /** Wake-up → running latencies onto an idle CPU (sched_wakeup → sched_switch from idle), sorted, ns. */
+    public long[] idleWakeLatencies = new long[0];
+
+    /** The closed-loop, scheduler-aware replay applies: the trace has sched_switch events. */
+    public boolean hasSched() {
+        return schedSwitches > 0;
+    }
+
     /** The temporary file the operations were spilled to, or null (all in memory). */
     private final Spill spill;
 

@@ -142,8 +142,12 @@ class CalibrationTest {
         "sample:ftrace-remote.txt", "sample:ftrace-remote-heavy.txt", "sample:ftrace-remote-mem.txt"})
     void replayUnderTheKernelsPolicyReproducesTheTrace(String name) throws Exception {
         Path trace = name.startsWith("sample:") ? Traces.sample(name.substring(7)) : Traces.shared(name);
+        // the open-loop replay (issue times from the trace) reproduces the recording: a self-check of the
+        // lock model and the work extraction, not a prediction (the closed-loop replay's calibration and
+        // predictions are checked against real counterfactual captures: CounterfactualOracleTest)
         ObjectNode c = compare(tmp.resolve("ws"), trace,
-                List.of(PolicyPreset.preset("vma-refcount"), PolicyPreset.preset("no-vma-lock")));
+                List.of(PolicyPreset.preset("vma-refcount"), PolicyPreset.preset("no-vma-lock")),
+                new ReplayOptions().timing(ReplayOptions.Timing.TRACE));
         JsonNode cal = c.get("calibration");
         assertEquals("vma-refcount", cal.get("policy").asText());
         JsonNode obs = cal.get("observed");

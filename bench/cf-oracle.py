@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""bench/cf-oracle.py [CONFIG...] — the what-if oracle table.
+
+For every counterfactual configuration in sample-traces/cf/ (and ../shared/traces/cf-overlap-*):
+  calibration = u runs replayed under vma-refcount   vs  u observed
+  prediction  = u runs replayed under faults-on-mmap-lock  vs  k observed (the real counterfactual)
+Prints medians over the runs, the spread of the real runs (min..max) and the ratio predicted/real.
+Workspaces are cached under $ORACLE_WS (default /tmp/vmalock-oracle); replays are re-run each time.
+Extra replay options: ORACLE_REPLAY_OPTS="--timing trace" etc.
+"""
+import glob, json, os, re, statistics, subprocess, sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(here)
+vmalock = os.path.join(root, "vmalock")
+wsroot = os.environ.get("ORACLE_WS", "/tmp/vmalock-oracle")
+extra = os.environ.get("ORACLE_REPLAY_OPTS", "").split()
+os.makedirs(wsroot, exist_ok=True)
+
+def traces():
+    found = {}
+    for d in [os.path.join(root, "sample-traces", "cf"), os.path.join(root, "..", "shared", "traces"),
+              os.path.join(root, "sample-traces", "shared", "traces")]:
+        for f in sorted(glob.glob(os.path.join(d, "*-[uk][0-9].txt.xz"))):
+            m = re.match(r"(.*)-([uk])(\d)\.txt\.xz$", os.path.basename(f))
+            name, mode, rep = m.group(1), m.group(2), int(m.group(3))
+            found.setdefault(name, {}).setdefault(mode, {}).setdefault(rep, f)
+    return found
+
+def run(args):
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode not in (0, 1):
+        sys.exit("failed: %s\n%s" % (" ".join(args), p.stderr))
+    return p.stdout
+
+def workspace(f):
+    ws = os.path.join(wsroot, os.path.basename(f).replace(".txt.xz", ""))
+    if not os.path.exists(os.path.join(ws, "manifest.json")):
+        run([vmalock, "ingest", f, "-w", ws])
+    return ws
+
+def observed(ws):
+    cache = os.path.join(ws, "observed.json")
+    if not os.path.exists(cache):
+        with open(cache, "w") as o: o.write(run([vmalock, "stats", "-w", ws, "--json"]))
+    return json.load(open(cache))
+
+def replayed(ws, policy):
+    out = json.loads(run([vmalock, "replay", "-w", ws, "--policy", policy, "--json"] + extra))
+    r = out[0]
+    s = r["stats"]
+    s["_run"] = r
+    return s
+
+def pages_per_s(f):
+    log = f.replace(".txt.xz", ".workload.log")
+    m = re.search(r"pages_per_s ([0-9.]+)", open(log).read())
+    return float(m.group(1))
+
+def metrics(s, run=None):
+    # sums are per second of run: the workload runs for a fixed time, so a slower policy does less work
+    # in the real run while the replay does all of the recorded work over a longer makespan
+    secs = (run["makespan_us"] / 1e6) if run is not None else (float(s["last_ts"]) - float(s["first_ts"]))
+    m = {}
+    for k, name in (("writer_wait_us", "writer wait"), ("reader_wait_us", "reader wait")):
+        st = s.get(k, {})
+        m[name + " µs/s"] = st.get("sum", 0) / secs
+        m[name + " p99"] = st.get("p99", 0)
+    for k, name in (("syscall_latency_us", "VMA syscall"), ("fault_latency_us", "fault latency")):
+        st = s.get(k)
+        if st:
+            m[name + " p99"] = st.get("p99", 0)
+            m[name + " µs/s"] = st.get("sum", 0) / secs
+    if run is not None:
+        m["faults/s"] = run.get("faults_per_s") or (run["counters"]["faults"] / (run["makespan_us"] / 1e6) if run["makespan_us"] else 0)
+    return m
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+def ratio(p, r):
+    if r == 0 and p == 0: return 1.0
+    if r == 0: return float("inf")
+    return p / r
+
+def main():
+    want = set(sys.argv[1:])
+    rows = []
+    allcfg = traces()
+    for name, modes in sorted(allcfg.items()):
+        if want and name not in want: continue
+        if "u" not in modes or "k" not in modes: continue
+        uobs, ucal, upred, kobs, uthr, kthr = [], [], [], [], [], []
+        for rep, f in sorted(modes["u"].items()):
+            ws = workspace(f)
+            uobs.append(metrics(observed(ws)))
+            c = replayed(ws, "vma-refcount"); ucal.append(metrics(c, c["_run"]))
+            p = replayed(ws, "faults-on-mmap-lock"); upred.append(metrics(p, p["_run"]))
+            uthr.append(pages_per_s(f))
+        for rep, f in sorted(modes["k"].items()):
+            kobs.append(metrics(observed(workspace(f))))
+            kthr.append(pages_per_s(f))
+        print("== %s (%d u runs, %d k runs)" % (name, len(uobs), len(kobs)))
+        print("%-20s %10s %10s %7s | %10s %10s %18s %7s" % ("metric", "u obs", "u cal", "cal×", "u→k pred", "k real", "k real min..max", "pred×"))
+        for key in uobs[0]:
+            uo = med([x[key] for x in uobs]); uc = med([x.get(key, 0) for x in ucal])
+            up = med([x.get(key, 0) for x in upred]); kr = [x[key] for x in kobs]
+            print("%-20s %10.0f %10.0f %7.2f | %10.0f %10.0f %8.0f..%-8.0f %7.2f" % (key, uo, uc, ratio(uc, uo), up, med(kr), min(kr), max(kr), ratio(up, med(kr))))
+        fr = med([x["faults/s"] for x in upred]) / med([x["faults/s"] for x in ucal])
+        rr = med(kthr) / med(uthr)
+        print("%-20s predicted %.3f real %.3f (k/u pages/s %0.f/%0.f)" % ("throughput k/u", fr, rr, med(kthr), med(uthr)))
+        sys.stdout.flush()
+
+main()

@@ -1,0 +1,165 @@
+package vmalock.replay;
+
+import java.util.Arrays;
+
+/**
+ * When one traced task was off CPU, from {@code sched_switch} and {@code sched_wakeup}/{@code sched_waking}:
+ * intervals in which it was <em>blocked</em> (switched out in a sleeping state until its wake-up) or
+ * <em>runnable</em> (preempted, or woken and waiting for a CPU). Every event a task emits is emitted
+ * while it runs, so each interval lies between two of its events and splits the gap between two of
+ * its operations exactly into on-CPU compute, runnable wait and sleep.
+ */
+final class SchedTimeline {
+    static final byte RUNNABLE = 0, BLOCKED = 1;
+
+    private long[] start = new long[16], end = new long[16];
+    private byte[] type = new byte[16];
+    private long[] prefixR, prefixB;
+    private int n;
+
+    // state of the builder
+    private long outTs = -1, wakeTs = -1;
+    private boolean outBlocked;
+
+    /** The task was switched out at {@code ts}; {@code state} is sched_switch's prev_state. */
+    void switchOut(long ts, String state) {
+        outTs = ts;
+        wakeTs = -1;
+        outBlocked = state != null && !state.isEmpty() && state.charAt(0) != 'R';
+    }
+
+    void wakeup(long ts) {
+        if (outTs >= 0 && outBlocked && wakeTs < 0) wakeTs = ts;
+    }
+
+    /** Switched in at {@code ts}; returns the wake-up→run latency when it had slept and was woken, else -1. */
+    long switchIn(long ts) {
+        long lat = -1;
+        if (outTs >= 0 && ts >= outTs) {
+            if (outBlocked) {
+                long w = wakeTs >= outTs && wakeTs <= ts ? wakeTs : ts;
+                add(outTs, w, BLOCKED);
+                add(w, ts, RUNNABLE);
+                if (wakeTs >= outTs && wakeTs <= ts) lat = ts - wakeTs;
+            } else {
+                add(outTs, ts, RUNNABLE);
+            }
+        }
+        outTs = -1;
+        wakeTs = -1;
+        return lat;
+    }
+
+    private void add(long a, long b, byte t) {
+        if (b <= a) return;
+        if (n == start.length) {
+            start = Arrays.copyOf(start, 2 * n);
+            end = Arrays.copyOf(end, 2 * n);
+            type = Arrays.copyOf(type, 2 * n);
+        }
+        start[n] = a;
+        end[n] = b;
+        type[n] = t;
+        n++;
+    }
+
+    int size() {
+        return n;
+    }
+
+    /** Freezes the intervals (sorted by construction) and builds the prefix sums. */
+    void seal() {
+        prefixR = new long[n + 1];
+        prefixB = new long[n + 1];
+        for (int i = 0; i < n; i++) {
+            prefixR[i + 1] = prefixR[i] + (type[i] == RUNNABLE ? end[i] - start[i] : 0);
+            prefixB[i + 1] = prefixB[i] + (type[i] == BLOCKED ? end[i] - start[i] : 0);
+        }
+    }
+
+    /** Time in [a, b) spent in intervals of {@code t}. */
+    long overlap(long a, long b, byte t) {
+        if (b <= a || n == 0) return 0;
+        long[] p = t == RUNNABLE ? prefixR : prefixB;
+        int i = firstEndAfter(a);
+        int j = firstStartAtOrAfter(b); // intervals [i, j) may overlap
+        if (i >= j) return 0;
+        long sum = p[j] - p[i];
+        // trim the first and last intervals to [a, b)
+        if (type[i] == t && start[i] < a) sum -= a - start[i];
+        if (type[j - 1] == t && end[j - 1] > b) sum -= end[j - 1] - b;
+        return Math.max(0, sum);
+    }
+
+    private int firstEndAfter(long a) {
+        int lo = 0, hi = n;
+        while (lo < hi) {
+            int m = (lo + hi) >>> 1;
+            if (end[m] <= a) lo = m + 1;
+            else hi = m;
+        }
+        return lo;
+    }
+
+    private int firstStartAtOrAfter(long b) {
+        int lo = 0, hi = n;
+        while (lo < hi) {
+            int m = (lo + hi) >>> 1;
+            if (start[m] < b) lo = m + 1;
+            else hi = m;
+        }
+        return lo;
+    }
+
+    // ---- the text of sched_switch / sched_wakeup in each tool's print format ----------------------
+
+    /** prev_pid, prev_state, next_pid of a sched_switch's text (tracefs/perf or trace-cmd form); null if unreadable. */
+    static Object[] parseSwitch(String s) {
+        if (s == null) return null;
+        int pp = s.indexOf("prev_pid=");
+        if (pp >= 0) {
+            int ps = s.indexOf("prev_state=", pp);
+            int np = s.indexOf("next_pid=", pp);
+            if (ps < 0 || np < 0) return null;
+            return new Object[] {num(s, pp + 9), word(s, ps + 11), num(s, np + 9)};
+        }
+        // trace-cmd: "prev_comm:prev_pid [prio] STATE ==> next_comm:next_pid [prio]"
+        int arrow = s.indexOf(" ==> ");
+        if (arrow < 0) return null;
+        String left = s.substring(0, arrow).trim();
+        String right = s.substring(arrow + 5).trim();
+        int lb = left.lastIndexOf(']');
+        int lbo = left.lastIndexOf('[');
+        if (lb < 0 || lbo < 0) return null;
+        int colon = left.lastIndexOf(':', lbo);
+        int rbo = right.lastIndexOf('[');
+        int rcolon = right.lastIndexOf(':', rbo < 0 ? right.length() - 1 : rbo);
+        if (colon < 0 || rcolon < 0) return null;
+        return new Object[] {num(left, colon + 1), left.substring(lb + 1).trim(), num(right, rcolon + 1)};
+    }
+
+    /** The woken pid of a sched_wakeup/sched_waking text, or -1. */
+    static int parseWakeup(String s) {
+        if (s == null) return -1;
+        int p = s.indexOf(" pid=");
+        if (p >= 0) return num(s, p + 5);
+        if (s.startsWith("pid=")) return num(s, 4);
+        int b = s.indexOf(" [");
+        int c = b < 0 ? -1 : s.lastIndexOf(':', b);
+        return c < 0 ? -1 : num(s, c + 1);
+    }
+
+    private static int num(String s, int i) {
+        int v = 0, k = i;
+        while (k < s.length() && s.charAt(k) == ' ') k++;
+        int st = k;
+        while (k < s.length() && Character.isDigit(s.charAt(k))) v = v * 10 + (s.charAt(k++) - '0');
+        return k == st ? -1 : v;
+    }
+
+    private static String word(String s, int i) {
+        int k = i;
+        while (k < s.length() && s.charAt(k) != ' ') k++;
+        return s.substring(i, k);
+    }
+}
