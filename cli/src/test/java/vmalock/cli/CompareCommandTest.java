@@ -45,6 +45,7 @@ class CompareCommandTest {
         for (JsonNode r : j.get("runs")) {
             List<String> runKeys = new java.util.ArrayList<>(List.of("policy", "run", "stats"));
             runKeys.addAll(vmalock.replay.Comparison.RUN_FIELDS);
+            runKeys.add("deltas");
             assertEquals(runKeys, keys(r));
             // the figures a policy is judged by: the same population under every policy
             assertEquals(r.get("stats").get("page_faults").asLong(), r.get("fault_latency_us").get("count").asLong());
