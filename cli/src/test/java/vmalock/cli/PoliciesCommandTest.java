@@ -22,7 +22,9 @@ class PoliciesCommandTest {
             assertTrue(!p.get("kernel").asText().isBlank());
         }
         assertEquals(List.of("no-vma-lock", "vma-rwsem", "vma-refcount", "faults-on-mmap-lock", "rcu-wait",
-                "start-read-unlocked", "start-read-unlocked-v2", "remote-vma-lock", "unconditional"), names);
+                "start-read-unlocked", "start-read-unlocked-v2", "remote-vma-lock", "unconditional",
+                "hypothetical-fault-rcu-wait", "hypothetical-fault-start-read-unlocked",
+                "hypothetical-fault-start-read-unlocked-v2"), names);
         assertTrue(arr.get(2).get("kernel").asText().contains("6.15"));
         assertTrue(arr.get(3).get("spec").asText().contains("lock=refcount,fault=mmap-only"));
         assertTrue(arr.get(7).get("spec").asText().contains("remote=vma-lock-fast-path"));
