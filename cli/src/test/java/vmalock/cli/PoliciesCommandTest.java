@@ -32,4 +32,18 @@ class PoliciesCommandTest {
         assertEquals(0, t.code, t.toString());
         assertTrue(t.out.contains("6.4–6.14"), t.out);
     }
+
+    @Test
+    void docsPolicyTableIsTheMarkdownOutput() throws Exception {
+        Cli md = Cli.run("policies", "--format", "markdown");
+        assertEquals(0, md.code, md.toString());
+        String doc = java.nio.file.Files.readString(Cli.root().resolve("docs/policies.md"));
+        assertTrue(doc.contains(md.out.strip()), "docs/policies.md is regenerated from `vmalock policies --format markdown`");
+        JsonNode arr = new ObjectMapper().readTree(Cli.run("policies", "--format", "json").out);
+        for (JsonNode p : arr) {
+            assertTrue(!p.get("callers").asText().isBlank(), p.toString());
+            assertEquals(p.get("policy").asText().startsWith("hypothetical-"), p.get("hypothetical").asBoolean());
+        }
+        assertEquals(ExitCode.USAGE, Cli.run("policies", "--format", "xml").code);
+    }
 }
