@@ -175,7 +175,8 @@ public final class ReplayRunner {
 
     // ---- run.json -----------------------------------------------------------------------------------
 
-    static ObjectNode runJson(String id, ReplayOptions o, List<Manifest.Source> sources, List<Workload> ws,
+    /** run.json of a run (also the fleet job's, whose replays are stored in no workspace). */
+    public static ObjectNode runJson(String id, ReplayOptions o, List<Manifest.Source> sources, List<Workload> ws,
                               List<ReplayResult> rs, long faultCostOption) {
         ObjectNode j = StatsJson.JSON.createObjectNode();
         j.put("run", id);

@@ -1,0 +1,180 @@
+package vmalock.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import vmalock.cli.Main;
+import vmalock.stats.StatsJson;
+
+/**
+ * The fleet job under local[2] (loopback only) on bundled and shared traces, a gzip copy and a broken file
+ * in the middle: every trace's stats row equals `vmalock stats --json` and its runs rebuild `vmalock
+ * compare --format json` exactly; the broken trace is one `errors` row and in no other table.
+ */
+class FleetEquivalenceTest {
+    static final String[] POLICIES = {"vma-refcount", "vma-rwsem", "no-vma-lock"};
+    static SparkSession spark;
+    @TempDir
+    static Path tmp;
+    static Path out;
+    static List<Path> traces = new ArrayList<>();
+    static String progress;
+
+    static Path root() {
+        return Path.of(System.getProperty("vmalock.root", ".."));
+    }
+
+    static Path shared(String name) {
+        Path s = Path.of(System.getenv().getOrDefault("VMALOCK_SHARED", "../../shared")).resolve("traces").resolve(name);
+        return Files.exists(s) ? s : root().resolve("sample-traces/shared/traces").resolve(name);
+    }
+
+    @BeforeAll
+    static void runJob() throws IOException {
+        Path st = root().resolve("sample-traces");
+        traces.add(st.resolve("ftrace-memcg.txt"));
+        traces.add(st.resolve("perf-ns.perf.txt"));
+        Path bad = tmp.resolve("broken.txt");
+        Files.write(bad, new byte[] {0, 1, 2, 3, (byte) 0xff, 0, 0, 7, 8, 9, 10, 0, 0});
+        traces.add(bad);
+        traces.add(st.resolve("tc-ns.report.txt"));
+        traces.add(st.resolve("ftrace-counter.txt"));
+        Path gz = tmp.resolve("ftrace-pipe-lost.txt.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(st.resolve("ftrace-pipe-lost.txt"), o);
+        }
+        traces.add(gz);
+        traces.add(shared("perf-disjoint.perf.txt"));
+        Path manifest = tmp.resolve("manifest.csv");
+        Files.writeString(manifest, "trace,host,kernel,workload\nftrace-memcg.txt,host-a,6.13,memcg\n"
+                + "perf-ns.perf.txt,host-b,6.15,ns\nperf-disjoint.perf.txt,host-b,6.15,disjoint\n");
+        spark = SparkSession.builder().master("local[2]").appName("vmalock-fleet-test")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
+        spark.sparkContext().setLogLevel("ERROR");
+        List<String> args = new ArrayList<>();
+        for (Path p : traces) args.add(p.toString());
+        List<TraceInput> inputs = FleetMain.inputs(args, manifest.toString(), new org.apache.hadoop.conf.Configuration());
+        out = tmp.resolve("out");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        FleetJob.run(spark, inputs, List.of(POLICIES), out.toString(), new PrintStream(err, true));
+        progress = err.toString();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) spark.stop();
+    }
+
+    static String cli(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(o));
+        cl.setErr(new PrintWriter(e));
+        int rc = cl.execute(args);
+        assertTrue(rc == 0 || rc == 1, String.join(" ", args) + " exited " + rc + ": " + e);
+        return o.toString();
+    }
+
+    static Map<String, Row> byTrace(String table) {
+        Map<String, Row> m = new HashMap<>();
+        for (Row r : spark.read().parquet(out.resolve(table).toString()).collectAsList()) {
+            m.put(r.getAs("trace_id"), r);
+        }
+        return m;
+    }
+
+    @Test
+    void everyTraceEqualsTheSingleMachineStatsAndCompare() throws Exception {
+        Map<String, Row> stats = byTrace("stats");
+        Map<String, Row> tr = byTrace("traces");
+        Map<String, List<Row>> runs = new HashMap<>();
+        for (Row r : spark.read().parquet(out.resolve("runs").toString()).sort("trace_id", "policy_order").collectAsList()) {
+            runs.computeIfAbsent(r.getAs("trace_id"), k -> new ArrayList<>()).add(r);
+        }
+        int compared = 0;
+        for (Path t : traces) {
+            String id = t.getFileName().toString();
+            if (id.equals("broken.txt")) continue;
+            Path ws = tmp.resolve("ws-" + id);
+            cli("ingest", t.toString(), "-w", ws.toString());
+            String single = cli("stats", "-w", ws.toString(), "--json");
+            assertNotNull(stats.get(id), id + " has no stats row; progress:\n" + progress);
+            assertEquals(single.strip(), ((String) stats.get(id).getAs("json")).strip(), id + ": stats --json");
+            JsonNode s = StatsJson.JSON.readTree(single);
+            assertEquals(s.get("fallback_rate_strict").asDouble(), (double) stats.get(id).getAs("fallback_rate_strict"), id);
+            assertEquals(s.get("page_faults").asLong(), (long) stats.get(id).getAs("page_faults"), id);
+            if (tr.get(id).getAs("replay_note") != null) {
+                assertFalse(runs.containsKey(id), id + ": a counter-clock trace has no runs");
+                continue;
+            }
+            String cmp = cli("compare", "-w", ws.toString(), "--policies", String.join(",", POLICIES), "--format", "json");
+            List<String> entries = new ArrayList<>();
+            for (Row r : runs.get(id)) entries.add(r.getAs("json"));
+            String kp = tr.get(id).getAs("kernel_policy");
+            String fleet = StatsJson.JSON.writeValueAsString(FleetTasks.compareJson(stats.get(id).getAs("json"), entries, kp));
+            assertEquals(cmp.strip(), fleet.strip(), id + ": compare --format json");
+            compared++;
+        }
+        assertEquals(5, compared, "traces compared with compare --format json");
+    }
+
+    @Test
+    void aBrokenTraceIsOneErrorRowAndNowhereElse() {
+        List<Row> errors = spark.read().parquet(out.resolve("errors").toString()).collectAsList();
+        assertEquals(1, errors.size(), errors.toString());
+        Row e = errors.get(0);
+        assertEquals("broken.txt", e.getAs("trace_id"));
+        assertEquals("parse", e.getAs("stage"));
+        assertTrue(((String) e.getAs("reason")).contains("broken.txt"), (String) e.getAs("reason"));
+        for (String t : new String[] {"traces", "stats", "runs", "per_mm", "fault_latency"}) {
+            long n = spark.read().parquet(out.resolve(t).toString()).where("trace_id = 'broken.txt'").count();
+            assertEquals(0, n, t);
+        }
+        assertEquals(6, spark.read().parquet(out.resolve("traces").toString()).count());
+        assertEquals(5 * POLICIES.length, spark.read().parquet(out.resolve("runs").toString()).count(),
+                "every replayable trace under every policy");
+    }
+
+    @Test
+    void manifestColumnsAndHivePartitions() throws IOException {
+        Map<String, Row> tr = byTrace("traces");
+        assertEquals("host-a", tr.get("ftrace-memcg.txt").getAs("host"));
+        assertEquals("6.15", tr.get("perf-disjoint.perf.txt").getAs("kernel"));
+        assertEquals("disjoint", tr.get("perf-disjoint.perf.txt").getAs("workload"));
+        assertEquals("unknown", tr.get("tc-ns.report.txt").getAs("host"));
+        assertTrue(Files.isDirectory(out.resolve("stats/host=host-b")));
+        Row v = spark.read().parquet(out.resolve("_schema_version").toString()).first();
+        assertEquals(Tables.SCHEMA_VERSION, (int) v.getAs("schema_version"));
+        assertTrue(spark.read().parquet(out.resolve("fault_latency").toString())
+                .where("latency = 'fault' and policy = 'vma-refcount'").count() == 5);
+        assertTrue(progress.contains("stage 1/3") && progress.contains("stage 3/3 done"), progress);
+    }
+}
