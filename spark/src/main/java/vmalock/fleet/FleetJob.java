@@ -36,6 +36,7 @@ public final class FleetJob {
     public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
                               PrintStream progress) {
         long t0 = System.nanoTime();
+        progressOut = progress;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hc = jsc.hadoopConfiguration();
         HadoopConf conf = new HadoopConf(hc);
@@ -143,11 +144,22 @@ public final class FleetJob {
 
     private static void write(SparkSession spark, String out, String table, JavaRDD<Row> rows, StructType schema,
                               String... order) {
+        long t0 = System.nanoTime();
         var df = spark.createDataFrame(rows, schema);
         org.apache.spark.sql.Column[] sort = new org.apache.spark.sql.Column[order.length];
         for (int i = 0; i < order.length; i++) sort[i] = org.apache.spark.sql.functions.col(order[i]);
-        // one file per host partition, rows in a fixed order: the same input gives the same files' rows
-        df.repartition(org.apache.spark.sql.functions.col("host")).sortWithinPartitions(sort)
-                .write().mode(SaveMode.Overwrite).partitionBy("host").parquet(out + "/" + table);
+        // no shuffle: the result rows stay in their tasks' partitions, merged (coalesce) into about one
+        // file per 200 traces and host, rows sorted within each: the same input gives the same files
+        int files = Math.max(1, Math.min(rows.getNumPartitions(), (rows.getNumPartitions() + 199) / 200));
+        if (rows.isEmpty()) {
+            // no rows: Spark writes no file for a partitioned empty table, so write one file that carries the schema
+            df.coalesce(1).write().mode(SaveMode.Overwrite).parquet(out + "/" + table);
+        } else {
+            df.coalesce(files).sortWithinPartitions(sort)
+                    .write().mode(SaveMode.Overwrite).partitionBy("host").parquet(out + "/" + table);
+        }
+        progressOut.printf("vmalock fleet:   %s written (%.1f s)%n", table, (System.nanoTime() - t0) / 1e9);
     }
+
+    private static PrintStream progressOut = System.err;
 }

@@ -177,4 +177,33 @@ class FleetEquivalenceTest {
                 .where("latency = 'fault' and policy = 'vma-refcount'").count() == 5);
         assertTrue(progress.contains("stage 1/3") && progress.contains("stage 3/3 done"), progress);
     }
+
+    static String[] cliRaw(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(o));
+        cl.setErr(new PrintWriter(e));
+        int rc = cl.execute(args);
+        return new String[] {Integer.toString(rc), o.toString(), e.toString()};
+    }
+
+    @Test
+    void reportAndQueryReadTheParquetOutputThroughDuckDb() {
+        String[] r = cliRaw("report", "--parquet", out.toString());
+        assertEquals("0", r[0], r[2]);
+        for (String s : new String[] {"fleet_summary", "fleet_fallback — across traces", "fleet_fault_latency",
+                "fleet_writer_waits", "fleet_best_policy — per trace", "fleet_errors", "broken.txt", "host-b"}) {
+            assertTrue(r[1].contains(s), s + " missing from:\n" + r[1]);
+        }
+        String[] q = cliRaw("query", "--parquet", out.toString(), "--format", "csv",
+                "SELECT count(*) AS n, count(DISTINCT host) AS hosts FROM runs");
+        assertEquals("0", q[0], q[2]);
+        assertEquals("n,hosts\n" + 5 * POLICIES.length + ",3", q[1].strip().replace("\r\n", "\n"));
+        String[] bad = cliRaw("report", "--parquet", tmp.resolve("nothing").toString());
+        assertEquals("3", bad[0]);
+        assertTrue(bad[2].startsWith("vmalock report: ") && bad[2].strip().lines().count() == 1, bad[2]);
+        String[] both = cliRaw("query", "--parquet", out.toString(), "-w", tmp.toString(), "SELECT 1");
+        assertEquals("2", both[0], both[2]);
+    }
 }
