@@ -93,14 +93,9 @@ class FleetEquivalenceTest {
     }
 
     static String cli(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(o));
-        cl.setErr(new PrintWriter(e));
-        int rc = cl.execute(args);
-        assertTrue(rc == 0 || rc == 1, String.join(" ", args) + " exited " + rc + ": " + e);
-        return o.toString();
+        String[] r = cliRaw(args);
+        assertTrue(r[0].equals("0") || r[0].equals("1"), String.join(" ", args) + " exited " + r[0] + ": " + r[2]);
+        return r[1];
     }
 
     static Map<String, Row> byTrace(String table) {
