@@ -33,8 +33,20 @@ public final class FleetJob {
 
     private FleetJob() {}
 
+    /**
+     * How the replays are spread: one task per (trace, policy) — the trace's event blocks are shuffled to
+     * its policies' tasks — or one task per trace, which replays every policy after parsing (nothing
+     * shuffled); auto: per policy while there are fewer traces than twice the task slots.
+     */
+    public enum Fanout { AUTO, POLICY, TRACE }
+
     public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
                               PrintStream progress) {
+        return run(spark, inputs, policies, out, progress, Fanout.AUTO);
+    }
+
+    public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
+                              PrintStream progress, Fanout fanout) {
         long t0 = System.nanoTime();
         progressOut = progress;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -59,27 +71,42 @@ public final class FleetJob {
                 n - parseFailed, parseFailed, bytes / 1e6, (System.nanoTime() - t0) / 1e9);
 
         long t1 = System.nanoTime();
-        int tasks = Math.max(1, replayable * pol);
-        progress.printf("vmalock fleet: stage 2/3: replays, %d traces x %d policies (%d tasks)%n", replayable, pol, tasks);
         List<String> pols = new ArrayList<>(policies);
-        // key = a dense (trace, policy) number, so each replay is its own task (HashPartitioner: key mod tasks)
-        Map<Integer, Integer> dense = new HashMap<>();
-        for (ParsedTrace p : parsed.map(ParsedTrace::light).collect()) {
-            if (p.error == null && p.replayNote == null) dense.put(p.input.index(), dense.size());
+        boolean perPolicy = fanout == Fanout.POLICY
+                || (fanout == Fanout.AUTO && replayable < 2 * jsc.defaultParallelism());
+        JavaRDD<RunOutcome> runs;
+        if (perPolicy) {
+            int tasks = Math.max(1, replayable * pol);
+            progress.printf("vmalock fleet: stage 2/3: replays, %d traces x %d policies (%d tasks, one per trace and policy; "
+                    + "the traces' event blocks are shuffled to them)%n", replayable, pol, tasks);
+            // key = a dense (trace, policy) number, so each replay is its own task (HashPartitioner: key mod tasks)
+            Map<Integer, Integer> dense = new HashMap<>();
+            for (ParsedTrace p : parsed.map(ParsedTrace::light).collect()) {
+                if (p.error == null && p.replayNote == null) dense.put(p.input.index(), dense.size());
+            }
+            Broadcast<Map<Integer, Integer>> denseB = jsc.broadcast(dense);
+            JavaPairRDD<Integer, Tuple2<ParsedTrace, Integer>> pairs = parsed
+                    .filter(p -> p.error == null && p.replayNote == null)
+                    .flatMapToPair(p -> {
+                        List<Tuple2<Integer, Tuple2<ParsedTrace, Integer>>> l = new ArrayList<>();
+                        int d = denseB.value().get(p.input.index());
+                        for (int k = 0; k < pols.size(); k++) l.add(new Tuple2<>(d * pols.size() + k, new Tuple2<>(p, k)));
+                        return l.iterator();
+                    })
+                    .partitionBy(new HashPartitioner(tasks));
+            runs = pairs.map(x -> FleetTasks.replay(x._2()._1(), pols.get(x._2()._2()), x._2()._2()))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+        } else {
+            progress.printf("vmalock fleet: stage 2/3: replays, %d traces x %d policies (%d tasks, one per trace, in the "
+                    + "task that parsed it: nothing shuffled)%n", replayable, pol, replayable);
+            runs = parsed.filter(p -> p.error == null && p.replayNote == null)
+                    .flatMap(p -> {
+                        List<RunOutcome> l = new ArrayList<>();
+                        for (int k = 0; k < pols.size(); k++) l.add(FleetTasks.replay(p, pols.get(k), k));
+                        return l.iterator();
+                    })
+                    .persist(StorageLevel.MEMORY_AND_DISK());
         }
-        Broadcast<Map<Integer, Integer>> denseB = jsc.broadcast(dense);
-        JavaPairRDD<Integer, Tuple2<ParsedTrace, Integer>> pairs = parsed
-                .filter(p -> p.error == null && p.replayNote == null)
-                .flatMapToPair(p -> {
-                    List<Tuple2<Integer, Tuple2<ParsedTrace, Integer>>> l = new ArrayList<>();
-                    int d = denseB.value().get(p.input.index());
-                    for (int k = 0; k < pols.size(); k++) l.add(new Tuple2<>(d * pols.size() + k, new Tuple2<>(p, k)));
-                    return l.iterator();
-                })
-                .partitionBy(new HashPartitioner(tasks));
-        JavaRDD<RunOutcome> runs = pairs
-                .map(x -> FleetTasks.replay(x._2()._1(), pols.get(x._2()._2()), x._2()._2()))
-                .persist(StorageLevel.MEMORY_AND_DISK());
         List<Tables.Error> errors = new ArrayList<>();
         Map<String, String> kernelPolicy = new HashMap<>();
         int runCount = 0;

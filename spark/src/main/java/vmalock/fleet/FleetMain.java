@@ -31,7 +31,7 @@ public final class FleetMain {
 
     static final String HELP = String.join("\n",
             "Usage: vmalock fleet TRACE|GLOB… [--manifest CSV] -o OUT [--master M] [--policies P,…|all]",
-            "                     [--print-submit]",
+            "                     [--fanout auto|policy|trace] [--print-submit]",
             "Runs the fleet job on Apache Spark: every trace parsed once (any format ingest reads, compressed or not,",
             "on any Hadoop file system: local paths, hdfs://, s3a://), its statistics, its replays under every policy",
             "(one task per trace and policy), written to OUT as Hive-partitioned Parquet tables (traces, stats, runs,",
@@ -42,6 +42,9 @@ public final class FleetMain {
             "                       without TRACE arguments the manifest's traces are the inputs",
             "  --master M           Spark master (default local[*]; spark-submit's own when run under it)",
             "  --policies P,…       policies to replay (default all, as `vmalock compare`)",
+            "  --fanout F           auto (default), policy (one task per trace and policy: the trace's events are",
+            "                       shuffled to them) or trace (one task per trace replays every policy: nothing",
+            "                       shuffled but result rows); auto = policy while traces < 2 x task slots",
             "  --print-submit       print the spark-submit command line for a cluster and exit",
             "Then: vmalock report --parquet OUT");
 
@@ -58,6 +61,7 @@ public final class FleetMain {
         String master = null;
         String policies = "all";
         boolean printSubmit = false;
+        FleetJob.Fanout fanout = FleetJob.Fanout.AUTO;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             try {
@@ -71,6 +75,15 @@ public final class FleetMain {
                     case "--master" -> master = args[++i];
                     case "--policies" -> policies = args[++i];
                     case "--print-submit" -> printSubmit = true;
+                    case "--fanout" -> {
+                        String v = args[++i];
+                        try {
+                            fanout = FleetJob.Fanout.valueOf(v.toUpperCase(java.util.Locale.ROOT));
+                        } catch (IllegalArgumentException x) {
+                            err.println("vmalock fleet: --fanout: '" + v + "' is not auto, policy or trace");
+                            return USAGE;
+                        }
+                    }
                     default -> {
                         if (a.startsWith("-") && a.length() > 1) {
                             err.println("vmalock fleet: unknown option " + a + " (see --help)");
@@ -121,7 +134,7 @@ public final class FleetMain {
         SparkSession spark = b.getOrCreate();
         spark.sparkContext().setLogLevel("ERROR");
         try {
-            FleetJob.Summary s = FleetJob.run(spark, inputs, pols, output, err);
+            FleetJob.Summary s = FleetJob.run(spark, inputs, pols, output, err, fanout);
             err.printf("vmalock fleet: %d traces (%d ok, %d failed: see %s/errors), %d replays, %.1f MB in %.1f s: %.2f traces/s%n",
                     s.traces(), s.ok(), s.failed(), output, s.runs(), s.bytes() / 1e6, s.seconds(), s.traces() / s.seconds());
             if (master == null && !underSubmit) {

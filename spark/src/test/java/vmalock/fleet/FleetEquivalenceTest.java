@@ -83,7 +83,7 @@ class FleetEquivalenceTest {
         List<TraceInput> inputs = FleetMain.inputs(args, manifest.toString(), new org.apache.hadoop.conf.Configuration());
         out = tmp.resolve("out");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        FleetJob.run(spark, inputs, List.of(POLICIES), out.toString(), new PrintStream(err, true));
+        FleetJob.run(spark, inputs, List.of(POLICIES), out.toString(), new PrintStream(err, true), FleetJob.Fanout.POLICY);
         progress = err.toString();
     }
 
@@ -200,5 +200,22 @@ class FleetEquivalenceTest {
         assertTrue(bad[2].startsWith("vmalock report: ") && bad[2].strip().lines().count() == 1, bad[2]);
         String[] both = cliRaw("query", "--parquet", out.toString(), "-w", tmp.toString(), "SELECT 1");
         assertEquals("2", both[0], both[2]);
+    }
+
+    @Test
+    void oneTaskPerTraceGivesTheSameRows() {
+        List<TraceInput> two = FleetMain.inputs(List.of(traces.get(0).toString(), traces.get(5).toString()), null,
+                new org.apache.hadoop.conf.Configuration());
+        Path out2 = tmp.resolve("out-trace-fanout");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        FleetJob.run(spark, two, List.of(POLICIES), out2.toString(), new PrintStream(err, true), FleetJob.Fanout.TRACE);
+        assertTrue(err.toString().contains("one per trace, in the task that parsed it"), err.toString());
+        List<Row> a = spark.read().parquet(out2.resolve("runs").toString()).sort("trace_id", "policy_order")
+                .select("trace_id", "policy", "json").collectAsList();
+        List<Row> b = spark.read().parquet(out.resolve("runs").toString())
+                .where("trace_id in ('ftrace-memcg.txt', 'ftrace-pipe-lost.txt.gz')").sort("trace_id", "policy_order")
+                .select("trace_id", "policy", "json").collectAsList();
+        assertEquals(2 * POLICIES.length, a.size());
+        assertEquals(b, a);
     }
 }
