@@ -45,6 +45,14 @@ def observed(ws):
         with open(cache, "w") as o: o.write(run([vmalock, "stats", "-w", ws, "--json"]))
     return json.load(open(cache))
 
+def observed_syscalls(ws):
+    """sys_enter -> sys_exit p99 of the trace's VMA syscalls (the replay's run.json reports it from the trace)."""
+    cache = os.path.join(ws, "observed-syscalls.json")
+    if not os.path.exists(cache):
+        r = json.loads(run([vmalock, "replay", "-w", ws, "--policy", "vma-refcount", "--json"]))[0]
+        with open(cache, "w") as o: json.dump(r["observed_syscall_latency_us"], o)
+    return json.load(open(cache))
+
 def replayed(ws, policy):
     out = json.loads(run([vmalock, "replay", "-w", ws, "--policy", policy, "--json"] + extra))
     r = out[0]
@@ -57,7 +65,7 @@ def pages_per_s(f):
     m = re.search(r"pages_per_s ([0-9.]+)", open(log).read())
     return float(m.group(1))
 
-def metrics(s, run=None):
+def metrics(s, run=None, sc=None):
     # sums are per second of run: the workload runs for a fixed time, so a slower policy does less work
     # in the real run while the replay does all of the recorded work over a longer makespan
     secs = (run["makespan_us"] / 1e6) if run is not None else (float(s["last_ts"]) - float(s["first_ts"]))
@@ -66,11 +74,8 @@ def metrics(s, run=None):
         st = s.get(k, {})
         m[name + " µs/s"] = st.get("sum", 0) / secs
         m[name + " p99"] = st.get("p99", 0)
-    for k, name in (("syscall_latency_us", "VMA syscall"), ("fault_latency_us", "fault latency")):
-        st = s.get(k)
-        if st:
-            m[name + " p99"] = st.get("p99", 0)
-            m[name + " µs/s"] = st.get("sum", 0) / secs
+    st = run["syscall_latency_us"] if run is not None else sc
+    m["VMA syscall p99"] = st.get("p99") or 0
     if run is not None:
         m["faults/s"] = run.get("faults_per_s") or (run["counters"]["faults"] / (run["makespan_us"] / 1e6) if run["makespan_us"] else 0)
     return m
@@ -85,6 +90,7 @@ def ratio(p, r):
 
 def main():
     want = set(sys.argv[1:])
+    totals = {"pred": [], "cal": [], "thr": [], "dir": []}
     rows = []
     allcfg = traces()
     for name, modes in sorted(allcfg.items()):
@@ -93,22 +99,41 @@ def main():
         uobs, ucal, upred, kobs, uthr, kthr = [], [], [], [], [], []
         for rep, f in sorted(modes["u"].items()):
             ws = workspace(f)
-            uobs.append(metrics(observed(ws)))
+            uobs.append(metrics(observed(ws), sc=observed_syscalls(ws)))
             c = replayed(ws, "vma-refcount"); ucal.append(metrics(c, c["_run"]))
             p = replayed(ws, "faults-on-mmap-lock"); upred.append(metrics(p, p["_run"]))
             uthr.append(pages_per_s(f))
         for rep, f in sorted(modes["k"].items()):
-            kobs.append(metrics(observed(workspace(f))))
+            kws = workspace(f)
+            kobs.append(metrics(observed(kws), sc=observed_syscalls(kws)))
             kthr.append(pages_per_s(f))
         print("== %s (%d u runs, %d k runs)" % (name, len(uobs), len(kobs)))
-        print("%-20s %10s %10s %7s | %10s %10s %18s %7s" % ("metric", "u obs", "u cal", "cal×", "u→k pred", "k real", "k real min..max", "pred×"))
+        print("%-17s %8s %8s %6s | %8s %8s %15s %6s %s" % ("metric", "u obs", "u cal", "cal×", "u→k pred", "k real", "k min..max", "pred×", "direction"))
         for key in uobs[0]:
             uo = med([x[key] for x in uobs]); uc = med([x.get(key, 0) for x in ucal])
             up = med([x.get(key, 0) for x in upred]); kr = [x[key] for x in kobs]
-            print("%-20s %10.0f %10.0f %7.2f | %10.0f %10.0f %8.0f..%-8.0f %7.2f" % (key, uo, uc, ratio(uc, uo), up, med(kr), min(kr), max(kr), ratio(up, med(kr))))
+            # the real change u -> k points one way when every k run lies on one side of every u run
+            us = [x[key] for x in uobs]
+            real_dir = "+" if min(kr) > max(us) else "-" if max(kr) < min(us) else "?"
+            pred_dir = "+" if up > uc else "-" if up < uc else "="
+            dcheck = "n/a (runs disagree)" if real_dir == "?" else ("right" if real_dir == pred_dir else "WRONG")
+            pr, cr = ratio(up, med(kr)), ratio(uc, uo)
+            totals["pred"].append(pr); totals["cal"].append(cr)
+            if real_dir != "?": totals["dir"].append(dcheck == "right")
+            floor = " (at 1 µs resolution)" if key.endswith("p99") and max(kr + us) <= 1 else ""
+            print("%-17s %8.0f %8.0f %6.2f | %8.0f %8.0f %7.0f..%-7.0f %6.2f %s%s" % (key, uo, uc, cr, up, med(kr), min(kr), max(kr), pr, dcheck, floor))
         fr = med([x["faults/s"] for x in upred]) / med([x["faults/s"] for x in ucal])
         rr = med(kthr) / med(uthr)
-        print("%-20s predicted %.3f real %.3f (k/u pages/s %0.f/%0.f)" % ("throughput k/u", fr, rr, med(kthr), med(uthr)))
+        totals["thr"].append(fr / rr)
+        print("%-17s predicted %.3f real %.3f (%+.0f %%; real pages/s k %0.f, u %0.f, from the workload logs)" % ("throughput k/u", fr, rr, 100 * (fr / rr - 1), med(kthr), med(uthr)))
         sys.stdout.flush()
+    def within(xs, f): return sum(1 for x in xs if 1 / f <= x <= f)
+    print("== summary over %d configurations" % len(totals["thr"]))
+    print("prediction (u replayed under faults-on-mmap-lock vs k observed): %d of %d figures within 1.5x, %d within 2x"
+          % (within(totals["pred"], 1.5), len(totals["pred"]), within(totals["pred"], 2)))
+    print("calibration (u replayed under vma-refcount vs u observed):       %d of %d figures within 1.5x, %d within 2x"
+          % (within(totals["cal"], 1.5), len(totals["cal"]), within(totals["cal"], 2)))
+    print("throughput ratio k/u: %d of %d within ±25 %% of the real one" % (sum(1 for x in totals["thr"] if 0.75 <= x <= 1.25), len(totals["thr"])))
+    print("direction of change where every real run agrees: %d of %d right" % (sum(totals["dir"]), len(totals["dir"])))
 
 main()

@@ -48,6 +48,11 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--baseline", paramLabel = "P", description = "policy the deltas are against (default: the trace's kernel policy)")
     String baseline;
 
+    @Option(names = "--sweep", description = "sensitivity: re-run with the uncertain parameters varied (per-VMA fault "
+            + "cost x0.5 and x2, wake-up latency 0 instead of sampled, two more seeds) and mark every delta whose sign "
+            + "is not the same in every variant (about 6x the time)")
+    boolean sweep;
+
     @Option(names = "--wide", description = "the table with every figure (default: the figures a policy is judged by, "
             + "fitting 100 columns)")
     boolean wide;
@@ -82,6 +87,10 @@ public final class CompareCommand implements Callable<Integer> {
             List<Manifest.Source> sources = ws.sources(params.sources);
             if (sources.isEmpty()) throw new StoreException(ws.dir() + ": the workspace has no ingested sources");
             ObjectNode c = Comparison.compare(ws, sources, list, baseline, params.options(), faultCost);
+            if (sweep) {
+                c.set("sweep", Comparison.sweep(ws, sources, list, baseline, params.options(), faultCost, c));
+                // the variants stored runs of their own; the main runs stay as they were (other run ids)
+            }
             if (fmt == CompareWriter.Format.JSON) {
                 out.println(StatsJson.JSON.writeValueAsString(c));
             } else {

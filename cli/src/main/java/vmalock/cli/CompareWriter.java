@@ -105,6 +105,24 @@ final class CompareWriter {
                 out.println("baseline: " + baseline + " (deltas against it)");
                 tableCal(cal);
         }
+        if (c.has("sweep") && fmt != Format.CSV) sweep(c.get("sweep"));
+    }
+
+    /** compare --sweep: each delta's range over the variants, and whether its sign held. */
+    private void sweep(JsonNode sw) {
+        out.println();
+        List<String> vs = new ArrayList<>();
+        for (JsonNode v : sw.get("variants")) vs.add(v.asText());
+        out.println("sensitivity (--sweep): deltas against the baseline under " + String.join(", ", vs));
+        out.printf(Locale.ROOT, "  %-22s %-24s %10s %22s  %s%n", "policy", "delta", "value", "min..max", "sign");
+        sw.get("runs").fields().forEachRemaining(e -> e.getValue().fields().forEachRemaining(d -> {
+            JsonNode x = d.getValue();
+            if (x.get("value").isNull()) return;
+            out.printf(Locale.ROOT, "  %-22s %-24s %10s %22s  %s%n", e.getKey(), d.getKey(),
+                    ReplaySummaryWriter.num(x.get("value")),
+                    ReplaySummaryWriter.num(x.get("min")) + ".." + ReplaySummaryWriter.num(x.get("max")),
+                    x.get("sign_stable").asBoolean() ? "stable" : "UNSTABLE");
+        }));
     }
 
     /** The {@link #NARROW} columns of {@link #HEADER} rows. */

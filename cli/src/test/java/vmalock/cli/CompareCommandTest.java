@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -45,6 +46,7 @@ class CompareCommandTest {
         for (JsonNode r : j.get("runs")) {
             List<String> runKeys = new java.util.ArrayList<>(List.of("policy", "run", "stats"));
             runKeys.addAll(vmalock.replay.Comparison.RUN_FIELDS);
+            runKeys.add("deltas");
             assertEquals(runKeys, keys(r));
             // the figures a policy is judged by: the same population under every policy
             assertEquals(r.get("stats").get("page_faults").asLong(), r.get("fault_latency_us").get("count").asLong());
@@ -61,6 +63,29 @@ class CompareCommandTest {
         assertEquals(List.of("policy", "observed", "replayed", "replayed_run"), keys(cal));
         assertEquals(j.get("runs").get(0).get("stats"), cal.get("replayed"));
         assertEquals(1.0, j.get("runs").get(1).get("stats").get("fallback_rate_strict").asDouble(), 1e-9);
+    }
+
+    @Test
+    void sweepMarksEveryDeltaWithItsRangeAndSignStability() throws Exception {
+        Path ws = ingest("ftrace-tgid.txt");
+        Cli c = Cli.run("compare", "-w", ws, "--policies", "vma-refcount,no-vma-lock", "--sweep", "--format", "json");
+        assertEquals(0, c.code, c.toString());
+        JsonNode sw = JSON.readTree(c.out).get("sweep");
+        assertEquals(List.of("fault cost x0.5", "fault cost x2", "wake latency 0", "seed 1", "seed 2"),
+                JSON.convertValue(sw.get("variants"), List.class));
+        assertEquals(List.of("no-vma-lock"), keys(sw.get("runs")), "the baseline has no deltas to sweep");
+        JsonNode d = sw.get("runs").get("no-vma-lock");
+        for (String k : List.of("faults_per_s_pct", "fault_latency_p99_us", "writer_wait_sum_us", "reader_wait_sum_us")) {
+            JsonNode x = d.get(k);
+            assertTrue(x.get("min").asDouble() <= x.get("value").asDouble() && x.get("value").asDouble() <= x.get("max").asDouble(), k + x);
+            assertTrue(x.get("sign_stable").isBoolean(), k + x);
+        }
+        // every fault on mmap_lock: reader waits grow under every variant
+        assertTrue(d.get("reader_wait_sum_us").get("min").asDouble() > 0, d.toString());
+        Cli t = Cli.run("compare", "-w", ws, "--policies", "vma-refcount,no-vma-lock", "--sweep");
+        assertTrue(t.out.contains("sensitivity (--sweep)") && t.out.contains("stable"), t.out);
+        // the variants' runs are stored beside the main ones and do not replace them
+        assertTrue(Files.isDirectory(ws.resolve("runs/no-vma-lock-s0")) && Files.isDirectory(ws.resolve("runs/no-vma-lock-s1")));
     }
 
     @Test

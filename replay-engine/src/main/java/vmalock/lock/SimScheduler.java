@@ -249,7 +249,11 @@ public final class SimScheduler implements Driver {
             runq.addLast(t);
             return;
         }
-        long room = runq.isEmpty() ? t.delayLeft : Math.max(1, sliceNs - used);
+        if (used >= sliceNs) { // nobody waits: a new slice
+            t.sliceStart = now;
+            used = 0;
+        }
+        long room = sliceNs - used; // a slice's end is checked even when nobody waits yet
         long chunk = Math.min(t.delayLeft, room);
         t.delayLeft -= chunk;
         t.onCpu = true;

@@ -59,6 +59,12 @@ public final class Comparison {
             calibrated = ReplayRunner.stats(ws.dir(), run.id);
             calibratedRun = run.json;
         }
+        String base = baseline != null ? baseline : kernelPolicy;
+        JsonNode baseRun = null;
+        for (JsonNode r : runs) {
+            if (baseRun == null && (r.get("policy").asText().equals(base) || r.get("run").asText().equals(base))) baseRun = r;
+        }
+        if (baseRun != null) for (JsonNode r : runs) ((ObjectNode) r).set("deltas", deltas(r, baseRun));
         out.put("baseline", baseline != null ? baseline : kernelPolicy);
         out.set("observed", observed);
         out.set("runs", runs);
@@ -69,6 +75,116 @@ public final class Comparison {
         ObjectNode rr = cal.putObject("replayed_run");
         for (String k : RUN_FIELDS) rr.set(k, calibratedRun.get(k));
         return out;
+    }
+
+    /** The deltas of {@link #deltas} and where each figure lives in a run entry. */
+    public static final String[][] DELTAS = {
+        {"faults_per_s_pct", "faults_per_s"},
+        {"fault_latency_p99_us", "fault_latency_us", "p99"},
+        {"fault_latency_sum_us", "fault_latency_us", "sum"},
+        {"writer_wait_sum_us", "stats", "writer_wait_us", "sum"},
+        {"reader_wait_sum_us", "stats", "reader_wait_us", "sum"},
+        {"syscall_latency_p99_us", "syscall_latency_us", "p99"},
+        {"makespan_us", "makespan_us"}};
+
+    /**
+     * A run's deltas against the baseline run, each over the same population under every policy (every
+     * replayed fault, every replayed VMA syscall, every mmap_lock acquisition the replay traced);
+     * faults_per_s as a percentage of the baseline's.
+     */
+    public static ObjectNode deltas(JsonNode run, JsonNode base) {
+        ObjectNode d = StatsJson.JSON.createObjectNode();
+        for (String[] f : DELTAS) {
+            JsonNode a = run, b = base;
+            for (int k = 1; k < f.length; k++) {
+                a = a == null ? null : a.get(f[k]);
+                b = b == null ? null : b.get(f[k]);
+            }
+            if (a == null || b == null || a.isNull() || b.isNull()) {
+                d.putNull(f[0]);
+            } else if (f[0].endsWith("_pct")) {
+                d.put(f[0], b.asDouble() == 0 ? 0.0 : Math.round(1000 * 100 * (a.asDouble() - b.asDouble()) / b.asDouble()) / 1000.0);
+            } else {
+                d.put(f[0], Math.round(1000 * (a.asDouble() - b.asDouble())) / 1000.0);
+            }
+        }
+        return d;
+    }
+
+    /**
+     * compare --sweep: the comparison again with each uncertain parameter varied — per-VMA fault cost ×½
+     * and ×2, wake-up latency off (0) instead of sampled, two more seeds — and, per run and delta, the
+     * range over the variants and whether its sign held in every one (a delta under 1 % of the baseline's
+     * figure counts as no change).
+     */
+    public static ObjectNode sweep(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
+                                   String baseline, ReplayOptions template, long faultCostNs, ObjectNode main) {
+        List<ReplayOptions> variants = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        ReplayOptions v;
+        v = copy(template); v.faultCostScale = template.faultCostScale * 0.5; variants.add(v); names.add("fault cost x0.5");
+        v = copy(template); v.faultCostScale = template.faultCostScale * 2; variants.add(v); names.add("fault cost x2");
+        if (template.wakeLatencyNs != 0) {
+            v = copy(template); v.wakeLatencyNs = 0; variants.add(v); names.add("wake latency 0");
+        }
+        v = copy(template); v.seed = template.seed + 1; variants.add(v); names.add("seed " + v.seed);
+        v = copy(template); v.seed = template.seed + 2; variants.add(v); names.add("seed " + v.seed);
+        List<ObjectNode> outs = new java.util.ArrayList<>();
+        for (ReplayOptions o : variants) outs.add(compare(ws, sources, policies, baseline, o, faultCostNs));
+        ObjectNode sw = StatsJson.JSON.createObjectNode();
+        ArrayNode vs = sw.putArray("variants");
+        for (String n : names) vs.add(n);
+        ObjectNode per = sw.putObject("runs");
+        for (JsonNode r : main.get("runs")) {
+            String policy = r.get("policy").asText();
+            JsonNode d0 = r.get("deltas");
+            if (d0 == null || policy.equals(main.get("baseline").asText())) continue;
+            ObjectNode pr = per.putObject(policy);
+            for (String[] f : DELTAS) {
+                ObjectNode x = pr.putObject(f[0]);
+                JsonNode a = d0.get(f[0]);
+                if (a == null || a.isNull()) {
+                    x.putNull("value");
+                    continue;
+                }
+                double lo = a.asDouble(), hi = a.asDouble();
+                int sign0 = sign(a.asDouble(), baseFigure(main, f));
+                boolean stable = true;
+                for (ObjectNode o : outs) {
+                    JsonNode rv = run(o, policy);
+                    JsonNode dv = rv == null || rv.get("deltas") == null ? null : rv.get("deltas").get(f[0]);
+                    if (dv == null || dv.isNull()) continue;
+                    lo = Math.min(lo, dv.asDouble());
+                    hi = Math.max(hi, dv.asDouble());
+                    if (sign(dv.asDouble(), baseFigure(o, f)) != sign0) stable = false;
+                }
+                x.put("value", a.asDouble());
+                x.put("min", lo);
+                x.put("max", hi);
+                x.put("sign_stable", stable);
+            }
+        }
+        return sw;
+    }
+
+    /** The baseline run's figure a delta is relative to (for the 1 % no-change band). */
+    private static double baseFigure(JsonNode comparison, String[] f) {
+        String base = comparison.get("baseline").asText();
+        JsonNode b = null;
+        for (JsonNode r : comparison.get("runs")) {
+            if (r.get("policy").asText().equals(base) || r.get("run").asText().equals(base)) {
+                b = r;
+                break;
+            }
+        }
+        if (f[0].endsWith("_pct")) return 100;
+        for (int k = 1; k < f.length && b != null; k++) b = b.get(f[k]);
+        return b == null || b.isNull() ? 0 : Math.abs(b.asDouble());
+    }
+
+    private static int sign(double d, double base) {
+        if (Math.abs(d) <= 0.01 * base || d == 0) return 0;
+        return d > 0 ? 1 : -1;
     }
 
     /** The run entry of {@code policy} in a comparison, or null. */
@@ -94,6 +210,7 @@ public final class Comparison {
         o.acquireCostNs = t.acquireCostNs;
         o.timing = t.timing;
         o.wakeLatencyNs = t.wakeLatencyNs;
+        o.faultCostScale = t.faultCostScale;
         return o;
     }
 }

@@ -80,6 +80,9 @@ public final class ReplayOptions {
      */
     public long wakeLatencyNs = -1;
 
+    /** Multiplies the per-VMA fault cost the trace gives (compare --sweep varies it); 1 = as measured. */
+    public double faultCostScale = 1;
+
     public ReplayOptions wakeLatency(long ns) {
         this.wakeLatencyNs = ns;
         return this;

@@ -47,6 +47,7 @@ public final class ReplayRunner {
         if (o.cpus > 0) sb.append("-c").append(o.cpus);
         if (o.timing != ReplayOptions.Timing.AUTO) sb.append('-').append(o.timing.name().toLowerCase(Locale.ROOT));
         if (o.wakeLatencyNs >= 0) sb.append("-w").append(o.wakeLatencyNs);
+        if (o.faultCostScale != 1) sb.append("-fx").append(o.faultCostScale);
         if (o.live) sb.append("-live");
         return sb.toString();
     }
@@ -57,11 +58,17 @@ public final class ReplayRunner {
 
     /** Reads one source's events into work. */
     public static Workload load(Workspace ws, Manifest.Source src, long faultCostNs) {
+        return load(ws, src, faultCostNs, 1);
+    }
+
+    /** {@code faultCostScale} multiplies the chosen per-VMA fault cost (sensitivity sweeps). */
+    public static Workload load(Workspace ws, Manifest.Source src, long faultCostNs, double faultCostScale) {
         if (src.counterClock()) {
             throw new StoreException(ws.dir() + ": source " + src.index + " (" + src.name + ") uses the " + src.clock
                     + " clock (ticks, not time): the replay needs a time clock");
         }
         WorkBuilder b = new WorkBuilder(faultCostNs);
+        b.faultCostScale = faultCostScale;
         try (EventReader r = ws.reader(List.of(src))) {
             Event e = new Event();
             while (r.next(e)) b.accept(e);
@@ -101,9 +108,9 @@ public final class ReplayRunner {
         List<Workload> workloads = new ArrayList<>();
         try (Workspace out = Workspace.forIngest(dir)) {
             for (Manifest.Source src : sources) {
-                Workload w = load(ws, src, faultCostNs);
+                Workload w = load(ws, src, faultCostNs, o.faultCostScale);
                 workloads.add(w);
-                String key = src.checksum + "|" + o.policy.spec() + "|" + id + "|" + faultCostNs;
+                String key = src.checksum + "|" + o.policy.spec() + "|" + id + "|" + faultCostNs + "|" + o.faultCostScale;
                 IngestSession s = out.beginSource(dir.resolve("replay-of-" + src.name), 0, sha256(key));
                 ReplayResult r;
                 try {

@@ -45,6 +45,8 @@ public final class WorkBuilder {
     private static final long UNCONTENDED_LIMIT_NS = 2000;
 
     private final long faultCostOption;
+    /** Multiplies the chosen fault cost (the sensitivity sweep of compare --sweep); 1 = as chosen. */
+    public double faultCostScale = 1;
     private final Map<Long, MmWork> current = new HashMap<>();
     private final Map<Long, Integer> instanceCount = new HashMap<>();
     private final List<MmWork> mms = new ArrayList<>();
@@ -329,7 +331,7 @@ public final class WorkBuilder {
                 return;
             }
             if (t.rState == R_STARTED && t.rMm != null && t.rMm.key == e.mm) {
-                sampleAcquire(e.ts - t.rStart, false);
+                if (e.success) sampleAcquire(e.ts - t.rStart, false);
                 t.rAcq = e.ts;
                 if (e.success) {
                     t.rState = R_HELD;
@@ -778,8 +780,12 @@ public final class WorkBuilder {
         SyscallEffect.apply(mm.traced, ops, i, AddressSpace.NONE);
     }
 
+    /**
+     * The traced kernel's cost of one mmap_lock transition: start_locking → acquire_returned of
+     * successful acquisitions, reads and writes, that did not sleep (≤ 2 µs).
+     */
     private void sampleAcquire(long wait, boolean write) {
-        if (write && wait >= 0 && wait <= UNCONTENDED_LIMIT_NS) {
+        if (wait >= 0 && wait <= UNCONTENDED_LIMIT_NS) {
             acquireSum += wait;
             acquireSamples++;
         }
@@ -892,6 +898,10 @@ public final class WorkBuilder {
         } else {
             cost = SPEC_FAULT_COST_NS;
             source = "spec-default";
+        }
+        if (faultCostScale != 1) {
+            cost = Math.round(cost * faultCostScale);
+            source = source + " x" + faultCostScale;
         }
         for (SchedTimeline tl : sched.values()) tl.seal();
         for (Task t : taskOrder) {

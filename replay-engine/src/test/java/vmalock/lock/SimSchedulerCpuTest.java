@@ -1,0 +1,81 @@
+package vmalock.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import vmalock.event.Event;
+
+/** The CPU model of the deterministic scheduler, state by state, with answers worked out by hand. */
+class SimSchedulerCpuTest {
+    private static SimScheduler sim(int cpus) {
+        SimScheduler s = new SimScheduler(new Findings(), true);
+        s.cpus = cpus;
+        return s;
+    }
+
+    @Test
+    void computeOnOneCpuIsSerialisedAndSlicedRoundRobin() {
+        SimScheduler s = sim(1);
+        s.sliceNs = 1_000_000;
+        Task a = new Task(1, "a"), b = new Task(2, "b");
+        s.spawn(a, Seq.of(t -> t.ops().hold.init(3_000_000)), 0);
+        s.spawn(b, Seq.of(t -> t.ops().hold.init(3_000_000)), 0);
+        s.run();
+        assertEquals(6_000_000, s.now(), "two 3 ms computations on one CPU take 6 ms");
+        // a 0-1, b 1-2, a 2-3, b 3-4, a 4-5, b 5-6 ms: preempted at 1, 2, 3 and 4 ms; the last slices end the tasks
+        assertEquals(4, s.preemptions());
+        // b waits 1 ms three times, a waits 1 ms twice
+        assertEquals(5_000_000, s.cpuWaitNs());
+    }
+
+    @Test
+    void twoCpusRunTwoTasksAtOnceAndUnlimitedRunsAll() {
+        for (int cpus : new int[] {2, 0}) {
+            SimScheduler s = sim(cpus);
+            Task a = new Task(1, "a"), b = new Task(2, "b");
+            s.spawn(a, Seq.of(t -> t.ops().hold.init(1_000_000)), 0);
+            s.spawn(b, Seq.of(t -> t.ops().hold.init(1_000_000)), 0);
+            s.run();
+            assertEquals(1_000_000, s.now(), cpus + " CPUs");
+            assertEquals(0, s.cpuWaitNs());
+        }
+    }
+
+    @Test
+    void aSleepGivesTheCpuUp() {
+        SimScheduler s = sim(1);
+        Task a = new Task(1, "a"), b = new Task(2, "b");
+        s.spawn(a, Seq.of(t -> t.ops().hold.initSleep(1_000_000), t -> t.ops().hold.init(100)), 0);
+        s.spawn(b, Seq.of(t -> t.ops().hold.init(500_000)), 0);
+        s.run();
+        // a sleeps 0..1 ms off CPU while b computes 0..0.5 ms; a then computes 100 ns
+        assertEquals(1_000_100, s.now());
+        assertEquals(0, s.cpuWaitNs());
+    }
+
+    @Test
+    void aBlockedLockWaiterGivesItsCpuUpAndAPreemptedHolderKeepsItsLock() {
+        // one CPU: w holds mmap_lock for write 1 ms of compute; r blocks on it (off CPU), c computes 3 ms.
+        List<Event> evs = new ArrayList<>();
+        SimScheduler s = sim(1);
+        s.sliceNs = 500_000;
+        Mm mm = new Mm(0x1000, e -> evs.add(e.copy()));
+        Task w = new Task(1, "w"), r = new Task(2, "r"), c = new Task(3, "c");
+        s.spawn(w, Seq.of(t -> t.ops().mmapWriteLock.init(mm, true), t -> t.ops().hold.init(1_000_000),
+                t -> t.ops().call.init(x -> mm.mmapLock.writeUnlock(x))), 0);
+        s.spawn(r, Seq.of(t -> t.ops().mmapReadLock.init(mm, false, true), t -> t.ops().hold.init(10),
+                t -> t.ops().call.init(x -> mm.mmapLock.readUnlock(x))), 100);
+        s.spawn(c, Seq.of(t -> t.ops().hold.init(3_000_000)), 200);
+        s.run();
+        assertEquals(0, s.findings().total(), s.findings().toString());
+        long rAcquired = -1;
+        for (Event e : evs) if (e.tid == 2 && e.name.equals("mmap_lock_acquire_returned")) rAcquired = e.ts;
+        // w runs 0..0.5 ms, is preempted by c (0.5..1 ms) while holding the lock, runs again 1..1.5 ms: r gets
+        // the lock only then — a preempted holder makes its waiters wait longer
+        assertTrue(rAcquired >= 1_500_000, "r waits behind the preempted holder: " + rAcquired);
+        assertEquals(1_000_000 + 3_000_000 + 10, s.now(), "the CPU was never idle");
+    }
+}
