@@ -21,7 +21,6 @@ import vmalock.replay.ReplayEngine;
 import vmalock.replay.ReplayOptions;
 import vmalock.replay.ReplayResult;
 import vmalock.replay.ReplayRunner;
-import vmalock.replay.WorkBuilder;
 import vmalock.replay.Workload;
 import vmalock.stats.ObservedStats;
 import vmalock.stats.StatsJson;
@@ -124,9 +123,7 @@ public final class FleetTasks {
             Manifest.Source src = PLAIN.readValue(p.sourceJson, Manifest.Source.class);
             ReplayOptions o = options(PolicyPreset.preset(policy));
             long faultCost = -1;
-            WorkBuilder b = new WorkBuilder(faultCost);
-            EventBlocks.read(p.blocks, b::accept);
-            Workload w = b.finish();
+            Workload w = ReplayRunner.load(sink -> EventBlocks.read(p.blocks, sink), faultCost, o.faultCostScale);
             ObservedStats st = new ObservedStats();
             SourceCounter counter = new SourceCounter("replay-of-" + src.name, "replay-of-" + src.name, st::accept);
             ReplayResult r;
@@ -139,11 +136,7 @@ public final class FleetTasks {
             Manifest.Source rs = counter.commit("replay", src.clock, false, src.barePointers, null, null);
             String id = ReplayRunner.runId(o);
             ObjectNode runJson = ReplayRunner.runJson(id, o, List.of(src), List.of(w), List.of(r), faultCost);
-            ObjectNode e = StatsJson.JSON.createObjectNode();
-            e.put("policy", policy);
-            e.put("run", id);
-            e.set("stats", StatsJson.build(WorkspaceStats.of(List.of(rs), st, false)));
-            for (String k : Comparison.RUN_FIELDS) e.set(k, runJson.get(k));
+            ObjectNode e = Comparison.entry(policy, id, StatsJson.build(WorkspaceStats.of(List.of(rs), st, false)), runJson);
             out.entryJson = StatsJson.JSON.writeValueAsString(e);
             out.kernelPolicy = w.kernelPolicy();
         } catch (RuntimeException | IOException x) {
@@ -159,10 +152,12 @@ public final class FleetTasks {
         return s.replace('\n', ' ');
     }
 
-    /** compare's JSON for one trace, rebuilt from its observed stats and its run entries (in policy order). */
+    /**
+     * compare's JSON for one trace (default baseline: its kernel policy), rebuilt from its observed statistics
+     * and its run entries in policy order by compare's own code.
+     */
     public static ObjectNode compareJson(String statsJson, List<String> entries, String kernelPolicy) throws IOException {
         ObjectNode observed = (ObjectNode) StatsJson.JSON.readTree(statsJson);
-        ObjectNode out = StatsJson.JSON.createObjectNode();
         var runs = StatsJson.JSON.createArrayNode();
         JsonNode calibrated = null;
         for (String s : entries) {
@@ -170,18 +165,8 @@ public final class FleetTasks {
             runs.add(r);
             if (r.get("policy").asText().equals(kernelPolicy)) calibrated = r;
         }
-        out.put("baseline", kernelPolicy);
-        out.set("observed", observed);
-        out.set("runs", runs);
-        ObjectNode cal = out.putObject("calibration");
-        cal.put("policy", kernelPolicy);
-        cal.set("observed", observed);
-        if (calibrated != null) {
-            cal.set("replayed", calibrated.get("stats"));
-            ObjectNode rr = cal.putObject("replayed_run");
-            for (String k : Comparison.RUN_FIELDS) rr.set(k, calibrated.get(k));
-        }
-        return out;
+        return Comparison.assemble(observed, runs, null, kernelPolicy, calibrated == null ? null : calibrated.get("stats"),
+                calibrated);
     }
 
     /** Feeds the raw (possibly compressed) bytes to the checksum as the parser reads them. */
