@@ -55,14 +55,41 @@ public final class FleetJob {
         int n = inputs.size();
         int pol = policies.size();
 
-        progress.printf("vmalock fleet: stage 1/3: parse and stats, %d traces (%d tasks)%n", n, n);
-        JavaRDD<ParsedTrace> parsed = jsc.parallelize(inputs, Math.max(1, n))
-                .map(in -> FleetTasks.parse(in, conf))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        List<String> pols = new ArrayList<>(policies);
+        boolean perPolicy = fanout == Fanout.POLICY || (fanout == Fanout.AUTO && n < 2 * jsc.defaultParallelism());
+        JavaRDD<ParsedTrace> parsed;
+        JavaRDD<RunOutcome> runs = null;
+        JavaRDD<ParsedTrace> withEvents = null;
+        JavaRDD<?> cached;
+        if (perPolicy) {
+            progress.printf("vmalock fleet: stage 1/3: parse and stats, %d traces (%d tasks)%n", n, n);
+            withEvents = jsc.parallelize(inputs, Math.max(1, n))
+                    .map(in -> FleetTasks.parse(in, conf))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            parsed = withEvents.map(ParsedTrace::light).persist(StorageLevel.MEMORY_AND_DISK());
+            cached = parsed;
+        } else {
+            // one task per trace parses it and replays every policy: its events never leave the task
+            progress.printf("vmalock fleet: stages 1-2/3: parse, stats and replays, %d traces x %d policies (%d tasks, "
+                    + "one per trace: nothing shuffled)%n", n, pol, n);
+            JavaRDD<Tuple2<ParsedTrace, List<RunOutcome>>> both = jsc.parallelize(inputs, Math.max(1, n))
+                    .map(in -> {
+                        ParsedTrace p = FleetTasks.parse(in, conf);
+                        List<RunOutcome> l = new ArrayList<>();
+                        if (p.error == null && p.replayNote == null) {
+                            for (int k = 0; k < pols.size(); k++) l.add(FleetTasks.replay(p, pols.get(k), k));
+                        }
+                        return new Tuple2<>(p.light(), l);
+                    })
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            parsed = both.map(Tuple2::_1);
+            runs = both.flatMap(t -> t._2().iterator());
+            cached = both;
+        }
         long bytes = 0;
         int parseFailed = 0;
         int replayable = 0;
-        for (ParsedTrace p : parsed.map(ParsedTrace::light).collect()) {
+        for (ParsedTrace p : parsed.collect()) {
             bytes += p.bytes;
             if (p.error != null) parseFailed++;
             else if (p.replayNote == null) replayable++;
@@ -71,21 +98,17 @@ public final class FleetJob {
                 n - parseFailed, parseFailed, bytes / 1e6, (System.nanoTime() - t0) / 1e9);
 
         long t1 = System.nanoTime();
-        List<String> pols = new ArrayList<>(policies);
-        boolean perPolicy = fanout == Fanout.POLICY
-                || (fanout == Fanout.AUTO && replayable < 2 * jsc.defaultParallelism());
-        JavaRDD<RunOutcome> runs;
         if (perPolicy) {
             int tasks = Math.max(1, replayable * pol);
             progress.printf("vmalock fleet: stage 2/3: replays, %d traces x %d policies (%d tasks, one per trace and policy; "
                     + "the traces' event blocks are shuffled to them)%n", replayable, pol, tasks);
             // key = a dense (trace, policy) number, so each replay is its own task (HashPartitioner: key mod tasks)
             Map<Integer, Integer> dense = new HashMap<>();
-            for (ParsedTrace p : parsed.map(ParsedTrace::light).collect()) {
+            for (ParsedTrace p : parsed.collect()) {
                 if (p.error == null && p.replayNote == null) dense.put(p.input.index(), dense.size());
             }
             Broadcast<Map<Integer, Integer>> denseB = jsc.broadcast(dense);
-            JavaPairRDD<Integer, Tuple2<ParsedTrace, Integer>> pairs = parsed
+            JavaPairRDD<Integer, Tuple2<ParsedTrace, Integer>> pairs = withEvents
                     .filter(p -> p.error == null && p.replayNote == null)
                     .flatMapToPair(p -> {
                         List<Tuple2<Integer, Tuple2<ParsedTrace, Integer>>> l = new ArrayList<>();
@@ -95,16 +118,6 @@ public final class FleetJob {
                     })
                     .partitionBy(new HashPartitioner(tasks));
             runs = pairs.map(x -> FleetTasks.replay(x._2()._1(), pols.get(x._2()._2()), x._2()._2()))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-        } else {
-            progress.printf("vmalock fleet: stage 2/3: replays, %d traces x %d policies (%d tasks, one per trace, in the "
-                    + "task that parsed it: nothing shuffled)%n", replayable, pol, replayable);
-            runs = parsed.filter(p -> p.error == null && p.replayNote == null)
-                    .flatMap(p -> {
-                        List<RunOutcome> l = new ArrayList<>();
-                        for (int k = 0; k < pols.size(); k++) l.add(FleetTasks.replay(p, pols.get(k), k));
-                        return l.iterator();
-                    })
                     .persist(StorageLevel.MEMORY_AND_DISK());
         }
         List<Tables.Error> errors = new ArrayList<>();
@@ -122,7 +135,7 @@ public final class FleetJob {
             if (r.error != null) errors.add(new Tables.Error(r.input, "replay", r.policy, r.error));
             else kernelPolicy.putIfAbsent(r.input.traceId(), r.kernelPolicy);
         }
-        for (ParsedTrace p : parsed.filter(p -> p.error != null).map(ParsedTrace::light).collect()) {
+        for (ParsedTrace p : parsed.filter(p -> p.error != null).collect()) {
             errors.add(new Tables.Error(p.input, "parse", null, p.error));
         }
         errors.sort(java.util.Comparator.comparing((Tables.Error e) -> e.in().index())
@@ -131,13 +144,13 @@ public final class FleetJob {
         for (Tables.Error e : errors) failed.add(e.in().traceId());
         progress.printf("vmalock fleet: stage 2/3 done: %d replays, %d failed, %.1f s%n",
                 runCount, errors.size() - parseFailed, (System.nanoTime() - t1) / 1e9);
+        if (withEvents != null) withEvents.unpersist(); // the events are not needed any more
 
         long t2 = System.nanoTime();
         progress.printf("vmalock fleet: stage 3/3: writing Parquet tables to %s%n", out);
         Broadcast<Set<String>> failedB = jsc.broadcast(failed);
         Broadcast<Map<String, String>> kpB = jsc.broadcast(kernelPolicy);
-        JavaRDD<ParsedTrace> good = parsed.filter(p -> p.error == null && !failedB.value().contains(p.input.traceId()))
-                .map(ParsedTrace::light);
+        JavaRDD<ParsedTrace> good = parsed.filter(p -> p.error == null && !failedB.value().contains(p.input.traceId()));
         JavaRDD<RunOutcome> goodRuns = runs.filter(r -> r.error == null && !failedB.value().contains(r.input.traceId()));
 
         JavaRDD<Tables.Trace> traces = good.map(p -> new Tables.Trace(p, Tables.tree(p.statsJson), Tables.tree(p.sourceJson),
@@ -163,7 +176,7 @@ public final class FleetJob {
         StructType svs = new StructType().add("schema_version", "int").add("written_by", "string").add("policies", "string");
         spark.createDataFrame(sv, svs).coalesce(1).write().mode(SaveMode.Overwrite).parquet(out + "/_schema_version");
         progress.printf("vmalock fleet: stage 3/3 done: %.1f s%n", (System.nanoTime() - t2) / 1e9);
-        parsed.unpersist();
+        cached.unpersist();
         runs.unpersist();
         int ok = n - failed.size();
         return new Summary(n, ok, failed.size(), runCount, bytes, (System.nanoTime() - t0) / 1e9);
