@@ -42,11 +42,17 @@ public final class FleetJob {
 
     public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
                               PrintStream progress) {
-        return run(spark, inputs, policies, out, progress, Fanout.AUTO);
+        return run(spark, inputs, policies, out, progress, Fanout.AUTO, 0);
     }
 
     public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
                               PrintStream progress, Fanout fanout) {
+        return run(spark, inputs, policies, out, progress, fanout, 0);
+    }
+
+    /** {@code timeout}: seconds a replay may run before it is stopped and its trace reported failed; 0 = none. */
+    public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
+                              PrintStream progress, Fanout fanout, long timeout) {
         long t0 = System.nanoTime();
         progressOut = progress;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -77,7 +83,7 @@ public final class FleetJob {
                         ParsedTrace p = FleetTasks.parse(in, conf);
                         List<RunOutcome> l = new ArrayList<>();
                         if (p.error == null && p.replayNote == null) {
-                            for (int k = 0; k < pols.size(); k++) l.add(FleetTasks.replay(p, pols.get(k), k));
+                            for (int k = 0; k < pols.size(); k++) l.add(FleetTasks.replay(p, pols.get(k), k, timeout));
                         }
                         return new Tuple2<>(p.light(), l);
                     })
@@ -117,7 +123,7 @@ public final class FleetJob {
                         return l.iterator();
                     })
                     .partitionBy(new HashPartitioner(tasks));
-            runs = pairs.map(x -> FleetTasks.replay(x._2()._1(), pols.get(x._2()._2()), x._2()._2()))
+            runs = pairs.map(x -> FleetTasks.replay(x._2()._1(), pols.get(x._2()._2()), x._2()._2(), timeout))
                     .persist(StorageLevel.MEMORY_AND_DISK());
         }
         List<Tables.Error> errors = new ArrayList<>();

@@ -31,7 +31,7 @@ public final class FleetMain {
 
     static final String HELP = String.join("\n",
             "Usage: vmalock fleet TRACE|GLOB… [--manifest CSV] -o OUT [--master M] [--policies P,…|all]",
-            "                     [--fanout auto|policy|trace] [--print-submit]",
+            "                     [--fanout auto|policy|trace] [--replay-timeout S] [--print-submit]",
             "Runs the fleet job on Apache Spark: every trace parsed once (any format ingest reads, compressed or not,",
             "on any Hadoop file system: local paths, hdfs://, s3a://), its statistics, its replays under every policy",
             "(one task per trace and policy), written to OUT as Hive-partitioned Parquet tables (traces, stats, runs,",
@@ -45,6 +45,8 @@ public final class FleetMain {
             "  --fanout F           auto (default), policy (one task per trace and policy: the trace's events are",
             "                       shuffled to them) or trace (one task per trace replays every policy: nothing",
             "                       shuffled but result rows); auto = policy while traces < 2 x task slots",
+            "  --replay-timeout S   a replay still running after S seconds is stopped and its trace goes to errors",
+            "                       (default 3600; 0 = no limit)",
             "  --print-submit       print the spark-submit command line for a cluster and exit",
             "Then: vmalock report --parquet OUT");
 
@@ -62,6 +64,7 @@ public final class FleetMain {
         String policies = "all";
         boolean printSubmit = false;
         FleetJob.Fanout fanout = FleetJob.Fanout.AUTO;
+        long timeout = 3600;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             try {
@@ -75,6 +78,16 @@ public final class FleetMain {
                     case "--master" -> master = args[++i];
                     case "--policies" -> policies = args[++i];
                     case "--print-submit" -> printSubmit = true;
+                    case "--replay-timeout" -> {
+                        String v = args[++i];
+                        try {
+                            timeout = Long.parseLong(v);
+                            if (timeout < 0) throw new NumberFormatException();
+                        } catch (NumberFormatException x) {
+                            err.println("vmalock fleet: --replay-timeout: '" + v + "' is not a number of seconds (0 = none)");
+                            return USAGE;
+                        }
+                    }
                     case "--fanout" -> {
                         String v = args[++i];
                         try {
@@ -134,7 +147,7 @@ public final class FleetMain {
         SparkSession spark = b.getOrCreate();
         spark.sparkContext().setLogLevel("ERROR");
         try {
-            FleetJob.Summary s = FleetJob.run(spark, inputs, pols, output, err, fanout);
+            FleetJob.Summary s = FleetJob.run(spark, inputs, pols, output, err, fanout, timeout);
             err.printf("vmalock fleet: %d traces (%d ok, %d failed: see %s/errors), %d replays, %.1f MB in %.1f s: %.2f traces/s%n",
                     s.traces(), s.ok(), s.failed(), output, s.runs(), s.bytes() / 1e6, s.seconds(), s.traces() / s.seconds());
             if (master == null && !underSubmit) {

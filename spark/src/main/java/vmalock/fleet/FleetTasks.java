@@ -114,6 +114,27 @@ public final class FleetTasks {
 
     /** Replays one parsed trace under one policy: compare's run entry for it. */
     public static RunOutcome replay(ParsedTrace p, String policy, int order) {
+        return replay(p, policy, order, 0);
+    }
+
+    /** A replay past its time limit: ends it from inside the event sink (the engine emits events all along). */
+    static final class TimedOut extends RuntimeException {
+        TimedOut(String m) {
+            super(m, null, false, false);
+        }
+    }
+
+    /**
+     * {@code timeoutSeconds} > 0: a replay still running after that long (checked at the first emitted event and every 4096 after it)
+     * is stopped and reported as failed.
+     */
+    public static RunOutcome replay(ParsedTrace p, String policy, int order, long timeoutSeconds) {
+        return replayWithDeadline(p, policy, order, timeoutSeconds > 0 ? System.nanoTime() + timeoutSeconds * 1_000_000_000L : 0,
+                timeoutSeconds);
+    }
+
+    /** {@code deadline}: System.nanoTime() after which the replay stops (0: none); {@code seconds} for the message. */
+    static RunOutcome replayWithDeadline(ParsedTrace p, String policy, int order, long deadline, long timeoutSeconds) {
         long t0 = System.nanoTime();
         RunOutcome out = new RunOutcome();
         out.input = p.input;
@@ -128,7 +149,18 @@ public final class FleetTasks {
             SourceCounter counter = new SourceCounter("replay-of-" + src.name, "replay-of-" + src.name, st::accept);
             ReplayResult r;
             try {
-                r = ReplayEngine.run(w, o, counter::accept);
+                if (deadline != 0) {
+                    long[] n = {0};
+                    r = ReplayEngine.run(w, o, e -> {
+                        if ((++n[0] & 4095) == 1 && System.nanoTime() - deadline > 0) {
+                            throw new TimedOut("replay under " + policy + " timed out after " + timeoutSeconds + " s ("
+                                    + n[0] + " events replayed)");
+                        }
+                        counter.accept(e);
+                    });
+                } else {
+                    r = ReplayEngine.run(w, o, counter::accept);
+                }
             } finally {
                 w.close();
             }
@@ -139,6 +171,8 @@ public final class FleetTasks {
             ObjectNode e = Comparison.entry(policy, id, StatsJson.build(WorkspaceStats.of(List.of(rs), st, false)), runJson);
             out.entryJson = StatsJson.JSON.writeValueAsString(e);
             out.kernelPolicy = w.kernelPolicy();
+        } catch (TimedOut x) {
+            out.error = p.input.path() + ": " + x.getMessage();
         } catch (RuntimeException | IOException x) {
             out.error = p.input.path() + ": replay under " + policy + ": " + describe(x);
         }

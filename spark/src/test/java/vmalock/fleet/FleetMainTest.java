@@ -72,4 +72,20 @@ class FleetMainTest {
         assertEquals(2, m.size());
         assertEquals(tmp + "/h1/t.txt", m.get(0).path());
     }
+
+    @Test
+    void aReplayPastItsTimeLimitIsAFailureNamingTheTrace() {
+        Path trace = Path.of(System.getProperty("vmalock.root", "..")).resolve("sample-traces/ftrace-memcg.txt");
+        TraceInput in = new TraceInput(0, "ftrace-memcg.txt", trace.toString(), "unknown", null, null);
+        ParsedTrace p = FleetTasks.parse(in, null);
+        assertEquals(null, p.error);
+        RunOutcome ok = FleetTasks.replay(p, "vma-refcount", 0, 3600);
+        assertEquals(null, ok.error);
+        assertEquals(ok.entryJson, FleetTasks.replay(p, "vma-refcount", 0).entryJson);
+        // a limit already past when the replay starts: stopped at its first event
+        RunOutcome stopped = FleetTasks.replayWithDeadline(p, "vma-refcount", 0, System.nanoTime() - 1, 1);
+        assertTrue(stopped.error != null && stopped.error.startsWith(trace + ": replay under vma-refcount timed out after 1 s ("),
+                String.valueOf(stopped.error));
+        assertEquals(null, stopped.entryJson);
+    }
 }
