@@ -7,7 +7,8 @@
 # x86). Configuration "remote" adds two remote_reader processes on the cf process (maps/smaps/cmdline
 # reads and process_vm_readv: mmap_lock readers from another mm user).
 # Output: OUTDIR/NAME-{u,k}N.txt.xz and NAME-{u,k}N.workload.log (cf's own pages/s figures).
-# ONLY="o2 d2" limits the run to those configurations; NOXZ=1 leaves the text uncompressed.
+# ONLY="o2 d2" limits the run to those configurations; CONFIGS="name layout nf secs sweep fsleep wsleep hold
+# remote" replaces the list (vmalock validate uses it); NOXZ=1 leaves the text uncompressed.
 # Capture on a quiet machine: on a loaded one wait sums of one configuration vary 5x between runs.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +35,7 @@ for e in mmap_lock:mmap_lock_start_locking mmap_lock:mmap_lock_acquire_returned 
   echo "$e" >> $I/set_event
 done
 # name layout nfaulters seconds sweep faulter_sleep_us writer_sleep_us hold_pages remote_readers
-configs="
+configs=${CONFIGS:-"
 o2    o 2 0.4 16 300 200 32  0
 o4    o 4 0.1 32 100 100 64  0
 d2    d 2 0.4 16 300 200 32  0
@@ -42,7 +43,7 @@ d4    d 4 0.1 64 50  50  128 0
 o1    o 1 0.1 64 0   500 16  0
 o3h   o 3 0.4 16 200 1000 256 0
 o2r   o 2 0.4 16 300 200 32  2
-"
+"}
 run_one() { # mode name layout nf secs sweep fs ws hold remote
   local mode=$1 f=$2; shift 2
   local layout=$1 nf=$2 secs=$3 sweep=$4 fs=$5 ws=$6 hold=$7 remote=$8

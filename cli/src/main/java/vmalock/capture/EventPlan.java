@@ -38,6 +38,12 @@ public final class EventPlan {
             "syscalls:sys_enter_mremap", "syscalls:sys_exit_mremap",
             "syscalls:sys_enter_brk", "syscalls:sys_exit_brk",
             "sched:sched_process_exec", "sched:sched_process_exit", "sched:sched_process_fork",
+            // the closed-loop replay splits each task's time with these: on-CPU compute, sleep (prev_state),
+            // runnable wait; and the CPU count from the CPU column
+            "sched:sched_switch", "sched:sched_wakeup", "sched:sched_waking",
+            // kernel-mode faults on user addresses (always under mmap_lock on x86) and the reads that take them
+            "exceptions:page_fault_kernel",
+            "syscalls:sys_enter_pread64", "syscalls:sys_exit_pread64",
             KPROBE_ENTRY, KPROBE_RETURN);
 
     private final List<String> requested;

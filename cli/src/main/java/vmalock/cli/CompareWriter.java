@@ -101,6 +101,7 @@ final class CompareWriter {
                     out.println("ww/rw sum = mmap_lock writer/reader wait sums (µs); sys p99 = VMA-syscall latency p99 (µs);");
                     out.println("Δ = against the baseline, same population (every replayed fault / syscall). --wide: all figures.");
                 }
+                notes(c);
                 out.println();
                 out.println("baseline: " + baseline + " (deltas against it)");
                 tableCal(cal);
@@ -123,6 +124,16 @@ final class CompareWriter {
                     ReplaySummaryWriter.num(x.get("min")) + ".." + ReplaySummaryWriter.num(x.get("max")),
                     x.get("sign_stable").asBoolean() ? "stable" : "UNSTABLE");
         }));
+    }
+
+    /** Policies that changed no traced operation: their rows repeat the baseline, and say why. */
+    private void notes(JsonNode c) {
+        for (JsonNode r : c.get("runs")) {
+            JsonNode why = r.get("no_change_reason");
+            if (why != null && !why.isNull() && !r.get("policy").asText().equals(c.get("baseline").asText())) {
+                out.println(r.get("policy").asText() + ": " + why.asText());
+            }
+        }
     }
 
     /** The {@link #NARROW} columns of {@link #HEADER} rows. */

@@ -22,6 +22,8 @@ public final class ExitCode {
     public static final int CAPTURE_BUSY = 7;
     /** {@code check} found invariant violations (listed on stdout). */
     public static final int VIOLATIONS = 8;
+    /** {@code validate}: the what-if prediction did not hold on these captures (the table says where). */
+    public static final int NOT_HELD = 9;
     /** An internal error (a bug): please report it with the command line. */
     public static final int INTERNAL = 70;
 

@@ -20,13 +20,28 @@ public final class PoliciesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "print as JSON")
+    @Option(names = "--json", description = "print as JSON (the same as --format json)")
     boolean json;
+
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "text",
+            description = "text (default), json, or markdown (the table of docs/policies.md)")
+    String format;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (!format.equals("text") && !format.equals("json") && !format.equals("markdown")) {
+            return Failure.report(spec.commandLine().getErr(), "--format: '" + format + "' is not text, json or markdown",
+                    ExitCode.USAGE);
+        }
+        if (format.equals("markdown")) {
+            out.println("| policy | kernel or patch | callers it changes | what they do | --set spelling |");
+            out.println("|---|---|---|---|---|");
+            for (PolicyPreset p : PolicyPreset.PRESETS.values()) {
+                out.println("| `" + p.name + "` | " + p.kernel + " | " + PolicyPreset.callers(p.name) + " | " + p.description
+                        + " | `" + p.spec() + "` |");
+            }
+        } else if (json || format.equals("json")) {
             ArrayNode arr = StatsJson.JSON.createArrayNode();
             for (PolicyPreset p : PolicyPreset.PRESETS.values()) {
                 ObjectNode o = arr.addObject();
@@ -34,6 +49,8 @@ public final class PoliciesCommand implements Callable<Integer> {
                 o.put("spec", p.spec());
                 o.put("kernel", p.kernel);
                 o.put("description", p.description);
+                o.put("callers", PolicyPreset.callers(p.name));
+                o.put("hypothetical", p.name.startsWith("hypothetical-"));
             }
             out.println(StatsJson.JSON.writeValueAsString(arr));
         } else {

@@ -110,16 +110,19 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** --policy…/--all/--set → the policies to run, in the order given (presets in table order for --all). */
+    /**
+     * --policy…/--all/--set → the policies to run, in the order given (presets in table order for --all;
+     * 'all' is every preset that stands for a kernel or a patch, the hypothetical ones only by name).
+     */
     static List<PolicyPreset> selectPolicies(List<String> names, boolean all, String set) {
         List<PolicyPreset> list = new ArrayList<>();
-        if (all) list.addAll(PolicyPreset.PRESETS.values());
+        if (all) list.addAll(PolicyPreset.standard());
         if (names != null) {
             for (String n : names) {
                 for (String x : n.split(",")) {
                     if (x.isBlank()) continue;
                     if (x.trim().equals("all")) {
-                        for (PolicyPreset p : PolicyPreset.PRESETS.values()) if (!list.contains(p)) list.add(p);
+                        for (PolicyPreset p : PolicyPreset.standard()) if (!list.contains(p)) list.add(p);
                         continue;
                     }
                     PolicyPreset p = PolicyPreset.preset(x.trim());

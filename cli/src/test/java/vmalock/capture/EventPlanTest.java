@@ -29,6 +29,8 @@ class EventPlanTest {
         assertTrue(r.contains("mmap_lock:*"));
         assertTrue(r.contains("syscalls:sys_exit_mremap"));
         assertTrue(r.contains(EventPlan.KPROBE_RETURN));
+        // the closed-loop replay needs the scheduler's view of every task
+        assertTrue(r.containsAll(List.of("sched:sched_switch", "sched:sched_wakeup", "sched:sched_waking")), r.toString());
     }
 
     @Test

@@ -67,7 +67,7 @@ class ReplayCommandTest {
     @Test
     void jsonRecordsCarryStatsCountersAndAssumptions() throws Exception {
         Path ws = ingest("ftrace-tgid.txt");
-        Cli r = Cli.run("replay", "-w", ws, "--policy", "no-vma-lock", "--policy", "start-read-unlocked-v2", "--json");
+        Cli r = Cli.run("replay", "-w", ws, "--policy", "no-vma-lock", "--policy", "hypothetical-fault-start-read-unlocked-v2", "--json");
         assertEquals(0, r.code, r.toString());
         JsonNode arr = JSON.readTree(r.out);
         assertEquals(2, arr.size());
@@ -78,7 +78,8 @@ class ReplayCommandTest {
         assertEquals(0, none.get("vma_lock").get("success").asLong());
         assertTrue(none.get("assumptions").size() >= 5);
         JsonNode v2 = arr.get(1);
-        // the v2 slow path dereferences NULL whenever the fast path fails: reported, not thrown
+        // the v2 slow path (on the fault path: a hypothetical preset) dereferences NULL whenever the fast
+        // path fails: reported, not thrown
         assertEquals(v2.get("vma_lock").get("abort").asLong() > 0, v2.get("defect_count").asLong() > 0, v2.toString());
         if (v2.get("defect_count").asLong() > 0) {
             assertTrue(v2.get("defects").get(0).get("detail").asText().contains("NULL"), v2.toString());

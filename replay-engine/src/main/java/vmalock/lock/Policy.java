@@ -143,19 +143,35 @@ public final class Policy {
                 RemoteStrategy.MMAP_READ_LOCK, ReaderStrategy.MMAP_READ_LOCK);
     }
 
+    /**
+     * [P0] lock_vma_under_rcu_wait: the series adds the helper for callers that must not fall back to
+     * mmap_lock (tcp zerocopy's find_tcp_vma, binder); it does not touch the x86 fault path. Its callers
+     * are the replay's "other" readers.
+     */
     public static Policy rcuWait() {
-        return of("rcu-wait", VmaLockDesign.REFCOUNT, FaultStrategy.RCU_WAIT, RemoteStrategy.MMAP_READ_LOCK,
-                ReaderStrategy.MMAP_READ_LOCK);
+        return of("rcu-wait", VmaLockDesign.REFCOUNT, FaultStrategy.VMA_LOCK_FALLBACK, RemoteStrategy.MMAP_READ_LOCK,
+                ReaderStrategy.RCU_WAIT);
     }
 
+    /** [P2] vma_start_read_unlocked (fixed): converts binder and tcp (find_tcp_vma), not page faults. */
     public static Policy startReadUnlocked() {
-        return of("start-read-unlocked", VmaLockDesign.REFCOUNT, FaultStrategy.START_READ_UNLOCKED,
-                RemoteStrategy.MMAP_READ_LOCK, ReaderStrategy.MMAP_READ_LOCK);
+        return of("start-read-unlocked", VmaLockDesign.REFCOUNT, FaultStrategy.VMA_LOCK_FALLBACK,
+                RemoteStrategy.MMAP_READ_LOCK, ReaderStrategy.START_READ_UNLOCKED);
     }
 
+    /** [P2] v2 as posted, on the callers it converts; its slow path dereferences a NULL vma. */
     public static Policy startReadUnlockedV2() {
-        return of("start-read-unlocked-v2", VmaLockDesign.REFCOUNT, FaultStrategy.START_READ_UNLOCKED_V2,
-                RemoteStrategy.MMAP_READ_LOCK, ReaderStrategy.MMAP_READ_LOCK);
+        return of("start-read-unlocked-v2", VmaLockDesign.REFCOUNT, FaultStrategy.VMA_LOCK_FALLBACK,
+                RemoteStrategy.MMAP_READ_LOCK, ReaderStrategy.START_READ_UNLOCKED_V2);
+    }
+
+    /**
+     * A what-if no patch proposes: the x86 fault path using one of the helpers instead of
+     * lock_vma_under_rcu → lock_mm_and_find_vma. Named {@code hypothetical-fault-…}, never after the patch.
+     */
+    public static Policy hypotheticalFault(FaultStrategy f) {
+        String n = "hypothetical-fault-" + f.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return of(n, VmaLockDesign.REFCOUNT, f, RemoteStrategy.MMAP_READ_LOCK, ReaderStrategy.MMAP_READ_LOCK);
     }
 
     public static Policy remoteVmaLock() {

@@ -16,7 +16,9 @@ import java.util.List;
  * The CPU count is unbounded (every runnable task runs at once) unless {@link #cpus} is set: then a
  * task needs one of that many CPUs to step or to spend an on-CPU {@link Op#DELAY}; it gives its CPU up
  * when it blocks (not while it spins), sleeps ({@link Task#offCpuDelay}) or finishes, and after a time
- * slice of {@link #sliceNs} when others wait (round robin, FIFO run queue, so runs stay deterministic).
+ * slice of {@link #sliceNs} when others wait (round robin, FIFO run queue, so runs stay deterministic);
+ * a task woken from a lock wait or a sleep preempts the running task that has run longest in its slice
+ * ({@link #wakeupPreemption}, as the kernel's scheduler favours a task that slept).
  * A preempted lock holder keeps its lock: the waits behind it are part of what the model predicts.
  */
 public final class SimScheduler implements Driver {
@@ -53,6 +55,13 @@ public final class SimScheduler implements Driver {
     public long sliceNs = 3_000_000;
     private int busy;
     private final java.util.ArrayDeque<Task> runq = new java.util.ArrayDeque<>();
+    /** The tasks holding a modelled CPU. */
+    private final List<Task> holders = new ArrayList<>();
+    /**
+     * Wake-up preemption: a task that becomes runnable while every CPU is taken preempts the holder that
+     * has run longest in its slice, when that holder is in an on-CPU delay (computing or holding).
+     */
+    public boolean wakeupPreemption = true;
     /** Total ns tasks spent runnable, waiting for a modelled CPU. */
     private long cpuWaitNs;
     /** Preemptions at the end of a time slice. */
@@ -139,6 +148,7 @@ public final class SimScheduler implements Driver {
         if (t.simState == BLOCKED) {
             t.simState = QUEUED;
             t.gen++;
+            t.wokenUp = true;
             push(now + (wakeLatency != null ? wakeLatency.applyAsLong(t) : wakeLatencyNs), indexOf(t), t.gen);
         } else {
             t.woken = true;
@@ -212,8 +222,33 @@ public final class SimScheduler implements Driver {
             busy++;
             t.hasCpu = true;
             t.sliceStart = now;
+            t.wokenUp = false;
+            holders.add(t);
             return true;
         }
+        if (wakeupPreemption && t.wokenUp) {
+            t.wokenUp = false;
+            Task v = null;
+            for (Task h : holders) {
+                if (h.inDelay && h.chunkEnd > now && (v == null || h.sliceStart < v.sliceStart)) v = h;
+            }
+            if (v != null) {
+                preemptions++;
+                v.gen++; // its chunk-end event is void: the rest of the delay waits for a CPU
+                v.delayLeft += v.chunkEnd - now;
+                v.hasCpu = false;
+                holders.remove(v);
+                v.onCpu = false;
+                v.waitingCpu = true;
+                v.cpuWaitSince = now;
+                runq.addFirst(v);
+                t.hasCpu = true;
+                t.sliceStart = now;
+                holders.add(t);
+                return true;
+            }
+        }
+        t.wokenUp = false;
         t.waitingCpu = true;
         t.onCpu = false;
         t.cpuWaitSince = now;
@@ -225,6 +260,7 @@ public final class SimScheduler implements Driver {
     private void release(Task t) {
         if (!t.hasCpu) return;
         t.hasCpu = false;
+        holders.remove(t);
         Task next = runq.pollFirst();
         if (next == null) {
             busy--;
@@ -233,6 +269,7 @@ public final class SimScheduler implements Driver {
         next.waitingCpu = false;
         next.hasCpu = true;
         next.sliceStart = now;
+        holders.add(next);
         cpuWaitNs += now - next.cpuWaitSince;
         push(now, indexOf(next), next.gen);
     }
@@ -257,6 +294,7 @@ public final class SimScheduler implements Driver {
         long chunk = Math.min(t.delayLeft, room);
         t.delayLeft -= chunk;
         t.onCpu = true;
+        t.chunkEnd = now + chunk;
         push(now + chunk, indexOf(t), t.gen);
     }
 
@@ -292,6 +330,7 @@ public final class SimScheduler implements Driver {
                         if (t.offCpuDelay) {
                             t.offCpuDelay = false;
                             t.onCpu = false;
+                            t.wokenUp = true; // a sleep ends in a wake-up
                             release(t);
                             push(now + Math.max(0, t.delay), indexOf(t), t.gen);
                         } else {

@@ -79,6 +79,10 @@ public final class Task {
     /** When the task last got a CPU (its time slice's start). */
     long sliceStart;
     long cpuWaitSince;
+    /** Became runnable by a wake-up (from a lock wait or a sleep): may preempt a running task. */
+    boolean wokenUp;
+    /** When the current on-CPU delay chunk ends (its queued event). */
+    long chunkEnd;
     /** Set by an op before {@link Op#DELAY}: the delay is spent off CPU (a sleep), not computing. */
     public boolean offCpuDelay;
     int simIndex = -1;

@@ -140,7 +140,9 @@ public final class UserFault extends Op {
                 vma = v;
                 InvariantChecker ck = t.driver.checker();
                 if (ck != null) ck.stabilised(t, v);
-                if (v.anonymous && !v.hasAnonVma) { // vmf_anon_prepare: mmap_read_trylock under the VMA lock
+                // vmf_anon_prepare (do_anonymous_page, do_cow_fault, wp_page_copy): a write fault needs the
+                // anon_vma — mmap_read_trylock under the VMA lock; a read fault maps the zero page without it
+                if (v.anonymous && !v.hasAnonVma && f.write()) {
                     if (!mm.mmapLock.readTrylock(t)) {
                         VmaLock.endRead(t, v); // the handler drops the VMA lock with VM_FAULT_RETRY
                         return vmaRetried(t);
@@ -230,7 +232,7 @@ public final class UserFault extends Op {
                 }
                 InvariantChecker ck = t.driver.checker();
                 if (ck != null) ck.stabilised(t, vma);
-                if (vma.anonymous && !vma.hasAnonVma) vma.hasAnonVma = true;
+                if (vma.anonymous && !vma.hasAnonVma && f.write()) vma.hasAnonVma = true;
                 pc = 21;
                 t.delay = f.mmapServiceNs;
                 return f.mmapServiceNs > 0 ? DELAY : RUN;

@@ -43,22 +43,85 @@ public final class PolicyPreset {
         add(m, Policy.faultsOnMmapLock(), "6.15+ vm_refcnt with every user fault on mmap_lock (as x86 handles faults taken in kernel mode)",
                 "faults: lock_mm_and_find_vma; madvise, remote access and writers as vma-refcount; checked against real kernel-mode-fault captures");
         add(m, Policy.rcuWait(), "patch: lock_vma_under_rcu_wait v1 (D. Hansen, 2026-04-29)",
-                "faults wait out writers under mmap_read_lock and retry the VMA lock, unbounded (spec §6d)");
+                "callers that must not fall back (tcp find_tcp_vma, binder: the 'other' readers) wait out writers "
+                        + "under mmap_read_lock and retry the VMA lock; page faults unchanged");
         add(m, Policy.startReadUnlocked(),
                 "patch: vma_start_read_unlocked fixed (S. Baghdasaryan v6, 2026-08-13; linux-next 2026-09-03)",
-                "slow path: vma_lookup + vma_start_read_locked under mmap_read_lock (spec §6e)");
+                "binder and tcp (the 'other' readers): vma_lookup + vma_start_read_locked under mmap_read_lock; page "
+                        + "faults unchanged");
         add(m, Policy.startReadUnlockedV2(), "patch: PR #12438 v2 (D. Hansen, 2026-06), as posted",
-                "slow path dereferences a NULL vma: reported as a defect (spec §6e)");
+                "binder and tcp (the 'other' readers); the slow path dereferences a NULL vma: reported as a defect");
         add(m, Policy.remoteVmaLock(), "patch: remote access under the per-VMA lock v2 (R. van Riel, 2026-06-24)",
                 "remote reads inside one VMA use lock_vma_under_rcu per page, else mmap_read_lock (spec §6h)");
         add(m, Policy.unconditionalPerVma(),
                 "patch: mm: Make per-VMA locks available universally ([P2] PR #12438; linux-next 2026-09)",
                 "vm_refcnt without the SMP restriction: UP kernels (--cpus 1) keep per-VMA locks (spec §6i)");
+        add(m, Policy.hypotheticalFault(FaultStrategy.RCU_WAIT),
+                "hypothetical: no patch proposes it — the x86 fault path using lock_vma_under_rcu_wait",
+                "page faults wait out writers under mmap_read_lock and retry the VMA lock, unbounded");
+        add(m, Policy.hypotheticalFault(FaultStrategy.START_READ_UNLOCKED),
+                "hypothetical: no patch proposes it — the x86 fault path using vma_start_read_unlocked (fixed)",
+                "page faults: vma_lookup + vma_start_read_locked under an untraced guard(rwsem_read)");
+        add(m, Policy.hypotheticalFault(FaultStrategy.START_READ_UNLOCKED_V2),
+                "hypothetical: no patch proposes it — the x86 fault path using vma_start_read_unlocked v2 as posted",
+                "page faults through v2's slow path, which dereferences a NULL vma: reported as a defect");
         PRESETS = Collections.unmodifiableMap(m);
     }
 
     private static void add(Map<String, PolicyPreset> m, Policy p, String kernel, String description) {
         m.put(p.name, new PolicyPreset(p.name, p, kernel, description));
+    }
+
+    /**
+     * The kernel call sites a preset changes relative to the vm_refcnt kernel (6.15+), and how many of a
+     * run's traced operations go through them (from the run's counters): the policy can only change what
+     * those operations do. {@code kernelPolicy} is the policy of the kernel that produced the trace.
+     */
+    public static String callers(String preset) {
+        switch (preset) {
+            case "no-vma-lock": return "do_user_addr_fault, madvise (MADV_DONTNEED), __access_remote_vm, writers (no vma_start_write)";
+            case "vma-rwsem": return "do_user_addr_fault (lock_vma_under_rcu on the VMA rwsem), writers (vma_start_write)";
+            case "vma-refcount": return "do_user_addr_fault (lock_vma_under_rcu on vm_refcnt), writers (vma_start_write)";
+            case "faults-on-mmap-lock": return "do_user_addr_fault (every fault to lock_mm_and_find_vma)";
+            case "rcu-wait": return "find_tcp_vma, binder (the 'other' readers)";
+            case "start-read-unlocked": case "start-read-unlocked-v2": return "find_tcp_vma, binder shrinker and page lookups (the 'other' readers)";
+            case "remote-vma-lock": return "__access_remote_vm (/proc/PID/mem, cmdline, environ, ptrace)";
+            case "unconditional": return "none on SMP (per-VMA locks without the SMP restriction: UP kernels, --cpus 1)";
+            default: return preset.startsWith("hypothetical-fault-") ? "do_user_addr_fault (hypothetical)" : "composed with --set";
+        }
+    }
+
+    /** Operations of a run that go through the preset's changed callers; -1 when it cannot tell (composed). */
+    public static long changedOps(String preset, String kernelPolicy, ReplayCounters c, int cpus) {
+        if (preset.equals(kernelPolicy)) return 0;
+        switch (preset) {
+            case "no-vma-lock": return c.faults + c.vmaSyscalls + c.remote + c.writes;
+            case "vma-rwsem": case "vma-refcount": return c.faults + c.writes;
+            case "faults-on-mmap-lock": return c.faults;
+            case "rcu-wait": case "start-read-unlocked": case "start-read-unlocked-v2": return c.otherReads;
+            case "remote-vma-lock": return c.remote;
+            case "unconditional": return cpus == 1 ? c.faults : 0;
+            default: return preset.startsWith("hypothetical-fault-") ? c.faults : -1;
+        }
+    }
+
+    /** Why a preset changes nothing in a run (changedOps 0), for the output. */
+    public static String noChangeReason(String preset, String kernelPolicy) {
+        if (preset.equals(kernelPolicy)) return "the policy of the kernel that produced the trace";
+        switch (preset) {
+            case "rcu-wait": case "start-read-unlocked": case "start-read-unlocked-v2":
+                return "no traced caller of find_tcp_vma or binder (no 'other' mmap_lock readers): no change";
+            case "remote-vma-lock": return "no traced remote access (__access_remote_vm): no change";
+            case "unconditional": return "on SMP it is vma-refcount (--cpus 1 shows the difference): no change";
+            default: return "no traced operation goes through its callers: no change";
+        }
+    }
+
+    /** The presets that stand for a kernel or a patch ('all'): not the hypothetical what-ifs. */
+    public static List<PolicyPreset> standard() {
+        List<PolicyPreset> l = new ArrayList<>();
+        for (PolicyPreset p : PRESETS.values()) if (!p.name.startsWith("hypothetical-")) l.add(p);
+        return l;
     }
 
     public static List<String> names() {

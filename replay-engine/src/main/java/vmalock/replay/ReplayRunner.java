@@ -280,6 +280,12 @@ public final class ReplayRunner {
         vmalock.stats.Samples obsSc = new vmalock.stats.Samples();
         for (Workload w : ws) obsSc.addAll(w.observedSyscallLatency);
         j.set("observed_syscall_latency_us", obsSc.latencyJson());
+        String kp = ws.isEmpty() ? "vma-refcount" : ws.get(0).kernelPolicy();
+        j.put("callers", PolicyPreset.callers(o.policy.name));
+        long changed = PolicyPreset.changedOps(o.policy.name, kp, total, o.cpus);
+        j.put("changed_ops", changed);
+        if (changed == 0) j.put("no_change_reason", PolicyPreset.noChangeReason(o.policy.name, kp));
+        else j.putNull("no_change_reason");
         j.put("faults_on_mmap_lock", total.faultsMmap);
         j.put("faults_on_mmap_lock_rate", total.faults == 0 ? 0.0 : Math.round(total.faultsMmap * 1e6 / total.faults) / 1e6);
         ObjectNode as = j.putObject("address_space");

@@ -67,6 +67,20 @@ class FaultPathTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("drivers")
+    void aReadFaultNeedsNoAnonVma(Harness harness) {
+        // do_anonymous_page maps the zero page for a read fault: no vmf_anon_prepare, no trylock (audit R8)
+        setUp(harness);
+        v.hasAnonVma = false;
+        fault(1, new Fault().set(0x10000, false, 500), Policy.vmaRefcount());
+        h.runAll();
+        assertEquals(List.of("pf_user"), h.shapes(1));
+        assertEquals(UserFault.HANDLED_VMA, out[0]);
+        assertTrue(!v.hasAnonVma, "still no anon_vma: the next write fault prepares it");
+        counters("1/0/0/0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drivers")
     void anonPrepareTrylockFailureIsRetryThenMmapPath(Harness harness) {
         setUp(harness);
         v.hasAnonVma = false;

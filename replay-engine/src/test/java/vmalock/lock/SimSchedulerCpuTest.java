@@ -57,6 +57,31 @@ class SimSchedulerCpuTest {
     }
 
     @Test
+    void aTaskWakingFromASleepPreemptsARunningOne() {
+        SimScheduler s = sim(1);
+        Task a = new Task(1, "a"), b = new Task(2, "b");
+        long[] bDone = new long[1];
+        // b takes the CPU first and goes to sleep at once, a computes meanwhile
+        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.init(100),
+                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.init(2_000_000)), 0);
+        s.run();
+        assertEquals(500_100, bDone[0], "b runs as soon as it wakes, before a's slice ends");
+        assertEquals(2_000_100, s.now(), "a finishes 100 ns later than alone");
+        assertEquals(1, s.preemptions());
+        s = sim(1);
+        s.wakeupPreemption = false;
+        a = new Task(1, "a");
+        b = new Task(2, "b");
+        // b takes the CPU first and goes to sleep at once, a computes meanwhile
+        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.init(100),
+                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.init(2_000_000)), 0);
+        s.run();
+        assertEquals(2_000_100, bDone[0], "without wake-up preemption b waits for a (slice 3 ms)");
+    }
+
+    @Test
     void aBlockedLockWaiterGivesItsCpuUpAndAPreemptedHolderKeepsItsLock() {
         // one CPU: w holds mmap_lock for write 1 ms of compute; r blocks on it (off CPU), c computes 3 ms.
         List<Event> evs = new ArrayList<>();

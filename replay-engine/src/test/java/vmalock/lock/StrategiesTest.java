@@ -249,7 +249,7 @@ class StrategiesTest {
         writer(queued(1));
         Fault f = new Fault().set(0x10000, true, 500);
         h.spawn(new Task(1, "f"), Seq.of(waitUntil(() -> VmaLock.isWriteLocked(v)),
-                t -> t.ops().userFault.init(mm, f, Policy.rcuWait()), act(t -> ret[0] = t.ret)));
+                t -> t.ops().userFault.init(mm, f, Policy.hypotheticalFault(Policy.FaultStrategy.RCU_WAIT)), act(t -> ret[0] = t.ret)));
         h.runAll();
         assertEquals(UserFault.HANDLED_VMA, ret[0]);
         assertEquals(1, mm.vmEvents.success());

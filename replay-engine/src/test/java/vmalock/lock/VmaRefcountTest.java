@@ -273,7 +273,9 @@ class VmaRefcountTest {
         Mm mm = h.mm(VmaLockDesign.REFCOUNT);
         Vma v = mm.addVma(0x10000, 0x20000);
         Task w = new Task(2, "w");
-        h.spawn(new Task(1, "r"), Seq.of(startRead(mm, v), waitUntil(() -> h.seen.containsKey("w.ret")),
+        // the reader ends its read only after the writer has looked at vm_refcnt (on real threads the two
+        // would otherwise race: the reference could be gone before the writer reads it)
+        h.spawn(new Task(1, "r"), Seq.of(startRead(mm, v), waitUntil(() -> h.seen.containsKey("locked")),
                 act(t -> VmaLock.endRead(t, v))));
         h.spawn(w, Seq.of(waitUntil(() -> v.refcnt() == 2), writeLock(mm), vmaStartWrite(v, true),
                 act(t -> h.seen.put("w.ret", t.ret)), h.see("refcnt", v::refcnt), h.see("locked", () -> VmaLock.isWriteLocked(v)),
