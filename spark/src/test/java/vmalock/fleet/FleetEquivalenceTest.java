@@ -218,4 +218,34 @@ class FleetEquivalenceTest {
         assertEquals(2 * POLICIES.length, a.size());
         assertEquals(b, a);
     }
+
+    @Test
+    void aFailedReplayDropsTheWholeTraceAndEmptyTablesStayReadable() {
+        // a policy no replay knows: every replay under it throws, so every replayable trace fails as a whole
+        List<TraceInput> two = FleetMain.inputs(List.of(traces.get(0).toString(), traces.get(4).toString()), null,
+                new org.apache.hadoop.conf.Configuration());
+        Path out3 = tmp.resolve("out-failed-replays");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        FleetJob.Summary s = FleetJob.run(spark, two, List.of("vma-refcount", "no-such-policy"), out3.toString(),
+                new PrintStream(err, true), FleetJob.Fanout.POLICY, 0);
+        assertEquals(1, s.failed(), err.toString());
+        List<Row> errors = spark.read().parquet(out3.resolve("errors").toString()).collectAsList();
+        assertEquals(1, errors.size());
+        assertEquals("ftrace-memcg.txt", errors.get(0).getAs("trace_id"));
+        assertEquals("replay", errors.get(0).getAs("stage"));
+        assertEquals("no-such-policy", errors.get(0).getAs("policy"));
+        assertTrue(((String) errors.get(0).getAs("reason")).contains("ftrace-memcg.txt: replay under no-such-policy: "),
+                (String) errors.get(0).getAs("reason"));
+        // its successful vma-refcount run is not written either; the counter-clock trace (not replayed) is complete
+        assertEquals(0, spark.read().parquet(out3.resolve("runs").toString()).count());
+        assertEquals(0, spark.read().parquet(out3.resolve("fault_latency").toString()).count());
+        List<Row> tr = spark.read().parquet(out3.resolve("traces").toString()).collectAsList();
+        assertEquals(1, tr.size());
+        assertEquals("ftrace-counter.txt", tr.get(0).getAs("trace_id"));
+        String[] q = cliRaw("query", "--parquet", out3.toString(), "--format", "csv",
+                "SELECT (SELECT count(*) FROM runs) AS runs, (SELECT count(*) FROM errors) AS errors");
+        assertEquals("0", q[0], q[2]);
+        assertEquals("runs,errors\n0,1", q[1].strip().replace("\r\n", "\n"));
+        assertEquals("0", cliRaw("report", "--parquet", out3.toString())[0]);
+    }
 }
