@@ -219,7 +219,7 @@ final class CompareWriter {
     private void line(String[] r, int[] w) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < r.length; i++) {
-            if (i > 0) sb.append("  ");
+            if (i > 0) sb.append(r.length == HEADER.length ? "  " : " "); // the narrow table: one space
             String f = i == 0 || r.length == HEADER.length && i < 2 ? "%-" + w[i] + "s" : "%" + w[i] + "s";
             sb.append(String.format(Locale.ROOT, f, r[i]));
         }

@@ -104,7 +104,7 @@ public final class IngestCommand implements Callable<Integer> {
                 }
                 problems.finish(s.problems);
                 out.println(String.format(Locale.ROOT,
-                        "source %d: %s: %s, %s clock, %,d lines: %,d events, %,d non-event lines, %,d problems",
+                        "source %d: %s:%n  %s, %s clock, %,d lines: %,d events, %,d non-event lines, %,d problems",
                         s.index, file, s.format, s.clock, s.linesTotal, s.events, s.nonEventLines, s.problems));
                 out.flush();
                 if (s.lostEvents > 0 || s.lostEventMarkers > 0) {

@@ -25,7 +25,7 @@ final class StatsTextWriter {
         String unit = ticks ? "ticks" : "µs";
         String sfx = ticks ? "_ticks" : "_us";
         for (Manifest.Source src : sources) {
-            p("source %d  %s  (%s, %s clock, %,d lines: %,d events, %,d non-event, %,d problems)%n",
+            p("source %d  %s%n  (%s, %s clock, %,d lines: %,d events, %,d non-event, %,d problems)%n",
                     src.index, src.name, src.format, src.clock, src.linesTotal, src.events, src.nonEventLines, src.problems);
         }
         JsonNode warnings = json.get("warnings");
@@ -49,7 +49,7 @@ final class StatsTextWriter {
         p("user page faults        %,d%n", faults);
         p("fallback rate           %s  (%,d faults took mmap_lock after the per-VMA lock failed; rule 2)%n",
                 percent(strict, faults), strict);
-        p("  loose rule 1          %s  (%,d; also counts mmap_write_downgrade and faults followed by write locks)%n",
+        p("  loose rule 1          %s  (%,d; also counts downgrades and faults followed by write locks)%n",
                 percent(loose, faults), loose);
         p("mmap_lock acquisitions  read %,d  write %,d  failed %,d (read %,d, write %,d)%n",
                 ml.get("read_acquisitions").asLong(), ml.get("write_acquisitions").asLong(),
@@ -63,7 +63,7 @@ final class StatsTextWriter {
                     json.get("header_entries_overwritten").asLong());
         }
         out.println();
-        p("%-26s %8s %10s %10s %10s %10s %10s %10s  (%s)%n", "", "count", "min", "p50", "p90", "p99", "max", "sum", unit);
+        p("%-26s %8s %9s %9s %9s %9s %9s %9s%n", "(" + unit + ")", "count", "min", "p50", "p90", "p99", "max", "sum");
         samples("writer wait", json.get("writer_wait" + sfx));
         samples("reader wait", json.get("reader_wait" + sfx));
         samples("writer wait (success only)", json.get("writer_wait_success_only" + sfx));
@@ -120,11 +120,11 @@ final class StatsTextWriter {
     private void samples(String name, JsonNode v) {
         long count = v.get("count").asLong();
         if (count == 0) {
-            p("%-26s %8d %10s %10s %10s %10s %10s %10s%n", name, 0, "-", "-", "-", "-", "-", "-");
+            p("%-26s %8d %9s %9s %9s %9s %9s %9s%n", name, 0, "-", "-", "-", "-", "-", "-");
             return;
         }
         long neg = v.get("negative_samples").asLong();
-        p("%-26s %,8d %10s %10s %10s %10s %10s %10s%s%n", name, count, val(v.get("min")), val(v.get("p50")),
+        p("%-26s %,8d %9s %9s %9s %9s %9s %9s%s%n", name, count, val(v.get("min")), val(v.get("p50")),
                 val(v.get("p90")), val(v.get("p99")), val(v.get("max")), val(v.get("sum")),
                 neg > 0 ? "  (" + neg + " negative)" : "");
     }

@@ -91,7 +91,7 @@ class CompareCommandTest {
     @Test
     void tableCsvAndMarkdownCarryTheCalibration() {
         Path ws = ingest("perf-fields.perf.txt");
-        Cli t = Cli.run("compare", "-w", ws, "--policies", "no-vma-lock,vma-refcount", "--baseline", "vma-refcount");
+        Cli t = Cli.run("compare", "-w", ws, "--policies", "all", "--baseline", "vma-refcount");
         assertEquals(0, t.code, t.toString());
         assertTrue(t.out.contains("calibration: observed vs replayed under vma-refcount (the trace's kernel policy)"), t.out);
         assertTrue(t.out.contains("faults/s") && t.out.contains("fault p99") && t.out.contains("ww sum"), t.out);

@@ -87,6 +87,18 @@ class StatsCommandTest {
         assertEquals(List.of(), diffs, base);
     }
 
+    /** The counterfactual captures of two configurations (one per layout), both modes: stats = awk truth. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"o2-u1", "o2-k1", "d2-u1", "d2-k1"})
+    void counterfactualCaptureEqualsItsAwkFigures(String base) throws IOException {
+        Path dir = Cli.root().resolve("sample-traces/cf");
+        JsonNode expected = JSON.readTree(dir.resolve(base + ".expected.json").toFile());
+        JsonNode got = ingestAndStats(dir.resolve(base + ".txt.xz"));
+        List<String> diffs = new ArrayList<>();
+        compare("", expected, got, diffs, false);
+        assertEquals(List.of(), diffs, base);
+    }
+
     /**
      * Every field of {@code want} must be in {@code got} with an equal value (numbers compared as
      * numbers: 722.0 == 722). Objects that are breakdowns (maps keyed by data) must have exactly the
