@@ -33,7 +33,7 @@ import vmalock.validate.CounterfactualCheck;
                 + "verdict per figure. Needs root and tracefs; --captures DIR checks existing captures instead "
                 + "(NAME-u1.txt[.xz], NAME-k1…, each with NAME-u1.workload.log).",
             "Exit code 0 when every figure held (within 2× and pointing the way the real change does; throughput "
-                + "ratio within 25 %), 9 when one did not, 6 when this machine cannot trace."})
+                + "ratio within 25 %%), 9 when one did not, 6 when this machine cannot trace."})
 public final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
