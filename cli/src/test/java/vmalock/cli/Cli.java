@@ -20,14 +20,18 @@ public final class Cli {
     }
 
     static Cli run(Object... args) {
+        StringWriter out = new StringWriter();
+        return execute(out, out, args);
+    }
+
+    private static Cli execute(java.io.Writer outTarget, StringWriter out, Object... args) {
         String[] a = new String[args.length];
         for (int i = 0; i < args.length; i++) {
             a[i] = String.valueOf(args[i]);
         }
         CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
+        cl.setOut(new PrintWriter(outTarget, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(a);
         return new Cli(code, out.toString(), err.toString());
@@ -35,13 +39,7 @@ public final class Cli {
 
     /** Runs a command whose standard output fails (like a full disk) after {@code limit} characters. */
     static Cli runFailingOut(int limit, Object... args) {
-        String[] a = new String[args.length];
-        for (int i = 0; i < args.length; i++) {
-            a[i] = String.valueOf(args[i]);
-        }
-        CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         java.io.Writer full = new java.io.Writer() {
             private int n;
 
@@ -62,10 +60,7 @@ public final class Cli {
             public void close() {
             }
         };
-        cl.setOut(new PrintWriter(full, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(a);
-        return new Cli(code, out.toString(), err.toString());
+        return execute(full, out, args);
     }
 
     /** The project checkout (surefire sets vmalock.root). */
