@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import vmalock.cli.report.ResultFormat;
 import vmalock.db.DbException;
+import vmalock.db.FleetDb;
 import vmalock.db.Query;
 import vmalock.db.ObservedRun;
 import vmalock.db.QueryLibrary;
@@ -83,6 +84,52 @@ final class DbCommands {
             lib.addFolder(d);
         }
         return lib;
+    }
+
+    /** A one-line usage error. */
+    static int usage(PrintWriter err, String cmd, String message) {
+        err.println("vmalock " + cmd + ": " + message);
+        err.flush();
+        return USAGE;
+    }
+
+    /** {@code report --parquet DIR [NAME…]}: the fleet reports (all, or those named; --queries folders add more). */
+    static int fleet(Path dir, PrintWriter err, String cmd, ResultFormat fmt, PrintWriter out, List<String> names,
+                     List<Path> queryDirs) {
+        List<Query> selected = new java.util.ArrayList<>();
+        try {
+            List<Query> all = new java.util.ArrayList<>(FleetDb.reports());
+            QueryLibrary lib = null;
+            for (String n : names) {
+                Query q = all.stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
+                if (q == null) {
+                    if (lib == null) lib = library(queryDirs);
+                    q = lib.get(n);
+                }
+                selected.add(q);
+            }
+            if (names.isEmpty()) selected.addAll(all);
+        } catch (DbException e) {
+            return usage(err, cmd, e.getMessage() + " (fleet reports: " + String.join(", ", FleetDb.REPORTS) + ")");
+        }
+        return fleetQuery(dir, err, cmd, fmt, out, selected);
+    }
+
+    /** Runs the queries over the fleet output's views and prints each. */
+    static int fleetQuery(Path dir, PrintWriter err, String cmd, ResultFormat fmt, PrintWriter out, List<Query> queries) {
+        try (FleetDb db = FleetDb.open(dir)) {
+            ResultFormat.ResultWriter w = fmt.writer(out);
+            for (Query q : queries) {
+                w.report(q, db.run(q));
+            }
+            w.finish();
+            return OK;
+        } catch (DbException e) {
+            err.println("vmalock " + cmd + ": " + e.getMessage());
+            return e.isQuery() ? QUERY : INPUT;
+        } finally {
+            err.flush();
+        }
     }
 
     /** Opens the workspace and its database (loading the observed run if needed), runs the body. */

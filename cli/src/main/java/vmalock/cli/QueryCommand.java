@@ -33,8 +33,13 @@ public final class QueryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-w", "--workspace"}, required = true, paramLabel = "DIR", description = "workspace directory")
+    @Option(names = {"-w", "--workspace"}, paramLabel = "DIR", description = "workspace directory")
     Path workspace;
+
+    @Option(names = "--parquet", paramLabel = "DIR",
+            description = "instead of a workspace: the Parquet output of `vmalock fleet -o DIR` (views traces, stats, runs, "
+                + "per_mm, fault_latency, errors, schema_version)")
+    Path parquet;
 
     static final class Source {
         @Parameters(paramLabel = "SQL", description = "the SQL text")
@@ -86,6 +91,12 @@ public final class QueryCommand implements Callable<Integer> {
             return source.report != null && e.getMessage().startsWith("no report") ? DbCommands.USAGE : DbCommands.INPUT;
         }
         Query query = q;
+        if ((workspace == null) == (parquet == null)) {
+            return DbCommands.usage(err, "query", "give -w DIR (a workspace) or --parquet DIR (a fleet output)");
+        }
+        if (parquet != null) {
+            return DbCommands.fleetQuery(parquet, err, "query", fmt, out, List.of(query));
+        }
         return DbCommands.withDb(workspace, err, "query", (db, events) -> {
             return DbCommands.runReports(new QueryRunner(db, DbCommands.chosenRuns(runs, false), Map.of(), events), fmt, out, err, "query", List.of(query));
         });

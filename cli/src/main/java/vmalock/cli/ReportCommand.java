@@ -42,8 +42,14 @@ public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-w", "--workspace"}, required = true, paramLabel = "DIR", description = "workspace directory")
+    @Option(names = {"-w", "--workspace"}, paramLabel = "DIR", description = "workspace directory")
     Path workspace;
+
+    @Option(names = "--parquet", paramLabel = "DIR",
+            description = "instead of a workspace: the Parquet output of `vmalock fleet -o DIR`; runs the fleet reports "
+                + "(queries/fleet/: distributions of fallback rate, fault latency and writer waits across traces and hosts, "
+                + "best policy per trace with its gain, errors) or the named ones")
+    Path parquet;
 
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "reports to run (default: the summary set)")
     List<String> names = new ArrayList<>();
@@ -78,6 +84,12 @@ public final class ReportCommand implements Callable<Integer> {
         ResultFormat fmt = DbCommands.resultFormat(format, err, "report");
         if (fmt == null) {
             return DbCommands.USAGE;
+        }
+        if ((workspace == null) == (parquet == null) && !list) {
+            return DbCommands.usage(err, "report", "give -w DIR (a workspace) or --parquet DIR (a fleet output)");
+        }
+        if (parquet != null) {
+            return DbCommands.fleet(parquet, err, "report", fmt, out, names, queryDirs);
         }
         QueryLibrary lib;
         try {

@@ -84,6 +84,15 @@ class CompareCommandTest {
         assertTrue(d.get("reader_wait_sum_us").get("min").asDouble() > 0, d.toString());
         Cli t = Cli.run("compare", "-w", ws, "--policies", "vma-refcount,no-vma-lock", "--sweep");
         assertTrue(t.out.contains("sensitivity (--sweep)") && t.out.contains("stable"), t.out);
+        // the replays' own figures are in DuckDB too (run_figures, the policy_figures report), as in run.json
+        Cli q = Cli.run("query", "-w", ws, "--format", "csv",
+                "SELECT value FROM run_figures WHERE run = 'no-vma-lock-s0' AND figure = 'fault_latency_us.count'");
+        assertEquals(0, q.code, q.toString());
+        long faults = JSON.readTree(Cli.run("stats", "-w", ws, "--json").out).get("page_faults").asLong();
+        assertTrue(q.out.contains(Long.toString(faults)), q.out);
+        Cli rep = Cli.run("report", "-w", ws, "policy_figures");
+        assertEquals(0, rep.code, rep.toString());
+        assertTrue(rep.out.contains("no-vma-lock-s0") && rep.out.contains("fault_latency_p99"), rep.out);
         // the variants' runs are stored beside the main ones and do not replace them
         assertTrue(Files.isDirectory(ws.resolve("runs/no-vma-lock-s0")) && Files.isDirectory(ws.resolve("runs/no-vma-lock-s1")));
     }

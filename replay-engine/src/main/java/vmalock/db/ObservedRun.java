@@ -116,6 +116,16 @@ public final class ObservedRun {
                 counters.put("retries", j.get("retries").asLong());
             }
             db.putCounters(id, counters);
+            java.util.Map<String, Double> figures = new java.util.TreeMap<>();
+            for (String f : new String[] {"faults_per_s", "makespan_us", "faults_on_mmap_lock", "faults_on_mmap_lock_rate", "changed_ops"}) {
+                if (j.hasNonNull(f)) figures.put(f, j.get(f).asDouble());
+            }
+            for (String f : new String[] {"fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us"}) {
+                j.path(f).fields().forEachRemaining(en -> {
+                    if (en.getValue().isNumber()) figures.put(f + "." + en.getKey(), en.getValue().asDouble());
+                });
+            }
+            db.putFigures(id, figures);
             db.setRunMeta(id, "sources", fp);
         }
     }

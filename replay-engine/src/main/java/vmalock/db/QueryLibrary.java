@@ -20,7 +20,7 @@ public final class QueryLibrary {
     /** Every bundled report, in the order {@code vmalock report --list} shows them. */
     public static final List<String> BUNDLED = List.of(
             "summary", "fallback_rates", "writer_waits", "reader_waits", "hold_times", "per_mm", "top_tasks",
-            "vma_lock_counters", "data_quality", "policy_compare", "stats", "wait_cdf");
+            "vma_lock_counters", "data_quality", "policy_compare", "stats", "wait_cdf", "policy_figures");
 
     /** What {@code vmalock report} runs when no name is given. */
     public static final List<String> DEFAULT_SET = List.of(

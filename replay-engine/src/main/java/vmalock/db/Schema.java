@@ -31,7 +31,7 @@ public final class Schema {
 
     public static final List<String> RUN_TABLES = List.of(
             "runs", "sources", "event_counts", "lock_spans", "fault_counts", "faults", "contention", "syscalls", "tasks", "mms",
-            "lost", "counters", "quality", "events");
+            "lost", "counters", "run_figures", "quality", "events");
 
     public static final String DDL = String.join("\n",
             "CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);",
@@ -68,6 +68,8 @@ public final class Schema {
             "CREATE TABLE IF NOT EXISTS lost (run VARCHAR, source INTEGER, line BIGINT, ts BIGINT, cpu INTEGER,",
             "  count BIGINT, kind VARCHAR);",
             "CREATE TABLE IF NOT EXISTS counters (run VARCHAR, counter VARCHAR, value BIGINT);",
+            // a replay's own figures (run.json): fault_latency_us.p99, faults_per_s, … in the JSON's names and units
+            "CREATE TABLE IF NOT EXISTS run_figures (run VARCHAR, figure VARCHAR, value DOUBLE);",
             "CREATE TABLE IF NOT EXISTS quality (run VARCHAR, source INTEGER, metric VARCHAR, value BIGINT);",
             "CREATE TABLE IF NOT EXISTS events (run VARCHAR, seq BIGINT, source INTEGER, line BIGINT, ts BIGINT,",
             "  cpu INTEGER, tid INTEGER, tgid INTEGER, comm VARCHAR, kind VARCHAR, name VARCHAR, mm BIGINT,",

@@ -297,6 +297,24 @@ public final class WorkspaceDb implements AutoCloseable {
      * Sets counters of a loaded run (a replay's exact {@code vma_lock_success/abort/retry/miss}, …),
      * replacing counters of the same name.
      */
+    /** A replay's figures (name → value in the unit its name says), replacing the run's previous ones. */
+    public void putFigures(String run, java.util.Map<String, Double> figures) {
+        try {
+            conn.setAutoCommit(false);
+            exec("DELETE FROM " + t("run_figures") + " WHERE run = " + quote(run));
+            for (java.util.Map.Entry<String, Double> en : new java.util.TreeMap<>(figures).entrySet()) {
+                exec("INSERT INTO " + t("run_figures") + " VALUES (" + quote(run) + ", " + quote(en.getKey()) + ", "
+                        + (en.getValue() == null ? "NULL" : String.format(java.util.Locale.ROOT, "%.6f", en.getValue())) + ")");
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            rollback(List.of(), null);
+            throw new DbException("cannot write the figures of run " + run + ": " + DbException.firstLine(e), e);
+        } finally {
+            autoCommit();
+        }
+    }
+
     public void putCounters(String run, java.util.Map<String, Long> counters) {
         try {
             conn.setAutoCommit(false);

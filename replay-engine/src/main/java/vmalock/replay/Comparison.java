@@ -33,7 +33,6 @@ public final class Comparison {
                                      String baseline, ReplayOptions template, long faultCostNs) {
         ObjectNode observed = StatsJson.build(WorkspaceStats.compute(ws, indexes(sources)));
         String kernelPolicy = null;
-        ObjectNode out = StatsJson.JSON.createObjectNode();
         ArrayNode runs = StatsJson.JSON.createArrayNode();
         ObjectNode calibrated = null;
         ObjectNode calibratedRun = null;
@@ -41,12 +40,8 @@ public final class Comparison {
             ReplayOptions o = copy(template).policy(p);
             ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
             if (kernelPolicy == null && !run.workloads.isEmpty()) kernelPolicy = run.workloads.get(0).kernelPolicy();
-            ObjectNode r = runs.addObject();
-            r.put("policy", p.name);
-            r.put("run", run.id);
             ObjectNode s = ReplayRunner.stats(ws.dir(), run.id);
-            r.set("stats", s);
-            for (String k : RUN_FIELDS) r.set(k, run.json.get(k));
+            runs.add(entry(p.name, run.id, s, run.json));
             if (p.name.equals(kernelPolicy)) {
                 calibrated = s;
                 calibratedRun = run.json;
@@ -59,6 +54,27 @@ public final class Comparison {
             calibrated = ReplayRunner.stats(ws.dir(), run.id);
             calibratedRun = run.json;
         }
+        return assemble(observed, runs, baseline, kernelPolicy, calibrated, calibratedRun);
+    }
+
+    /** A run's entry in compare's {@code runs}: policy, run id, its statistics, the {@link #RUN_FIELDS} of its run.json. */
+    public static ObjectNode entry(String policy, String runId, ObjectNode stats, JsonNode runJson) {
+        ObjectNode r = StatsJson.JSON.createObjectNode();
+        r.put("policy", policy);
+        r.put("run", runId);
+        r.set("stats", stats);
+        for (String k : RUN_FIELDS) r.set(k, runJson.get(k));
+        return r;
+    }
+
+    /**
+     * compare's document from the observed statistics and the run entries (also the fleet job's, whose runs
+     * are computed in separate tasks): deltas against the baseline, the calibration block. {@code calibrated}
+     * null: no calibration block (the kernel policy was not replayed).
+     */
+    public static ObjectNode assemble(ObjectNode observed, ArrayNode runs, String baseline, String kernelPolicy,
+                                      JsonNode calibrated, JsonNode calibratedRun) {
+        ObjectNode out = StatsJson.JSON.createObjectNode();
         String base = baseline != null ? baseline : kernelPolicy;
         JsonNode baseRun = null;
         for (JsonNode r : runs) {
@@ -68,6 +84,7 @@ public final class Comparison {
         out.put("baseline", baseline != null ? baseline : kernelPolicy);
         out.set("observed", observed);
         out.set("runs", runs);
+        if (calibrated == null) return out;
         ObjectNode cal = out.putObject("calibration");
         cal.put("policy", kernelPolicy);
         cal.set("observed", observed);

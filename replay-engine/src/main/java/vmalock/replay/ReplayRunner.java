@@ -79,6 +79,18 @@ public final class ReplayRunner {
         return b.finish();
     }
 
+    /**
+     * Work from events read elsewhere (the fleet job's event blocks, no workspace): {@code events} hands every
+     * event of one source to the consumer it is given, in order — the same building as {@link #load}.
+     */
+    public static Workload load(java.util.function.Consumer<java.util.function.Consumer<Event>> events, long faultCostNs,
+                                double faultCostScale) {
+        WorkBuilder b = new WorkBuilder(faultCostNs);
+        b.faultCostScale = faultCostScale;
+        events.accept(b::accept);
+        return b.finish();
+    }
+
     /** One stored run: its id, directory, per-source results and the run.json written. */
     public static final class Run {
         public final String id;
@@ -272,7 +284,8 @@ public final class ReplayRunner {
 
     // ---- run.json -----------------------------------------------------------------------------------
 
-    static ObjectNode runJson(String id, ReplayOptions o, List<Manifest.Source> sources, List<Workload> ws,
+    /** run.json of a run (also the fleet job's, whose replays are stored in no workspace). */
+    public static ObjectNode runJson(String id, ReplayOptions o, List<Manifest.Source> sources, List<Workload> ws,
                               List<ReplayResult> rs, long faultCostOption) {
         ObjectNode j = StatsJson.JSON.createObjectNode();
         j.put("run", id);

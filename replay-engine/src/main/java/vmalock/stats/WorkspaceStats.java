@@ -20,6 +20,11 @@ public final class WorkspaceStats {
         this.ticks = ticks;
     }
 
+    /** Statistics computed elsewhere (the fleet job's parse and replay tasks, from events that never were in a workspace). */
+    public static WorkspaceStats of(List<Manifest.Source> sources, ObservedStats stats, boolean ticks) {
+        return new WorkspaceStats(sources, stats, ticks);
+    }
+
     /**
      * Computes the statistics of the given sources (all complete sources when {@code only} is empty).
      * Sources must share a clock unit: ns and tick figures do not add up.

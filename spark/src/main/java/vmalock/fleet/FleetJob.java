@@ -1,0 +1,211 @@
+package vmalock.fleet;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * The fleet job. Stage 1: one task per trace parses it (once, with the streaming parsers) and computes
+ * its statistics; its events stay in the task's output as encoded blocks. Stage 2: one task per (trace,
+ * policy) replays it — the blocks are the only large data shuffled. Stage 3: the result rows (small) are
+ * written as Hive-partitioned Parquet tables. A trace whose parse or any replay failed is left out of every
+ * table but {@code errors}.
+ */
+public final class FleetJob {
+    /** What the job did, for the caller's summary. */
+    public record Summary(int traces, int ok, int failed, int runs, long bytes, double seconds) {}
+
+    private FleetJob() {}
+
+    /**
+     * How the replays are spread: one task per (trace, policy) — the trace's event blocks are shuffled to
+     * its policies' tasks — or one task per trace, which replays every policy after parsing (nothing
+     * shuffled); auto: per policy while there are fewer traces than twice the task slots.
+     */
+    public enum Fanout { AUTO, POLICY, TRACE }
+
+    public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
+                              PrintStream progress) {
+        return run(spark, inputs, policies, out, progress, Fanout.AUTO, 0);
+    }
+
+    public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
+                              PrintStream progress, Fanout fanout) {
+        return run(spark, inputs, policies, out, progress, fanout, 0);
+    }
+
+    /** {@code timeout}: seconds a replay may run before it is stopped and its trace reported failed; 0 = none. */
+    public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
+                              PrintStream progress, Fanout fanout, long timeout) {
+        long t0 = System.nanoTime();
+        progressOut = progress;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration hc = jsc.hadoopConfiguration();
+        HadoopConf conf = new HadoopConf(hc);
+        int n = inputs.size();
+        int pol = policies.size();
+
+        List<String> pols = new ArrayList<>(policies);
+        boolean perPolicy = fanout == Fanout.POLICY || (fanout == Fanout.AUTO && n < 2 * jsc.defaultParallelism());
+        JavaRDD<ParsedTrace> parsed;
+        JavaRDD<RunOutcome> runs = null;
+        JavaRDD<ParsedTrace> withEvents = null;
+        JavaRDD<?> cached;
+        if (perPolicy) {
+            progress.printf("vmalock fleet: stage 1/3: parse and stats, %d traces (%d tasks)%n", n, n);
+            withEvents = jsc.parallelize(inputs, Math.max(1, n))
+                    .map(in -> FleetTasks.parse(in, conf))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            parsed = withEvents.map(ParsedTrace::light).persist(StorageLevel.MEMORY_AND_DISK());
+            cached = parsed;
+        } else {
+            // one task per trace parses it and replays every policy: its events never leave the task
+            progress.printf("vmalock fleet: stages 1-2/3: parse, stats and replays, %d traces x %d policies (%d tasks, "
+                    + "one per trace: nothing shuffled)%n", n, pol, n);
+            JavaRDD<Tuple2<ParsedTrace, List<RunOutcome>>> both = jsc.parallelize(inputs, Math.max(1, n))
+                    .map(in -> {
+                        ParsedTrace p = FleetTasks.parse(in, conf);
+                        List<RunOutcome> l = new ArrayList<>();
+                        if (p.error == null && p.replayNote == null) {
+                            for (int k = 0; k < pols.size(); k++) l.add(FleetTasks.replay(p, pols.get(k), k, timeout));
+                        }
+                        return new Tuple2<>(p.light(), l);
+                    })
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            parsed = both.map(Tuple2::_1);
+            runs = both.flatMap(t -> t._2().iterator());
+            cached = both;
+        }
+        long bytes = 0;
+        int parseFailed = 0;
+        int replayable = 0;
+        for (ParsedTrace p : parsed.collect()) {
+            bytes += p.bytes;
+            if (p.error != null) parseFailed++;
+            else if (p.replayNote == null) replayable++;
+        }
+        progress.printf("vmalock fleet: stage 1/3 done: %d parsed, %d failed, %.1f MB, %.1f s%n",
+                n - parseFailed, parseFailed, bytes / 1e6, (System.nanoTime() - t0) / 1e9);
+
+        long t1 = System.nanoTime();
+        if (perPolicy) {
+            int tasks = Math.max(1, replayable * pol);
+            progress.printf("vmalock fleet: stage 2/3: replays, %d traces x %d policies (%d tasks, one per trace and policy; "
+                    + "the traces' event blocks are shuffled to them)%n", replayable, pol, tasks);
+            // key = a dense (trace, policy) number, so each replay is its own task (HashPartitioner: key mod tasks)
+            Map<Integer, Integer> dense = new HashMap<>();
+            for (ParsedTrace p : parsed.collect()) {
+                if (p.error == null && p.replayNote == null) dense.put(p.input.index(), dense.size());
+            }
+            Broadcast<Map<Integer, Integer>> denseB = jsc.broadcast(dense);
+            JavaPairRDD<Integer, Tuple2<ParsedTrace, Integer>> pairs = withEvents
+                    .filter(p -> p.error == null && p.replayNote == null)
+                    .flatMapToPair(p -> {
+                        List<Tuple2<Integer, Tuple2<ParsedTrace, Integer>>> l = new ArrayList<>();
+                        int d = denseB.value().get(p.input.index());
+                        for (int k = 0; k < pols.size(); k++) l.add(new Tuple2<>(d * pols.size() + k, new Tuple2<>(p, k)));
+                        return l.iterator();
+                    })
+                    .partitionBy(new HashPartitioner(tasks));
+            runs = pairs.map(x -> FleetTasks.replay(x._2()._1(), pols.get(x._2()._2()), x._2()._2(), timeout))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+        }
+        List<Tables.Error> errors = new ArrayList<>();
+        Map<String, String> kernelPolicy = new HashMap<>();
+        int runCount = 0;
+        for (RunOutcome r : runs.map(r -> {
+            RunOutcome s = new RunOutcome();
+            s.input = r.input;
+            s.policy = r.policy;
+            s.error = r.error;
+            s.kernelPolicy = r.kernelPolicy;
+            return s;
+        }).collect()) {
+            runCount++;
+            if (r.error != null) errors.add(new Tables.Error(r.input, "replay", r.policy, r.error));
+            else kernelPolicy.putIfAbsent(r.input.traceId(), r.kernelPolicy);
+        }
+        for (ParsedTrace p : parsed.filter(p -> p.error != null).collect()) {
+            errors.add(new Tables.Error(p.input, "parse", null, p.error));
+        }
+        errors.sort(java.util.Comparator.comparing((Tables.Error e) -> e.in().index())
+                .thenComparing(e -> e.policy() == null ? "" : e.policy()));
+        Set<String> failed = new HashSet<>();
+        for (Tables.Error e : errors) failed.add(e.in().traceId());
+        progress.printf("vmalock fleet: stage 2/3 done: %d replays, %d failed, %.1f s%n",
+                runCount, errors.size() - parseFailed, (System.nanoTime() - t1) / 1e9);
+        if (withEvents != null) withEvents.unpersist(); // the events are not needed any more
+
+        long t2 = System.nanoTime();
+        progress.printf("vmalock fleet: stage 3/3: writing Parquet tables to %s%n", out);
+        Broadcast<Set<String>> failedB = jsc.broadcast(failed);
+        Broadcast<Map<String, String>> kpB = jsc.broadcast(kernelPolicy);
+        JavaRDD<ParsedTrace> good = parsed.filter(p -> p.error == null && !failedB.value().contains(p.input.traceId()));
+        JavaRDD<RunOutcome> goodRuns = runs.filter(r -> r.error == null && !failedB.value().contains(r.input.traceId()));
+
+        JavaRDD<Tables.Trace> traces = good.map(p -> new Tables.Trace(p, Tables.tree(p.statsJson), Tables.tree(p.sourceJson),
+                kpB.value().get(p.input.traceId())));
+        write(spark, out, "traces", traces.map(t -> Tables.row(Tables.traces(), t)), Tables.schema(Tables.traces()),
+                "trace_id");
+        write(spark, out, "stats", traces.map(t -> Tables.row(Tables.stats(), t)), Tables.schema(Tables.stats()), "trace_id");
+        JavaRDD<Tables.Run> runRows = goodRuns.map(r -> new Tables.Run(r, Tables.tree(r.entryJson),
+                kpB.value().get(r.input.traceId())));
+        write(spark, out, "runs", runRows.map(r -> Tables.row(Tables.runs(), r)), Tables.schema(Tables.runs()),
+                "trace_id", "policy_order");
+        write(spark, out, "fault_latency", runRows.flatMap(Tables::latencies).map(l -> Tables.row(Tables.faultLatency(), l)),
+                Tables.schema(Tables.faultLatency()), "trace_id", "policy", "latency");
+        JavaRDD<Tables.Mm> mms = traces.flatMap(t -> Tables.mms(t.p().input, "observed", t.stats()))
+                .union(runRows.flatMap(r -> Tables.mms(r.r().input, r.r().policy, r.e().path("stats"))));
+        write(spark, out, "per_mm", mms.map(m -> Tables.row(Tables.perMm(), m)), Tables.schema(Tables.perMm()),
+                "trace_id", "run", "mm");
+        List<Row> er = new ArrayList<>();
+        for (Tables.Error e : errors) er.add(Tables.row(Tables.errors(), e));
+        write(spark, out, "errors", jsc.parallelize(er, 1), Tables.schema(Tables.errors()), "trace_id", "policy");
+        List<Row> sv = List.of(org.apache.spark.sql.RowFactory.create(Tables.SCHEMA_VERSION, "vmalock fleet",
+                String.join(",", policies)));
+        StructType svs = new StructType().add("schema_version", "int").add("written_by", "string").add("policies", "string");
+        spark.createDataFrame(sv, svs).coalesce(1).write().mode(SaveMode.Overwrite).parquet(out + "/_schema_version");
+        progress.printf("vmalock fleet: stage 3/3 done: %.1f s%n", (System.nanoTime() - t2) / 1e9);
+        cached.unpersist();
+        runs.unpersist();
+        int ok = n - failed.size();
+        return new Summary(n, ok, failed.size(), runCount, bytes, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void write(SparkSession spark, String out, String table, JavaRDD<Row> rows, StructType schema,
+                              String... order) {
+        long t0 = System.nanoTime();
+        var df = spark.createDataFrame(rows, schema);
+        org.apache.spark.sql.Column[] sort = new org.apache.spark.sql.Column[order.length];
+        for (int i = 0; i < order.length; i++) sort[i] = org.apache.spark.sql.functions.col(order[i]);
+        // no shuffle: the result rows stay in their tasks' partitions, merged (coalesce) into about one
+        // file per 200 traces and host, rows sorted within each: the same input gives the same files
+        int files = Math.max(1, Math.min(rows.getNumPartitions(), (rows.getNumPartitions() + 199) / 200));
+        if (rows.isEmpty()) {
+            // no rows: Spark writes no file for a partitioned empty table, so write one file that carries the schema
+            df.coalesce(1).write().mode(SaveMode.Overwrite).parquet(out + "/" + table);
+        } else {
+            df.coalesce(files).sortWithinPartitions(sort)
+                    .write().mode(SaveMode.Overwrite).partitionBy("host").parquet(out + "/" + table);
+        }
+        progressOut.printf("vmalock fleet:   %s written (%.1f s)%n", table, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static PrintStream progressOut = System.err;
+}
