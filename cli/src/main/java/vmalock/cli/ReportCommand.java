@@ -55,7 +55,7 @@ public final class ReportCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
 
     @Option(names = "--run", paramLabel = "ID", description = "the runs to report: a run id (repeatable) or 'all' (default: observed; every run for "
-                + "reports that compare runs, e.g. policy_compare); --html: default all, always shows observed")
+                + "reports marked '-- runs: all', which compare runs: policy_compare, policy_figures); --html: default all, always shows observed")
     List<String> runs = new ArrayList<>();
 
     @Option(names = "--baseline", paramLabel = "RUN",
@@ -125,7 +125,7 @@ public final class ReportCommand implements Callable<Integer> {
         return DbCommands.withDb(workspace, err, "report", (db, events) -> {
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("baseline", baseline == null ? RunInfo.OBSERVED : baseline);
-            boolean multiRun = selected.stream().anyMatch(q -> q.sql().contains("getvariable('baseline')"));
+            boolean multiRun = selected.stream().anyMatch(q -> q.sql().contains("\n-- runs: all") || q.sql().startsWith("-- runs: all"));
             return DbCommands.runReports(new QueryRunner(db, DbCommands.chosenRuns(runs, multiRun), vars, events), fmt, out, err, "report", selected);
         });
     }

@@ -24,11 +24,13 @@ final class JsonResultWriter implements ResultFormat.ResultWriter {
         try {
             g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter();
             g.writeStartObject();
-            g.writeArrayFieldStart("runs");
-            for (String r : runs) {
-                g.writeString(r);
+            if (runs != null) {
+                g.writeArrayFieldStart("runs");
+                for (String r : runs) {
+                    g.writeString(r);
+                }
+                g.writeEndArray();
             }
-            g.writeEndArray();
             g.writeArrayFieldStart("reports");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -10,6 +10,16 @@ import vmalock.db.ResultTable;
 public enum ResultFormat {
     TABLE, CSV, JSON, MARKDOWN;
 
+    /** A writer of this format onto {@code out}, for results that are not about a workspace's runs (fleet output). */
+    public ResultWriter writer(PrintWriter out) {
+        switch (this) {
+            case CSV: return new CsvResultWriter(out);
+            case JSON: return new JsonResultWriter(out, null);
+            case MARKDOWN: return new MarkdownResultWriter(out);
+            default: return new TextTableWriter(out);
+        }
+    }
+
     /**
      * A writer of this format onto {@code out} whose output first says which runs the results cover
      * (text: a {@code runs:} line; markdown: an italic line; JSON: a {@code runs} array; CSV: nothing, see the caller).
