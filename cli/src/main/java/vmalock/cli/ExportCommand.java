@@ -49,7 +49,7 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--table", paramLabel = "T", description = "export this table of the workspace database instead of the events")
     String table;
 
-    @Option(names = "--format", paramLabel = "FMT", defaultValue = "csv", description = "with --table: csv (default) or parquet")
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "csv", description = "csv (default) or parquet (a table: --table T, or the events table without --table)")
     String format;
 
     @Option(names = "--run", paramLabel = "ID", description = "with --table: only these runs (repeatable; default all)")
@@ -59,6 +59,15 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         Path out = "-".equals(output) ? null : Path.of(output);
+        if (table == null && !"csv".equalsIgnoreCase(format)) {
+            if (sources != null) {
+                err.println("vmalock export: --format " + format + " writes a table (the events by default); --source "
+                        + "selects sources of the CSV event export only");
+                err.flush();
+                return ExitCode.USAGE;
+            }
+            table = "events"; // --format parquet without --table: the events table, not CSV in a .parquet file
+        }
         if (table != null) {
             return exportTable(out, err);
         }

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point: {@code vmalock <subcommand>}. One class per subcommand, registered here. */
-@Command(name = "vmalock", mixinStandardHelpOptions = true, version = "vmalock 0.1.0",
+@Command(name = "vmalock", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Replay mmap_lock and per-VMA-lock traces under alternative locking policies.",
         subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class,
                 ReportCommand.class, QueryCommand.class, CaptureCommand.class, CheckCommand.class, ReplayCommand.class,
