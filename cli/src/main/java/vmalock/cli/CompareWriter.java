@@ -129,6 +129,14 @@ final class CompareWriter {
     /** Policies that changed no traced operation: their rows repeat the baseline, and say why. */
     private void notes(JsonNode c) {
         for (JsonNode r : c.get("runs")) {
+            JsonNode stopped = r.get("address_spaces_stopped_at_defect");
+            if (stopped != null && stopped.asLong() > 0) {
+                JsonNode d = r.get("defects").get(0);
+                out.println(r.get("policy").asText() + ": DEFECT: stopped at a modelled oops in " + stopped.asLong()
+                        + " address space(s)");
+                out.println("  (first: " + d.get("comm").asText() + "-" + d.get("tid").asText() + " at " + d.get("time").asText()
+                        + " s); figures cover the work before it, no deltas");
+            }
             JsonNode why = r.get("no_change_reason");
             if (why != null && !why.isNull() && !r.get("policy").asText().equals(c.get("baseline").asText())) {
                 out.println(r.get("policy").asText() + ": " + why.asText());
@@ -182,7 +190,8 @@ final class CompareWriter {
             put.accept("faults_on_mmap_lock_%", pct(r.get("faults_on_mmap_lock_rate").asDouble()));
             put.accept("syscall_latency_p99_us", ReplaySummaryWriter.num(r.get("syscall_latency_us").get("p99")));
         }
-        if (base != null) {
+        JsonNode stopped = r.get("address_spaces_stopped_at_defect");
+        if (base != null && (stopped == null || stopped.asLong() == 0)) { // a run cut short: not the same population
             JsonNode b = base.get("stats");
             put.accept("d_writer_wait_sum_us", delta(s.get("writer_wait_us").get("sum"), b.get("writer_wait_us").get("sum")));
             put.accept("d_reader_wait_sum_us", delta(s.get("reader_wait_us").get("sum"), b.get("reader_wait_us").get("sum")));

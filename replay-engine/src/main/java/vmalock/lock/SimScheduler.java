@@ -75,6 +75,18 @@ public final class SimScheduler implements Driver {
         return preemptions;
     }
 
+    /** Set by {@link #halt}: nothing runs any more (a modelled oops ends the address space's replay). */
+    private boolean halted;
+
+    /** Stops the simulation at the current step: queued events stay queued and never run. */
+    public void halt() {
+        halted = true;
+    }
+
+    public boolean halted() {
+        return halted;
+    }
+
     /** Called after every step when non-null (e.g. structural invariant checks). */
     public Runnable afterStep;
 
@@ -173,7 +185,7 @@ public final class SimScheduler implements Driver {
 
     /** Runs events with time ≤ {@code limitNs}. */
     public long runUntil(long limitNs) {
-        while (hSize > 0 && hTime[0] <= limitNs) {
+        while (hSize > 0 && hTime[0] <= limitNs && !halted) {
             long time = hTime[0];
             int ti = hTask[0];
             int gen = hGen[0];
@@ -313,6 +325,7 @@ public final class SimScheduler implements Driver {
             int r = op.step(t);
             steps++;
             if (afterStep != null) afterStep.run();
+            if (halted) return; // the task stops where it is
             switch (r) {
                 case Op.RUN:
                     continue;

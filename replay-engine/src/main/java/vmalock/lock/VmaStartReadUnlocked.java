@@ -59,9 +59,11 @@ public final class VmaStartReadUnlocked extends Op {
             case 2: {
                 if (v2) {
                     // vma_start_read_locked(vma) with vma == NULL: the fast path's result, never looked up.
+                    // the kernel oopses here with mmap_lock held for read (the guard's cleanup never runs): the
+                    // task dies holding it and every later writer on the mm hangs — a driver that models it stops
                     t.driver.findings().report(Findings.DEFECT, t, mm, null,
                             DEFECT_TEXT + " of vma_start_read_unlocked (v2): vma_start_read_locked(NULL) at address 0x"
-                                    + Long.toHexString(addr));
+                                    + Long.toHexString(addr) + "; the kernel oopses with mmap_lock held for read");
                     mm.mmapLock.guardReadUnlock(t);
                     t.retObj = null;
                     t.ret = -1;

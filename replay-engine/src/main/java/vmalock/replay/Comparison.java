@@ -23,7 +23,8 @@ public final class Comparison {
     /** The fields of a run's run.json that its compare entry carries (besides policy, run and stats). */
     public static final List<String> RUN_FIELDS = List.of("vma_lock", "retries", "defects", "makespan_us", "faults_per_s",
             "fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us", "faults_on_mmap_lock",
-            "faults_on_mmap_lock_rate", "callers", "changed_ops", "no_change_reason", "inputs");
+            "faults_on_mmap_lock_rate", "callers", "changed_ops", "no_change_reason", "defect_count",
+            "address_spaces_stopped_at_defect", "inputs");
 
     /**
      * Replays {@code policies} (plus the calibration policy if missing) over {@code sources} and
@@ -111,13 +112,14 @@ public final class Comparison {
      */
     public static ObjectNode deltas(JsonNode run, JsonNode base) {
         ObjectNode d = StatsJson.JSON.createObjectNode();
+        boolean cut = run.path("address_spaces_stopped_at_defect").asLong() > 0; // fewer operations: no deltas
         for (String[] f : DELTAS) {
             JsonNode a = run, b = base;
             for (int k = 1; k < f.length; k++) {
                 a = a == null ? null : a.get(f[k]);
                 b = b == null ? null : b.get(f[k]);
             }
-            if (a == null || b == null || a.isNull() || b.isNull()) {
+            if (cut || a == null || b == null || a.isNull() || b.isNull()) {
                 d.putNull(f[0]);
             } else if (f[0].endsWith("_pct")) {
                 d.put(f[0], b.asDouble() == 0 ? 0.0 : Math.round(1000 * 100 * (a.asDouble() - b.asDouble()) / b.asDouble()) / 1000.0);

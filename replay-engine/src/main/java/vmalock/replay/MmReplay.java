@@ -56,6 +56,8 @@ final class MmReplay implements LockEventListener {
     long firstStart = Long.MAX_VALUE;
     long lastEnd = Long.MIN_VALUE;
     boolean done;
+    /** Virtual time the replay stopped at a modelled oops, or -1. */
+    long haltedAtNs = -1;
 
     /** Resolution of the trace's timestamps (ns): observed times are truncations, true times lie within. */
     final long resolution;
@@ -106,6 +108,16 @@ final class MmReplay implements LockEventListener {
         for (Vma v : as.vmas()) WritePlanner.seed(mm, v);
         this.planner = new WritePlanner(mm, as);
         if (ncpus > 0) sim.cpus = ncpus;
+        if (p.fault == Policy.FaultStrategy.START_READ_UNLOCKED_V2 || p.reader == Policy.ReaderStrategy.START_READ_UNLOCKED_V2) {
+            // v2 as posted oopses at its first NULL dereference with mmap_lock held for read: the replay of this
+            // address space stops there (the defect names task, time and address), no figures after it
+            sim.afterStep = () -> {
+                if (findings.defects() > 0) {
+                    haltedAtNs = sim.now();
+                    sim.halt();
+                }
+            };
+        }
         for (TaskWork tw : work.tasks()) {
             if (tw.size() == 0) continue;
             Task t = new Task(tw.tid, tw.comm == null ? "<" + tw.tid + ">" : tw.comm);
@@ -150,7 +162,10 @@ final class MmReplay implements LockEventListener {
     boolean runUntil(long limitNs) {
         if (done) return true;
         sim.runUntil(limitNs);
-        if (sim.live() == 0) {
+        if (sim.halted()) {
+            done = true;
+            lastEnd = Math.max(lastEnd, haltedAtNs);
+        } else if (sim.live() == 0) {
             done = true;
         } else if (!sim.hasPending()) {
             // nothing can happen any more: tasks blocked forever (lost wake-up / deadlock in the model)
@@ -172,6 +187,7 @@ final class MmReplay implements LockEventListener {
         c.vmasLocked = planner.vmasLocked;
         c.cpuWaitNs = sim.cpuWaitNs();
         c.steps = sim.steps();
+        if (haltedAtNs >= 0) c.haltedMms++;
     }
 
     /** The findings that are modelled defects, and the invariant violations, in time order. */

@@ -14,6 +14,8 @@ public final class ReplayCounters {
     public long faultsVmaToMmap, faultsMmapToVma;
     public long cpuWaitNs;
     public long steps;
+    /** Address spaces whose replay stopped at a modelled oops (v2's NULL dereference). */
+    public long haltedMms;
     /** Per user fault: from its issue to its completion, every wait included (ns). */
     public final vmalock.stats.Samples faultLatency = new vmalock.stats.Samples();
     /**
@@ -45,6 +47,7 @@ public final class ReplayCounters {
         faultsMmapToVma += o.faultsMmapToVma;
         cpuWaitNs += o.cpuWaitNs;
         steps += o.steps;
+        haltedMms += o.haltedMms;
         faultLatency.addAll(o.faultLatency);
         syscallLatency.addAll(o.syscallLatency);
     }

@@ -376,6 +376,7 @@ public final class ReplayRunner {
         j.put("changed_ops", changed);
         if (changed == 0) j.put("no_change_reason", PolicyPreset.noChangeReason(o.policy.name, kp));
         else j.putNull("no_change_reason");
+        j.put("address_spaces_stopped_at_defect", total.haltedMms);
         j.put("faults_on_mmap_lock", total.faultsMmap);
         j.put("faults_on_mmap_lock_rate", total.faults == 0 ? 0.0 : Math.round(total.faultsMmap * 1e6 / total.faults) / 1e6);
         ObjectNode as = j.putObject("address_space");

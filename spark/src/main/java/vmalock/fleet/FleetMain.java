@@ -165,7 +165,7 @@ public final class FleetMain {
             x = x.trim();
             if (x.isEmpty()) continue;
             if (x.equals("all")) {
-                for (String p : PolicyPreset.PRESETS.keySet()) if (!l.contains(p)) l.add(p);
+                for (PolicyPreset p : PolicyPreset.standard()) if (!l.contains(p.name)) l.add(p.name); // as compare's all
                 continue;
             }
             PolicyPreset.preset(x); // unknown → IllegalArgumentException naming the known ones
