@@ -108,7 +108,7 @@ measure_cli_ingest() { # ./vmalock ingest, end to end: JVM start, JIT, checksum,
   VMALOCK_JAVA_OPTS="-Xmx$XMX" elapsed_of "${PIN[@]}" "$ROOT/vmalock" ingest "$BIG" -w "$ws"
   sed 's/^/  /' "$OUT" >&2
   CLI_S=$WALL; CLI_CPU=$CPU
-  CLI_EVENTS=$(sed -E 's/.* lines: ([0-9,]+) events.*/\1/' "$OUT" | tr -d ,)
+  CLI_EVENTS=$(sed -nE 's/.* lines: ([0-9,]+) events.*/\1/p' "$OUT" | tr -d ,)
   rm -rf "$ws"
 }
 
