@@ -2,6 +2,7 @@
 -- variable `baseline`, set by `vmalock report --baseline RUN`; default `observed`): faults, fallback
 -- rate, vma_lock counters, writer-wait p50/p99/max, reader-wait p99 and write-hold p99 in µs, each with
 -- its delta (run - baseline). Percentiles are nearest rank.
+-- runs: all (this report compares runs: without --run it sees every run, not only observed)
 WITH f AS (
   SELECT run, sum(count) AS page_faults,
     coalesce(sum(count) FILTER (WHERE fallback), 0) / nullif(sum(count), 0) AS fallback_rate

@@ -2,6 +2,7 @@
 -- faults per second of makespan, fault latency (issue to completion, every wait included, µs),
 -- VMA-syscall latency p99 (µs), the share of faults completed under mmap_lock by the model's count, and
 -- how many traced operations went through the callers the policy changes (0: the row repeats the baseline).
+-- runs: all (this report compares runs: without --run it sees every run, not only observed)
 -- section: replay figures (µs)
 SELECT run,
        max(value) FILTER (WHERE figure = 'faults_per_s') AS faults_per_s,

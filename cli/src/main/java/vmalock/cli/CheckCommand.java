@@ -17,7 +17,7 @@ import vmalock.store.Workspace;
 
 /** {@code vmalock check -w DIR [--json] [--source N,…]}: the lock invariants over a workspace's events. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check the mmap_lock invariants (spec §7 #10) over the stored events: every acquire follows a "
+        description = {"Check the mmap_lock invariants over the stored events: every acquire follows a "
                 + "start_locking with the same write flag (a downgrade is acq(write=false) while holding write), every "
                 + "release matches the task's hold, readers and a writer never overlap, at most one writer per mm.",
             "Tolerated and labelled, not violations: an overlap whose earlier holder's next event is its release "

@@ -51,13 +51,31 @@ final class DbCommands {
     }
 
     /** Runs the queries in order and prints each with one writer of the chosen format. */
-    static int runReports(QueryRunner qr, ResultFormat fmt, PrintWriter out, List<Query> queries) {
-        ResultFormat.ResultWriter w = fmt.writer(out);
+    static int runReports(QueryRunner qr, ResultFormat fmt, PrintWriter out, PrintWriter err, String cmd, List<Query> queries) {
+        if (fmt == ResultFormat.CSV) {
+            err.println("vmalock " + cmd + ": runs: " + String.join(", ", qr.runs()));
+        }
+        ResultFormat.ResultWriter w = fmt.writer(out, qr.runs());
         for (Query q : queries) {
             w.report(q, qr.run(q));
         }
         w.finish();
         return OK;
+    }
+
+    /**
+     * The runs {@code --run} chose: {@code all} (or {@code --run all}) is every run (an empty list for
+     * {@link QueryRunner}); none given is the observed run, or every run when {@code multiRun}
+     * (a report that compares runs, e.g. policy_compare).
+     */
+    static List<String> chosenRuns(List<String> given, boolean multiRun) {
+        if (given.contains("all")) {
+            return List.of();
+        }
+        if (given.isEmpty()) {
+            return multiRun ? List.of() : List.of(vmalock.db.RunInfo.OBSERVED);
+        }
+        return given;
     }
 
     static QueryLibrary library(List<Path> dirs) {

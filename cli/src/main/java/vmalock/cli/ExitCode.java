@@ -12,6 +12,8 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** An input could not be used: missing, unreadable, empty, not a trace, already ingested, or --strict stopped at a bad line. */
     public static final int INPUT = 3;
+    /** The output could not be written (standard output or -o FILE: disk full, closed pipe): same code as an input error. */
+    public static final int OUTPUT = INPUT;
     /** The workspace is missing, damaged, busy or not writable. */
     public static final int WORKSPACE = 4;
     /** A report's or query's SQL failed (report, query): one line names the query. */
@@ -33,7 +35,7 @@ public final class ExitCode {
         m.put("0", "ok");
         m.put("1", "completed with problems (bad lines skipped and reported)");
         m.put("2", "usage error");
-        m.put("3", "input error (missing/unreadable/empty/not a trace, already ingested, --strict stop)");
+        m.put("3", "input error (missing/unreadable/empty/not a trace, already ingested, --strict stop), or the output could not be written");
         m.put("4", "workspace error (missing, damaged, busy, not writable)");
         m.put("5", "query error (a report's or query's SQL failed)");
         m.put("70", "internal error (a bug: please report it)");

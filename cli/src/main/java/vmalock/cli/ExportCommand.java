@@ -2,7 +2,6 @@ package vmalock.cli;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -50,7 +49,7 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--table", paramLabel = "T", description = "export this table of the workspace database instead of the events")
     String table;
 
-    @Option(names = "--format", paramLabel = "FMT", defaultValue = "csv", description = "with --table: csv (default) or parquet")
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "csv", description = "csv (default) or parquet (a table: --table T, or the events table without --table)")
     String format;
 
     @Option(names = "--run", paramLabel = "ID", description = "with --table: only these runs (repeatable; default all)")
@@ -60,6 +59,15 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         Path out = "-".equals(output) ? null : Path.of(output);
+        if (table == null && !"csv".equalsIgnoreCase(format)) {
+            if (sources != null) {
+                err.println("vmalock export: --format " + format + " writes a table (the events by default); --source "
+                        + "selects sources of the CSV event export only");
+                err.flush();
+                return ExitCode.USAGE;
+            }
+            table = "events"; // --format parquet without --table: the events table, not CSV in a .parquet file
+        }
         if (table != null) {
             return exportTable(out, err);
         }
@@ -73,9 +81,15 @@ public final class ExportCommand implements Callable<Integer> {
             }
             long n;
             if (out == null) {
-                Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+                Writer w = new BufferedWriter(checked(spec.commandLine().getOut()), 1 << 16);
                 n = write(ws, src, clock, w);
                 w.flush();
+            } else if (Files.exists(out) && !Files.isRegularFile(out)) {
+                // a device or a pipe (/dev/full, /dev/stdout, a FIFO): written in place, never replaced
+                try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                    n = write(ws, src, clock, w);
+                }
+                err.println(String.format(java.util.Locale.ROOT, "vmalock: wrote %,d events to %s", n, out));
             } else {
                 Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
                 try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -126,14 +140,32 @@ public final class ExportCommand implements Callable<Integer> {
             if (parquet) {
                 n = vmalock.db.TableExport.parquet(db, table, runs, events, out);
             } else if (out == null) {
-                Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-                n = vmalock.db.TableExport.csv(db, table, runs, events, w);
-            } else {
-                try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                try {
+                    Writer w = new BufferedWriter(checked(spec.commandLine().getOut()), 1 << 16);
                     n = vmalock.db.TableExport.csv(db, table, runs, events, w);
-                } catch (IOException e) {
-                    err.println("vmalock export: cannot write " + out + ": " + e.getMessage());
-                    return ExitCode.INPUT;
+                    w.flush();
+                } catch (IOException | UncheckedIOException e) {
+                    err.println("vmalock export: cannot write to standard output: " + rootMessage(e));
+                    return ExitCode.OUTPUT;
+                }
+            } else {
+                boolean inPlace = Files.exists(out) && !Files.isRegularFile(out);
+                Path tmp = inPlace ? out : out.resolveSibling(out.getFileName() + ".tmp");
+                try {
+                    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                        n = vmalock.db.TableExport.csv(db, table, runs, events, w);
+                    }
+                    if (!inPlace) {
+                        Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    try {
+                        if (!inPlace) Files.deleteIfExists(tmp);
+                    } catch (IOException ignored) {
+                        // the write error below is the one to report
+                    }
+                    err.println("vmalock export: cannot write " + out + ": " + rootMessage(e));
+                    return ExitCode.OUTPUT;
                 }
             }
             if (out != null) {
@@ -141,6 +173,38 @@ public final class ExportCommand implements Callable<Integer> {
             }
             return ExitCode.OK;
         });
+    }
+
+    private static String rootMessage(Exception e) {
+        Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        return t.getMessage();
+    }
+
+    /** Standard output as a Writer that throws once a write failed (a PrintWriter only sets a flag). */
+    static Writer checked(PrintWriter out) {
+        return new Writer() {
+            @Override
+            public void write(char[] c, int off, int len) throws IOException {
+                out.write(c, off, len);
+                check();
+            }
+
+            @Override
+            public void flush() throws IOException {
+                check(); // checkError flushes
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+
+            private void check() throws IOException {
+                if (out.checkError()) {
+                    throw new IOException("cannot write to standard output (disk full, or the reader went away)");
+                }
+            }
+        };
     }
 
     private static long write(Workspace ws, List<Manifest.Source> src, String clock, Writer w) throws IOException {

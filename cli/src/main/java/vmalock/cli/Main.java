@@ -1,11 +1,12 @@
 package vmalock.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point: {@code vmalock <subcommand>}. One class per subcommand, registered here. */
-@Command(name = "vmalock", mixinStandardHelpOptions = true, version = "vmalock 0.1.0",
+@Command(name = "vmalock", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
         description = "Replay mmap_lock and per-VMA-lock traces under alternative locking policies.",
         subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class,
                 ReportCommand.class, QueryCommand.class, CaptureCommand.class, CheckCommand.class, ReplayCommand.class,
@@ -19,7 +20,11 @@ public final class Main implements Runnable {
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
         System.setProperty("system.properties", "/nonexistent");
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        // not System.out: a PrintStream swallows write errors (a full disk gave exit 0 with a truncated output)
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out),
+                java.nio.charset.StandardCharsets.UTF_8), true));
+        System.exit(cl.execute(args));
     }
 
     public static CommandLine commandLine() {
@@ -31,6 +36,19 @@ public final class Main implements Runnable {
                             : ExitCode.helpList());
         }
         cl.setExitCodeExceptionMapper(t -> ExitCode.INTERNAL);
+        cl.setExecutionStrategy(parsed -> {
+            int rc = new CommandLine.RunLast().execute(parsed);
+            List<CommandLine> chain = parsed.asCommandLineList();
+            CommandLine last = chain.get(chain.size() - 1);
+            if ((rc == ExitCode.OK || rc == ExitCode.PROBLEMS) && last.getOut().checkError()) {
+                // every write to standard output is checked here, once: a failed one fails the command
+                PrintWriter err = last.getErr();
+                err.println("vmalock: cannot write to standard output (disk full, or the reader went away)");
+                err.flush();
+                return ExitCode.OUTPUT;
+            }
+            return rc;
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // user errors are handled inside the commands; anything reaching here is a bug
             PrintWriter err = cmd.getErr();

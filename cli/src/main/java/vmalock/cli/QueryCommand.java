@@ -25,6 +25,8 @@ import vmalock.db.QueryRunner;
 @Command(name = "query", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run SQL over the workspace's DuckDB database (tables: events, lock_spans, faults, contention, "
                 + "syscalls, tasks, mms, lost, sources, runs, counters, event_counts, quality — see queries/README.md).",
+            "Only the observed run (the trace itself) unless --run names replay runs or 'all'; the output's first "
+                + "line (JSON: \"runs\") says which runs the results cover.",
             "A file may hold several statements; each one that returns rows is printed. The events table loads on "
                 + "first use (FROM events / JOIN events)."})
 public final class QueryCommand implements Callable<Integer> {
@@ -56,7 +58,7 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--queries", paramLabel = "DIR", description = "folders of .sql reports for --report (repeatable)")
     List<Path> queryDirs = new ArrayList<>();
 
-    @Option(names = "--run", paramLabel = "ID", description = "only these runs (repeatable; default: all runs)")
+    @Option(names = "--run", paramLabel = "ID", description = "the runs to see: a run id (repeatable) or 'all' (default: observed, the trace itself)")
     List<String> runs = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "table",
@@ -96,7 +98,7 @@ public final class QueryCommand implements Callable<Integer> {
             return DbCommands.fleetQuery(parquet, err, "query", fmt, out, List.of(query));
         }
         return DbCommands.withDb(workspace, err, "query", (db, events) -> {
-            return DbCommands.runReports(new QueryRunner(db, runs, Map.of(), events), fmt, out, List.of(query));
+            return DbCommands.runReports(new QueryRunner(db, DbCommands.chosenRuns(runs, false), Map.of(), events), fmt, out, err, "query", List.of(query));
         });
     }
 }

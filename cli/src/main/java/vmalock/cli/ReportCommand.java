@@ -31,7 +31,7 @@ import vmalock.store.Workspace;
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run named SQL reports (queries/*.sql) over the workspace's DuckDB database: the observed trace "
-                + "(run 'observed') and every replay run. Durations are in µs (column names ending in _us).",
+                + "(run 'observed'; --run RUN or --run all for replay runs; the output's first line says which). Durations are in µs (column names ending in _us).",
             "Default set: " + "summary, fallback_rates, writer_waits, reader_waits, hold_times, data_quality. "
                 + "`--list` shows every report with what it answers.",
             "--html FILE writes one self-contained HTML page instead (inline SVG and CSS, nothing loaded from the "
@@ -54,7 +54,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "reports to run (default: the summary set)")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--run", paramLabel = "ID", description = "only these runs (repeatable; default: all runs); --html always shows observed too")
+    @Option(names = "--run", paramLabel = "ID", description = "the runs to report: a run id (repeatable) or 'all' (default: observed; every run for "
+                + "reports marked '-- runs: all', which compare runs: policy_compare, policy_figures); --html: default all, always shows observed")
     List<String> runs = new ArrayList<>();
 
     @Option(names = "--baseline", paramLabel = "RUN",
@@ -124,12 +125,14 @@ public final class ReportCommand implements Callable<Integer> {
         return DbCommands.withDb(workspace, err, "report", (db, events) -> {
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("baseline", baseline == null ? RunInfo.OBSERVED : baseline);
-            return DbCommands.runReports(new QueryRunner(db, runs, vars, events), fmt, out, selected);
+            boolean multiRun = selected.stream().anyMatch(q -> q.sql().contains("\n-- runs: all") || q.sql().startsWith("-- runs: all"));
+            return DbCommands.runReports(new QueryRunner(db, DbCommands.chosenRuns(runs, multiRun), vars, events), fmt, out, err, "report", selected);
         });
     }
 
     private int writeHtml(Workspace ws, WorkspaceDb db, QueryRunner.EventsSource events, PrintWriter err) {
         HtmlReportPage page;
+        List<String> runs = this.runs.contains("all") ? List.of() : this.runs;
         try {
             page = HtmlReportPage.gather(ws, db, events, runs, baseline);
         } catch (IllegalArgumentException e) {

@@ -36,7 +36,7 @@ public final class StatsCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workspace"}, required = true, paramLabel = "DIR", description = "workspace directory")
     Path workspace;
 
-    @Option(names = "--json", description = "print the figures as JSON (the field names of the truth files)")
+    @Option(names = "--json", description = "print the figures as JSON (field names as in docs/statistics.md)")
     boolean json;
 
     @Option(names = "--source", split = ",", paramLabel = "N",

@@ -20,17 +20,47 @@ public final class Cli {
     }
 
     static Cli run(Object... args) {
+        StringWriter out = new StringWriter();
+        return execute(out, out, args);
+    }
+
+    private static Cli execute(java.io.Writer outTarget, StringWriter out, Object... args) {
         String[] a = new String[args.length];
         for (int i = 0; i < args.length; i++) {
             a[i] = String.valueOf(args[i]);
         }
         CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
+        cl.setOut(new PrintWriter(outTarget, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(a);
         return new Cli(code, out.toString(), err.toString());
+    }
+
+    /** Runs a command whose standard output fails (like a full disk) after {@code limit} characters. */
+    static Cli runFailingOut(int limit, Object... args) {
+        StringWriter out = new StringWriter();
+        java.io.Writer full = new java.io.Writer() {
+            private int n;
+
+            @Override
+            public void write(char[] c, int off, int len) throws java.io.IOException {
+                if (n + len > limit) {
+                    throw new java.io.IOException("No space left on device");
+                }
+                n += len;
+                out.write(c, off, len);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        return execute(full, out, args);
     }
 
     /** The project checkout (surefire sets vmalock.root). */

@@ -85,7 +85,7 @@ class CompareCommandTest {
         Cli t = Cli.run("compare", "-w", ws, "--policies", "vma-refcount,no-vma-lock", "--sweep");
         assertTrue(t.out.contains("sensitivity (--sweep)") && t.out.contains("stable"), t.out);
         // the replays' own figures are in DuckDB too (run_figures, the policy_figures report), as in run.json
-        Cli q = Cli.run("query", "-w", ws, "--format", "csv",
+        Cli q = Cli.run("query", "-w", ws, "--run", "no-vma-lock-s0", "--format", "csv",
                 "SELECT value FROM run_figures WHERE run = 'no-vma-lock-s0' AND figure = 'fault_latency_us.count'");
         assertEquals(0, q.code, q.toString());
         long faults = JSON.readTree(Cli.run("stats", "-w", ws, "--json").out).get("page_faults").asLong();

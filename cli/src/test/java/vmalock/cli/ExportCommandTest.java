@@ -105,4 +105,20 @@ class ExportCommandTest {
         assertEquals(ExitCode.USAGE, bad.code);
         assertTrue(bad.err.startsWith("vmalock export: no table nope"), bad.err);
     }
+
+    /** Issue 12 item 11: --format parquet without --table writes the events as Parquet, not CSV into a .parquet file. */
+    @Test
+    void parquetWithoutTableIsTheEventsTable() throws IOException {
+        Path ws = tmp.resolve("pqws");
+        Path pq = tmp.resolve("events.parquet");
+        Cli ing = Cli.run("ingest", Cli.shared().resolve("traces/ftrace-overlap-default.txt"), "-w", ws);
+        Cli p = Cli.run("export", "-w", ws, "--format", "parquet", "-o", pq);
+        assertEquals(0, ing.code + p.code, ing + "\n" + p);
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(pq), 4);
+        assertEquals("PAR1", new String(head, java.nio.charset.StandardCharsets.US_ASCII));
+        Cli q = Cli.run("query", "-w", ws, "--format", "csv", "SELECT count(*) AS n FROM read_parquet('" + pq + "') WHERE kind <> 'lost'");
+        assertEquals("n\r\n19444\r\n", q.out);
+        Cli bad = Cli.run("export", "-w", ws, "--format", "xml", "-o", tmp.resolve("x.xml"));
+        assertEquals(ExitCode.USAGE, bad.code, bad.toString());
+    }
 }

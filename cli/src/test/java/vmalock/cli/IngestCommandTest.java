@@ -68,6 +68,8 @@ class IngestCommandTest {
             sb.append("this is not a trace line ").append(i).append('\n');
         }
         sb.append(L2).append(L3);
+        // comment lines, so that the bad lines are not most of the file (such a file is refused: see below)
+        sb.append("#\n".repeat(6));
         Path f = write("bad.txt", sb.toString());
         Cli c = Cli.run("ingest", f, "-w", ws());
         assertEquals(ExitCode.PROBLEMS, c.code, c.toString());
@@ -79,7 +81,7 @@ class IngestCommandTest {
         JsonNode st = stats();
         assertEquals(3, st.get("total_events").asLong());
         assertEquals(12, st.get("problems").asLong());
-        assertEquals(19, st.get("lines_total").asLong()); // 4 header + 3 events + 12 bad
+        assertEquals(25, st.get("lines_total").asLong()); // 4 header + 3 events + 12 bad + 6 comments
         assertTrue(st.get("warnings").get(0).asText().contains("12 input lines could not be parsed"));
     }
 
@@ -279,6 +281,25 @@ class IngestCommandTest {
             }
         }
         return n;
+    }
+
+    /** Issue 12 item 6: a file that is not a trace, or a trace forced to the wrong format, is refused, not stored. */
+    @Test
+    void aFileWithoutEventsOrMostlyProblemsIsRefused() throws IOException {
+        Path ws = tmp.resolve("refuse");
+        Path text = tmp.resolve("notes.txt");
+        Files.writeString(text, "shopping list\n- milk\n- bread\n");
+        Cli notTrace = Cli.run("ingest", text, "-w", ws, "--format", "ftrace");
+        assertEquals(ExitCode.INPUT, notTrace.code, notTrace.toString());
+        assertTrue(notTrace.err.startsWith("vmalock: " + text + ": "), notTrace.err);
+        Path trace = Cli.shared().resolve("traces/ftrace-overlap-default.txt");
+        Cli wrong = Cli.run("ingest", trace, "-w", ws, "--format", "perf");
+        assertEquals(ExitCode.INPUT, wrong.code, wrong.toString());
+        assertTrue(wrong.err.contains(trace + ": ") && wrong.err.contains("not ingested"), wrong.err);
+        // nothing was stored: the right ingest is not a duplicate
+        Cli right = Cli.run("ingest", trace, "-w", ws);
+        assertEquals(0, right.code, right.toString());
+        assertTrue(right.out.startsWith("source 0: "), right.out);
     }
 
     private static long allocated(Path p) throws IOException {

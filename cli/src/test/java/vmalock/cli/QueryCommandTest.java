@@ -56,4 +56,40 @@ class QueryCommandTest {
         assertEquals(ExitCode.INPUT, missing.code);
         assertTrue(missing.err.contains("nope.sql: cannot read"), missing.err);
     }
+
+    /** Issue 12 item 1: a query sees the observed run unless told otherwise, and says which runs it covers. */
+    @Test
+    void defaultsToTheObservedRunAndSaysWhichRuns() throws IOException {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", Cli.shared().resolve("traces/perf-disjoint.perf.txt"), "-w", ws).code);
+        JsonNode truth = new ObjectMapper().readTree(Cli.shared().resolve("traces/perf-disjoint.perf.truth.json").toFile());
+        Cli rp = Cli.run("replay", "-w", ws, "--policy", "vma-refcount");
+        assertEquals(0, rp.code, rp.toString());
+        long faults = truth.get("page_faults").asLong();
+
+        Cli q = Cli.run("query", "-w", ws, "SELECT count(*) AS n FROM faults");
+        assertEquals(0, q.code, q.toString());
+        assertTrue(q.out.startsWith("runs: observed\n"), q.out);
+        assertTrue(q.out.contains(" " + faults + "\n") || q.out.endsWith("\n" + faults + "\n"), q.out);
+
+        Cli json = Cli.run("query", "-w", ws, "--format", "json", "SELECT count(*) AS n FROM faults");
+        JsonNode doc = new ObjectMapper().readTree(json.out);
+        assertEquals("[\"observed\"]", doc.get("runs").toString());
+        assertEquals(faults, doc.get("reports").get(0).get("sections").get(0).get("rows").get(0).get("n").asLong());
+
+        Cli all = Cli.run("query", "-w", ws, "--run", "all", "--format", "json", "SELECT count(DISTINCT run) AS runs FROM faults");
+        assertEquals(0, all.code, all.toString());
+        JsonNode ad = new ObjectMapper().readTree(all.out);
+        assertEquals(2, ad.get("runs").size(), all.out);
+        assertEquals(2, ad.get("reports").get(0).get("sections").get(0).get("rows").get(0).get("runs").asLong());
+
+        Cli csv = Cli.run("query", "-w", ws, "--format", "csv", "SELECT count(*) AS n FROM faults");
+        assertEquals("n\r\n" + faults + "\r\n", csv.out);
+        assertTrue(csv.err.contains("runs: observed"), csv.err);
+
+        Cli rep = Cli.run("report", "-w", ws, "summary", "--format", "json");
+        assertEquals("[\"observed\"]", new ObjectMapper().readTree(rep.out).get("runs").toString());
+        Cli cmp = Cli.run("report", "-w", ws, "policy_compare", "--format", "json");
+        assertEquals(2, new ObjectMapper().readTree(cmp.out).get("runs").size(), cmp.out);
+    }
 }

@@ -187,7 +187,7 @@ class ReplayCommandTest {
         assertTrue(as.get("syscall_ranges_in_known_vmas").asLong() + as.get("syscall_ranges_in_inferred_vmas").asLong() > 0,
                 as.toString());
         assertTrue(as.get("address_spaces").asLong() >= 2, as.toString());
-        Cli q = Cli.run("query", "-w", ws, "--format", "csv", "SELECT run, policy FROM runs ORDER BY run");
+        Cli q = Cli.run("query", "-w", ws, "--run", "all", "--format", "csv", "SELECT run, policy FROM runs ORDER BY run");
         assertEquals(0, q.code, q.toString());
         assertTrue(q.out.contains("observed"), q.out);
         assertTrue(q.out.contains("vma-refcount-s0-c1,vma-refcount"), q.out);

@@ -115,7 +115,8 @@ class ReportCommandTest {
             assertTrue(r.out.contains(s), s + " in\n" + r.out);
         }
         // aligned: every line of the summary table has the same width as its rule line
-        String[] lines = r.out.split("\n");
+        assertTrue(r.out.startsWith("runs: observed\n\n"), r.out);
+        String[] lines = r.out.substring(r.out.indexOf("== summary")).split("\n");
         assertEquals(lines[2].length(), lines[1].length());
         assertTrue(lines[3].contains("0.013548"), lines[3]);
     }
@@ -175,7 +176,7 @@ class ReportCommandTest {
         assertEquals(ExitCode.WORKSPACE, noRun.code);
         assertTrue(noRun.err.contains("no run r9"), noRun.err);
         Cli md = Cli.run("report", "-w", ws, "summary", "--format", "markdown");
-        assertTrue(md.out.startsWith("### summary\n\n| run | policy |"), md.out);
+        assertTrue(md.out.startsWith("_runs: observed_\n\n### summary\n\n| run | policy |"), md.out);
     }
 
     // ---- report --html ------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ public final class Ingester {
             if (pipe != null) {
                 pipe.finish(); // every event stored (or the store's failure rethrown) before the commit
             }
+            refuseUnusable(name, r);
             if (running != null) {
                 Manifest.Source entry = session.entry();
                 entry.size = running.bytes(); // what was read and checksummed, even if the file grew meanwhile
@@ -108,6 +109,23 @@ public final class Ingester {
                 }
             }
             session.abort(); // no-op after a commit
+        }
+    }
+
+    /**
+     * A file in which no line is an event, or most lines are problems (not a trace, or a trace forced to the
+     * wrong {@code --format}), is refused rather than stored as a source nobody can use or re-ingest.
+     */
+    static void refuseUnusable(String name, SourceResult r) throws TraceInputException {
+        String as = r.format() == null ? "" : " as " + r.format().cliName();
+        if (r.events() == 0 && r.lostMarkers() == 0) {
+            throw new TraceInputException(String.format(java.util.Locale.ROOT,
+                    "%s: no line%s is a trace event (%,d lines, %,d problems): not ingested", name, as, r.linesTotal(), r.problems()));
+        }
+        if (r.problems() * 2 > r.linesTotal()) {
+            throw new TraceInputException(String.format(java.util.Locale.ROOT,
+                    "%s: most lines%s are problems (%,d of %,d lines): not ingested; is --format right?", name, as,
+                    r.problems(), r.linesTotal()));
         }
     }
 }

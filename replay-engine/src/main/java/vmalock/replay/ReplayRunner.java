@@ -115,10 +115,40 @@ public final class ReplayRunner {
     public static Run run(Workspace ws, List<Manifest.Source> sources, ReplayOptions o, long faultCostNs) {
         String id = runId(o);
         Path dir = runDir(ws.dir(), id);
-        deleteRun(dir);
+        for (Manifest.Source src : sources) {
+            if (src.counterClock()) {
+                // refuse before anything is written
+                throw new StoreException(ws.dir() + ": source " + src.index + " (" + src.name + ") uses the " + src.clock
+                        + " clock (ticks, not time): the replay needs a time clock");
+            }
+        }
+        Path staging = dir.resolveSibling(STAGING_DIR);
+        sweepAbandoned(staging);
+        Path stage = staging.resolve(ProcessHandle.current().pid() + "-" + id + "-" + STAGE_SEQ.incrementAndGet());
+        try {
+            Run run = runInto(ws, sources, o, faultCostNs, id, dir, stage);
+            publish(stage, dir);
+            try (Stream<Path> left = Files.list(staging)) {
+                if (left.findAny().isEmpty()) Files.deleteIfExists(staging);
+            } catch (IOException e) {
+                // a concurrent replay still stages there; it removes the folder when done
+            }
+            return run;
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(stage);
+            throw e;
+        }
+    }
+
+    /** Where runs are written before they appear under their id: {@code runs/.staging/PID-ID-N}. */
+    static final String STAGING_DIR = ".staging";
+    private static final java.util.concurrent.atomic.AtomicLong STAGE_SEQ = new java.util.concurrent.atomic.AtomicLong();
+
+    private static Run runInto(Workspace ws, List<Manifest.Source> sources, ReplayOptions o, long faultCostNs,
+                               String id, Path dir, Path stage) {
         List<ReplayResult> results = new ArrayList<>();
         List<Workload> workloads = new ArrayList<>();
-        try (Workspace out = Workspace.forIngest(dir)) {
+        try (Workspace out = Workspace.forIngest(stage)) {
             for (Manifest.Source src : sources) {
                 Workload w = load(ws, src, faultCostNs, o.faultCostScale);
                 workloads.add(w);
@@ -148,11 +178,70 @@ public final class ReplayRunner {
         }
         ObjectNode json = runJson(id, o, sources, workloads, results, faultCostNs);
         try {
-            Files.writeString(dir.resolve(RUN_FILE), StatsJson.JSON.writeValueAsString(json) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(stage.resolve(RUN_FILE), StatsJson.JSON.writeValueAsString(json) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new StoreException(dir + ": cannot write " + RUN_FILE + ": " + e.getMessage(), e);
         }
         return new Run(id, dir, results, workloads, json);
+    }
+
+    /** Replaces the run directory by the finished stage (a concurrent replay of the same id may win a race: retried). */
+    private static void publish(Path stage, Path dir) {
+        for (int attempt = 0; ; attempt++) {
+            deleteRun(dir);
+            try {
+                Files.move(stage, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                if (attempt >= 3) {
+                    throw new StoreException(dir + ": cannot replace the previous run: " + e.getMessage(), e);
+                }
+            } catch (IOException e) {
+                throw new StoreException(dir + ": cannot store the run: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Deletes the stages of replays whose process is gone (killed, out of memory): they are never read. */
+    private static void sweepAbandoned(Path staging) {
+        if (!Files.isDirectory(staging)) return;
+        try (Stream<Path> s = Files.list(staging)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String n = p.getFileName().toString();
+                int dash = n.indexOf('-');
+                long pid;
+                try {
+                    pid = Long.parseLong(dash < 0 ? n : n.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                deleteQuietly(p);
+            }
+        } catch (IOException e) {
+            // an unreadable staging folder hides nothing: the replay below creates its own stage
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // best effort: the error that made us clean up is the one to report
+        }
+        // runs/.staging and runs/ themselves, when this replay created them and nothing else is there
+        for (Path parent = dir.getParent(); parent != null && (parent.getFileName().toString().equals(STAGING_DIR)
+                || parent.getFileName().toString().equals(RUNS_DIR)); parent = parent.getParent()) {
+            try (Stream<Path> s = Files.list(parent)) {
+                if (s.findAny().isPresent()) return;
+                Files.deleteIfExists(parent);
+            } catch (IOException e) {
+                return; // a concurrent replay still stages there
+            }
+        }
     }
 
     /** The statistics ({@code stats --json} shape) of a stored run. */
@@ -182,7 +271,8 @@ public final class ReplayRunner {
 
     private static void deleteRun(Path dir) {
         if (!Files.exists(dir)) return;
-        if (!Files.isRegularFile(dir.resolve(RUN_FILE)) && !Files.exists(dir.resolve(Manifest.FILE))) {
+        if (!Files.isRegularFile(dir.resolve(RUN_FILE)) && !Files.exists(dir.resolve(Manifest.FILE))
+                && !Files.exists(dir.resolve(".lock"))) {
             throw new StoreException(dir + ": exists and is not a vmalock run; remove it first");
         }
         try (Stream<Path> s = Files.walk(dir)) {

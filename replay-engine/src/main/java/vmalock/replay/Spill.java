@@ -14,7 +14,7 @@ import java.util.Arrays;
  * The temporary file a workload's finished operations are written to while the trace is read, so that
  * memory holds per-task and per-mm state, not the trace: each {@link TaskWork} keeps the list of its
  * chunks (file offset, operation count) and is replayed by streaming them back ({@link Ops#streaming}).
- * One file per workload, deleted by {@link #close} (and on JVM exit as a fallback).
+ * One file per workload, unlinked as soon as it is open (its space is freed by {@link #close} or when the process ends).
  */
 final class Spill implements AutoCloseable {
     private final Path file;
@@ -25,8 +25,12 @@ final class Spill implements AutoCloseable {
     Spill(Path dir) {
         try {
             file = Files.createTempFile(dir, "vmalock-replay-work-", ".tmp");
-            file.toFile().deleteOnExit();
-            ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } finally {
+                // unlinked at once: the open channel keeps the data, and nothing is left behind even by kill -9
+                Files.deleteIfExists(file);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot create the replay's work file: " + e.getMessage(), e);
         }

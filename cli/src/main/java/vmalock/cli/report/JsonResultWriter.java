@@ -12,18 +12,25 @@ import vmalock.db.Query;
 import vmalock.db.ResultTable;
 
 /**
- * JSON: {@code {"reports": [{"name", "description", "sections": [{"title", "columns", "rows": [{col: value}]}]}]}};
+ * JSON: {@code {"runs": [run…], "reports": [{"name", "description", "sections": [{"title", "columns", "rows": [{col: value}]}]}]}};
  * numbers stay numbers (µs as in the column names), NULL is null.
  */
 final class JsonResultWriter implements ResultFormat.ResultWriter {
     private final PrintWriter out;
     private final JsonGenerator g;
 
-    JsonResultWriter(PrintWriter out) {
+    JsonResultWriter(PrintWriter out, List<String> runs) {
         this.out = out;
         try {
             g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter();
             g.writeStartObject();
+            if (runs != null) {
+                g.writeArrayFieldStart("runs");
+                for (String r : runs) {
+                    g.writeString(r);
+                }
+                g.writeEndArray();
+            }
             g.writeArrayFieldStart("reports");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
