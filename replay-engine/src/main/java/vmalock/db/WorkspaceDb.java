@@ -52,6 +52,12 @@ public final class WorkspaceDb implements AutoCloseable {
     public static WorkspaceDb open(Path workspaceDir) {
         Path f = file(workspaceDir);
         try {
+            if (storageVersion(f) > MAX_STORAGE_VERSION) {
+                // written by an earlier vmalock in DuckDB 2.0's default format, which 1.x clients refuse:
+                // derived data, rebuilt like a file of another schema version
+                Files.deleteIfExists(f);
+                Files.deleteIfExists(f.resolveSibling(FILE + ".wal"));
+            }
             WorkspaceDb db = openFile(f);
             String v = db.meta("schema_version");
             if (v != null && !v.equals(String.valueOf(Schema.VERSION))) {
@@ -81,9 +87,39 @@ public final class WorkspaceDb implements AutoCloseable {
     }
 
     private static WorkspaceDb openFile(Path f) throws SQLException {
-        WorkspaceDb db = new WorkspaceDb(f, DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath()));
+        WorkspaceDb db = new WorkspaceDb(f, DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath(), fileProperties()));
         db.exec("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)");
         return db;
+    }
+
+    /**
+     * The storage format a new database file is written in. DuckDB 2.0 writes storage version 69 by
+     * default, which the current stable clients (DuckDB 1.4 and 1.5: pip, the CLI, duckdb_jdbc 1.x)
+     * refuse; v1.4.0 is read by every client from 1.4 on. Only a file's creation picks its format.
+     */
+    public static final String STORAGE_COMPATIBILITY = "v1.4.0";
+
+    /** The storage version {@link #STORAGE_COMPATIBILITY} writes in the file header (DuckDB 1.4's). */
+    static final long MAX_STORAGE_VERSION = 67;
+
+    /** The storage version in a DuckDB file's main header (after an 8-byte checksum and "DUCK"), or -1. */
+    static long storageVersion(Path f) throws IOException {
+        if (!Files.isRegularFile(f)) {
+            return -1;
+        }
+        try (var in = Files.newInputStream(f)) {
+            byte[] h = in.readNBytes(20);
+            if (h.length < 20 || h[8] != 'D' || h[9] != 'U' || h[10] != 'C' || h[11] != 'K') {
+                return -1;
+            }
+            return java.nio.ByteBuffer.wrap(h, 12, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        }
+    }
+
+    static java.util.Properties fileProperties() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("storage_compatibility_version", STORAGE_COMPATIBILITY);
+        return p;
     }
 
     private void initSchema() throws SQLException {
