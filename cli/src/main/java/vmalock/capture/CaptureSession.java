@@ -137,6 +137,35 @@ public final class CaptureSession {
         }
     }
 
+    /** Where the kernel's /proc and /boot are ({@code /}; a directory of fake files in tests). */
+    Path kernelRoot = Path.of("/");
+    private KernelFacts kernelFacts = new KernelFacts(kernelRoot);
+    private Map<String, Long> vmstatBefore;
+    private Map<String, Long> vmstatAfter;
+
+    void kernelRoot(Path root) {
+        kernelRoot = root;
+        kernelFacts = new KernelFacts(root);
+    }
+
+    /** Records uname -r, the config lines and the vmstat counters in the source's manifest entry. */
+    private void recordKernel(vmalock.store.Manifest.Source e) {
+        e.kernel = kernelFacts.release();
+        e.kernelFrom = "recorded by capture";
+        StringBuilder where = new StringBuilder();
+        e.kernelConfig = kernelFacts.config(e.kernel, where);
+        if (e.kernelConfig == null) {
+            notes.add("kernel config not readable (/proc/config.gz, /boot/config-" + e.kernel + "): CONFIG_PER_VMA_LOCK "
+                    + "assumed from the release");
+        }
+        if (vmstatBefore != null && vmstatAfter != null) {
+            e.vmstatBefore = vmstatBefore;
+            e.vmstatAfter = vmstatAfter;
+        } else {
+            notes.add("no vma_lock_* counters in /proc/vmstat (CONFIG_PER_VMA_LOCK_STATS off): stats shows none");
+        }
+    }
+
     private void restore() throws CaptureException {
         CaptureInstance i = instance;
         if (i != null) i.close();
@@ -189,6 +218,7 @@ public final class CaptureSession {
                     rootPid = (int) p.pid();
                 }
                 sink = new CaptureSink(session, maps, follow, rootPid);
+                vmstatBefore = kernelFacts.vmstat();
                 reader = new TracePipeReader(inst.tracePipe(), copy, sink, session.sourceIndex());
                 reader.start();
                 tracedFrom = System.nanoTime();
@@ -215,6 +245,7 @@ public final class CaptureSession {
                 }
                 inst.tracingOn(false);
                 tracedNanos = System.nanoTime() - tracedFrom;
+                vmstatAfter = kernelFacts.vmstat();
                 phase("traced");
                 result = reader.finish(() -> {
                     try {
@@ -249,6 +280,7 @@ public final class CaptureSession {
             } catch (IOException e) {
                 throw new CaptureException(CaptureException.Kind.WORKSPACE, text + ": " + e.getMessage(), e);
             }
+            recordKernel(session.entry());
             session.commit(d);
             phase("committed");
             long wall = System.nanoTime() - t0;

@@ -91,6 +91,10 @@ public final class CompareCommand implements Callable<Integer> {
                 c.set("sweep", Comparison.sweep(ws, sources, list, baseline, params.options(), faultCost, c));
                 // the variants stored runs of their own; the main runs stay as they were (other run ids)
             }
+            if (c.path("kernel_policy_guessed").asBoolean(false)) {
+                err.println("vmalock: warning: baseline " + c.get("kernel_policy").asText() + " " + c.get("kernel_policy_basis").asText());
+                err.flush();
+            }
             if (fmt == CompareWriter.Format.JSON) {
                 out.println(StatsJson.JSON.writeValueAsString(c));
             } else {

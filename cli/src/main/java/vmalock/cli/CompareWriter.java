@@ -104,6 +104,11 @@ final class CompareWriter {
                 notes(c);
                 out.println();
                 out.println("baseline: " + baseline + " (deltas against it)");
+                if (c.has("kernel_policy")) {
+                    out.println("the trace's kernel: " + c.get("kernel_policy").asText() + ", "
+                            + (c.get("kernel_policy_guessed").asBoolean() ? "guessed (no kernel release; ingest --kernel)"
+                            : c.get("kernel_policy_basis").asText()));
+                }
                 tableCal(cal);
         }
         if (c.has("sweep") && fmt != Format.CSV) sweep(c.get("sweep"));
@@ -128,6 +133,18 @@ final class CompareWriter {
 
     /** Policies that changed no traced operation: their rows repeat the baseline, and say why. */
     private void notes(JsonNode c) {
+        // one caveat, the policies it concerns (the text names the first; the others share it)
+        java.util.Map<String, List<String>> caveats = new java.util.LinkedHashMap<>();
+        for (JsonNode r : c.get("runs")) {
+            JsonNode cav = r.get("caveats");
+            if (cav == null) continue;
+            for (JsonNode x : cav) {
+                String key = x.asText().replace("under " + r.get("policy").asText() + " ", "under POLICY ");
+                caveats.computeIfAbsent(key, k -> new ArrayList<>()).add(r.get("policy").asText());
+            }
+        }
+        caveats.forEach((text, ps) -> wrap(String.join(", ", ps) + ": " + text.replace("under POLICY ", "under "
+                + (ps.size() == 1 ? ps.get(0) : "them") + " ")));
         for (JsonNode r : c.get("runs")) {
             JsonNode stopped = r.get("address_spaces_stopped_at_defect");
             if (stopped != null && stopped.asLong() > 0) {
@@ -142,6 +159,21 @@ final class CompareWriter {
                 out.println(r.get("policy").asText() + ": " + why.asText());
             }
         }
+    }
+
+    /** Prints {@code text} in lines of at most 100 columns, continuation lines indented. */
+    private void wrap(String text) {
+        StringBuilder line = new StringBuilder();
+        for (String w : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + w.length() > 100) {
+                out.println(line);
+                line.setLength(0);
+                line.append("  ");
+            }
+            if (line.length() > 0 && !line.toString().equals("  ")) line.append(' ');
+            line.append(w);
+        }
+        if (line.length() > 0) out.println(line);
     }
 
     /** The {@link #NARROW} columns of {@link #HEADER} rows. */
@@ -279,6 +311,14 @@ final class CompareWriter {
             rows.add(new String[] {"faults on mmap_lock (model's count)", "-",
                 rr.get("faults_on_mmap_lock").asText(), "-", "not traced per fault", "faults_on_mmap_lock", "",
                 rr.get("faults_on_mmap_lock").asText()});
+        }
+        JsonNode vms = cal.get("vmstat_vma_lock");
+        if (vms != null && !vms.isNull() && rr.has("vma_lock")) {
+            // /proc/vmstat counts the whole machine during the capture: other processes' faults included
+            for (String k : new String[] {"success", "abort", "retry", "miss"}) {
+                rows.add(calRow("vma_lock_" + k + " (/proc/vmstat, machine)", "vma_lock." + k, vms.get("vma_lock_" + k),
+                        rr.get("vma_lock").get(k), 1, false));
+            }
         }
         return rows.toArray(new String[0][]);
     }

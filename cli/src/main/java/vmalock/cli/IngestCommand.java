@@ -47,6 +47,16 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "stop at the first bad line (the file is not ingested)")
     boolean strict;
 
+    @Option(names = "--kernel", paramLabel = "RELEASE",
+            description = "the traced kernel's release (uname -r, e.g. 6.8.0-45-generic): the replay's baseline policy "
+                    + "comes from it (before 6.4 no-vma-lock, 6.4-6.5 vma-rwsem-6.4, 6.6 vma-rwsem-6.6, 6.7-6.14 vma-rwsem, "
+                    + "6.15+ vma-refcount). Without it a text trace only hints at its kernel and the replay says it guessed")
+    String kernel;
+
+    @Option(names = "--kernel-config", paramLabel = "KEY=y|n", split = ",",
+            description = "the traced kernel's CONFIG_PER_VMA_LOCK / CONFIG_PER_VMA_LOCK_STATS, e.g. CONFIG_PER_VMA_LOCK=n")
+    java.util.Map<String, String> kernelConfig;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "1 (default): parse and store on one thread; 2: store on a second thread while this one "
                     + "parses (same workspace, faster on two free cores)")
@@ -66,6 +76,22 @@ public final class IngestCommand implements Callable<Integer> {
                 return ExitCode.USAGE;
             }
         }
+        if (kernel != null && !kernel.trim().matches("v?\\d+\\.\\d+.*")) {
+            err.println("vmalock ingest: --kernel " + kernel + ": not a kernel release (MAJOR.MINOR…, as uname -r prints)");
+            err.flush();
+            return ExitCode.USAGE;
+        }
+        if (kernelConfig != null) {
+            for (java.util.Map.Entry<String, String> e : kernelConfig.entrySet()) {
+                if (!e.getKey().equals("CONFIG_PER_VMA_LOCK") && !e.getKey().equals("CONFIG_PER_VMA_LOCK_STATS")
+                        || !e.getValue().equals("y") && !e.getValue().equals("n")) {
+                    err.println("vmalock ingest: --kernel-config " + e.getKey() + "=" + e.getValue()
+                            + ": expected CONFIG_PER_VMA_LOCK or CONFIG_PER_VMA_LOCK_STATS = y or n");
+                    err.flush();
+                    return ExitCode.USAGE;
+                }
+            }
+        }
         if (threads != 1 && threads != 2) {
             err.println("vmalock ingest: --threads must be 1 or 2, not " + threads);
             err.flush();
@@ -81,6 +107,11 @@ public final class IngestCommand implements Callable<Integer> {
                     s = Ingester.ingest(ws, file, fmt, strict, new Ingester.Observer() {
                         @Override
                         public void started(IngestSession session) {
+                            if (kernel != null) {
+                                session.entry().kernel = kernel.trim();
+                                session.entry().kernelFrom = "ingest --kernel";
+                            }
+                            if (kernelConfig != null) session.entry().kernelConfig = new java.util.TreeMap<>(kernelConfig);
                             progress.start(session::progressLines);
                         }
 

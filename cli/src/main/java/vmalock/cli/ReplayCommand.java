@@ -83,9 +83,18 @@ public final class ReplayCommand implements Callable<Integer> {
             ArrayNode records = StatsJson.JSON.createArrayNode();
             ReplaySummaryWriter text = new ReplaySummaryWriter(out);
             List<String> assumptions = null;
+            boolean warned = false;
             for (PolicyPreset p : list) {
                 ReplayOptions o = copyWith(template, p);
                 ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCost);
+                for (com.fasterxml.jackson.databind.JsonNode in : run.json.path("inputs")) {
+                    if (!warned && in.path("kernel_policy_guessed").asBoolean(false)) {
+                        err.println("vmalock: warning: the trace's kernel policy " + in.get("kernel_policy").asText() + " "
+                                + in.get("kernel_policy_basis").asText());
+                        err.flush();
+                        warned = true;
+                    }
+                }
                 ObjectNode stats = ReplayRunner.stats(ws.dir(), run.id);
                 if (json) {
                     ObjectNode rec = run.json.deepCopy();
@@ -140,7 +149,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     static ReplayOptions copyWith(ReplayOptions t, PolicyPreset p) {
         ReplayOptions o = new ReplayOptions().seed(t.seed).cpus(t.cpus).threads(t.threads).check(t.check).timing(t.timing)
-                .wakeLatency(t.wakeLatencyNs);
+                .wakeLatency(t.wakeLatencyNs).kernelPreemption(t.kernelPreemption);
         o.live = t.live;
         o.policy(p);
         return o;

@@ -36,6 +36,12 @@ public final class ReplayParams {
                     + "anchored (max(trace, previous end + think)), closed (previous end + whole gap as think)")
     String timing;
 
+    @Option(names = "--preempt", paramLabel = "MODEL", defaultValue = "none",
+            description = "the traced kernel's preemption model (dmesg: 'Dynamic Preempt: …'): none (default) or "
+                    + "voluntary — a fault or lock holder in the kernel keeps its CPU until it returns to user mode or "
+                    + "sleeps; full — it can be preempted by a woken task or at a slice's end. Matters with modelled CPUs")
+    String preempt;
+
     @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
     List<Integer> sources;
 
@@ -51,6 +57,11 @@ public final class ReplayParams {
         ReplayOptions o = new ReplayOptions().seed(seed).cpus(parseCpus(cpus)).threads(threads).check(check);
         o.timing(parseTiming(timing));
         o.wakeLatency(parseTime("--wake-latency", wakeLatency));
+        switch (preempt.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "none": case "voluntary": o.kernelPreemption(false); break;
+            case "full": o.kernelPreemption(true); break;
+            default: throw new IllegalArgumentException("--preempt: '" + preempt + "' is not none, voluntary or full");
+        }
         return o;
     }
 

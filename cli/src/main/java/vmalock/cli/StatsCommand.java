@@ -78,6 +78,7 @@ public final class StatsCommand implements Callable<Integer> {
                 }
                 covered = RunInfo.OBSERVED.equals(r) ? ws.manifest().sources : List.of();
             }
+            if (!covered.isEmpty()) StatsJson.kernel(node, covered);
             if (json) {
                 out.println(StatsJson.JSON.writeValueAsString(node));
             } else {

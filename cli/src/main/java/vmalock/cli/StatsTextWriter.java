@@ -27,6 +27,17 @@ final class StatsTextWriter {
         for (Manifest.Source src : sources) {
             p("source %d  %s%n  (%s, %s clock, %,d lines: %,d events, %,d non-event, %,d problems)%n",
                     src.index, src.name, src.format, src.clock, src.linesTotal, src.events, src.nonEventLines, src.problems);
+            p("  kernel %s%s%n", src.kernel == null ? "unknown (ingest --kernel RELEASE tells the replay its baseline)"
+                    : src.kernel + " (" + src.kernelFrom + ")", src.kernelConfig == null ? ""
+                    : ", CONFIG_PER_VMA_LOCK=" + src.kernelConfig.get("CONFIG_PER_VMA_LOCK") + ", CONFIG_PER_VMA_LOCK_STATS="
+                    + src.kernelConfig.get("CONFIG_PER_VMA_LOCK_STATS"));
+        }
+        JsonNode vms = json.get("vmstat_vma_lock");
+        if (vms != null && !vms.isNull()) {
+            StringBuilder b = new StringBuilder();
+            vms.fields().forEachRemaining(x -> b.append(b.length() == 0 ? "" : ", ").append(x.getKey()).append(' ')
+                    .append(String.format(java.util.Locale.ROOT, "%,d", x.getValue().asLong())));
+            p("/proc/vmstat during the capture (machine-wide): %s%n", b);
         }
         JsonNode warnings = json.get("warnings");
         if (warnings.size() > 0) {

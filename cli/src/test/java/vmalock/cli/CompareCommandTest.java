@@ -38,7 +38,8 @@ class CompareCommandTest {
         Cli c = Cli.run("compare", "-w", ws, "--policies", "vma-refcount,no-vma-lock", "--format", "json");
         assertEquals(0, c.code, c.toString());
         JsonNode j = JSON.readTree(c.out);
-        assertEquals(List.of("baseline", "observed", "runs", "calibration"), keys(j));
+        assertEquals(List.of("baseline", "observed", "runs", "calibration", "kernel_policy", "kernel_policy_basis",
+                "kernel_policy_guessed"), keys(j));
         assertEquals("vma-refcount", j.get("baseline").asText()); // memcg_id events: a 6.14+ kernel
         JsonNode observed = JSON.readTree(Cli.run("stats", "-w", ws, "--json").out);
         assertEquals(observed, j.get("observed"));
@@ -55,6 +56,8 @@ class CompareCommandTest {
             // stats --json prints header_entries_* only for sources with a ring-buffer header (a replay has none)
             List<String> shape = new java.util.ArrayList<>(keys(observed));
             shape.removeIf(k -> k.startsWith("header_entries_"));
+            // … and the traced kernel (release, config, /proc/vmstat counters): the trace's, not a replay's
+            shape.removeAll(List.of("kernel", "kernel_from", "kernel_config", "vmstat_vma_lock"));
             assertEquals(shape, keys(r.get("stats")), "S has the shape of stats --json");
             JsonNode st = JSON.readTree(Cli.run("stats", "-w", ws, "--run", r.get("run").asText(), "--json").out);
             assertEquals(st, r.get("stats"));

@@ -84,8 +84,28 @@ public final class Manifest {
         public long firstIndex = -1;
         public long lastIndex = -1;
         public long blocks;
+        /** {@code uname -r} of the traced kernel: recorded by {@code capture} or given to {@code ingest --kernel}; null if unknown. */
+        public String kernel;
+        /** How {@link #kernel} is known: {@code recorded by capture} or {@code ingest --kernel}. */
+        public String kernelFrom;
+        /**
+         * The traced kernel's config lines that matter ({@code CONFIG_PER_VMA_LOCK}, {@code CONFIG_PER_VMA_LOCK_STATS}):
+         * {@code y}, {@code n} (not set); absent when the config could not be read.
+         */
+        public Map<String, String> kernelConfig;
+        /**
+         * {@code /proc/vmstat} {@code vma_lock_*} counters before and after a capture (machine-wide; only with
+         * CONFIG_PER_VMA_LOCK_STATS); null when not captured or the kernel does not count them.
+         */
+        public Map<String, Long> vmstatBefore;
+        public Map<String, Long> vmstatAfter;
         /** Always true in a written manifest: the entry is the commit record of the source. */
         public boolean complete;
+
+        /** CONFIG_PER_VMA_LOCK as recorded ({@code y}/{@code n}), or null. */
+        public String perVmaLockConfig() {
+            return kernelConfig == null ? null : kernelConfig.get("CONFIG_PER_VMA_LOCK");
+        }
 
         public boolean counterClock() {
             return "ticks".equals(timeUnit);

@@ -4,11 +4,20 @@ package vmalock.lock;
 public final class Hold extends Op {
     private long ns;
     private boolean offCpu;
+    private boolean user;
 
     public Hold init(long ns) {
         this.ns = ns;
         this.offCpu = false;
+        this.user = false;
         pc = 0;
+        return this;
+    }
+
+    /** Compute in user mode (a think time): preemptible under every kernel preemption model. */
+    public Hold initUser(long ns) {
+        init(ns);
+        this.user = true;
         return this;
     }
 
@@ -30,6 +39,7 @@ public final class Hold extends Op {
             pc = 1;
             t.delay = ns;
             t.offCpuDelay = offCpu;
+            t.userDelay = user;
             return DELAY;
         }
         return DONE;

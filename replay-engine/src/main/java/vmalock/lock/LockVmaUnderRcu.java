@@ -5,7 +5,8 @@ package vmalock.lock;
  * the kernel does:
  * <ol>
  * <li>RCU read lock; maple walk to the entry containing addr;</li>
- * <li>no VMA → ABORT (not MISS);</li>
+ * <li>no VMA → ABORT (not MISS); with the 6.4/6.6 fault path ({@link Mm#era}) a VMA kind it does not
+ *     handle → ABORT too;</li>
  * <li>vma_start_read NULL (write-locked at either check, flag set, overflow, vm_mm mismatch) → ABORT;</li>
  * <li>-EAGAIN (detached after the lookup) → MISS and retry from the walk (unbounded, each pass counts);
  *     in the rwsem design the {@code detached} check after locking does the same;</li>
@@ -60,6 +61,12 @@ public final class LockVmaUnderRcu extends Op {
                 }
                 Vma v = mm.walk(addr); // mas_walk under rcu_read_lock
                 if (v == null) return abort(t, Reason.NO_VMA);
+                // 6.4–6.6: "Only anonymous vmas are supported for now" (6.4) and "find_mergeable_anon_vma
+                // uses adjacent vmas which are not locked" (6.4, 6.6) — checked before vma_start_read
+                if (mm.era == FaultPathEra.V6_4 && !v.anonymous) return abort(t, Reason.UNSUPPORTED_VMA);
+                if (mm.era != FaultPathEra.CURRENT && v.anonymous && !v.hasAnonVma) {
+                    return abort(t, Reason.UNSUPPORTED_VMA);
+                }
                 vma = v;
                 pc = 1;
                 return t.call(startRead.init(mm, v));

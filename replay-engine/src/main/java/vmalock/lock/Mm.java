@@ -13,6 +13,8 @@ public final class Mm {
 
     public final long id;
     public final VmaLockDesign design;
+    /** Which VMAs the fault path handles under the per-VMA lock (the policy's {@link Policy#era}). */
+    public FaultPathEra era = FaultPathEra.CURRENT;
     public final MmapLock mmapLock;
     /** Receives this mm's mmap_lock, contention and fault events (null: none). */
     public final LockEventListener listener;

@@ -67,9 +67,11 @@ public final class Policy {
     public final boolean unconditional;
     /** vma_start_read_unlocked's slow path uses a traced mmap_read_lock instead of guard(rwsem_read) (unverified). */
     public final boolean tracedGuard;
+    /** Which VMAs the fault path handles under the per-VMA lock (6.4, 6.6, 6.7+). */
+    public final FaultPathEra era;
 
     private Policy(String name, VmaLockDesign design, FaultStrategy fault, RemoteStrategy remote, ReaderStrategy reader,
-                   boolean writersKillable, boolean smp, boolean unconditional, boolean tracedGuard) {
+                   boolean writersKillable, boolean smp, boolean unconditional, boolean tracedGuard, FaultPathEra era) {
         this.name = name;
         this.design = design;
         this.fault = fault;
@@ -79,31 +81,36 @@ public final class Policy {
         this.smp = smp;
         this.unconditional = unconditional;
         this.tracedGuard = tracedGuard;
+        this.era = era;
     }
 
     public static Policy of(String name, VmaLockDesign design, FaultStrategy fault, RemoteStrategy remote,
                             ReaderStrategy reader) {
-        return new Policy(name, design, fault, remote, reader, true, true, false, false);
+        return new Policy(name, design, fault, remote, reader, true, true, false, false, FaultPathEra.CURRENT);
     }
 
     public Policy withSmp(boolean smp) {
-        return new Policy(name, design, fault, remote, reader, writersKillable, smp, unconditional, tracedGuard);
+        return new Policy(name, design, fault, remote, reader, writersKillable, smp, unconditional, tracedGuard, era);
     }
 
     public Policy withUnconditional(boolean u) {
-        return new Policy(name, design, fault, remote, reader, writersKillable, smp, u, tracedGuard);
+        return new Policy(name, design, fault, remote, reader, writersKillable, smp, u, tracedGuard, era);
     }
 
     public Policy withTracedGuard(boolean traced) {
-        return new Policy(name, design, fault, remote, reader, writersKillable, smp, unconditional, traced);
+        return new Policy(name, design, fault, remote, reader, writersKillable, smp, unconditional, traced, era);
     }
 
     public Policy withWritersKillable(boolean k) {
-        return new Policy(name, design, fault, remote, reader, k, smp, unconditional, tracedGuard);
+        return new Policy(name, design, fault, remote, reader, k, smp, unconditional, tracedGuard, era);
+    }
+
+    public Policy withEra(FaultPathEra e) {
+        return new Policy(name, design, fault, remote, reader, writersKillable, smp, unconditional, tracedGuard, e);
     }
 
     public Policy named(String n) {
-        return new Policy(n, design, fault, remote, reader, writersKillable, smp, unconditional, tracedGuard);
+        return new Policy(n, design, fault, remote, reader, writersKillable, smp, unconditional, tracedGuard, era);
     }
 
     /**
@@ -125,6 +132,16 @@ public final class Policy {
     public static Policy vmaRwsem() {
         return of("vma-rwsem", VmaLockDesign.RWSEM, FaultStrategy.VMA_LOCK_FALLBACK, RemoteStrategy.MMAP_READ_LOCK,
                 ReaderStrategy.MMAP_READ_LOCK);
+    }
+
+    /** vma-rwsem with the 6.4–6.5 fault path: anonymous VMAs with an anon_vma only. */
+    public static Policy vmaRwsem64() {
+        return vmaRwsem().named("vma-rwsem-6.4").withEra(FaultPathEra.V6_4);
+    }
+
+    /** vma-rwsem with the 6.6 fault path: file-backed faults return VM_FAULT_RETRY under the VMA lock. */
+    public static Policy vmaRwsem66() {
+        return vmaRwsem().named("vma-rwsem-6.6").withEra(FaultPathEra.V6_6);
     }
 
     public static Policy vmaRefcount() {
@@ -186,6 +203,7 @@ public final class Policy {
     @Override
     public String toString() {
         return name + " (lock=" + design.name().toLowerCase(java.util.Locale.ROOT) + ", fault=" + fault + ", remote="
-                + remote + ", reader=" + reader + (smp ? "" : ", UP") + (unconditional ? ", unconditional" : "") + ")";
+                + remote + ", reader=" + reader + (smp ? "" : ", UP") + (unconditional ? ", unconditional" : "")
+                + (era == FaultPathEra.CURRENT ? "" : ", fault path " + era.kernels) + ")";
     }
 }

@@ -35,10 +35,12 @@ public final class Reason {
     public static final int MMAP_TRYLOCK_FAILED = 15;
     /** mutex_trylock (binder's alloc->mutex) failed. */
     public static final int MUTEX_TRYLOCK_FAILED = 16;
+    /** 6.4–6.6 lock_vma_under_rcu: a VMA kind that fault path does not handle (file-backed, no anon_vma). */
+    public static final int UNSUPPORTED_VMA = 17;
 
     private static final String[] NAMES = {"ok", "no_vma", "write_locked_early", "write_locked_late", "excluded",
         "overflow", "mm_mismatch", "detached", "range", "trylock_failed", "no_vma_lock", "defect", "access_error",
-        "eintr", "skip", "mmap_trylock_failed", "mutex_trylock_failed"};
+        "eintr", "skip", "mmap_trylock_failed", "mutex_trylock_failed", "unsupported_vma"};
 
     private Reason() {
     }

@@ -62,6 +62,14 @@ public final class SimScheduler implements Driver {
      * has run longest in its slice, when that holder is in an on-CPU delay (computing or holding).
      */
     public boolean wakeupPreemption = true;
+    /**
+     * The kernel preempts tasks in kernel mode (CONFIG_PREEMPT / preempt=full). False (preempt=none or
+     * voluntary): a task running kernel work — a fault, a lock hold, a syscall — keeps its CPU until it
+     * returns to user mode or sleeps; a slice's end or a wake-up takes effect at that return.
+     */
+    public boolean kernelPreemption = false;
+    /** Queued tasks whose wake-up preemption waits for a CPU's return to user mode. */
+    private int pendingPreempts;
     /** Total ns tasks spent runnable, waiting for a modelled CPU. */
     private long cpuWaitNs;
     /** Preemptions at the end of a time slice. */
@@ -242,7 +250,7 @@ public final class SimScheduler implements Driver {
             t.wokenUp = false;
             Task v = null;
             for (Task h : holders) {
-                if (h.inDelay && h.chunkEnd > now && (v == null || h.sliceStart < v.sliceStart)) v = h;
+                if (h.inDelay && h.preemptibleDelay && h.chunkEnd > now && (v == null || h.sliceStart < v.sliceStart)) v = h;
             }
             if (v != null) {
                 preemptions++;
@@ -259,6 +267,9 @@ public final class SimScheduler implements Driver {
                 holders.add(t);
                 return true;
             }
+            // every CPU runs kernel work that cannot be preempted: need_resched takes effect on return to user
+            t.preemptPending = true;
+            pendingPreempts++;
         }
         t.wokenUp = false;
         t.waitingCpu = true;
@@ -279,6 +290,10 @@ public final class SimScheduler implements Driver {
             return;
         }
         next.waitingCpu = false;
+        if (next.preemptPending) {
+            next.preemptPending = false;
+            pendingPreempts--;
+        }
         next.hasCpu = true;
         next.sliceStart = now;
         holders.add(next);
@@ -289,13 +304,23 @@ public final class SimScheduler implements Driver {
     /** Spends the next part of an on-CPU delay, or yields when the slice is over and others wait. */
     private void sliceDelay(Task t) {
         long used = now - t.sliceStart;
-        if (!runq.isEmpty() && used >= sliceNs) {
+        if (!runq.isEmpty() && t.preemptibleDelay && (used >= sliceNs || pendingPreempts > 0)) {
             preemptions++;
             release(t);
             t.onCpu = false;
             t.waitingCpu = true;
             t.cpuWaitSince = now;
             runq.addLast(t);
+            return;
+        }
+        if (!t.preemptibleDelay) {
+            // kernel work under a non-preemptive kernel: runs to its end; the slice's end is checked at the
+            // next return to user mode
+            long chunk = t.delayLeft;
+            t.delayLeft = 0;
+            t.onCpu = true;
+            t.chunkEnd = now + chunk;
+            push(now + chunk, indexOf(t), t.gen);
             return;
         }
         if (used >= sliceNs) { // nobody waits: a new slice
@@ -349,11 +374,14 @@ public final class SimScheduler implements Driver {
                         } else {
                             t.inDelay = true;
                             t.delayLeft = Math.max(0, t.delay);
+                            t.preemptibleDelay = t.userDelay || kernelPreemption;
                             sliceDelay(t);
                         }
+                        t.userDelay = false;
                         return;
                     }
                     t.offCpuDelay = false;
+                    t.userDelay = false;
                     push(now + Math.max(0, t.delay), indexOf(t), t.gen);
                     return;
                 case Op.BLOCK:

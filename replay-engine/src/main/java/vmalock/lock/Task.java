@@ -85,6 +85,12 @@ public final class Task {
     long chunkEnd;
     /** Set by an op before {@link Op#DELAY}: the delay is spent off CPU (a sleep), not computing. */
     public boolean offCpuDelay;
+    /** Set by an op before {@link Op#DELAY}: the delay is user-mode compute (else kernel work: a fault, a hold). */
+    public boolean userDelay;
+    /** SimScheduler CPU model: the current on-CPU delay may be preempted (user mode, or a preemptible kernel). */
+    boolean preemptibleDelay;
+    /** SimScheduler CPU model: woken while every CPU ran non-preemptible kernel work; preempts at the next return to user. */
+    boolean preemptPending;
     int simIndex = -1;
     int gen;
     Thread thread;

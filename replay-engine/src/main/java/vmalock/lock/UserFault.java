@@ -140,6 +140,11 @@ public final class UserFault extends Op {
                 vma = v;
                 InvariantChecker ck = t.driver.checker();
                 if (ck != null) ck.stabilised(t, v);
+                if (mm.era == FaultPathEra.V6_6 && !v.anonymous) {
+                    // 6.6: do_read_fault/do_cow_fault/do_shared_fault return VM_FAULT_RETRY under the VMA lock
+                    VmaLock.endRead(t, v);
+                    return vmaRetried(t);
+                }
                 // vmf_anon_prepare (do_anonymous_page, do_cow_fault, wp_page_copy): a write fault needs the
                 // anon_vma — mmap_read_trylock under the VMA lock; a read fault maps the zero page without it
                 if (v.anonymous && !v.hasAnonVma && f.write()) {

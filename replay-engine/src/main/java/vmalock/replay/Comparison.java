@@ -24,7 +24,7 @@ public final class Comparison {
     public static final List<String> RUN_FIELDS = List.of("vma_lock", "retries", "defects", "makespan_us", "faults_per_s",
             "fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us", "faults_on_mmap_lock",
             "faults_on_mmap_lock_rate", "callers", "changed_ops", "no_change_reason", "defect_count",
-            "address_spaces_stopped_at_defect", "inputs");
+            "address_spaces_stopped_at_defect", "caveats", "inputs");
 
     /**
      * Replays {@code policies} (plus the calibration policy if missing) over {@code sources} and
@@ -33,14 +33,19 @@ public final class Comparison {
     public static ObjectNode compare(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
                                      String baseline, ReplayOptions template, long faultCostNs) {
         ObjectNode observed = StatsJson.build(WorkspaceStats.compute(ws, indexes(sources)));
+        StatsJson.kernel(observed, sources); // as `stats --json` shows the trace
         String kernelPolicy = null;
+        KernelBaseline kb = null;
         ArrayNode runs = StatsJson.JSON.createArrayNode();
         ObjectNode calibrated = null;
         ObjectNode calibratedRun = null;
         for (PolicyPreset p : policies) {
             ReplayOptions o = copy(template).policy(p);
             ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
-            if (kernelPolicy == null && !run.workloads.isEmpty()) kernelPolicy = run.workloads.get(0).kernelPolicy();
+            if (kb == null && !run.workloads.isEmpty()) {
+                kb = run.workloads.get(0).kernelBaseline();
+                kernelPolicy = kb.policy;
+            }
             ObjectNode s = ReplayRunner.stats(ws.dir(), run.id);
             runs.add(entry(p.name, run.id, s, run.json));
             if (p.name.equals(kernelPolicy)) {
@@ -50,12 +55,25 @@ public final class Comparison {
         }
         if (kernelPolicy == null) kernelPolicy = "vma-refcount";
         if (calibrated == null) {
+            // the trace's kernel policy was not asked for (e.g. vma-rwsem-6.4, outside 'all'): replay it
+            // for the calibration, and as the first row when it is the baseline the deltas refer to
             ReplayOptions o = copy(template).policy(PolicyPreset.preset(kernelPolicy));
             ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
             calibrated = ReplayRunner.stats(ws.dir(), run.id);
             calibratedRun = run.json;
+            if (baseline == null) runs.insert(0, entry(kernelPolicy, run.id, calibrated, run.json));
         }
-        return assemble(observed, runs, baseline, kernelPolicy, calibrated, calibratedRun);
+        ObjectNode out = assemble(observed, runs, baseline, kernelPolicy, calibrated, calibratedRun);
+        if (out.has("calibration") && !observed.get("vmstat_vma_lock").isNull()) {
+            // what CONFIG_PER_VMA_LOCK_STATS counted during the capture, against the replay's own count
+            ((ObjectNode) out.get("calibration")).set("vmstat_vma_lock", observed.get("vmstat_vma_lock"));
+        }
+        if (kb != null) {
+            out.put("kernel_policy", kb.policy);
+            out.put("kernel_policy_basis", kb.basis);
+            out.put("kernel_policy_guessed", kb.guessed);
+        }
+        return out;
     }
 
     /** A run's entry in compare's {@code runs}: policy, run id, its statistics, the {@link #RUN_FIELDS} of its run.json. */
@@ -230,6 +248,7 @@ public final class Comparison {
         o.timing = t.timing;
         o.wakeLatencyNs = t.wakeLatencyNs;
         o.faultCostScale = t.faultCostScale;
+        o.kernelPreemption = t.kernelPreemption;
         return o;
     }
 }

@@ -84,6 +84,7 @@ final class MmReplay implements LockEventListener {
         this.threads = opt.live ? new vmalock.lock.ThreadDriver(findings, opt.check) : null;
         this.mm = new Mm(work.key, design, this, vmEvents, Mm.DEFAULT_MMAP_LOCK_OFFSET);
         this.mm.mmapLock.acquireCostNs = acquireCostNs;
+        this.mm.era = p.era;
         if (opt.wakeLatencyNs >= 0) {
             sim.wakeLatencyNs = opt.wakeLatencyNs;
         } else if (wakeSamples.length > 0) {
@@ -108,6 +109,7 @@ final class MmReplay implements LockEventListener {
         for (Vma v : as.vmas()) WritePlanner.seed(mm, v);
         this.planner = new WritePlanner(mm, as);
         if (ncpus > 0) sim.cpus = ncpus;
+        sim.kernelPreemption = opt.kernelPreemption;
         if (p.fault == Policy.FaultStrategy.START_READ_UNLOCKED_V2 || p.reader == Policy.ReaderStrategy.START_READ_UNLOCKED_V2) {
             // v2 as posted oopses at its first NULL dereference with mmap_lock held for read: the replay of this
             // address space stops there (the defect names task, time and address), no figures after it
@@ -235,7 +237,7 @@ final class MmReplay implements LockEventListener {
                             phase = SLEEP;
                         } else if (timing == ReplayOptions.Timing.TRACE) think = ops.start(i) + jitter() - t.now();
                         else if (timing == ReplayOptions.Timing.ANCHORED) think = Math.max(think, ops.start(i) + jitter() - t.now());
-                        if (think > 0) return t.ops().hold.init(think);
+                        if (think > 0) return t.ops().hold.initUser(think);
                         break;
                     }
                     case SLEEP: {
@@ -325,11 +327,15 @@ final class MmReplay implements LockEventListener {
                 long len = Math.max(1, ops.a1(i));
                 long addr = ops.addr(i);
                 long pages = (addr + len - (addr & ~(AddressSpace.PAGE - 1)) + AddressSpace.PAGE - 1) / AddressSpace.PAGE;
+                c.remoteMem++;
                 return t.ops().remoteRead.init(mm, addr, len, svc / pages, policy);
             }
             if (cls == Ops.CLASS_REMOTE) {
                 long pages = target == null ? 1 : Math.max(1, (target.end - target.start) / AddressSpace.PAGE);
                 long addr = target == null ? 0 : target.start + rnd.nextLong(pages) * AddressSpace.PAGE;
+                if ((ops.flags(i) & Ops.F_GUP) != 0) c.remoteGup++;
+                else if (svc <= SHORT_REMOTE_NS) c.remoteShortInferred++;
+                else c.remoteWalkInferred++;
                 if (target != null && svc <= SHORT_REMOTE_NS && (ops.flags(i) & Ops.F_GUP) == 0) {
                     return t.ops().remoteRead.init(mm, addr, AddressSpace.PAGE, svc, policy);
                 }

@@ -36,8 +36,14 @@ public final class PolicyPreset {
         Map<String, PolicyPreset> m = new LinkedHashMap<>();
         add(m, Policy.noVmaLock(), "CONFIG_PER_VMA_LOCK=n: every kernel before 6.4; UP and arches without ARCH_SUPPORTS_PER_VMA_LOCK",
                 "faults and remote access take mmap_read_lock (spec §6a)");
-        add(m, Policy.vmaRwsem(), "6.4–6.14: per-VMA rw_semaphore + detached flag (S. Baghdasaryan, Per-VMA locks, 2023)",
+        add(m, Policy.vmaRwsem(), "6.7–6.14: per-VMA rw_semaphore + detached flag (S. Baghdasaryan, Per-VMA locks, 2023) "
+                        + "with the 6.7+ fault path (page-cache faults under the VMA lock)",
                 "lock_vma_under_rcu on the VMA rwsem, fallback to mmap_read_lock (spec §6b)");
+        add(m, Policy.vmaRwsem64(), "6.4–6.5: the first per-VMA lock fault path (anonymous VMAs with an anon_vma only)",
+                "as vma-rwsem, but lock_vma_under_rcu aborts on file-backed VMAs and on anonymous ones without anon_vma");
+        add(m, Policy.vmaRwsem66(), "6.6: per-VMA locks for file-backed VMAs (M. Wilcox, 2023), their faults retried",
+                "as vma-rwsem, but file-backed faults return VM_FAULT_RETRY under the VMA lock and take the mmap path; "
+                        + "anonymous VMAs without anon_vma abort");
         add(m, Policy.vmaRefcount(), "6.15+: vm_refcnt (S. Baghdasaryan, 2025-01-10)",
                 "lock_vma_under_rcu on vm_refcnt, fallback to mmap_read_lock (spec §6c)");
         add(m, Policy.faultsOnMmapLock(), "6.15+ vm_refcnt with every user fault on mmap_lock (as x86 handles faults taken in kernel mode)",
@@ -81,6 +87,8 @@ public final class PolicyPreset {
         switch (preset) {
             case "no-vma-lock": return "do_user_addr_fault, madvise (MADV_DONTNEED), __access_remote_vm, writers (no vma_start_write)";
             case "vma-rwsem": return "do_user_addr_fault (lock_vma_under_rcu on the VMA rwsem), writers (vma_start_write)";
+            case "vma-rwsem-6.4": case "vma-rwsem-6.6":
+                return "do_user_addr_fault (lock_vma_under_rcu on the VMA rwsem; fewer VMA kinds), writers (vma_start_write)";
             case "vma-refcount": return "do_user_addr_fault (lock_vma_under_rcu on vm_refcnt), writers (vma_start_write)";
             case "faults-on-mmap-lock": return "do_user_addr_fault (every fault to lock_mm_and_find_vma)";
             case "rcu-wait": return "find_tcp_vma, binder (the 'other' readers)";
@@ -96,7 +104,7 @@ public final class PolicyPreset {
         if (preset.equals(kernelPolicy)) return 0;
         switch (preset) {
             case "no-vma-lock": return c.faults + c.vmaSyscalls + c.remote + c.writes;
-            case "vma-rwsem": case "vma-refcount": return c.faults + c.writes;
+            case "vma-rwsem": case "vma-rwsem-6.4": case "vma-rwsem-6.6": case "vma-refcount": return c.faults + c.writes;
             case "faults-on-mmap-lock": return c.faults;
             case "rcu-wait": case "start-read-unlocked": case "start-read-unlocked-v2": return c.otherReads;
             case "remote-vma-lock": return c.remote;
@@ -117,10 +125,15 @@ public final class PolicyPreset {
         }
     }
 
-    /** The presets that stand for a kernel or a patch ('all'): not the hypothetical what-ifs. */
+    /**
+     * The presets 'all' runs: one per lock design and patch — not the hypothetical what-ifs, nor the 6.4/6.6
+     * fault paths of the rw_semaphore era (by name, or as the baseline of a trace from such a kernel).
+     */
     public static List<PolicyPreset> standard() {
         List<PolicyPreset> l = new ArrayList<>();
-        for (PolicyPreset p : PRESETS.values()) if (!p.name.startsWith("hypothetical-")) l.add(p);
+        for (PolicyPreset p : PRESETS.values()) {
+            if (!p.name.startsWith("hypothetical-") && p.policy.era == vmalock.lock.FaultPathEra.CURRENT) l.add(p);
+        }
         return l;
     }
 
@@ -142,14 +155,23 @@ public final class PolicyPreset {
     public String spec() {
         Policy p = policy;
         return "lock=" + key(p.design) + ",fault=" + key(p.fault) + ",remote=" + key(p.remote) + ",other=" + key(p.reader)
-                + (p.unconditional ? ",smp=no" : "");
+                + (p.unconditional ? ",smp=no" : "") + (p.era == vmalock.lock.FaultPathEra.CURRENT ? "" : ",era=" + eraKey(p.era));
+    }
+
+    static String eraKey(vmalock.lock.FaultPathEra e) {
+        switch (e) {
+            case V6_4: return "6.4";
+            case V6_6: return "6.6";
+            default: return "current";
+        }
     }
 
     /**
      * Composes a policy over {@code base} from {@code key=value,…}: lock (none|rwsem|refcount),
      * fault (mmap-only|vma-lock-fallback|rcu-wait|start-read-unlocked|start-read-unlocked-v2),
      * remote (mmap-read-lock|vma-lock-fast-path), other (any reader strategy, e.g. trylock-skip,
-     * vma-then-mmap-trylock-skip, mmap-trylock-skip, vma-lock-fallback), smp (required|no).
+     * vma-then-mmap-trylock-skip, mmap-trylock-skip, vma-lock-fallback), smp (required|no), era (6.4|6.6|current:
+     * which VMAs the fault path handles under the VMA lock).
      */
     public static PolicyPreset compose(String spec, PolicyPreset base) {
         Policy b = base.policy;
@@ -158,6 +180,7 @@ public final class PolicyPreset {
         RemoteStrategy remote = b.remote;
         ReaderStrategy reader = b.reader;
         boolean unconditional = b.unconditional;
+        vmalock.lock.FaultPathEra era = b.era;
         for (String part : spec.split(",")) {
             String p = part.trim();
             if (p.isEmpty()) continue;
@@ -176,16 +199,22 @@ public final class PolicyPreset {
                     }
                     unconditional = v.equals("no");
                     break;
+                case "era":
+                    era = null;
+                    for (vmalock.lock.FaultPathEra e : vmalock.lock.FaultPathEra.values()) if (eraKey(e).equals(v)) era = e;
+                    if (era == null) throw new IllegalArgumentException("--set: era=" + v + " is not one of 6.4|6.6|current");
+                    break;
                 default:
-                    throw new IllegalArgumentException("--set: unknown key '" + k + "' (lock, fault, remote, other, smp)");
+                    throw new IllegalArgumentException("--set: unknown key '" + k + "' (lock, fault, remote, other, smp, era)");
             }
         }
         if (design == VmaLockDesign.NONE && fault != FaultStrategy.MMAP_ONLY) {
             throw new IllegalArgumentException("--set: fault=" + key(fault) + " needs a per-VMA lock (lock=rwsem or lock=refcount)");
         }
-        Policy composed = Policy.of("custom", design, fault, remote, reader).withUnconditional(unconditional);
+        Policy composed = Policy.of("custom", design, fault, remote, reader).withUnconditional(unconditional).withEra(era);
         String name = "custom[lock=" + key(design) + ",fault=" + key(fault) + ",remote=" + key(remote) + ",other="
-                + key(reader) + (unconditional ? ",smp=no" : "") + "]";
+                + key(reader) + (unconditional ? ",smp=no" : "")
+                + (era == vmalock.lock.FaultPathEra.CURRENT ? "" : ",era=" + eraKey(era)) + "]";
         return new PolicyPreset(name, composed.named(name), "composed with --set over " + base.name, spec);
     }
 

@@ -8,6 +8,13 @@ public final class ReplayCounters {
     public long retries;
     public long writes, writesFailed, writesSkipped, vmasLocked;
     public long remote, remoteFast;
+    /**
+     * Remote reads by the evidence for their target: a /proc/PID/mem pread64 (address and length from the
+     * trace), process_vm_readv (target VMA and page inferred: its iovecs are not in the trace), and the rest
+     * classified by hold time alone — ≤5 µs one __access_remote_vm page (cmdline, environ; target inferred), longer
+     * a page-table walk (smaps-like, mmap_read_lock under every policy).
+     */
+    public long remoteMem, remoteGup, remoteShortInferred, remoteWalkInferred;
     public long otherReads, otherSkipped;
     public long vmaSyscalls;
     /** Per-fault agreement with the trace: observed per-VMA but replayed under mmap_lock, and the reverse. */
@@ -40,6 +47,10 @@ public final class ReplayCounters {
         vmasLocked += o.vmasLocked;
         remote += o.remote;
         remoteFast += o.remoteFast;
+        remoteMem += o.remoteMem;
+        remoteGup += o.remoteGup;
+        remoteShortInferred += o.remoteShortInferred;
+        remoteWalkInferred += o.remoteWalkInferred;
         otherReads += o.otherReads;
         otherSkipped += o.otherSkipped;
         vmaSyscalls += o.vmaSyscalls;

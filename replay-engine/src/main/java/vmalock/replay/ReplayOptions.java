@@ -83,6 +83,18 @@ public final class ReplayOptions {
     /** Multiplies the per-VMA fault cost the trace gives (compare --sweep varies it); 1 = as measured. */
     public double faultCostScale = 1;
 
+    /**
+     * The traced kernel preempts kernel code (preempt=full): a fault or lock holder on a CPU may lose it to a
+     * woken task or at a slice's end. False (default; preempt=none or voluntary, as the capture machine of
+     * the bundled traces): kernel work keeps its CPU until it returns to user mode or sleeps.
+     */
+    public boolean kernelPreemption;
+
+    public ReplayOptions kernelPreemption(boolean b) {
+        this.kernelPreemption = b;
+        return this;
+    }
+
     public ReplayOptions wakeLatency(long ns) {
         this.wakeLatencyNs = ns;
         return this;

@@ -76,7 +76,11 @@ public final class ReplayRunner {
         if (java.nio.file.Files.isRegularFile(ws.dir().resolve(vmalock.store.MapsSnapshots.FILE))) {
             b.useMapsSnapshots(vmalock.store.MapsSnapshots.read(ws.dir()));
         }
-        return b.finish();
+        Workload w = b.finish();
+        w.kernelRelease = src.kernel;
+        w.kernelReleaseFrom = src.kernelFrom;
+        w.perVmaLockConfig = src.perVmaLockConfig();
+        return w;
     }
 
     /**
@@ -89,6 +93,32 @@ public final class ReplayRunner {
         b.faultCostScale = faultCostScale;
         events.accept(b::accept);
         return b.finish();
+    }
+
+    /**
+     * What this run's figures cannot show, or show from inferred inputs, for its policy: work the trace does
+     * not contain (lock-free /proc/PID/maps readers that the policy would put under mmap_lock) and remote
+     * reads whose target the trace does not give.
+     */
+    static com.fasterxml.jackson.databind.node.ArrayNode caveats(PolicyPreset p, KernelBaseline kb, ReplayCounters c) {
+        com.fasterxml.jackson.databind.node.ArrayNode a = StatsJson.JSON.createArrayNode();
+        boolean mapsUnderMmap = p.policy.design == vmalock.lock.VmaLockDesign.NONE
+                || p.policy.design == vmalock.lock.VmaLockDesign.RWSEM || !p.policy.smp;
+        if (kb != null && kb.mapsReadersLockless && mapsUnderMmap) {
+            a.add("/proc/PID/maps readers: the traced kernel" + (kb.guessed ? " (if 6.17+)" : "") + " reads maps under RCU "
+                    + "(lock_next_vma) and leaves no mmap_lock events; under " + p.name + " each such read would hold "
+                    + "mmap_read_lock: not replayed (the trace cannot show them), so waits are under-predicted where "
+                    + "a workload reads its maps");
+        }
+        long inferred = c.remoteGup + c.remoteShortInferred + c.remoteWalkInferred;
+        if (c.remote > 0 && inferred > 0 && p.policy.remote == vmalock.lock.Policy.RemoteStrategy.VMA_LOCK_FAST_PATH) {
+            a.add(String.format(java.util.Locale.ROOT, "remote reads: %d of %d have no traced target (process_vm_readv %d: "
+                    + "iovecs not traced; others %d classified by hold alone: ≤5 µs one page of cmdline/environ, "
+                    + "longer a smaps-like walk %d): their VMA and page are drawn at random; %d /proc/PID/mem reads "
+                    + "use the traced address", inferred, c.remote, c.remoteGup, c.remoteShortInferred + c.remoteWalkInferred,
+                    c.remoteWalkInferred, c.remoteMem));
+        }
+        return a;
     }
 
     /** One stored run: its id, directory, per-source results and the run.json written. */
@@ -296,6 +326,7 @@ public final class ReplayRunner {
         j.put("seed", o.seed);
         j.put("cpus", o.cpus == 0 ? "unlimited" : o.cpus < 0 ? "auto" : Integer.toString(o.cpus));
         j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
+        j.put("preempt", o.kernelPreemption ? "full" : "none");
         j.put("deterministic", !o.live);
         if (o.live) j.put("driver", "live: real threads (ThreadDriver), wall-clock times, think times as traced");
         ArrayNode in = j.putArray("inputs");
@@ -335,7 +366,10 @@ public final class ReplayRunner {
             s.put("wake_latency_samples", w.wakeLatencies.length);
             s.put("wake_latency_p50_ns", w.wakeLatencies.length == 0 ? 0 : w.wakeLatencies[(w.wakeLatencies.length + 1) / 2 - 1]);
             s.put("resolution_ns", o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs);
-            s.put("kernel_policy", w.kernelPolicy());
+            KernelBaseline kb = w.kernelBaseline();
+            s.put("kernel_policy", kb.policy);
+            s.put("kernel_policy_basis", kb.basis);
+            s.put("kernel_policy_guessed", kb.guessed);
             s.put("unattributed_faults", w.unattributedFaults);
             s.put("unpaired_events", w.unpairedEvents);
             s.put("lost_events", w.lostEvents);
@@ -376,6 +410,7 @@ public final class ReplayRunner {
         j.put("changed_ops", changed);
         if (changed == 0) j.put("no_change_reason", PolicyPreset.noChangeReason(o.policy.name, kp));
         else j.putNull("no_change_reason");
+        j.set("caveats", caveats(o.policy, ws.isEmpty() ? null : ws.get(0).kernelBaseline(), total));
         j.put("address_spaces_stopped_at_defect", total.haltedMms);
         j.put("faults_on_mmap_lock", total.faultsMmap);
         j.put("faults_on_mmap_lock_rate", total.faults == 0 ? 0.0 : Math.round(total.faultsMmap * 1e6 / total.faults) / 1e6);
@@ -407,6 +442,10 @@ public final class ReplayRunner {
         c.put("vmas_write_locked", total.vmasLocked);
         c.put("remote_reads", total.remote);
         c.put("remote_reads_fast_path", total.remoteFast);
+        c.put("remote_reads_proc_mem", total.remoteMem);
+        c.put("remote_reads_process_vm_readv_target_inferred", total.remoteGup);
+        c.put("remote_reads_short_inferred", total.remoteShortInferred);
+        c.put("remote_reads_walk_inferred", total.remoteWalkInferred);
         c.put("other_reads", total.otherReads);
         c.put("other_reads_skipped", total.otherSkipped);
         c.put("vma_lock_syscalls", total.vmaSyscalls);

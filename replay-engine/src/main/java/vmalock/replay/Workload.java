@@ -71,13 +71,20 @@ public final class Workload implements AutoCloseable {
         this.memcgField = memcgField;
     }
 
-    /**
-     * The policy of the kernel that produced the trace: vma-refcount when the events carry memcg_id
-     * (≈6.14+; 6.14 itself still had the rwsem design — pass --baseline for it), vma-rwsem when they
-     * carry memcg_path (≤≈6.13; 6.4+ assumed since the trace was taken to study per-VMA locks).
-     */
+    /** {@code uname -r} of the traced kernel when the workspace knows it (capture, ingest --kernel), else null. */
+    public String kernelRelease;
+    /** How {@link #kernelRelease} is known: "recorded by capture", "ingest --kernel". */
+    public String kernelReleaseFrom;
+    /** CONFIG_PER_VMA_LOCK of the traced kernel ({@code y}/{@code n}), null when unknown. */
+    public String perVmaLockConfig;
+
+    /** The policy of the kernel that produced the trace, and how it is known ({@link KernelBaseline}). */
+    public KernelBaseline kernelBaseline() {
+        return KernelBaseline.of(kernelRelease, kernelReleaseFrom, perVmaLockConfig, memcgField);
+    }
+
     public String kernelPolicy() {
-        return "memcg_path".equals(memcgField) ? "vma-rwsem" : "vma-refcount";
+        return kernelBaseline().policy;
     }
 
     /** Bytes of operations spilled to the temporary work file (0: all in memory). */

@@ -27,6 +27,40 @@ public final class StatsJson {
     private StatsJson() {
     }
 
+    /**
+     * The traced kernel as the workspace knows it ({@code kernel}, {@code kernel_from}, {@code kernel_config}) and
+     * the {@code /proc/vmstat} per-VMA-lock counters {@code capture} read before and after ({@code vmstat_vma_lock}:
+     * the increase, machine-wide, summed over the sources that have them; null when none has). {@code stats}
+     * adds them to the observed figures (a replay run has no kernel of its own).
+     */
+    public static void kernel(ObjectNode o, List<Manifest.Source> src) {
+        o.put("kernel", join(src, x -> x.kernel == null ? "unknown" : x.kernel));
+        o.put("kernel_from", join(src, x -> x.kernelFrom == null ? "not recorded" : x.kernelFrom));
+        Manifest.Source withConfig = null;
+        for (Manifest.Source x : src) if (x.kernelConfig != null && withConfig == null) withConfig = x;
+        if (withConfig == null) {
+            o.putNull("kernel_config");
+        } else {
+            ObjectNode c = o.putObject("kernel_config");
+            withConfig.kernelConfig.forEach(c::put);
+        }
+        Map<String, Long> delta = null;
+        for (Manifest.Source x : src) {
+            if (x.vmstatBefore == null || x.vmstatAfter == null) continue;
+            if (delta == null) delta = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, Long> e : x.vmstatAfter.entrySet()) {
+                Long b = x.vmstatBefore.get(e.getKey());
+                if (b != null) delta.merge(e.getKey(), e.getValue() - b, Long::sum);
+            }
+        }
+        if (delta == null) {
+            o.putNull("vmstat_vma_lock");
+        } else {
+            ObjectNode v = o.putObject("vmstat_vma_lock");
+            delta.forEach(v::put);
+        }
+    }
+
     public static ObjectNode build(WorkspaceStats ws) {
         ObservedStats s = ws.stats;
         List<Manifest.Source> src = ws.sources;

@@ -21,8 +21,8 @@ class SimSchedulerCpuTest {
         SimScheduler s = sim(1);
         s.sliceNs = 1_000_000;
         Task a = new Task(1, "a"), b = new Task(2, "b");
-        s.spawn(a, Seq.of(t -> t.ops().hold.init(3_000_000)), 0);
-        s.spawn(b, Seq.of(t -> t.ops().hold.init(3_000_000)), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(3_000_000)), 0);
+        s.spawn(b, Seq.of(t -> t.ops().hold.initUser(3_000_000)), 0);
         s.run();
         assertEquals(6_000_000, s.now(), "two 3 ms computations on one CPU take 6 ms");
         // a 0-1, b 1-2, a 2-3, b 3-4, a 4-5, b 5-6 ms: preempted at 1, 2, 3 and 4 ms; the last slices end the tasks
@@ -64,7 +64,7 @@ class SimSchedulerCpuTest {
         // b takes the CPU first and goes to sleep at once, a computes meanwhile
         s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.init(100),
                 t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
-        s.spawn(a, Seq.of(t -> t.ops().hold.init(2_000_000)), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(2_000_000)), 0);
         s.run();
         assertEquals(500_100, bDone[0], "b runs as soon as it wakes, before a's slice ends");
         assertEquals(2_000_100, s.now(), "a finishes 100 ns later than alone");
@@ -76,16 +76,43 @@ class SimSchedulerCpuTest {
         // b takes the CPU first and goes to sleep at once, a computes meanwhile
         s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.init(100),
                 t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
-        s.spawn(a, Seq.of(t -> t.ops().hold.init(2_000_000)), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(2_000_000)), 0);
         s.run();
         assertEquals(2_000_100, bDone[0], "without wake-up preemption b waits for a (slice 3 ms)");
     }
 
     @Test
+    void kernelWorkIsNotPreemptedUnderPreemptNoneAndYieldsOnReturnToUser() {
+        // preempt=none: a task in a 2 ms kernel section (a fault, a lock hold) keeps its CPU past its 1 ms
+        // slice and past b's wake-up; b runs when a returns to user mode
+        SimScheduler s = sim(1);
+        s.sliceNs = 1_000_000;
+        Task a = new Task(1, "a"), b = new Task(2, "b");
+        long[] bDone = new long[1];
+        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.initUser(100),
+                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.init(2_000_000), t -> t.ops().hold.initUser(1_000_000)), 0);
+        s.run();
+        assertEquals(2_000_100, bDone[0], "b waits for a's kernel section, then preempts a's user compute");
+        assertEquals(3_000_100, s.now());
+        s = sim(1);
+        s.sliceNs = 1_000_000;
+        s.kernelPreemption = true; // preempt=full
+        a = new Task(1, "a");
+        b = new Task(2, "b");
+        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.initUser(100),
+                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.init(2_000_000), t -> t.ops().hold.initUser(1_000_000)), 0);
+        s.run();
+        assertEquals(500_100, bDone[0], "preempt=full: b preempts a inside the kernel");
+    }
+
+    @Test
     void aBlockedLockWaiterGivesItsCpuUpAndAPreemptedHolderKeepsItsLock() {
-        // one CPU: w holds mmap_lock for write 1 ms of compute; r blocks on it (off CPU), c computes 3 ms.
+        // one CPU, preempt=full: w holds mmap_lock for write 1 ms of compute; r blocks on it (off CPU), c computes 3 ms.
         List<Event> evs = new ArrayList<>();
         SimScheduler s = sim(1);
+        s.kernelPreemption = true;
         s.sliceNs = 500_000;
         Mm mm = new Mm(0x1000, e -> evs.add(e.copy()));
         Task w = new Task(1, "w"), r = new Task(2, "r"), c = new Task(3, "c");
@@ -93,7 +120,7 @@ class SimSchedulerCpuTest {
                 t -> t.ops().call.init(x -> mm.mmapLock.writeUnlock(x))), 0);
         s.spawn(r, Seq.of(t -> t.ops().mmapReadLock.init(mm, false, true), t -> t.ops().hold.init(10),
                 t -> t.ops().call.init(x -> mm.mmapLock.readUnlock(x))), 100);
-        s.spawn(c, Seq.of(t -> t.ops().hold.init(3_000_000)), 200);
+        s.spawn(c, Seq.of(t -> t.ops().hold.initUser(3_000_000)), 200);
         s.run();
         assertEquals(0, s.findings().total(), s.findings().toString());
         long rAcquired = -1;
