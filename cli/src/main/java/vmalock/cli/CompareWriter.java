@@ -32,7 +32,8 @@ final class CompareWriter {
         "fault_latency_p99_us", "d_fault_latency_p99_us", "faults_on_mmap_lock_%", "fallback_rate_strict_%",
         "vma_lock_success", "vma_lock_abort", "vma_lock_miss", "vma_lock_retry", "retries", "writer_wait_sum_us",
         "d_writer_wait_sum_us", "writer_wait_p50_us", "writer_wait_p99_us", "writer_wait_max_us", "reader_wait_sum_us",
-        "d_reader_wait_sum_us", "reader_wait_p99_us", "write_hold_p99_us", "syscall_latency_p99_us",
+        "d_reader_wait_sum_us", "reader_wait_p99_us", "write_hold_p99_us", "vma_write_wait_sum_us", "vma_write_wait_p99_us",
+        "syscall_latency_p99_us",
         "d_syscall_latency_p99_us", "defects", "makespan_us", "d_makespan_us"};
     /** The default table (fits 100 columns): the figures a policy is judged by, deltas against the baseline. */
     static final String[] NARROW = {"policy", "faults_per_s", "d_faults_per_s_%", "fault_latency_p99_us",
@@ -221,6 +222,10 @@ final class CompareWriter {
             put.accept("fault_latency_p99_us", ReplaySummaryWriter.num(r.get("fault_latency_us").get("p99")));
             put.accept("faults_on_mmap_lock_%", pct(r.get("faults_on_mmap_lock_rate").asDouble()));
             put.accept("syscall_latency_p99_us", ReplaySummaryWriter.num(r.get("syscall_latency_us").get("p99")));
+        }
+        if (r.hasNonNull("vma_write_wait_us")) {
+            put.accept("vma_write_wait_sum_us", ReplaySummaryWriter.num(r.get("vma_write_wait_us").get("sum")));
+            put.accept("vma_write_wait_p99_us", ReplaySummaryWriter.num(r.get("vma_write_wait_us").get("p99")));
         }
         JsonNode stopped = r.get("address_spaces_stopped_at_defect");
         if (base != null && (stopped == null || stopped.asLong() == 0)) { // a run cut short: not the same population

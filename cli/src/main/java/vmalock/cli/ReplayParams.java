@@ -42,6 +42,15 @@ public final class ReplayParams {
                     + "sleeps; full — it can be preempted by a woken task or at a slice's end. Matters with modelled CPUs")
     String preempt;
 
+    @Option(names = "--slice", paramLabel = "TIME", defaultValue = "auto",
+            description = "time slice of the modelled CPUs: 'auto' (default: 3ms) or a time such as 1.4ms")
+    String slice;
+
+    @Option(names = "--wakeup-preempt", paramLabel = "on|off", defaultValue = "on",
+            description = "a task woken from a lock wait or a sleep preempts a running one at once (on), or waits for a "
+                    + "slice's end or a free CPU (off: EEVDF's RUN_TO_PARITY protects the running task's slice)")
+    String wakeupPreempt;
+
     @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
     List<Integer> sources;
 
@@ -57,6 +66,12 @@ public final class ReplayParams {
         ReplayOptions o = new ReplayOptions().seed(seed).cpus(parseCpus(cpus)).threads(threads).check(check);
         o.timing(parseTiming(timing));
         o.wakeLatency(parseTime("--wake-latency", wakeLatency));
+        if (!slice.trim().equalsIgnoreCase("auto")) o.sliceNs = parseTime("--slice", slice);
+        switch (wakeupPreempt.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on": o.wakeupPreemption = true; break;
+            case "off": o.wakeupPreemption = false; break;
+            default: throw new IllegalArgumentException("--wakeup-preempt: '" + wakeupPreempt + "' is not on or off");
+        }
         switch (preempt.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "none": case "voluntary": o.kernelPreemption(false); break;
             case "full": o.kernelPreemption(true); break;

@@ -13,6 +13,16 @@ public final class Mm {
 
     public final long id;
     public final VmaLockDesign design;
+    /**
+     * Receives each wait of a VMA writer for the VMA's readers (ns; vma_start_write and detach on vm_refcnt's
+     * rcuwait, down_write of the rwsem design): no tracepoint shows these. Null: not recorded.
+     */
+    public java.util.function.LongConsumer vmaWriteWaits;
+
+    void vmaWriteWaited(long ns) {
+        if (vmaWriteWaits != null) vmaWriteWaits.accept(Math.max(0, ns));
+    }
+
     /** Which VMAs the fault path handles under the per-VMA lock (the policy's {@link Policy#era}). */
     public FaultPathEra era = FaultPathEra.CURRENT;
     public final MmapLock mmapLock;

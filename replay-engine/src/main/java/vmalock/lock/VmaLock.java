@@ -203,6 +203,8 @@ public final class VmaLock {
      * 0 or -EINTR (killable only).
      */
     public static final class StartWrite extends Op {
+        /** When it started to wait for the VMA's readers (vma_writer_wait, or the VMA rwsem's down_write). */
+        private long waitFrom;
         private final Rwsem.DownWrite down = new Rwsem.DownWrite();
         private Vma v;
         private Mm mm;
@@ -239,6 +241,7 @@ public final class VmaLock {
                         t.ret = 0;
                         return DONE;
                     }
+                    waitFrom = t.now();
                     if (mm.design == VmaLockDesign.RWSEM) {
                         pc = 10;
                         return t.call(down.init(v.vmLock, false));
@@ -265,6 +268,7 @@ public final class VmaLock {
                 case 2:
                     if (v.vmRefcnt == FLAG + 1) {
                         mm.vmaWriterWait = null;
+                        mm.vmaWriteWaited(t.now() - waitFrom);
                         pc = 3;
                         return RUN;
                     }
@@ -282,6 +286,7 @@ public final class VmaLock {
                     if (ck != null) ck.flagCleared(t, v);
                     return locked(t, ck);
                 case 10: // rwsem design: down_write done
+                    mm.vmaWriteWaited(t.now() - waitFrom);
                     v.vmLockSeq = mm.mmapLock.seq();
                     v.vmLock.upWrite(t);
                     return locked(t, ck);
@@ -300,6 +305,7 @@ public final class VmaLock {
     // =====================================================================================
     /** vma_mark_detached: the VMA must be write-locked; waits for transient readers to leave. */
     public static final class MarkDetached extends Op {
+        private long waitFrom;
         private Vma v;
         private Mm mm;
 
@@ -341,11 +347,13 @@ public final class VmaLock {
                 case 2:
                     if (ck != null) ck.writerWaitRegister(t, mm);
                     mm.vmaWriterWait = t;
+                    waitFrom = t.now();
                     pc = 3;
                     return RUN;
                 case 3:
                     if (v.vmRefcnt == FLAG) {
                         mm.vmaWriterWait = null;
+                        mm.vmaWriteWaited(t.now() - waitFrom);
                         v.addRefcnt(-FLAG);
                         if (ck != null) ck.flagCleared(t, v);
                         return detached(t, ck);

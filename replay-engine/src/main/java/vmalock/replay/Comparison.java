@@ -22,7 +22,7 @@ public final class Comparison {
 
     /** The fields of a run's run.json that its compare entry carries (besides policy, run and stats). */
     public static final List<String> RUN_FIELDS = List.of("vma_lock", "retries", "defects", "makespan_us", "faults_per_s",
-            "fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us", "faults_on_mmap_lock",
+            "fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us", "vma_write_wait_us", "faults_on_mmap_lock",
             "faults_on_mmap_lock_rate", "callers", "changed_ops", "no_change_reason", "defect_count",
             "address_spaces_stopped_at_defect", "caveats", "inputs");
 
@@ -249,6 +249,8 @@ public final class Comparison {
         o.wakeLatencyNs = t.wakeLatencyNs;
         o.faultCostScale = t.faultCostScale;
         o.kernelPreemption = t.kernelPreemption;
+        o.sliceNs = t.sliceNs;
+        o.wakeupPreemption = t.wakeupPreemption;
         return o;
     }
 }

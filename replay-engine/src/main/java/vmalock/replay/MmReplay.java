@@ -85,6 +85,11 @@ final class MmReplay implements LockEventListener {
         this.mm = new Mm(work.key, design, this, vmEvents, Mm.DEFAULT_MMAP_LOCK_OFFSET);
         this.mm.mmapLock.acquireCostNs = acquireCostNs;
         this.mm.era = p.era;
+        this.mm.vmaWriteWaits = ns -> {
+            synchronized (c) { // --live: writers on several threads
+                c.vmaWriteWait.add(ns);
+            }
+        };
         if (opt.wakeLatencyNs >= 0) {
             sim.wakeLatencyNs = opt.wakeLatencyNs;
         } else if (wakeSamples.length > 0) {
@@ -110,6 +115,8 @@ final class MmReplay implements LockEventListener {
         this.planner = new WritePlanner(mm, as);
         if (ncpus > 0) sim.cpus = ncpus;
         sim.kernelPreemption = opt.kernelPreemption;
+        if (opt.sliceNs > 0) sim.sliceNs = opt.sliceNs;
+        sim.wakeupPreemption = opt.wakeupPreemption;
         if (p.fault == Policy.FaultStrategy.START_READ_UNLOCKED_V2 || p.reader == Policy.ReaderStrategy.START_READ_UNLOCKED_V2) {
             // v2 as posted oopses at its first NULL dereference with mmap_lock held for read: the replay of this
             // address space stops there (the defect names task, time and address), no figures after it

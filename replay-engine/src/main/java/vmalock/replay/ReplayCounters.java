@@ -30,6 +30,11 @@ public final class ReplayCounters {
      * sys_exit, the traced time outside its mmap_lock section plus the replayed section (ns).
      */
     public final vmalock.stats.Samples syscallLatency = new vmalock.stats.Samples();
+    /**
+     * Per VMA write-lock or detach: the writer's wait for the VMA's readers to leave (ns) — on vm_refcnt's
+     * rcuwait or the rwsem design's down_write; untraced in the kernel, known to the model.
+     */
+    public final vmalock.stats.Samples vmaWriteWait = new vmalock.stats.Samples();
 
     void add(ReplayCounters o) {
         faults += o.faults;
@@ -61,5 +66,6 @@ public final class ReplayCounters {
         haltedMms += o.haltedMms;
         faultLatency.addAll(o.faultLatency);
         syscallLatency.addAll(o.syscallLatency);
+        vmaWriteWait.addAll(o.vmaWriteWait);
     }
 }

@@ -90,6 +90,11 @@ public final class ReplayOptions {
      */
     public boolean kernelPreemption;
 
+    /** Time slice of the modelled CPUs (ns); -1 = the scheduler's default for the modelled CPU count. */
+    public long sliceNs = -1;
+    /** A woken task preempts a running one at once (true), or waits for a slice's end / a CPU (false). */
+    public boolean wakeupPreemption = true;
+
     public ReplayOptions kernelPreemption(boolean b) {
         this.kernelPreemption = b;
         return this;

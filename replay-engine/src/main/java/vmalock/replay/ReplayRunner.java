@@ -401,6 +401,8 @@ public final class ReplayRunner {
         j.put("faults_per_s", makespanNs == 0 ? 0.0 : Math.round(total.faults * 1e10 / makespanNs) / 10.0);
         j.set("fault_latency_us", total.faultLatency.latencyJson());
         j.set("syscall_latency_us", total.syscallLatency.latencyJson());
+        // waits no tracepoint shows: VMA writers waiting for the VMA's readers (vma_start_write, detach)
+        j.set("vma_write_wait_us", total.vmaWriteWait.latencyJson());
         vmalock.stats.Samples obsSc = new vmalock.stats.Samples();
         for (Workload w : ws) obsSc.addAll(w.observedSyscallLatency);
         j.set("observed_syscall_latency_us", obsSc.latencyJson());
