@@ -77,7 +77,7 @@ public final class IngestCommand implements Callable<Integer> {
         }
         int worst = ExitCode.OK;
         try (Workspace ws = Workspace.forIngest(workspace);
-             IngestTables tables = noTables ? null : IngestTables.start(ws.dir())) {
+             IngestTables tables = noTables ? null : IngestTables.start(ws)) {
             vmalock.db.ObservedRun.dropStatsCache(ws.dir());
             for (Path file : files) {
                 ProblemPrinter problems = new ProblemPrinter(err, file.toString());

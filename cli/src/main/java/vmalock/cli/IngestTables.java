@@ -17,24 +17,48 @@ import vmalock.store.Workspace;
  * sees them filled and vmalock's first query or {@code stats} starts no load.
  */
 final class IngestTables implements AutoCloseable {
+    private final Path dir;
     private final CompletableFuture<WorkspaceDb> db;
 
-    private IngestTables(Path dir) {
-        db = CompletableFuture.supplyAsync(() -> WorkspaceDb.open(dir), r -> {
+    /**
+     * The second thread loads DuckDB's library and, when the workspace already has sources, opens the
+     * database; a new workspace gets its database file only once a source is committed (a failed first
+     * ingest leaves no file behind, and the directory stays a fresh one).
+     */
+    private IngestTables(Path dir, boolean existing) {
+        this.dir = dir;
+        db = CompletableFuture.supplyAsync(() -> {
+            if (existing) {
+                return WorkspaceDb.open(dir);
+            }
+            try {
+                java.sql.DriverManager.getDrivers();
+                Class.forName("org.duckdb.DuckDBNative", true, IngestTables.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // the open in finish reports it
+            }
+            return null;
+        }, r -> {
             Thread t = new Thread(r, "vmalock-tables");
             t.setDaemon(true);
             t.start();
         });
     }
 
-    static IngestTables start(Path workspaceDir) {
-        return new IngestTables(workspaceDir);
+    static IngestTables start(Workspace ws) {
+        return new IngestTables(ws.dir(), !ws.manifest().sources.isEmpty());
     }
 
     /** Loads the tables; a failure is a warning (the tables then load on first use, as before). */
     void finish(Workspace ws, PrintWriter err) {
         try {
             WorkspaceDb d = db.get();
+            if (d == null) {
+                try (WorkspaceDb opened = WorkspaceDb.open(dir)) {
+                    ObservedRun.materialize(ws, opened, ws.orphanBlocks());
+                }
+                return;
+            }
             ObservedRun.materialize(ws, d, ws.orphanBlocks());
         } catch (ExecutionException e) {
             warn(err, e.getCause());
@@ -54,7 +78,10 @@ final class IngestTables implements AutoCloseable {
     @Override
     public void close() {
         try {
-            db.join().close();
+            WorkspaceDb d = db.join();
+            if (d != null) {
+                d.close();
+            }
         } catch (RuntimeException e) {
             // the open failed: finish reported it, or the ingest failed before
         }
