@@ -54,13 +54,8 @@ class StockClientTest {
             }
         }
         assertEquals(WorkspaceDb.MAX_STORAGE_VERSION, WorkspaceDb.storageVersion(WorkspaceDb.file(dir)));
-        try (URLClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()},
-                ClassLoader.getPlatformClassLoader())) {
-            Driver d = (Driver) cl.loadClass("org.duckdb.DuckDBDriver").getDeclaredConstructor().newInstance();
-            Properties p = new Properties();
-            p.setProperty("duckdb.read_only", "true");
-            try (Connection c = d.connect("jdbc:duckdb:" + WorkspaceDb.file(dir).toAbsolutePath(), p);
-                 Statement s = c.createStatement()) {
+        try (StockClient client = new StockClient(jar, dir); Statement s = client.statement()) {
+            {
                 try (ResultSet r = s.executeQuery("SELECT library_version FROM pragma_version()")) {
                     r.next();
                     assertTrue(r.getString(1).startsWith("v1.4"), r.getString(1));
@@ -106,13 +101,8 @@ class StockClientTest {
             }
         }
         assertTrue(ours.get("events") > 0 && ours.get("faults") > 0, ours.toString());
-        try (URLClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()},
-                ClassLoader.getPlatformClassLoader())) {
-            Driver d = (Driver) cl.loadClass("org.duckdb.DuckDBDriver").getDeclaredConstructor().newInstance();
-            Properties p = new Properties();
-            p.setProperty("duckdb.read_only", "true");
-            try (Connection c = d.connect("jdbc:duckdb:" + WorkspaceDb.file(dir).toAbsolutePath(), p);
-                 Statement s = c.createStatement()) {
+        try (StockClient client = new StockClient(jar, dir); Statement s = client.statement()) {
+            {
                 for (java.util.Map.Entry<String, Long> t : ours.entrySet()) {
                     try (ResultSet r = s.executeQuery("SELECT count(*) FROM " + t.getKey() + " WHERE run = 'observed'")) {
                         r.next();
@@ -124,6 +114,30 @@ class StockClientTest {
                     assertTrue(r.getLong(2) > 0);
                 }
             }
+        }
+    }
+
+    /** A read-only connection of the stock client (its own class loader) to a workspace's database. */
+    private static final class StockClient implements AutoCloseable {
+        private final URLClassLoader loader;
+        private final Connection conn;
+
+        StockClient(Path jar, Path dir) throws Exception {
+            loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+            Driver d = (Driver) loader.loadClass("org.duckdb.DuckDBDriver").getDeclaredConstructor().newInstance();
+            Properties p = new Properties();
+            p.setProperty("duckdb.read_only", "true");
+            conn = d.connect("jdbc:duckdb:" + WorkspaceDb.file(dir).toAbsolutePath(), p);
+        }
+
+        Statement statement() throws java.sql.SQLException {
+            return conn.createStatement();
+        }
+
+        @Override
+        public void close() throws Exception {
+            conn.close();
+            loader.close();
         }
     }
 }
