@@ -14,6 +14,9 @@
 #      (also without the class archive: VMALOCK_CDS=0, and with the tables left for later: --no-tables)
 #   3. BIG: ingest (tables built), then the first query over events and over faults;
 #      before = ingest --no-tables, then the first query (which loads the table lazily)   target: query <= ingest
+#   BASE=DIR               a checkout of the code before (e.g. `git archive 0459fbc | tar -x -C DIR`, built with
+#                          `mvn -q -DskipTests -pl cli -am package`): its ./vmalock is measured in the same run,
+#                          interleaved, and printed as "before" rows
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${VMALOCK_SHARED:-$ROOT/../shared}
@@ -49,10 +52,12 @@ echo
 echo "## 1. --version (median of $RUNS; wall s / CPU s)"
 measure jv : -- java -version
 measure vv : -- "$V" --version
+[ -n "${BASE:-}" ] && measure bvv : -- "$BASE/vmalock" --version
 row "command" "wall s" "CPU s" "ratio to java -version (wall / CPU)"
 row "---" "---" "---" "---"
 row '`java -version`' "$W_jv" "$C_jv" "1"
 row '`vmalock --version`' "$W_vv" "$C_vv" "$(ratio "$W_vv" "$W_jv") / $(ratio "$C_vv" "$C_jv")"
+[ -n "${BASE:-}" ] && row 'before: `vmalock --version`' "$W_bvv" "$C_bvv" "$(ratio "$W_bvv" "$W_jv") / $(ratio "$C_bvv" "$C_jv")"
 echo
 echo "## 2. ingest + stats of a 1,000-line ftrace trace (median of $RUNS)"
 WS="$TMP/ws"
@@ -64,6 +69,10 @@ export VMALOCK_CDS=0
 measure ing0 'rm -rf "$WS"' -- "$V" ingest "$SMALL" -w "$WS"
 measure sta0 : -- "$V" stats -w "$WS"
 unset VMALOCK_CDS
+if [ -n "${BASE:-}" ]; then
+  measure bing 'rm -rf "$WS"' -- "$BASE/vmalock" ingest "$SMALL" -w "$WS"
+  measure bsta : -- "$BASE/vmalock" stats -w "$WS"
+fi
 row "command" "wall s" "CPU s" "note"
 row "---" "---" "---" "---"
 row '`vmalock ingest T -w WS`' "$W_ing" "$C_ing" "builds every table, stores the stats figures"
@@ -73,6 +82,11 @@ row '`vmalock ingest --no-tables T -w WS`' "$W_ingn" "$C_ingn" "queue only"
 row '`vmalock stats -w WS` (no database yet)' "$W_stan" "$C_stan" "loads DuckDB, the run, runs the SQL"
 row "ingest --no-tables + stats" "$(sum "$W_ingn" "$W_stan")" "$(sum "$C_ingn" "$C_stan")" "the lazy path (before this change's tables)"
 row "ingest + stats, VMALOCK_CDS=0" "$(sum "$W_ing0" "$W_sta0")" "$(sum "$C_ing0" "$C_sta0")" "without the class archive"
+if [ -n "${BASE:-}" ]; then
+  row 'before: `vmalock ingest T -w WS`' "$W_bing" "$C_bing" ""
+  row 'before: `vmalock stats -w WS`' "$W_bsta" "$C_bsta" ""
+  row "before: ingest + stats" "$(sum "$W_bing" "$W_bsta")" "$(sum "$C_bing" "$C_bsta")" "after/before: $(ratio "$(sum "$W_ing" "$W_sta")" "$(sum "$W_bing" "$W_bsta")") wall, $(ratio "$(sum "$C_ing" "$C_sta")" "$(sum "$C_bing" "$C_bsta")") CPU"
+fi
 if [ -n "$BIG_MB" ] && [ "$BIG_MB" != 0 ]; then
   want=$((BIG_MB * 1000 * 1000))
   if [ ! -f "$BIG" ] || [ "$(stat -c %s "$BIG")" -lt "$want" ]; then
@@ -91,6 +105,11 @@ if [ -n "$BIG_MB" ] && [ "$BIG_MB" != 0 ]; then
   measure bin 'rm -rf "$WS"' -- "$V" ingest --no-tables "$BIG" -w "$WS"
   measure bqen : -- "$V" query -w "$WS" "SELECT count(*) FROM events"
   measure bqfn : -- "$V" query -w "$WS" "SELECT count(*) FROM faults"
+  if [ -n "${BASE:-}" ]; then
+    measure obi 'rm -rf "$WS"' -- "$BASE/vmalock" ingest "$BIG" -w "$WS"
+    measure obqe : -- "$BASE/vmalock" query -w "$WS" "SELECT count(*) FROM events"
+    measure obqf : -- "$BASE/vmalock" query -w "$WS" "SELECT count(*) FROM faults"
+  fi
   row "command" "wall s" "CPU s" "ratio to its ingest (wall)"
   row "---" "---" "---" "---"
   row '`vmalock ingest BIG -w WS` (tables built)' "$W_bi" "$C_bi" "1"
@@ -100,6 +119,12 @@ if [ -n "$BIG_MB" ] && [ "$BIG_MB" != 0 ]; then
   row '`vmalock ingest --no-tables BIG -w WS` (before)' "$W_bin" "$C_bin" "1"
   row 'first `query … FROM events` (lazy load)' "$W_bqen" "$C_bqen" "$(ratio "$W_bqen" "$W_bin")"
   row 'then first `query … FROM faults` (lazy load)' "$W_bqfn" "$C_bqfn" "$(ratio "$W_bqfn" "$W_bin")"
+  if [ -n "${BASE:-}" ]; then
+    row 'before: `vmalock ingest BIG -w WS`' "$W_obi" "$C_obi" "1"
+    row 'before: first `query … FROM events`' "$W_obqe" "$C_obqe" "$(ratio "$W_obqe" "$W_obi")"
+    row 'before: then first `query … FROM faults`' "$W_obqf" "$C_obqf" "$(ratio "$W_obqf" "$W_obi")"
+    row "ingest + first events query, after / before" "$(sum "$W_bi" "$W_bqe") / $(sum "$W_obi" "$W_obqe")" "" "$(ratio "$(sum "$W_bi" "$W_bqe")" "$(sum "$W_obi" "$W_obqe")")"
+  fi
   row "ingest + first events query, tables built / lazy" "$(sum "$W_bi" "$W_bqe") / $(sum "$W_bin" "$W_bqen")" "" "$(ratio "$(sum "$W_bi" "$W_bqe")" "$(sum "$W_bin" "$W_bqen")")"
 fi
 echo
