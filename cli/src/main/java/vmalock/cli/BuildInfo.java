@@ -13,33 +13,16 @@ import picocli.CommandLine;
 /**
  * {@code vmalock --version}: the version, the commit the classes were built from (the checkout's
  * {@code git rev-parse HEAD}, "unknown" outside a checkout) and the DuckDB and Chronicle Queue versions
- * in use (from their jars' names, or their manifests).
+ * it was built with (recorded at build time in {@code build.properties}). The lines come from {@link Version},
+ * which {@link Main} also prints without picocli on {@code --version} alone.
  */
 public final class BuildInfo implements CommandLine.IVersionProvider {
     static final String VERSION = "0.1.0";
 
     @Override
     public String[] getVersion() {
-        return new String[] {"vmalock " + VERSION, "commit: " + commit(),
-            "DuckDB: " + libraryVersion("org.duckdb.DuckDBDriver", "duckdb_jdbc-"),
-            "Chronicle Queue: " + libraryVersion("net.openhft.chronicle.queue.ChronicleQueue", "chronicle-queue-"),
-            "Java: " + System.getProperty("java.version")};
-    }
-
-    /** The version of the library holding {@code className}: its jar's name ({@code prefix}VERSION.jar) or manifest. */
-    static String libraryVersion(String className, String prefix) {
-        try {
-            Class<?> c = Class.forName(className, false, BuildInfo.class.getClassLoader());
-            Path jar = Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI());
-            String n = jar.getFileName().toString();
-            if (n.startsWith(prefix) && n.endsWith(".jar")) {
-                return n.substring(prefix.length(), n.length() - 4);
-            }
-            String v = c.getPackage() == null ? null : c.getPackage().getImplementationVersion();
-            return v == null ? "unknown" : v;
-        } catch (ClassNotFoundException | URISyntaxException | RuntimeException e) {
-            return "unknown";
-        }
+        // the same lines as the start-up fast path (Main, Version): versions recorded at build time
+        return Version.lines(BuildInfo::commit);
     }
 
     /** The commit of the checkout these classes were built in. */

@@ -62,6 +62,10 @@ public final class IngestCommand implements Callable<Integer> {
                     + "parses (same workspace, faster on two free cores)")
     int threads;
 
+    @Option(names = "--no-tables",
+            description = "do not build the workspace database's tables now (they then load on first use)")
+    boolean noTables;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -98,7 +102,9 @@ public final class IngestCommand implements Callable<Integer> {
             return ExitCode.USAGE;
         }
         int worst = ExitCode.OK;
-        try (Workspace ws = Workspace.forIngest(workspace)) {
+        try (Workspace ws = Workspace.forIngest(workspace);
+             IngestTables tables = noTables ? null : IngestTables.start(ws)) {
+            vmalock.db.ObservedRun.dropStatsCache(ws.dir());
             for (Path file : files) {
                 ProblemPrinter problems = new ProblemPrinter(err, file.toString());
                 Progress progress = Progress.forTerminal(err, file.toString());
@@ -152,6 +158,9 @@ public final class IngestCommand implements Callable<Integer> {
                 if (s.problems > 0) {
                     worst = Math.max(worst, ExitCode.PROBLEMS);
                 }
+            }
+            if (tables != null && !ws.manifest().sources.isEmpty()) {
+                tables.finish(ws, err);
             }
         } catch (StoreException e) {
             err.println("vmalock: " + e.getMessage());

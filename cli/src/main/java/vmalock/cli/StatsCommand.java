@@ -59,7 +59,14 @@ public final class StatsCommand implements Callable<Integer> {
         try (Workspace ws = Workspace.open(workspace)) {
             ObjectNode node;
             List<Manifest.Source> covered;
-            if (sources != null) {
+            long orphans = -1;
+            // the figures ingest computed with the same SQL report, if they are of the current sources
+            ObservedRun.CachedStats cached = run == null && sources == null ? ObservedRun.cachedStats(ws) : null;
+            if (cached != null) {
+                node = cached.stats();
+                covered = ws.manifest().sources;
+                orphans = cached.orphanBlocks();
+            } else if (sources != null) {
                 // a subset of the sources is not a run of the database: the Java aggregation computes it
                 WorkspaceStats st = WorkspaceStats.compute(ws, sources);
                 node = StatsJson.build(st);
@@ -86,7 +93,9 @@ public final class StatsCommand implements Callable<Integer> {
             }
             out.flush();
             node.get("warnings").forEach(w -> err.println("vmalock: warning: " + w.asText()));
-            long orphans = ws.orphanBlocks();
+            if (orphans < 0) {
+                orphans = ws.orphanBlocks();
+            }
             if (orphans > 0) {
                 err.println("vmalock: note: " + orphans + " event blocks of an interrupted ingest are ignored");
             }

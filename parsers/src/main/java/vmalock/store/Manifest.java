@@ -112,6 +112,20 @@ public final class Manifest {
         }
     }
 
+    /**
+     * Builds Jackson's (de)serialisers of the manifest (a write and a read of a one-source manifest in
+     * memory): the CLI runs this on a start-up thread while it parses its command line (issue 13).
+     */
+    public static void prime() {
+        try {
+            Manifest m = new Manifest();
+            m.sources.add(new Source());
+            JSON.readValue(JSON.writeValueAsBytes(m), Manifest.class);
+        } catch (IOException | RuntimeException e) {
+            // only a warm-up: the real read or write reports any problem
+        }
+    }
+
     public static Manifest read(Path dir) {
         Path file = dir.resolve(FILE);
         try {

@@ -16,6 +16,11 @@ final class Queues {
         if (System.getProperty("system.properties") == null) {
             System.setProperty("system.properties", "/nonexistent");
         }
+        // Chronicle loads its native POSIX binding (jnr-ffi, ~0.3 s of class loading and stub generation at
+        // every start) only for msync, pretouching and a POSIX clock: a workspace queue uses none of them
+        // (no sync mode, no pretoucher, a pinned clock). The no-op binding must be installed before
+        // net.openhft.chronicle.core.Jvm initialises (it calls PosixAPI.posix()).
+        net.openhft.posix.internal.PosixAPIHolder.useNoOpPosixApi();
     }
 
     /**

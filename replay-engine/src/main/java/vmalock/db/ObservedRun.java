@@ -59,6 +59,84 @@ public final class ObservedRun {
         db.setRunMeta(RunInfo.OBSERVED, "sources", fp);
     }
 
+    /**
+     * Issue 12 item 8 and issue 13: loads the observed run with every table, the per-row ones
+     * ({@link LazyTable}) included, unless the database already holds exactly that — run by {@code ingest}
+     * so that any DuckDB client sees {@code events}, {@code faults}, {@code syscalls} and {@code contention}
+     * filled without vmalock loading them first, and the first query pays nothing. Then stores the
+     * {@code stats} figures of the run ({@link SqlStats}) in {@value #STATS_CACHE}, so that {@code stats}
+     * answers without starting DuckDB; {@code orphanBlocks} is the workspace's count at this point.
+     */
+    public static void materialize(Workspace ws, WorkspaceDb db, long orphanBlocks) {
+        List<Manifest.Source> sources = ws.manifest().sources;
+        if (sources.isEmpty()) {
+            return;
+        }
+        String fp = fingerprint(sources);
+        boolean current = db.hasRun(RunInfo.OBSERVED) && fp.equals(db.runMeta(RunInfo.OBSERVED, "sources"));
+        for (LazyTable t : LazyTable.values()) {
+            current = current && db.loaded(RunInfo.OBSERVED, t);
+        }
+        if (!current) {
+            String unit = sources.get(0).timeUnit;
+            for (Manifest.Source s : sources) {
+                if (!unit.equals(s.timeUnit)) {
+                    return; // one run needs one unit: the commands that need it say so
+                }
+            }
+            try (EventReader r = ws.reader()) {
+                db.load(RunInfo.observed(unit), sourceRows(sources), r::next, ObservedPairing.FACTORY, true);
+            }
+            db.setRunMeta(RunInfo.OBSERVED, "sources", fp);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode cache = vmalock.stats.StatsJson.JSON.createObjectNode();
+        cache.put("sources", fp);
+        cache.put("orphan_blocks", orphanBlocks);
+        cache.set("stats", SqlStats.build(db, RunInfo.OBSERVED));
+        java.nio.file.Path f = ws.dir().resolve(STATS_CACHE);
+        java.nio.file.Path tmp = ws.dir().resolve(STATS_CACHE + ".tmp");
+        try {
+            java.nio.file.Files.write(tmp, vmalock.stats.StatsJson.JSON.writeValueAsBytes(cache));
+            java.nio.file.Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new StoreException(f + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** The observed run's {@code stats} figures as of the last ingest ({@link #materialize}). */
+    public static final String STATS_CACHE = "stats-observed.json";
+
+    /** Forgets the cached figures (at the start of an ingest: they describe the sources before it). */
+    public static void dropStatsCache(java.nio.file.Path dir) {
+        try {
+            java.nio.file.Files.deleteIfExists(dir.resolve(STATS_CACHE));
+        } catch (java.io.IOException e) {
+            throw new StoreException(dir.resolve(STATS_CACHE) + ": cannot delete: " + e.getMessage(), e);
+        }
+    }
+
+    /** The figures {@link #materialize} stored, if they are of exactly the workspace's current sources; else null. */
+    public static CachedStats cachedStats(Workspace ws) {
+        java.nio.file.Path f = ws.dir().resolve(STATS_CACHE);
+        if (ws.manifest().sources.isEmpty() || !java.nio.file.Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode j = vmalock.stats.StatsJson.JSON.readTree(f.toFile());
+            if (!fingerprint(ws.manifest().sources).equals(j.path("sources").asText(null)) || !j.path("stats").isObject()) {
+                return null;
+            }
+            return new CachedStats((com.fasterxml.jackson.databind.node.ObjectNode) j.get("stats"), j.path("orphan_blocks").asLong());
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // unreadable: computed afresh
+        }
+    }
+
+    /** The cached {@code stats} document and the orphan block count at the time. */
+    public record CachedStats(com.fasterxml.jackson.databind.node.ObjectNode stats, long orphanBlocks) {
+    }
+
     /** The stored replay runs of a workspace ({@code DIR/runs/ID/run.json}), sorted. */
     public static List<String> replayIds(java.nio.file.Path dir) {
         java.nio.file.Path runs = dir.resolve(vmalock.replay.ReplayRunner.RUNS_DIR);

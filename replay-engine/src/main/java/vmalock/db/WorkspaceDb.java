@@ -123,12 +123,21 @@ public final class WorkspaceDb implements AutoCloseable {
     }
 
     private void initSchema() throws SQLException {
+        // the DDL (tables, macros) takes ~0.1 s and a write transaction: skipped when this exact text already ran on the file
+        String ddl = Integer.toHexString(Schema.DDL.hashCode()) + ":" + Schema.DDL.length();
+        if (file != null && ddl.equals(meta("schema_ddl"))) {
+            return;
+        }
         try (Statement s = conn.createStatement()) {
             s.execute(Schema.DDL);
             if (meta("schema_version") == null) {
                 s.execute("INSERT INTO meta VALUES ('schema_version', '" + Schema.VERSION + "'), "
                         + "('duckdb_version', (SELECT library_version FROM pragma_version())), "
                         + "('written_by', 'vmalock')");
+            }
+            if (file != null) {
+                s.execute("DELETE FROM meta WHERE key = 'schema_ddl'");
+                s.execute("INSERT INTO meta VALUES ('schema_ddl', " + quote(ddl) + ")");
             }
         }
     }

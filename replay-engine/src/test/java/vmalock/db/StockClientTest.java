@@ -14,6 +14,8 @@ import java.sql.Statement;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vmalock.store.Ingester;
+import vmalock.store.Workspace;
 
 /**
  * Issue 12 item 8: the workspace database is readable by a DuckDB client vmalock does not ship
@@ -52,13 +54,8 @@ class StockClientTest {
             }
         }
         assertEquals(WorkspaceDb.MAX_STORAGE_VERSION, WorkspaceDb.storageVersion(WorkspaceDb.file(dir)));
-        try (URLClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()},
-                ClassLoader.getPlatformClassLoader())) {
-            Driver d = (Driver) cl.loadClass("org.duckdb.DuckDBDriver").getDeclaredConstructor().newInstance();
-            Properties p = new Properties();
-            p.setProperty("duckdb.read_only", "true");
-            try (Connection c = d.connect("jdbc:duckdb:" + WorkspaceDb.file(dir).toAbsolutePath(), p);
-                 Statement s = c.createStatement()) {
+        try (StockClient client = new StockClient(jar, dir); Statement s = client.statement()) {
+            {
                 try (ResultSet r = s.executeQuery("SELECT library_version FROM pragma_version()")) {
                     r.next();
                     assertTrue(r.getString(1).startsWith("v1.4"), r.getString(1));
@@ -73,6 +70,74 @@ class StockClientTest {
                     assertEquals(499500, r.getLong(2));
                 }
             }
+        }
+    }
+
+    /**
+     * Issue 12 item 8, issue 13: right after an ingest (the CLI's ingest ends with
+     * {@link ObservedRun#materialize}), a client vmalock does not ship sees every table filled —
+     * {@code events} and {@code faults} not empty, all four per-row tables with the rows vmalock itself
+     * reads — without vmalock loading anything first.
+     */
+    @Test
+    void aStockClientSeesEveryTableFilledRightAfterIngest() throws Exception {
+        Path jar = Path.of("target/stock-duckdb/duckdb_jdbc-stock.jar");
+        assertTrue(Files.isRegularFile(jar), jar + " (copied by the pom's stock-duckdb-client execution)");
+        Path dir = tmp.resolve("ingested");
+        try (Workspace ws = Workspace.forIngest(dir)) {
+            Ingester.ingest(ws, Traces.shared("ftrace-overlap-default.txt"), null, false, null);
+            try (WorkspaceDb db = WorkspaceDb.open(ws.dir())) {
+                ObservedRun.materialize(ws, db, ws.orphanBlocks());
+            }
+        }
+        java.util.Map<String, Long> ours = new java.util.TreeMap<>();
+        try (WorkspaceDb db = WorkspaceDb.open(dir); Statement s = db.connection().createStatement()) {
+            for (LazyTable t : LazyTable.values()) {
+                assertTrue(db.loaded(RunInfo.OBSERVED, t), t + " loaded by the ingest");
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM " + t.table())) {
+                    r.next();
+                    ours.put(t.table(), r.getLong(1));
+                }
+            }
+        }
+        assertTrue(ours.get("events") > 0 && ours.get("faults") > 0, ours.toString());
+        try (StockClient client = new StockClient(jar, dir); Statement s = client.statement()) {
+            {
+                for (java.util.Map.Entry<String, Long> t : ours.entrySet()) {
+                    try (ResultSet r = s.executeQuery("SELECT count(*) FROM " + t.getKey() + " WHERE run = 'observed'")) {
+                        r.next();
+                        assertEquals(t.getValue(), r.getLong(1), t.getKey() + " as a stock client sees it");
+                    }
+                }
+                try (ResultSet r = s.executeQuery("SELECT count(*) FILTER (WHERE fallback), count(*) FROM faults")) {
+                    r.next();
+                    assertTrue(r.getLong(2) > 0);
+                }
+            }
+        }
+    }
+
+    /** A read-only connection of the stock client (its own class loader) to a workspace's database. */
+    private static final class StockClient implements AutoCloseable {
+        private final URLClassLoader loader;
+        private final Connection conn;
+
+        StockClient(Path jar, Path dir) throws Exception {
+            loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+            Driver d = (Driver) loader.loadClass("org.duckdb.DuckDBDriver").getDeclaredConstructor().newInstance();
+            Properties p = new Properties();
+            p.setProperty("duckdb.read_only", "true");
+            conn = d.connect("jdbc:duckdb:" + WorkspaceDb.file(dir).toAbsolutePath(), p);
+        }
+
+        Statement statement() throws java.sql.SQLException {
+            return conn.createStatement();
+        }
+
+        @Override
+        public void close() throws Exception {
+            conn.close();
+            loader.close();
         }
     }
 }

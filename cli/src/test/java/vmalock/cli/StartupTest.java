@@ -1,0 +1,99 @@
+package vmalock.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import vmalock.db.LazyTable;
+import vmalock.db.ObservedRun;
+import vmalock.db.RunInfo;
+import vmalock.db.WorkspaceDb;
+
+/**
+ * Issue 13 start-up work changes nothing a user sees: the --version fast path prints picocli's lines,
+ * a command line built for one subcommand behaves like the full one, the tables ingest builds and the
+ * stats figures it stores are exactly what the lazy path computes. (Speed itself: bench/startup-bench.sh.)
+ */
+class StartupTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void versionFastPathPrintsPicocliLinesAndTheCheckoutHead() throws Exception {
+        assertArrayEquals(new BuildInfo().getVersion(), Version.lines(BuildInfo::commit));
+        String head = Version.gitHead();
+        if (head != null) {
+            assertEquals(BuildInfo.commit(), head, "the .git files give what git rev-parse HEAD gives");
+        }
+        String[] l = Version.lines(null);
+        assertTrue(l[2].matches("DuckDB: [0-9][0-9.]*") && l[3].matches("Chronicle Queue: [0-9][0-9.]*.*"), String.join("\n", l));
+    }
+
+    @Test
+    void oneSubcommandCommandLineBehavesLikeTheFullOne() {
+        for (String name : new String[] {"ingest", "stats", "query", "report", "export", "compare", "replay", "capture"}) {
+            CommandLine only = Main.commandLine(new String[] {name});
+            assertEquals(1, only.getSubcommands().size(), name);
+            assertEquals(Main.commandLine().getSubcommands().get(name).getUsageMessage(CommandLine.Help.Ansi.OFF),
+                    only.getSubcommands().get(name).getUsageMessage(CommandLine.Help.Ansi.OFF), name);
+        }
+        assertEquals(Main.commandLine().getSubcommands().keySet(), Main.commandLine(new String[] {"help"}).getSubcommands().keySet());
+        assertEquals(Main.commandLine().getSubcommands().keySet(), Main.commandLine(new String[] {"nosuch"}).getSubcommands().keySet());
+    }
+
+    @Test
+    void ingestBuildsEveryTableAndStoredStatsEqualTheComputedOnes() throws Exception {
+        Path ws = tmp.resolve("ws");
+        Path trace = Cli.shared().resolve("traces/ftrace-overlap-default.txt");
+        Cli in = Cli.run("ingest", trace, "-w", ws);
+        assertEquals(0, in.code, in.toString());
+        assertTrue(Files.isRegularFile(ws.resolve(ObservedRun.STATS_CACHE)), in.toString());
+        try (WorkspaceDb db = WorkspaceDb.open(ws); Statement s = db.connection().createStatement()) {
+            for (LazyTable t : LazyTable.values()) {
+                assertTrue(db.loaded(RunInfo.OBSERVED, t), t.table());
+            }
+            try (ResultSet r = s.executeQuery("SELECT count(*) FROM events")) {
+                r.next();
+                assertEquals(19444, r.getLong(1));
+            }
+        }
+        Cli text = Cli.run("stats", "-w", ws);
+        Cli json = Cli.run("stats", "-w", ws, "--json");
+        Files.delete(ws.resolve(ObservedRun.STATS_CACHE));
+        Cli text2 = Cli.run("stats", "-w", ws);
+        Cli json2 = Cli.run("stats", "-w", ws, "--json");
+        assertEquals(text2.toString(), text.toString());
+        assertEquals(json2.toString(), json.toString());
+    }
+
+    @Test
+    void aLaterIngestReplacesTheStoredStats() throws Exception {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-tgid.txt"), "-w", ws).code);
+        Cli one = Cli.run("stats", "-w", ws, "--json");
+        Cli in = Cli.run("ingest", "--no-tables", Cli.sample("ftrace-remote.txt"), "-w", ws);
+        assertEquals(0, in.code, in.toString());
+        assertFalse(Files.exists(ws.resolve(ObservedRun.STATS_CACHE)), "dropped: it describes the sources before");
+        Cli two = Cli.run("stats", "-w", ws, "--json");
+        assertFalse(one.out.equals(two.out));
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-memcg.txt"), "-w", ws).code);
+        Cli three = Cli.run("stats", "-w", ws, "--json");
+        Files.delete(ws.resolve(ObservedRun.STATS_CACHE));
+        assertEquals(Cli.run("stats", "-w", ws, "--json").out, three.out);
+    }
+
+    @Test
+    void noTablesLeavesNoDatabase() {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", "--no-tables", Cli.sample("ftrace-tgid.txt"), "-w", ws).code);
+        assertFalse(Files.exists(WorkspaceDb.file(ws)));
+    }
+}
