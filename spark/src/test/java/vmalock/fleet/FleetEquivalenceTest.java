@@ -83,7 +83,8 @@ class FleetEquivalenceTest {
         List<TraceInput> inputs = FleetMain.inputs(args, manifest.toString(), new org.apache.hadoop.conf.Configuration());
         out = tmp.resolve("out");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        FleetJob.run(spark, inputs, List.of(POLICIES), out.toString(), new PrintStream(err, true), FleetJob.Fanout.POLICY);
+        // one task per (trace, address space, policy), merged per trace: what compare is checked against below
+        FleetJob.run(spark, inputs, List.of(POLICIES), out.toString(), new PrintStream(err, true), FleetJob.Fanout.MM, 0, 0);
         progress = err.toString();
     }
 
@@ -203,20 +204,49 @@ class FleetEquivalenceTest {
     }
 
     @Test
-    void oneTaskPerTraceGivesTheSameRows() {
-        List<TraceInput> two = FleetMain.inputs(List.of(traces.get(0).toString(), traces.get(5).toString()), null,
-                new org.apache.hadoop.conf.Configuration());
-        Path out2 = tmp.resolve("out-trace-fanout");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        FleetJob.run(spark, two, List.of(POLICIES), out2.toString(), new PrintStream(err, true), FleetJob.Fanout.TRACE);
-        assertTrue(err.toString().contains("one per trace: nothing shuffled"), err.toString());
-        List<Row> a = spark.read().parquet(out2.resolve("runs").toString()).sort("trace_id", "policy_order")
-                .select("trace_id", "policy", "json").collectAsList();
+    void oneTaskPerTraceAndOnePerPolicyGiveTheSameRows() {
+        List<TraceInput> two = FleetMain.inputs(List.of(traces.get(0).toString(), traces.get(5).toString(),
+                traces.get(6).toString()), null, new org.apache.hadoop.conf.Configuration());
         List<Row> b = spark.read().parquet(out.resolve("runs").toString())
-                .where("trace_id in ('ftrace-memcg.txt', 'ftrace-pipe-lost.txt.gz')").sort("trace_id", "policy_order")
-                .select("trace_id", "policy", "json").collectAsList();
-        assertEquals(2 * POLICIES.length, a.size());
-        assertEquals(b, a);
+                .where("trace_id in ('ftrace-memcg.txt', 'ftrace-pipe-lost.txt.gz', 'perf-disjoint.perf.txt')")
+                .sort("trace_id", "policy_order").select("trace_id", "policy", "json").collectAsList();
+        assertEquals(3 * POLICIES.length, b.size());
+        for (FleetJob.Fanout f : new FleetJob.Fanout[] {FleetJob.Fanout.TRACE, FleetJob.Fanout.POLICY}) {
+            Path out2 = tmp.resolve("out-fanout-" + f);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            FleetJob.run(spark, two, List.of(POLICIES), out2.toString(), new PrintStream(err, true), f);
+            assertTrue(err.toString().contains(f == FleetJob.Fanout.TRACE ? "one per trace: nothing shuffled"
+                    : "one per trace and policy"), err.toString());
+            List<Row> a = spark.read().parquet(out2.resolve("runs").toString()).sort("trace_id", "policy_order")
+                    .select("trace_id", "policy", "json").collectAsList();
+            assertEquals(b, a, f + " against the per-address-space fan-out");
+        }
+    }
+
+    @Test
+    void addressSpaceTasksAreSplitPerAddressSpaceAndMerged() {
+        // the main job's fan-out: a task per (trace, address space, policy), a merge task per trace
+        assertTrue(progress.matches("(?s).*stage 2/3: replays, 5 traces x (\\d+) address spaces x 3 policies \\((\\d+) tasks, one per "
+                + "trace, address space and policy.*"), progress);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("5 traces x (\\d+) address spaces x 3 policies \\((\\d+) tasks")
+                .matcher(progress);
+        assertTrue(m.find());
+        int spaces = Integer.parseInt(m.group(1));
+        assertTrue(spaces > 5, "some trace has more than one address space: " + progress);
+        assertEquals(3 * spaces, Integer.parseInt(m.group(2)));
+        // grouping: consecutive address spaces, about equal operations, never more groups than asked
+        long[][] mms = {{0, 10}, {1, 1}, {2, 1}, {4, 8}, {7, 1}, {9, 9}};
+        assertEquals("[[0], [1, 2, 4], [7, 9]]", groupsText(FleetTasks.groups(mms, 3)));
+        assertEquals("[[0], [1], [2], [4], [7], [9]]", groupsText(FleetTasks.groups(mms, 0)));
+        assertEquals("[[0, 1, 2, 4, 7, 9]]", groupsText(FleetTasks.groups(mms, 1)));
+        assertEquals("[[0], [1], [2], [4], [7], [9]]", groupsText(FleetTasks.groups(mms, 99)));
+        assertEquals("[]", groupsText(FleetTasks.groups(new long[0][], 4)));
+    }
+
+    static String groupsText(List<int[]> g) {
+        List<String> l = new ArrayList<>();
+        for (int[] x : g) l.add(java.util.Arrays.toString(x));
+        return l.toString();
     }
 
     @Test
@@ -226,8 +256,9 @@ class FleetEquivalenceTest {
                 new org.apache.hadoop.conf.Configuration());
         Path out3 = tmp.resolve("out-failed-replays");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // (per address space groups: two tasks at most per trace and policy, then the merge)
         FleetJob.Summary s = FleetJob.run(spark, two, List.of("vma-refcount", "no-such-policy"), out3.toString(),
-                new PrintStream(err, true), FleetJob.Fanout.POLICY, 0);
+                new PrintStream(err, true), FleetJob.Fanout.MM, 0, 2);
         assertEquals(1, s.failed(), err.toString());
         List<Row> errors = spark.read().parquet(out3.resolve("errors").toString()).collectAsList();
         assertEquals(1, errors.size());
