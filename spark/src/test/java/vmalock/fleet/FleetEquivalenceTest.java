@@ -116,6 +116,7 @@ class FleetEquivalenceTest {
             runs.computeIfAbsent(r.getAs("trace_id"), k -> new ArrayList<>()).add(r);
         }
         int compared = 0;
+        String fleetReport = cli("report", "--parquet", out.toString(), "policy_figures", "vma_lock_counters", "--format", "json");
         for (Path t : traces) {
             String id = t.getFileName().toString();
             if (id.equals("broken.txt")) continue;
@@ -137,9 +138,42 @@ class FleetEquivalenceTest {
             String kp = tr.get(id).getAs("kernel_policy");
             String fleet = StatsJson.JSON.writeValueAsString(FleetTasks.compareJson(stats.get(id).getAs("json"), entries, kp));
             assertEquals(cmp.strip(), fleet.strip(), id + ": compare --format json");
+            // the bundled workspace reports that read only runs, counters and run_figures give the workspace's rows
+            String[] rep = {"policy_figures", "vma_lock_counters"};
+            assertEquals(reportRows(cli(concat(new String[] {"report", "-w", ws.toString(), "--run", "all", "--format", "json"}, rep)), null),
+                    reportRows(fleetReport, id + "/"), id + ": " + String.join(", ", rep) + " over the fleet output");
             compared++;
         }
         assertEquals(5, compared, "traces compared with compare --format json");
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /**
+     * The replays' rows of a JSON report, per section, without the run id (a workspace names runs by id, the fleet by
+     * trace/policy), sorted; {@code prefix}: only the runs of one trace in a fleet report.
+     */
+    static List<String> reportRows(String json, String prefix) throws IOException {
+        List<String> l = new ArrayList<>();
+        for (JsonNode r : StatsJson.JSON.readTree(json).get("reports")) {
+            for (JsonNode sec : r.get("sections")) {
+                for (JsonNode row : sec.get("rows")) {
+                    if (!row.has("run")) continue; // the fleet's notes under a report
+                    String run = row.get("run").asText();
+                    if (prefix != null && !run.startsWith(prefix)) continue;
+                    if (run.endsWith("observed") || "observed".equals(row.path("policy").asText())) continue;
+                    com.fasterxml.jackson.databind.node.ObjectNode o = ((com.fasterxml.jackson.databind.node.ObjectNode) row).deepCopy();
+                    o.remove("run");
+                    l.add(r.get("name").asText() + " " + o);
+                }
+            }
+        }
+        java.util.Collections.sort(l);
+        return l;
     }
 
     @Test
@@ -189,9 +223,20 @@ class FleetEquivalenceTest {
         String[] r = cliRaw("report", "--parquet", out.toString());
         assertEquals("0", r[0], r[2]);
         for (String s : new String[] {"fleet_summary", "fleet_fallback — across traces", "fleet_fault_latency",
-                "fleet_writer_waits", "fleet_best_policy — per trace", "fleet_errors", "broken.txt", "host-b"}) {
+                "fleet_writer_waits", "fleet_best_policy — per trace", "fleet_errors", "broken.txt", "host-b",
+                // then every bundled workspace report: run where the fleet tables carry what it reads, else said why not
+                "== policy_figures — replay figures", "ftrace-memcg.txt/vma-rwsem", "== vma_lock_counters\n",
+                "== vma_lock_counters — fleet output: what differs from a workspace",
+                "== summary — not applicable to a fleet output", "summary  reads lock_spans, fault_counts, lost: event-level",
+                "== wait_cdf — not applicable to a fleet output", "wait_cdf  reads lock_samples(): event-level"}) {
             assertTrue(r[1].contains(s), s + " missing from:\n" + r[1]);
         }
+        for (String n : vmalock.db.QueryLibrary.BUNDLED) {
+            assertTrue(r[1].contains("== " + n + " ") || r[1].contains("== " + n + "\n"), n + " not in the fleet report:\n" + r[1]);
+        }
+        String[] one = cliRaw("report", "--parquet", out.toString(), "per_mm", "fleet_errors");
+        assertEquals("0", one[0], one[2]);
+        assertTrue(one[1].contains("== per_mm — not applicable to a fleet output") && one[1].contains("== fleet_errors"), one[1]);
         String[] q = cliRaw("query", "--parquet", out.toString(), "--format", "csv",
                 "SELECT count(*) AS n, count(DISTINCT host) AS hosts FROM runs");
         assertEquals("0", q[0], q[2]);
