@@ -47,13 +47,20 @@ public final class FleetMain {
             "                       shuffled but result rows), or mm (one task per trace, address space and policy, then",
             "                       one merge task per trace); auto = policy while traces < 2 x task slots, else trace",
             "  --mm-tasks N         with --fanout mm: at most N tasks per trace and policy (consecutive address",
-            "                       spaces grouped by operations); default 0 = one per address space",
+            "                       spaces grouped by operations; default 8); 0 = one per address space",
             "  --replay-timeout S   a replay still running after S seconds is stopped and its trace goes to errors",
             "                       (default 3600; 0 = no limit)",
             "  --print-submit       print the spark-submit command line for a cluster and exit",
             "Then: vmalock report --parquet OUT");
 
     private FleetMain() {}
+
+    /**
+     * {@code --mm-tasks} by default: every (address space, policy) task loads the trace's whole work, and a long
+     * trace can hold hundreds of address spaces (a 100 MB capture: 534), so by default a trace's address spaces
+     * are grouped into at most this many tasks per policy.
+     */
+    static final int DEFAULT_MM_TASKS = 8;
 
     /** A count given to an option (0 or more), or -1 when it is not one. */
     static long count(String v) {
@@ -77,7 +84,7 @@ public final class FleetMain {
         boolean printSubmit = false;
         FleetJob.Fanout fanout = FleetJob.Fanout.AUTO;
         long timeout = 3600;
-        int mmTasks = 0;
+        int mmTasks = DEFAULT_MM_TASKS;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             try {
