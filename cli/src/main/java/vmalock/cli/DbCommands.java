@@ -93,26 +93,34 @@ final class DbCommands {
         return USAGE;
     }
 
-    /** {@code report --parquet DIR [NAME…]}: the fleet reports (all, or those named; --queries folders add more). */
+    /**
+     * {@code report --parquet DIR [NAME…]}: the fleet reports, then the bundled workspace reports of queries/*.sql over
+     * the fleet output's workspace-shaped tables — each one that reads what the fleet does not write says so instead
+     * (all, or those named; --queries folders add reports run over the fleet tables).
+     */
     static int fleet(Path dir, PrintWriter err, String cmd, ResultFormat fmt, PrintWriter out, List<String> names,
                      List<Path> queryDirs) {
         List<Query> selected = new java.util.ArrayList<>();
         try {
             List<Query> all = new java.util.ArrayList<>(FleetDb.reports());
-            QueryLibrary lib = null;
+            QueryLibrary lib = library(queryDirs);
             for (String n : names) {
                 Query q = all.stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
-                if (q == null) {
-                    if (lib == null) lib = library(queryDirs);
-                    q = lib.get(n);
-                }
-                selected.add(q);
+                selected.add(q != null ? q : lib.get(n));
             }
-            if (names.isEmpty()) selected.addAll(all);
+            if (names.isEmpty()) {
+                selected.addAll(all);
+                for (String n : QueryLibrary.BUNDLED) selected.add(lib.get(n));
+            }
         } catch (DbException e) {
             return usage(err, cmd, e.getMessage() + " (fleet reports: " + String.join(", ", FleetDb.REPORTS) + ")");
         }
         return fleetQuery(dir, err, cmd, fmt, out, selected);
+    }
+
+    /** A bundled workspace report (queries/*.sql, not queries/fleet/): run over the fleet output's workspace tables. */
+    static boolean workspaceReport(Query q) {
+        return q.origin() != null && q.origin().startsWith("vmalock/queries/") && !q.origin().startsWith("vmalock/queries/fleet/");
     }
 
     /** Runs the queries over the fleet output's views and prints each. */
@@ -120,7 +128,7 @@ final class DbCommands {
         try (FleetDb db = FleetDb.open(dir)) {
             ResultFormat.ResultWriter w = fmt.writer(out);
             for (Query q : queries) {
-                w.report(q, db.run(q));
+                w.report(q, workspaceReport(q) ? db.runWorkspace(q) : db.run(q));
             }
             w.finish();
             return OK;

@@ -52,19 +52,35 @@ public final class EventBlocks {
 
     /** Hands every event of {@code blocks} (from a {@link Writer}) to {@code sink}, in order; the event is reused. */
     public static void read(List<byte[]> blocks, Consumer<Event> sink) {
-        BlockCodec.Decoder dec = new BlockCodec.Decoder();
+        Reader r = new Reader(blocks);
         Event e = new Event();
-        for (byte[] b : blocks) {
-            ByteBuf in = dec.in;
-            in.pos = 0;
-            in.ensure(b.length + BlockCodec.SLACK);
-            System.arraycopy(b, 0, in.buf, 0, b.length);
-            in.limit = b.length;
-            dec.startBlock();
-            while (dec.hasNext()) {
-                dec.next(e);
-                sink.accept(e);
+        while (r.next(e)) sink.accept(e);
+    }
+
+    /** Reads the events of {@code blocks} one at a time (a k-way merge of several sources pulls from several). */
+    public static final class Reader {
+        private final BlockCodec.Decoder dec = new BlockCodec.Decoder();
+        private final List<byte[]> blocks;
+        private int block;
+
+        public Reader(List<byte[]> blocks) {
+            this.blocks = blocks;
+        }
+
+        /** Fills {@code e} with the next event; false at the end. */
+        public boolean next(Event e) {
+            while (!dec.hasNext()) {
+                if (block == blocks.size()) return false;
+                byte[] b = blocks.get(block++);
+                ByteBuf in = dec.in;
+                in.pos = 0;
+                in.ensure(b.length + BlockCodec.SLACK);
+                System.arraycopy(b, 0, in.buf, 0, b.length);
+                in.limit = b.length;
+                dec.startBlock();
             }
+            dec.next(e);
+            return true;
         }
     }
 }

@@ -188,24 +188,34 @@ public final class ObservedRun {
             try (EventReader r = rw.reader()) {
                 db.load(info, sourceRows(sources), r::next, ObservedPairing.FACTORY, false);
             }
-            java.util.Map<String, Long> counters = new java.util.TreeMap<>();
-            j.path("vma_lock").fields().forEachRemaining(en -> counters.put("vma_lock_" + en.getKey(), en.getValue().asLong()));
-            if (j.has("retries")) {
-                counters.put("retries", j.get("retries").asLong());
-            }
-            db.putCounters(id, counters);
-            java.util.Map<String, Double> figures = new java.util.TreeMap<>();
-            for (String f : new String[] {"faults_per_s", "makespan_us", "faults_on_mmap_lock", "faults_on_mmap_lock_rate", "changed_ops"}) {
-                if (j.hasNonNull(f)) figures.put(f, j.get(f).asDouble());
-            }
-            for (String f : new String[] {"fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us"}) {
-                j.path(f).fields().forEachRemaining(en -> {
-                    if (en.getValue().isNumber()) figures.put(f + "." + en.getKey(), en.getValue().asDouble());
-                });
-            }
-            db.putFigures(id, figures);
+            db.putCounters(id, replayCounters(j));
+            db.putFigures(id, replayFigures(j));
             db.setRunMeta(id, "sources", fp);
         }
+    }
+
+    /** A replay's {@code counters} rows from its run.json (or compare's entry for it): vma_lock_*, retries. */
+    static java.util.Map<String, Long> replayCounters(com.fasterxml.jackson.databind.JsonNode j) {
+        java.util.Map<String, Long> counters = new java.util.TreeMap<>();
+        j.path("vma_lock").fields().forEachRemaining(en -> counters.put("vma_lock_" + en.getKey(), en.getValue().asLong()));
+        if (j.has("retries")) {
+            counters.put("retries", j.get("retries").asLong());
+        }
+        return counters;
+    }
+
+    /** A replay's {@code run_figures} rows from its run.json (or compare's entry for it). */
+    static java.util.Map<String, Double> replayFigures(com.fasterxml.jackson.databind.JsonNode j) {
+        java.util.Map<String, Double> figures = new java.util.TreeMap<>();
+        for (String f : new String[] {"faults_per_s", "makespan_us", "faults_on_mmap_lock", "faults_on_mmap_lock_rate", "changed_ops"}) {
+            if (j.hasNonNull(f)) figures.put(f, j.get(f).asDouble());
+        }
+        for (String f : new String[] {"fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us"}) {
+            j.path(f).fields().forEachRemaining(en -> {
+                if (en.getValue().isNumber()) figures.put(f + "." + en.getKey(), en.getValue().asDouble());
+            });
+        }
+        return figures;
     }
 
     /** The raw events of a run (observed or a stored replay), for {@link QueryRunner.EventsSource}; the stream closes its reader at the end. */

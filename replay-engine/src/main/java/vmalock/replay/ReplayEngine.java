@@ -64,13 +64,54 @@ public final class ReplayEngine {
      * and a barrier per window).
      */
     static ReplayResult run(Workload w, ReplayOptions o, Consumer<Event> sink, java.util.concurrent.ThreadFactory workers) {
+        return run(w, o, sink, workers, null);
+    }
+
+    /**
+     * Replays only the address spaces whose {@link MmWork#index} {@code only} accepts, exactly as {@link #run}
+     * replays them among all the others (an address space shares no state with another), and hands their
+     * events to {@code sink} with <b>unrounded</b> timestamps: the caller merges the parts of a workload by
+     * (timestamp, address-space index, emission order), rounds each timestamp down to the resolution
+     * ({@code ts - floorMod(ts, resolution)}) and {@link #combine}s the results — the fleet job's per-address-space
+     * tasks. Additive: {@link #run} is unchanged.
+     */
+    public static ReplayResult runAddressSpaces(Workload w, ReplayOptions o, java.util.function.IntPredicate only,
+                                                Consumer<Event> sink) {
+        return run(w, o, sink, null, only);
+    }
+
+    /** The result of a whole replay from the results of {@link #runAddressSpaces} over disjoint address spaces. */
+    public static ReplayResult combine(List<ReplayResult> parts) {
+        ReplayCounters total = new ReplayCounters();
+        List<Finding> findings = new ArrayList<>();
+        long defects = 0, violations = 0, events = 0, wall = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (ReplayResult r : parts) {
+            total.add(r.counters);
+            findings.addAll(r.findings);
+            defects += r.defects;
+            violations += r.violations;
+            events += r.events;
+            wall += r.wallNs;
+            first = Math.min(first, r.firstNs);
+            last = Math.max(last, r.lastNs);
+        }
+        findings.sort(Comparator.comparingLong(Finding::timeNs).thenComparingLong(Finding::mm).thenComparingInt(Finding::tid));
+        ReplayResult p = parts.get(0);
+        return new ReplayResult(p.policy, p.options, total, findings, defects, violations, first, last, events, p.mms,
+                p.operations, wall);
+    }
+
+    private static ReplayResult run(Workload w, ReplayOptions o, Consumer<Event> sink,
+                                    java.util.concurrent.ThreadFactory workers, java.util.function.IntPredicate only) {
         long wall0 = System.nanoTime();
         long resolution = o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs;
         long acquireCost = o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs;
         // address spaces are created when virtual time reaches their first operation and dropped once
         // finished, so memory holds the address spaces active in a window, not all of them
         List<MmWork> order = new ArrayList<>();
-        for (MmWork m : w.mms) if (m.firstStart() != Long.MAX_VALUE) order.add(m);
+        for (MmWork m : w.mms) if (m.firstStart() != Long.MAX_VALUE && (only == null || only.test(m.index))) order.add(m);
         order.sort(Comparator.comparingLong(MmWork::firstStart).thenComparingInt(m -> m.index));
         int threads = o.threads > 0 ? o.threads : Runtime.getRuntime().availableProcessors();
         threads = Math.max(1, Math.min(threads, Math.max(1, order.size())));
@@ -107,7 +148,7 @@ public final class ReplayEngine {
                     for (MmReplay r : active) jobs.add(() -> r.runUntil(lim));
                     for (Future<Boolean> f : pool.invokeAll(jobs)) f.get();
                 }
-                events += merge(active, e, sink, resolution);
+                events += merge(active, e, sink, only == null ? resolution : 1);
                 for (MmReplay r : active) {
                     if (!r.done) continue;
                     total.add(r.c);

@@ -19,7 +19,7 @@ public final class ReplayResult {
     public final long operations;
     public final long wallNs;
 
-    ReplayResult(String policy, ReplayOptions options, ReplayCounters counters, List<Finding> findings, long defects,
+    public ReplayResult(String policy, ReplayOptions options, ReplayCounters counters, List<Finding> findings, long defects,
                  long violations, long firstNs, long lastNs, long events, int mms, long operations, long wallNs) {
         this.policy = policy;
         this.options = options;

@@ -36,9 +36,12 @@ public final class FleetJob {
     /**
      * How the replays are spread: one task per (trace, policy) — the trace's event blocks are shuffled to
      * its policies' tasks — or one task per trace, which replays every policy after parsing (nothing
-     * shuffled); auto: per policy while there are fewer traces than twice the task slots.
+     * shuffled); auto: per policy while there are fewer traces than twice the task slots. MM: one task per
+     * (trace, address space, policy) — at most {@code mmTasks} per (trace, policy), consecutive address spaces
+     * grouped by operations when a trace has more — then one merge task per trace puts each policy's parts back
+     * together (the trace's event blocks go to all of them).
      */
-    public enum Fanout { AUTO, POLICY, TRACE }
+    public enum Fanout { AUTO, POLICY, TRACE, MM }
 
     public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
                               PrintStream progress) {
@@ -53,6 +56,12 @@ public final class FleetJob {
     /** {@code timeout}: seconds a replay may run before it is stopped and its trace reported failed; 0 = none. */
     public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
                               PrintStream progress, Fanout fanout, long timeout) {
+        return run(spark, inputs, policies, out, progress, fanout, timeout, 0);
+    }
+
+    /** {@code mmTasks}: with {@link Fanout#MM}, the most tasks per (trace, policy); 0 = one per address space. */
+    public static Summary run(SparkSession spark, List<TraceInput> inputs, List<String> policies, String out,
+                              PrintStream progress, Fanout fanout, long timeout, int mmTasks) {
         long t0 = System.nanoTime();
         progressOut = progress;
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -62,7 +71,8 @@ public final class FleetJob {
         int pol = policies.size();
 
         List<String> pols = new ArrayList<>(policies);
-        boolean perPolicy = fanout == Fanout.POLICY || (fanout == Fanout.AUTO && n < 2 * jsc.defaultParallelism());
+        boolean perMm = fanout == Fanout.MM;
+        boolean perPolicy = perMm || fanout == Fanout.POLICY || (fanout == Fanout.AUTO && n < 2 * jsc.defaultParallelism());
         JavaRDD<ParsedTrace> parsed;
         JavaRDD<RunOutcome> runs = null;
         JavaRDD<ParsedTrace> withEvents = null;
@@ -104,7 +114,9 @@ public final class FleetJob {
                 n - parseFailed, parseFailed, bytes / 1e6, (System.nanoTime() - t0) / 1e9);
 
         long t1 = System.nanoTime();
-        if (perPolicy) {
+        if (perMm) {
+            runs = perMm(jsc, withEvents, pols, timeout, mmTasks, progress);
+        } else if (perPolicy) {
             int tasks = Math.max(1, replayable * pol);
             progress.printf("vmalock fleet: stage 2/3: replays, %d traces x %d policies (%d tasks, one per trace and policy; "
                     + "the traces' event blocks are shuffled to them)%n", replayable, pol, tasks);
@@ -186,6 +198,61 @@ public final class FleetJob {
         runs.unpersist();
         int ok = n - failed.size();
         return new Summary(n, ok, failed.size(), runCount, bytes, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Stage 2 with {@link Fanout#MM}: one task per (trace, group of address spaces, policy) replays its address
+     * spaces; one task per trace merges each policy's parts into compare's run entry ({@link FleetTasks#merge}).
+     */
+    private static JavaRDD<RunOutcome> perMm(JavaSparkContext jsc, JavaRDD<ParsedTrace> withEvents, List<String> pols,
+                                             long timeout, int mmTasks, PrintStream progress) {
+        JavaRDD<ParsedTrace> replayable = withEvents.filter(p -> p.error == null && p.replayNote == null);
+        // the plan: each trace's address spaces (index, operations), from one load of its work in its own task
+        Map<Integer, List<int[]>> groups = new HashMap<>();
+        Map<Integer, Integer> base = new HashMap<>();
+        int tasks = 0;
+        int spaces = 0;
+        for (Tuple2<Integer, long[][]> t : replayable.map(p -> new Tuple2<>(p.input.index(), FleetTasks.addressSpaces(p)))
+                .collect()) {
+            List<int[]> g = FleetTasks.groups(t._2(), mmTasks);
+            groups.put(t._1(), g);
+            base.put(t._1(), tasks);
+            tasks += g.size() * pols.size();
+            spaces += t._2().length;
+        }
+        progress.printf("vmalock fleet: stage 2/3: replays, %d traces x %d address spaces x %d policies (%d tasks, one per "
+                + "trace, address space%s and policy; then one merge task per trace)%n", groups.size(), spaces, pols.size(),
+                tasks, mmTasks > 0 ? " group (at most " + mmTasks + " per trace and policy)" : "");
+        Broadcast<Map<Integer, List<int[]>>> groupsB = jsc.broadcast(groups);
+        Broadcast<Map<Integer, Integer>> baseB = jsc.broadcast(base);
+        JavaPairRDD<Integer, MmPart> parts = replayable
+                .flatMapToPair(p -> {
+                    List<Tuple2<Integer, Tuple2<ParsedTrace, int[]>>> l = new ArrayList<>();
+                    List<int[]> g = groupsB.value().get(p.input.index());
+                    int b = baseB.value().get(p.input.index());
+                    for (int k = 0; k < pols.size(); k++) {
+                        for (int j = 0; j < g.size(); j++) {
+                            l.add(new Tuple2<>(b + k * g.size() + j, new Tuple2<>(p, new int[] {k, j})));
+                        }
+                    }
+                    return l.iterator();
+                })
+                .partitionBy(new HashPartitioner(Math.max(1, tasks)))
+                .mapToPair(x -> {
+                    ParsedTrace p = x._2()._1();
+                    int k = x._2()._2()[0];
+                    int[] mms = groupsB.value().get(p.input.index()).get(x._2()._2()[1]);
+                    return new Tuple2<>(p.input.index(), FleetTasks.replayMms(p, pols.get(k), k, mms, timeout));
+                });
+        return replayable.mapToPair(p -> new Tuple2<>(p.input.index(), p))
+                .cogroup(parts, new HashPartitioner(Math.max(1, groups.size())))
+                .flatMap(t -> {
+                    List<MmPart> l = new ArrayList<>();
+                    t._2()._2().forEach(l::add);
+                    ParsedTrace p = t._2()._1().iterator().next();
+                    return FleetTasks.merge(p, l, pols).iterator();
+                })
+                .persist(StorageLevel.MEMORY_AND_DISK());
     }
 
     private static void write(SparkSession spark, String out, String table, JavaRDD<Row> rows, StructType schema,

@@ -31,7 +31,7 @@ public final class FleetMain {
 
     static final String HELP = String.join("\n",
             "Usage: vmalock fleet TRACE|GLOB… [--manifest CSV] -o OUT [--master M] [--policies P,…|all]",
-            "                     [--fanout auto|policy|trace] [--replay-timeout S] [--print-submit]",
+            "                     [--fanout auto|policy|trace|mm] [--mm-tasks N] [--replay-timeout S] [--print-submit]",
             "Runs the fleet job on Apache Spark: every trace parsed once (any format ingest reads, compressed or not,",
             "on any Hadoop file system: local paths, hdfs://, s3a://), its statistics, its replays under every policy",
             "(one task per trace and policy), written to OUT as Hive-partitioned Parquet tables (traces, stats, runs,",
@@ -44,13 +44,32 @@ public final class FleetMain {
             "  --policies P,…       policies to replay (default all, as `vmalock compare`)",
             "  --fanout F           auto (default), policy (one task per trace and policy: the trace's events are",
             "                       shuffled to them) or trace (one task per trace replays every policy: nothing",
-            "                       shuffled but result rows); auto = policy while traces < 2 x task slots",
+            "                       shuffled but result rows), or mm (one task per trace, address space and policy, then",
+            "                       one merge task per trace); auto = policy while traces < 2 x task slots, else trace",
+            "  --mm-tasks N         with --fanout mm: at most N tasks per trace and policy (consecutive address",
+            "                       spaces grouped by operations; default 8); 0 = one per address space",
             "  --replay-timeout S   a replay still running after S seconds is stopped and its trace goes to errors",
             "                       (default 3600; 0 = no limit)",
             "  --print-submit       print the spark-submit command line for a cluster and exit",
             "Then: vmalock report --parquet OUT");
 
     private FleetMain() {}
+
+    /**
+     * {@code --mm-tasks} by default: every (address space, policy) task loads the trace's whole work, and a long
+     * trace can hold hundreds of address spaces (a 100 MB capture: 534), so by default a trace's address spaces
+     * are grouped into at most this many tasks per policy.
+     */
+    static final int DEFAULT_MM_TASKS = 8;
+
+    /** A count given to an option (0 or more), or -1 when it is not one. */
+    static long count(String v) {
+        try {
+            return Math.max(-1, Long.parseLong(v));
+        } catch (NumberFormatException x) {
+            return -1;
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -65,6 +84,7 @@ public final class FleetMain {
         boolean printSubmit = false;
         FleetJob.Fanout fanout = FleetJob.Fanout.AUTO;
         long timeout = 3600;
+        int mmTasks = DEFAULT_MM_TASKS;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             try {
@@ -79,21 +99,26 @@ public final class FleetMain {
                     case "--policies" -> policies = args[++i];
                     case "--print-submit" -> printSubmit = true;
                     case "--replay-timeout" -> {
-                        String v = args[++i];
-                        try {
-                            timeout = Long.parseLong(v);
-                            if (timeout < 0) throw new NumberFormatException();
-                        } catch (NumberFormatException x) {
-                            err.println("vmalock fleet: --replay-timeout: '" + v + "' is not a number of seconds (0 = none)");
+                        timeout = count(args[++i]);
+                        if (timeout < 0) {
+                            err.println("vmalock fleet: --replay-timeout: '" + args[i] + "' is not a number of seconds (0 = none)");
                             return USAGE;
                         }
+                    }
+                    case "--mm-tasks" -> {
+                        long v = count(args[++i]);
+                        if (v < 0 || v > Integer.MAX_VALUE) {
+                            err.println("vmalock fleet: --mm-tasks: '" + args[i] + "' is not a number of tasks (0 = one per address space)");
+                            return USAGE;
+                        }
+                        mmTasks = (int) v;
                     }
                     case "--fanout" -> {
                         String v = args[++i];
                         try {
                             fanout = FleetJob.Fanout.valueOf(v.toUpperCase(java.util.Locale.ROOT));
                         } catch (IllegalArgumentException x) {
-                            err.println("vmalock fleet: --fanout: '" + v + "' is not auto, policy or trace");
+                            err.println("vmalock fleet: --fanout: '" + v + "' is not auto, policy, trace or mm");
                             return USAGE;
                         }
                     }
@@ -147,7 +172,7 @@ public final class FleetMain {
         SparkSession spark = b.getOrCreate();
         spark.sparkContext().setLogLevel("ERROR");
         try {
-            FleetJob.Summary s = FleetJob.run(spark, inputs, pols, output, err, fanout, timeout);
+            FleetJob.Summary s = FleetJob.run(spark, inputs, pols, output, err, fanout, timeout, mmTasks);
             err.printf("vmalock fleet: %d traces (%d ok, %d failed: see %s/errors), %d replays, %.1f MB in %.1f s: %.2f traces/s%n",
                     s.traces(), s.ok(), s.failed(), output, s.runs(), s.bytes() / 1e6, s.seconds(), s.traces() / s.seconds());
             if (master == null && !underSubmit) {

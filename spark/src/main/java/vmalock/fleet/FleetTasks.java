@@ -7,6 +7,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -15,7 +16,10 @@ import vmalock.parse.SourceResult;
 import vmalock.parse.TraceFormat;
 import vmalock.parse.TraceInputException;
 import vmalock.parse.TraceParsers;
+import vmalock.lock.Finding;
 import vmalock.replay.Comparison;
+import vmalock.replay.MmWork;
+import vmalock.replay.ReplayCounters;
 import vmalock.replay.PolicyPreset;
 import vmalock.replay.ReplayEngine;
 import vmalock.replay.ReplayOptions;
@@ -143,33 +147,15 @@ public final class FleetTasks {
         try {
             Manifest.Source src = PLAIN.readValue(p.sourceJson, Manifest.Source.class);
             ReplayOptions o = options(PolicyPreset.preset(policy));
-            long faultCost = -1;
-            Workload w = ReplayRunner.load(sink -> EventBlocks.read(p.blocks, sink), faultCost, o.faultCostScale);
-            ObservedStats st = new ObservedStats();
-            SourceCounter counter = new SourceCounter("replay-of-" + src.name, "replay-of-" + src.name, st::accept);
+            Workload w = load(p, o);
+            Measure m = new Measure(src);
             ReplayResult r;
             try {
-                if (deadline != 0) {
-                    long[] n = {0};
-                    r = ReplayEngine.run(w, o, e -> {
-                        if ((++n[0] & 4095) == 1 && System.nanoTime() - deadline > 0) {
-                            throw new TimedOut("replay under " + policy + " timed out after " + timeoutSeconds + " s ("
-                                    + n[0] + " events replayed)");
-                        }
-                        counter.accept(e);
-                    });
-                } else {
-                    r = ReplayEngine.run(w, o, counter::accept);
-                }
+                r = ReplayEngine.run(w, o, withDeadline(m.counter, deadline, policy, timeoutSeconds));
             } finally {
                 w.close();
             }
-            st.endSource();
-            Manifest.Source rs = counter.commit("replay", src.clock, false, src.barePointers, null, null);
-            String id = ReplayRunner.runId(o);
-            ObjectNode runJson = ReplayRunner.runJson(id, o, List.of(src), List.of(w), List.of(r), faultCost);
-            ObjectNode e = Comparison.entry(policy, id, StatsJson.build(WorkspaceStats.of(List.of(rs), st, false)), runJson);
-            out.entryJson = StatsJson.JSON.writeValueAsString(e);
+            out.entryJson = m.entry(src, o, policy, w, r);
             out.kernelPolicy = w.kernelPolicy();
         } catch (TimedOut x) {
             out.error = p.input.path() + ": " + x.getMessage();
@@ -178,6 +164,235 @@ public final class FleetTasks {
         }
         out.replayMs = (System.nanoTime() - t0) / 1_000_000;
         return out;
+    }
+
+    /** The per-VMA fault cost the fleet replays with: compare's default, calibrated from the trace (-1). */
+    static final long FAULT_COST = -1;
+
+    /** The trace's events turned into work (ReplayRunner.load, as compare does). */
+    static Workload load(ParsedTrace p, ReplayOptions o) {
+        return ReplayRunner.load(sink -> EventBlocks.read(p.blocks, sink), FAULT_COST, o.faultCostScale);
+    }
+
+    /** {@code sink}, stopped with {@link TimedOut} once past {@code deadline} (0: never; checked every 4096 events). */
+    static java.util.function.Consumer<vmalock.event.Event> withDeadline(java.util.function.Consumer<vmalock.event.Event> sink,
+                                                                         long deadline, String policy, long timeoutSeconds) {
+        if (deadline == 0) return sink;
+        long[] n = {0};
+        return e -> {
+            if ((++n[0] & 4095) == 1 && System.nanoTime() - deadline > 0) {
+                throw new TimedOut("replay under " + policy + " timed out after " + timeoutSeconds + " s ("
+                        + n[0] + " events replayed)");
+            }
+            sink.accept(e);
+        };
+    }
+
+    /** Measures a replay's events as {@code stats --run} does and builds compare's entry for the run. */
+    static final class Measure {
+        final ObservedStats st = new ObservedStats();
+        final SourceCounter counter;
+
+        Measure(Manifest.Source src) {
+            counter = new SourceCounter("replay-of-" + src.name, "replay-of-" + src.name, st::accept);
+        }
+
+        String entry(Manifest.Source src, ReplayOptions o, String policy, Workload w, ReplayResult r) throws IOException {
+            st.endSource();
+            Manifest.Source rs = counter.commit("replay", src.clock, false, src.barePointers, null, null);
+            String id = ReplayRunner.runId(o);
+            ObjectNode runJson = ReplayRunner.runJson(id, o, List.of(src), List.of(w), List.of(r), FAULT_COST);
+            ObjectNode e = Comparison.entry(policy, id, StatsJson.build(WorkspaceStats.of(List.of(rs), st, false)), runJson);
+            return StatsJson.JSON.writeValueAsString(e);
+        }
+    }
+
+    /**
+     * The address spaces a trace's replay runs, as {index, operations} in index order (for planning its
+     * {@code --fanout mm} tasks); empty when the workload cannot be built (its replay tasks report why).
+     */
+    public static long[][] addressSpaces(ParsedTrace p) {
+        try (Workload w = load(p, options(PolicyPreset.preset("vma-refcount")))) {
+            List<long[]> l = new ArrayList<>();
+            for (MmWork m : w.mms) if (m.firstStart() != Long.MAX_VALUE) l.add(new long[] {m.index, m.operations()});
+            l.sort(java.util.Comparator.comparingLong(a -> a[0]));
+            return l.toArray(new long[0][]);
+        } catch (RuntimeException x) {
+            return new long[0][];
+        }
+    }
+
+    /**
+     * Splits address spaces ({index, operations}, index order) into at most {@code max} runs of consecutive indexes
+     * with about the same operations each (0: one per address space). Consecutive, so that merging the parts by
+     * (timestamp, first index) orders events as by (timestamp, address-space index).
+     */
+    public static List<int[]> groups(long[][] mms, int max) {
+        List<int[]> out = new ArrayList<>();
+        if (mms.length == 0) return out;
+        int g = max <= 0 ? mms.length : Math.min(max, mms.length);
+        long total = 0;
+        for (long[] m : mms) total += m[1];
+        List<Integer> cur = new ArrayList<>();
+        long acc = 0;
+        for (int i = 0; i < mms.length; i++) {
+            cur.add((int) mms[i][0]);
+            acc += mms[i][1];
+            int left = mms.length - i - 1;
+            int groupsLeft = g - out.size() - 1;
+            // close the group once it reaches its share, or when every remaining address space needs a group of its own
+            if (left > 0 && groupsLeft > 0 && (acc * g >= total * (out.size() + 1) || left == groupsLeft)) {
+                out.add(cur.stream().mapToInt(Integer::intValue).toArray());
+                cur.clear();
+            }
+        }
+        out.add(cur.stream().mapToInt(Integer::intValue).toArray());
+        return out;
+    }
+
+    private static final ThreadLocal<com.esotericsoftware.kryo.Kryo> KRYO = ThreadLocal.withInitial(() -> {
+        com.esotericsoftware.kryo.Kryo k = new com.esotericsoftware.kryo.Kryo();
+        k.setRegistrationRequired(false);
+        return k;
+    });
+
+    /** Replays address spaces {@code mms} of a trace under one policy: a {@code --fanout mm} task. */
+    public static MmPart replayMms(ParsedTrace p, String policy, int order, int[] mms, long timeoutSeconds) {
+        long t0 = System.nanoTime();
+        MmPart out = new MmPart();
+        out.input = p.input;
+        out.policy = policy;
+        out.order = order;
+        out.mms = mms;
+        try {
+            ReplayOptions o = options(PolicyPreset.preset(policy));
+            java.util.Set<Integer> only = new java.util.HashSet<>();
+            for (int m : mms) only.add(m);
+            EventBlocks.Writer ev = new EventBlocks.Writer();
+            ReplayResult r;
+            try (Workload w = load(p, o)) {
+                long deadline = timeoutSeconds > 0 ? System.nanoTime() + timeoutSeconds * 1_000_000_000L : 0;
+                r = ReplayEngine.runAddressSpaces(w, o, only::contains, withDeadline(ev, deadline, policy, timeoutSeconds));
+            }
+            out.events = ev.finish();
+            com.esotericsoftware.kryo.io.Output k = new com.esotericsoftware.kryo.io.Output(4096, -1);
+            KRYO.get().writeObject(k, r.counters);
+            out.counters = k.toBytes();
+            out.findings = new ArrayList<>();
+            for (Finding f : r.findings) {
+                out.findings.add(new Object[] {f.invariant(), f.timeNs(), f.tid(), f.comm(), f.mm(), f.vmaStart(), f.detail()});
+            }
+            out.defects = r.defects;
+            out.violations = r.violations;
+            out.firstNs = r.firstNs;
+            out.lastNs = r.lastNs;
+            out.eventCount = r.events;
+            out.operations = r.operations;
+            out.wallNs = r.wallNs;
+            out.workloadMms = r.mms;
+        } catch (TimedOut x) {
+            out.error = p.input.path() + ": " + x.getMessage();
+        } catch (RuntimeException x) {
+            out.error = p.input.path() + ": replay under " + policy + ": " + describe(x);
+        }
+        out.replayMs = (System.nanoTime() - t0) / 1_000_000;
+        return out;
+    }
+
+    private static ReplayResult result(MmPart m, ReplayOptions o) {
+        ReplayCounters c = KRYO.get().readObject(new com.esotericsoftware.kryo.io.Input(m.counters), ReplayCounters.class);
+        List<Finding> f = new ArrayList<>();
+        for (Object[] x : m.findings) {
+            f.add(new Finding((String) x[0], (Long) x[1], (Integer) x[2], (String) x[3], (Long) x[4], (Long) x[5], (String) x[6]));
+        }
+        return new ReplayResult(o.policy.name, o, c, f, m.defects, m.violations, m.firstNs, m.lastNs, m.eventCount,
+                m.workloadMms, m.operations, m.wallNs);
+    }
+
+    /**
+     * The merge task of {@code --fanout mm}: for each policy, the trace's parts merged back into one replay — their
+     * events by (timestamp, address-space index, emission order), each timestamp rounded to the trace's resolution
+     * as {@link ReplayEngine#run} does, measured as {@link #replay} measures them; their results combined — so the
+     * run entry is the one {@link #replay} gives. A failed part fails its policy's run.
+     */
+    public static List<RunOutcome> merge(ParsedTrace p, List<MmPart> parts, List<String> policies) {
+        List<RunOutcome> outs = new ArrayList<>();
+        Workload w = null;
+        try {
+            Manifest.Source src = PLAIN.readValue(p.sourceJson, Manifest.Source.class);
+            for (int k = 0; k < policies.size(); k++) {
+                long t0 = System.nanoTime();
+                String policy = policies.get(k);
+                RunOutcome out = new RunOutcome();
+                out.input = p.input;
+                out.policy = policy;
+                out.order = k;
+                outs.add(out);
+                List<MmPart> mine = new ArrayList<>();
+                long partMs = 0;
+                for (MmPart m : parts) {
+                    if (m.order != k) continue;
+                    mine.add(m);
+                    partMs += m.replayMs;
+                    if (m.error != null && out.error == null) out.error = m.error;
+                }
+                mine.sort(java.util.Comparator.comparingInt(m -> m.mms[0]));
+                try {
+                    if (out.error != null) continue;
+                    ReplayOptions o = options(PolicyPreset.preset(policy));
+                    if (w == null) w = load(p, o);
+                    Measure me = new Measure(src);
+                    List<ReplayResult> rs = new ArrayList<>();
+                    List<List<byte[]>> evs = new ArrayList<>();
+                    for (MmPart m : mine) {
+                        rs.add(result(m, o));
+                        evs.add(m.events);
+                    }
+                    mergeEvents(evs, o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs, me.counter);
+                    ReplayResult r = rs.isEmpty() ? ReplayEngine.run(w, o, me.counter) : ReplayEngine.combine(rs);
+                    out.entryJson = me.entry(src, o, policy, w, r);
+                    out.kernelPolicy = w.kernelPolicy();
+                } catch (RuntimeException | IOException x) {
+                    out.error = p.input.path() + ": replay under " + policy + ": " + describe(x);
+                } finally {
+                    out.replayMs = partMs + (System.nanoTime() - t0) / 1_000_000;
+                }
+            }
+        } catch (RuntimeException | IOException x) {
+            for (int k = outs.size(); k < policies.size(); k++) {
+                RunOutcome out = new RunOutcome();
+                out.input = p.input;
+                out.policy = policies.get(k);
+                out.order = k;
+                out.error = p.input.path() + ": replay under " + out.policy + ": " + describe(x);
+                outs.add(out);
+            }
+        } finally {
+            if (w != null) w.close();
+        }
+        return outs;
+    }
+
+    /** k-way merge of the parts' event streams (each in time order) by (unrounded timestamp, part order). */
+    static void mergeEvents(List<List<byte[]>> parts, long resolution, java.util.function.Consumer<vmalock.event.Event> sink) {
+        int k = parts.size();
+        EventBlocks.Reader[] rd = new EventBlocks.Reader[k];
+        vmalock.event.Event[] cur = new vmalock.event.Event[k];
+        java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(Math.max(1, k),
+                (x, y) -> cur[x].ts != cur[y].ts ? Long.compare(cur[x].ts, cur[y].ts) : Integer.compare(x, y));
+        for (int j = 0; j < k; j++) {
+            rd[j] = new EventBlocks.Reader(parts.get(j));
+            cur[j] = new vmalock.event.Event();
+            if (rd[j].next(cur[j])) heap.add(j);
+        }
+        vmalock.event.Event out = new vmalock.event.Event();
+        while (!heap.isEmpty()) {
+            int j = heap.poll();
+            out.copyFrom(cur[j]);
+            if (resolution > 1) out.ts = out.ts - Math.floorMod(out.ts, resolution);
+            sink.accept(out);
+            if (rd[j].next(cur[j])) heap.add(j);
+        }
     }
 
     static String describe(Throwable x) {

@@ -83,7 +83,8 @@ class FleetEquivalenceTest {
         List<TraceInput> inputs = FleetMain.inputs(args, manifest.toString(), new org.apache.hadoop.conf.Configuration());
         out = tmp.resolve("out");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        FleetJob.run(spark, inputs, List.of(POLICIES), out.toString(), new PrintStream(err, true), FleetJob.Fanout.POLICY);
+        // one task per (trace, address space, policy), merged per trace: what compare is checked against below
+        FleetJob.run(spark, inputs, List.of(POLICIES), out.toString(), new PrintStream(err, true), FleetJob.Fanout.MM, 0, 0);
         progress = err.toString();
     }
 
@@ -115,6 +116,7 @@ class FleetEquivalenceTest {
             runs.computeIfAbsent(r.getAs("trace_id"), k -> new ArrayList<>()).add(r);
         }
         int compared = 0;
+        String fleetReport = cli("report", "--parquet", out.toString(), "policy_figures", "vma_lock_counters", "--format", "json");
         for (Path t : traces) {
             String id = t.getFileName().toString();
             if (id.equals("broken.txt")) continue;
@@ -136,9 +138,42 @@ class FleetEquivalenceTest {
             String kp = tr.get(id).getAs("kernel_policy");
             String fleet = StatsJson.JSON.writeValueAsString(FleetTasks.compareJson(stats.get(id).getAs("json"), entries, kp));
             assertEquals(cmp.strip(), fleet.strip(), id + ": compare --format json");
+            // the bundled workspace reports that read only runs, counters and run_figures give the workspace's rows
+            String[] rep = {"policy_figures", "vma_lock_counters"};
+            assertEquals(reportRows(cli(concat(new String[] {"report", "-w", ws.toString(), "--run", "all", "--format", "json"}, rep)), null),
+                    reportRows(fleetReport, id + "/"), id + ": " + String.join(", ", rep) + " over the fleet output");
             compared++;
         }
         assertEquals(5, compared, "traces compared with compare --format json");
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /**
+     * The replays' rows of a JSON report, per section, without the run id (a workspace names runs by id, the fleet by
+     * trace/policy), sorted; {@code prefix}: only the runs of one trace in a fleet report.
+     */
+    static List<String> reportRows(String json, String prefix) throws IOException {
+        List<String> l = new ArrayList<>();
+        for (JsonNode r : StatsJson.JSON.readTree(json).get("reports")) {
+            for (JsonNode sec : r.get("sections")) {
+                for (JsonNode row : sec.get("rows")) {
+                    if (!row.has("run")) continue; // the fleet's notes under a report
+                    String run = row.get("run").asText();
+                    if (prefix != null && !run.startsWith(prefix)) continue;
+                    if (run.endsWith("observed") || "observed".equals(row.path("policy").asText())) continue;
+                    com.fasterxml.jackson.databind.node.ObjectNode o = ((com.fasterxml.jackson.databind.node.ObjectNode) row).deepCopy();
+                    o.remove("run");
+                    l.add(r.get("name").asText() + " " + o);
+                }
+            }
+        }
+        java.util.Collections.sort(l);
+        return l;
     }
 
     @Test
@@ -188,9 +223,20 @@ class FleetEquivalenceTest {
         String[] r = cliRaw("report", "--parquet", out.toString());
         assertEquals("0", r[0], r[2]);
         for (String s : new String[] {"fleet_summary", "fleet_fallback — across traces", "fleet_fault_latency",
-                "fleet_writer_waits", "fleet_best_policy — per trace", "fleet_errors", "broken.txt", "host-b"}) {
+                "fleet_writer_waits", "fleet_best_policy — per trace", "fleet_errors", "broken.txt", "host-b",
+                // then every bundled workspace report: run where the fleet tables carry what it reads, else said why not
+                "== policy_figures — replay figures", "ftrace-memcg.txt/vma-rwsem", "== vma_lock_counters\n",
+                "== vma_lock_counters — fleet output: what differs from a workspace",
+                "== summary — not applicable to a fleet output", "summary  reads lock_spans, fault_counts, lost: event-level",
+                "== wait_cdf — not applicable to a fleet output", "wait_cdf  reads lock_samples(): event-level"}) {
             assertTrue(r[1].contains(s), s + " missing from:\n" + r[1]);
         }
+        for (String n : vmalock.db.QueryLibrary.BUNDLED) {
+            assertTrue(r[1].contains("== " + n + " ") || r[1].contains("== " + n + "\n"), n + " not in the fleet report:\n" + r[1]);
+        }
+        String[] one = cliRaw("report", "--parquet", out.toString(), "per_mm", "fleet_errors");
+        assertEquals("0", one[0], one[2]);
+        assertTrue(one[1].contains("== per_mm — not applicable to a fleet output") && one[1].contains("== fleet_errors"), one[1]);
         String[] q = cliRaw("query", "--parquet", out.toString(), "--format", "csv",
                 "SELECT count(*) AS n, count(DISTINCT host) AS hosts FROM runs");
         assertEquals("0", q[0], q[2]);
@@ -203,20 +249,49 @@ class FleetEquivalenceTest {
     }
 
     @Test
-    void oneTaskPerTraceGivesTheSameRows() {
-        List<TraceInput> two = FleetMain.inputs(List.of(traces.get(0).toString(), traces.get(5).toString()), null,
-                new org.apache.hadoop.conf.Configuration());
-        Path out2 = tmp.resolve("out-trace-fanout");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        FleetJob.run(spark, two, List.of(POLICIES), out2.toString(), new PrintStream(err, true), FleetJob.Fanout.TRACE);
-        assertTrue(err.toString().contains("one per trace: nothing shuffled"), err.toString());
-        List<Row> a = spark.read().parquet(out2.resolve("runs").toString()).sort("trace_id", "policy_order")
-                .select("trace_id", "policy", "json").collectAsList();
+    void oneTaskPerTraceAndOnePerPolicyGiveTheSameRows() {
+        List<TraceInput> two = FleetMain.inputs(List.of(traces.get(0).toString(), traces.get(5).toString(),
+                traces.get(6).toString()), null, new org.apache.hadoop.conf.Configuration());
         List<Row> b = spark.read().parquet(out.resolve("runs").toString())
-                .where("trace_id in ('ftrace-memcg.txt', 'ftrace-pipe-lost.txt.gz')").sort("trace_id", "policy_order")
-                .select("trace_id", "policy", "json").collectAsList();
-        assertEquals(2 * POLICIES.length, a.size());
-        assertEquals(b, a);
+                .where("trace_id in ('ftrace-memcg.txt', 'ftrace-pipe-lost.txt.gz', 'perf-disjoint.perf.txt')")
+                .sort("trace_id", "policy_order").select("trace_id", "policy", "json").collectAsList();
+        assertEquals(3 * POLICIES.length, b.size());
+        for (FleetJob.Fanout f : new FleetJob.Fanout[] {FleetJob.Fanout.TRACE, FleetJob.Fanout.POLICY}) {
+            Path out2 = tmp.resolve("out-fanout-" + f);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            FleetJob.run(spark, two, List.of(POLICIES), out2.toString(), new PrintStream(err, true), f);
+            assertTrue(err.toString().contains(f == FleetJob.Fanout.TRACE ? "one per trace: nothing shuffled"
+                    : "one per trace and policy"), err.toString());
+            List<Row> a = spark.read().parquet(out2.resolve("runs").toString()).sort("trace_id", "policy_order")
+                    .select("trace_id", "policy", "json").collectAsList();
+            assertEquals(b, a, f + " against the per-address-space fan-out");
+        }
+    }
+
+    @Test
+    void addressSpaceTasksAreSplitPerAddressSpaceAndMerged() {
+        // the main job's fan-out: a task per (trace, address space, policy), a merge task per trace
+        assertTrue(progress.matches("(?s).*stage 2/3: replays, 5 traces x (\\d+) address spaces x 3 policies \\((\\d+) tasks, one per "
+                + "trace, address space and policy.*"), progress);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("5 traces x (\\d+) address spaces x 3 policies \\((\\d+) tasks")
+                .matcher(progress);
+        assertTrue(m.find());
+        int spaces = Integer.parseInt(m.group(1));
+        assertTrue(spaces > 5, "some trace has more than one address space: " + progress);
+        assertEquals(3 * spaces, Integer.parseInt(m.group(2)));
+        // grouping: consecutive address spaces, about equal operations, never more groups than asked
+        long[][] mms = {{0, 10}, {1, 1}, {2, 1}, {4, 8}, {7, 1}, {9, 9}};
+        assertEquals("[[0], [1, 2, 4], [7, 9]]", groupsText(FleetTasks.groups(mms, 3)));
+        assertEquals("[[0], [1], [2], [4], [7], [9]]", groupsText(FleetTasks.groups(mms, 0)));
+        assertEquals("[[0, 1, 2, 4, 7, 9]]", groupsText(FleetTasks.groups(mms, 1)));
+        assertEquals("[[0], [1], [2], [4], [7], [9]]", groupsText(FleetTasks.groups(mms, 99)));
+        assertEquals("[]", groupsText(FleetTasks.groups(new long[0][], 4)));
+    }
+
+    static String groupsText(List<int[]> g) {
+        List<String> l = new ArrayList<>();
+        for (int[] x : g) l.add(java.util.Arrays.toString(x));
+        return l.toString();
     }
 
     @Test
@@ -226,8 +301,9 @@ class FleetEquivalenceTest {
                 new org.apache.hadoop.conf.Configuration());
         Path out3 = tmp.resolve("out-failed-replays");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // (per address space groups: two tasks at most per trace and policy, then the merge)
         FleetJob.Summary s = FleetJob.run(spark, two, List.of("vma-refcount", "no-such-policy"), out3.toString(),
-                new PrintStream(err, true), FleetJob.Fanout.POLICY, 0);
+                new PrintStream(err, true), FleetJob.Fanout.MM, 0, 2);
         assertEquals(1, s.failed(), err.toString());
         List<Row> errors = spark.read().parquet(out3.resolve("errors").toString()).collectAsList();
         assertEquals(1, errors.size());

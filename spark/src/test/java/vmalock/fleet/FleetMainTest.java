@@ -34,6 +34,14 @@ class FleetMainTest {
         assertTrue(r[2].startsWith("vmalock fleet: --policies: unknown policy 'nope'") && r[2].strip().lines().count() == 1, r[2]);
         r = run("--bogus");
         assertEquals("2", r[0]);
+        r = run("a.txt", "-o", "x", "--mm-tasks", "-3");
+        assertEquals("2", r[0]);
+        assertEquals("vmalock fleet: --mm-tasks: '-3' is not a number of tasks (0 = one per address space)", r[2].strip());
+        r = run("a.txt", "-o", "x", "--replay-timeout", "soon");
+        assertEquals("vmalock fleet: --replay-timeout: 'soon' is not a number of seconds (0 = none)", r[2].strip());
+        r = run("a.txt", "-o", "x", "--fanout", "vma");
+        assertEquals("vmalock fleet: --fanout: 'vma' is not auto, policy, trace or mm", r[2].strip());
+        assertEquals("0", run("a.txt", "-o", "x", "--fanout", "mm", "--mm-tasks", "4", "--print-submit")[0]);
         r = run(tmp + "/*.nothing", "-o", tmp.resolve("o").toString());
         assertEquals("3", r[0]);
         assertEquals("vmalock fleet: " + tmp + "/*.nothing: no file matches", r[2].strip());
