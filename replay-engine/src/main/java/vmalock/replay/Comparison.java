@@ -35,17 +35,13 @@ public final class Comparison {
         ObjectNode observed = StatsJson.build(WorkspaceStats.compute(ws, indexes(sources)));
         StatsJson.kernel(observed, sources); // as `stats --json` shows the trace
         String kernelPolicy = null;
-        KernelBaseline kb = null;
         ArrayNode runs = StatsJson.JSON.createArrayNode();
         ObjectNode calibrated = null;
         ObjectNode calibratedRun = null;
         for (PolicyPreset p : policies) {
             ReplayOptions o = copy(template).policy(p);
             ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
-            if (kb == null && !run.workloads.isEmpty()) {
-                kb = run.workloads.get(0).kernelBaseline();
-                kernelPolicy = kb.policy;
-            }
+            if (kernelPolicy == null && !run.workloads.isEmpty()) kernelPolicy = run.workloads.get(0).kernelPolicy();
             ObjectNode s = ReplayRunner.stats(ws.dir(), run.id);
             runs.add(entry(p.name, run.id, s, run.json));
             if (p.name.equals(kernelPolicy)) {
@@ -64,16 +60,28 @@ public final class Comparison {
             if (baseline == null) runs.insert(0, entry(kernelPolicy, run.id, calibrated, run.json));
         }
         ObjectNode out = assemble(observed, runs, baseline, kernelPolicy, calibrated, calibratedRun);
-        if (out.has("calibration") && !observed.get("vmstat_vma_lock").isNull()) {
-            // what CONFIG_PER_VMA_LOCK_STATS counted during the capture, against the replay's own count
-            ((ObjectNode) out.get("calibration")).set("vmstat_vma_lock", observed.get("vmstat_vma_lock"));
-        }
-        if (kb != null) {
-            out.put("kernel_policy", kb.policy);
-            out.put("kernel_policy_basis", kb.basis);
-            out.put("kernel_policy_guessed", kb.guessed);
-        }
+        kernelFields(out, runs.size() == 0 ? calibratedRun : runs.get(0));
         return out;
+    }
+
+    /**
+     * The trace's kernel as the replay took it ({@code kernel_policy}, {@code kernel_policy_basis},
+     * {@code kernel_policy_guessed}, from a run's {@code inputs}) and the capture's /proc/vmstat counters
+     * (from the observed statistics) next to the calibration: compare's and the fleet job's alike.
+     */
+    public static void kernelFields(ObjectNode out, JsonNode run) {
+        JsonNode observed = out.get("observed");
+        JsonNode vms = observed == null ? null : observed.get("vmstat_vma_lock");
+        if (out.has("calibration") && vms != null && !vms.isNull()) {
+            // what CONFIG_PER_VMA_LOCK_STATS counted during the capture, against the replay's own count
+            ((ObjectNode) out.get("calibration")).set("vmstat_vma_lock", vms);
+        }
+        JsonNode in = run == null ? null : run.path("inputs").path(0);
+        if (in != null && in.has("kernel_policy_basis")) {
+            out.put("kernel_policy", in.get("kernel_policy").asText());
+            out.put("kernel_policy_basis", in.get("kernel_policy_basis").asText());
+            out.put("kernel_policy_guessed", in.get("kernel_policy_guessed").asBoolean());
+        }
     }
 
     /** A run's entry in compare's {@code runs}: policy, run id, its statistics, the {@link #RUN_FIELDS} of its run.json. */

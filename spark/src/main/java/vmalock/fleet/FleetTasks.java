@@ -71,6 +71,10 @@ public final class FleetTasks {
                     r.format() == TraceFormat.FTRACE, inBuffer, written);
             src.size = sum.bytes();
             src.checksum = sum.value();
+            if (in.kernel() != null && !in.kernel().isBlank()) { // the manifest's kernel column: the baseline's release
+                src.kernel = in.kernel().trim();
+                src.kernelFrom = "fleet manifest";
+            }
             p.blocks = blocks.finish();
             p.bytes = sum.bytes();
             // statistics from the decoded events, exactly what `stats` reads back from a workspace
@@ -78,6 +82,7 @@ public final class FleetTasks {
             EventBlocks.read(p.blocks, st::accept);
             st.endSource();
             ObjectNode stats = StatsJson.build(WorkspaceStats.of(List.of(src), st, src.counterClock()));
+            StatsJson.kernel(stats, List.of(src)); // as `stats --json` shows the trace
             p.statsJson = StatsJson.JSON.writeValueAsString(stats);
             p.sourceJson = PLAIN.writeValueAsString(src);
             if (src.counterClock()) {
@@ -170,8 +175,13 @@ public final class FleetTasks {
     static final long FAULT_COST = -1;
 
     /** The trace's events turned into work (ReplayRunner.load, as compare does). */
-    static Workload load(ParsedTrace p, ReplayOptions o) {
-        return ReplayRunner.load(sink -> EventBlocks.read(p.blocks, sink), FAULT_COST, o.faultCostScale);
+    static Workload load(ParsedTrace p, ReplayOptions o) throws IOException {
+        Workload w = ReplayRunner.load(sink -> EventBlocks.read(p.blocks, sink), FAULT_COST, o.faultCostScale);
+        Manifest.Source src = PLAIN.readValue(p.sourceJson, Manifest.Source.class);
+        w.kernelRelease = src.kernel; // the baseline policy from the manifest's kernel column, as ingest --kernel
+        w.kernelReleaseFrom = src.kernelFrom;
+        w.perVmaLockConfig = src.perVmaLockConfig();
+        return w;
     }
 
     /** {@code sink}, stopped with {@link TimedOut} once past {@code deadline} (0: never; checked every 4096 events). */
@@ -414,8 +424,10 @@ public final class FleetTasks {
             runs.add(r);
             if (r.get("policy").asText().equals(kernelPolicy)) calibrated = r;
         }
-        return Comparison.assemble(observed, runs, null, kernelPolicy, calibrated == null ? null : calibrated.get("stats"),
+        ObjectNode out = Comparison.assemble(observed, runs, null, kernelPolicy, calibrated == null ? null : calibrated.get("stats"),
                 calibrated);
+        Comparison.kernelFields(out, runs.size() == 0 ? calibrated : runs.get(0));
+        return out;
     }
 
     /** Feeds the raw (possibly compressed) bytes to the checksum as the parser reads them. */
