@@ -132,6 +132,58 @@ final class DbCommands {
         }
     }
 
+    /**
+     * With filter options: the body runs over a temporary database of the filtered events only (observed run,
+     * no replays), deleted afterwards, after printing the "filter: …" line on stderr; without: {@link #withDb}.
+     */
+    static int withDb(Path workspace, FilterOptions filters, PrintWriter err, String cmd, WorkspaceBody body) {
+        if (filters == null || !filters.active()) {
+            return withDb(workspace, err, cmd, body);
+        }
+        Path tmp = null;
+        try (Workspace ws = Workspace.open(workspace)) {
+            vmalock.store.EventFilter f;
+            try {
+                f = filters.build(ws.manifest().sources);
+            } catch (IllegalArgumentException e) {
+                return usage(err, cmd, e.getMessage());
+            }
+            ws.filter(f);
+            tmp = java.nio.file.Files.createTempDirectory("vmalock-filtered-");
+            try (WorkspaceDb db = ObservedRun.openFiltered(ws, tmp)) {
+                err.println("vmalock " + cmd + ": " + f.summary() + "; replay runs are not filtered and not shown");
+                f.resetCounts();
+                return body.run(ws, db, ObservedRun.events(ws));
+            }
+        } catch (java.io.IOException e) {
+            err.println("vmalock " + cmd + ": cannot create a temporary database: " + e.getMessage());
+            return WORKSPACE;
+        } catch (StoreException | DbException e) {
+            return failed(err, cmd, e);
+        } finally {
+            if (tmp != null) {
+                deleteTree(tmp);
+            }
+            err.flush();
+        }
+    }
+
+    /** A workspace or database failure as one line and its exit code. */
+    private static int failed(PrintWriter err, String cmd, RuntimeException e) {
+        err.println("vmalock " + cmd + ": " + e.getMessage());
+        return e instanceof DbException && ((DbException) e).isQuery() ? QUERY : WORKSPACE;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException ignored) {
+            // a temporary folder: best effort
+        }
+    }
+
     /** Opens the workspace and its database (loading the observed run if needed), runs the body. */
     static int withDb(Path workspace, PrintWriter err, String cmd, Body body) {
         return withDb(workspace, err, cmd, (WorkspaceBody) (ws, db, events) -> body.run(db, events));
@@ -141,12 +193,8 @@ final class DbCommands {
     static int withDb(Path workspace, PrintWriter err, String cmd, WorkspaceBody body) {
         try (Workspace ws = Workspace.open(workspace); WorkspaceDb db = ObservedRun.open(ws)) {
             return body.run(ws, db, ObservedRun.events(ws));
-        } catch (StoreException e) {
-            err.println("vmalock " + cmd + ": " + e.getMessage());
-            return WORKSPACE;
-        } catch (DbException e) {
-            err.println("vmalock " + cmd + ": " + e.getMessage());
-            return e.isQuery() ? QUERY : WORKSPACE;
+        } catch (StoreException | DbException e) {
+            return failed(err, cmd, e);
         } finally {
             err.flush();
         }

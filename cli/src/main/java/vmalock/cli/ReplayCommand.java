@@ -80,6 +80,13 @@ public final class ReplayCommand implements Callable<Integer> {
         try (Workspace ws = Workspace.open(workspace)) {
             List<Manifest.Source> sources = ws.sources(params.sources);
             if (sources.isEmpty()) throw new StoreException(ws.dir() + ": the workspace has no ingested sources");
+            String filterLine;
+            try {
+                filterLine = params.applyFilter(ws, sources, template);
+            } catch (IllegalArgumentException e) {
+                return Failure.report(err, e.getMessage(), ExitCode.USAGE);
+            }
+            if (filterLine != null && !json) out.println(filterLine);
             ArrayNode records = StatsJson.JSON.createArrayNode();
             ReplaySummaryWriter text = new ReplaySummaryWriter(out);
             List<String> assumptions = null;
@@ -142,6 +149,7 @@ public final class ReplayCommand implements Callable<Integer> {
         ReplayOptions o = new ReplayOptions().seed(t.seed).cpus(t.cpus).threads(t.threads).check(t.check).timing(t.timing)
                 .wakeLatency(t.wakeLatencyNs);
         o.live = t.live;
+        o.filter = t.filter;
         o.policy(p);
         return o;
     }

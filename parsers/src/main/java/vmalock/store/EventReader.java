@@ -27,6 +27,8 @@ public final class EventReader implements AutoCloseable {
     private int sourcePos = -1;
     private Manifest.Source current;
     private long nextIndex;
+    /** Only events this accepts are returned (null: all). */
+    EventFilter filter;
 
     EventReader(ChronicleQueue queue, List<Manifest.Source> sources) {
         this.sources = sources;
@@ -40,12 +42,14 @@ public final class EventReader implements AutoCloseable {
 
     /** Fills {@code e} with the next event; false at the end. */
     public boolean next(Event e) {
-        while (!dec.hasNext()) {
-            if (!nextBlock()) {
-                return false;
+        do {
+            while (!dec.hasNext()) {
+                if (!nextBlock()) {
+                    return false;
+                }
             }
-        }
-        dec.next(e);
+            dec.next(e);
+        } while (filter != null && !filter.test(e));
         return true;
     }
 

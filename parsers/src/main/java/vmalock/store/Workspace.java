@@ -31,6 +31,7 @@ public final class Workspace implements AutoCloseable {
     private FileLock lock;
     private ChronicleQueue queue;
     private IngestSession active;
+    private EventFilter filter;
 
     private Workspace(Path dir, boolean writable, Manifest manifest) {
         this.dir = dir;
@@ -163,8 +164,31 @@ public final class Workspace implements AutoCloseable {
         return reader(manifest.sources);
     }
 
-    /** A reader over the given sources (complete entries of this workspace's manifest). */
+    /**
+     * Makes every later {@link #reader} return only the events {@code f} accepts (null or empty: all).
+     * Not for building the workspace database, which always holds every event.
+     */
+    public void filter(EventFilter f) {
+        filter = f == null || f.isEmpty() ? null : f;
+    }
+
+    /** The filter set with {@link #filter}, or null. */
+    public EventFilter filter() {
+        return filter;
+    }
+
+    /** A reader over the given sources (complete entries of this workspace's manifest), filtered if a filter is set. */
     public EventReader reader(List<Manifest.Source> sources) {
+        EventReader r = unfilteredReader(sources);
+        if (filter != null) {
+            filter.prepare(this, sources);
+            r.filter = filter;
+        }
+        return r;
+    }
+
+    /** A reader over the given sources, ignoring {@link #filter}. */
+    public EventReader unfilteredReader(List<Manifest.Source> sources) {
         List<Manifest.Source> withEvents = new ArrayList<>();
         for (Manifest.Source s : sources) {
             if (s.blocks > 0) {

@@ -230,6 +230,7 @@ public final class Comparison {
         o.timing = t.timing;
         o.wakeLatencyNs = t.wakeLatencyNs;
         o.faultCostScale = t.faultCostScale;
+        o.filter = t.filter;
         return o;
     }
 }

@@ -68,6 +68,8 @@ public final class ReplayOptions {
     }
     /** Run on real threads (the locks' ThreadDriver): wall-clock results, not deterministic. */
     public boolean live;
+    /** The event filter the replayed events went through (its description), or null: all events. */
+    public String filter;
 
     public ReplayOptions timing(Timing t) {
         this.timing = t;

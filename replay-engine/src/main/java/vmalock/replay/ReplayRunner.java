@@ -49,6 +49,7 @@ public final class ReplayRunner {
         if (o.wakeLatencyNs >= 0) sb.append("-w").append(o.wakeLatencyNs);
         if (o.faultCostScale != 1) sb.append("-fx").append(o.faultCostScale);
         if (o.live) sb.append("-live");
+        if (o.filter != null) sb.append("-f").append(sha256(o.filter), 0, 8); // a filtered run never replaces the whole one
         return sb.toString();
     }
 
@@ -298,6 +299,7 @@ public final class ReplayRunner {
         j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
         j.put("deterministic", !o.live);
         if (o.live) j.put("driver", "live: real threads (ThreadDriver), wall-clock times, think times as traced");
+        if (o.filter != null) j.put("filter", o.filter);
         ArrayNode in = j.putArray("inputs");
         ReplayCounters total = new ReplayCounters();
         long defects = 0;
