@@ -175,11 +175,9 @@ final class DbCommands {
     }
 
     private static void deleteTree(Path dir) {
-        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                java.nio.file.Files.deleteIfExists(p);
-            }
-        } catch (java.io.IOException ignored) {
+        try {
+            Workspace.deleteTree(dir);
+        } catch (StoreException ignored) {
             // a temporary folder: best effort
         }
     }

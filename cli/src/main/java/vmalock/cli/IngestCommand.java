@@ -92,6 +92,7 @@ public final class IngestCommand implements Callable<Integer> {
                     }, threads == 2);
                 } catch (TraceInputException | DuplicateSourceException e) {
                     progress.stop();
+                    problems.discard(); // a refused file: its one-line error says it all
                     err.println("vmalock: " + e.getMessage());
                     err.flush();
                     worst = Math.max(worst, ExitCode.INPUT);
@@ -102,6 +103,7 @@ public final class IngestCommand implements Callable<Integer> {
                 } finally {
                     progress.stop();
                 }
+                problems.flush();
                 problems.finish(s.problems);
                 out.println(String.format(Locale.ROOT,
                         "source %d: %s:%n  %s, %s clock, %,d lines: %,d events, %,d non-event lines, %,d problems",
@@ -130,10 +132,14 @@ public final class IngestCommand implements Callable<Integer> {
         return worst;
     }
 
-    /** Prints the first {@link #SHOWN_PROBLEMS} problems of a file as FILE:LINE: REASON, then the total. */
+    /**
+     * Prints the first {@link #SHOWN_PROBLEMS} problems of a file as FILE:LINE: REASON, then the total. They are
+     * held until the file is done: a file refused as a whole (not a trace, wrong --format) gets one line only.
+     */
     static final class ProblemPrinter {
         private final PrintWriter err;
         private final String file;
+        private final java.util.List<String> held = new java.util.ArrayList<>();
         private long seen;
 
         ProblemPrinter(PrintWriter err, String file) {
@@ -143,9 +149,18 @@ public final class IngestCommand implements Callable<Integer> {
 
         void problem(long line, String reason) {
             if (++seen <= SHOWN_PROBLEMS) {
-                err.println(file + ":" + line + ": " + reason);
-                err.flush();
+                held.add(file + ":" + line + ": " + reason);
             }
+        }
+
+        void flush() {
+            held.forEach(err::println);
+            held.clear();
+            err.flush();
+        }
+
+        void discard() {
+            held.clear();
         }
 
         void finish(long total) {

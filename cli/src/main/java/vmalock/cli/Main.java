@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         description = "Replay mmap_lock and per-VMA-lock traces under alternative locking policies.",
         subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class,
                 ReportCommand.class, QueryCommand.class, CaptureCommand.class, CheckCommand.class, ReplayCommand.class,
-                CompareCommand.class, PoliciesCommand.class, ValidateCommand.class})
+                CompareCommand.class, PoliciesCommand.class, ValidateCommand.class, SourcesCommand.class,
+                RemoveCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

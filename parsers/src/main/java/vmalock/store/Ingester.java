@@ -118,13 +118,17 @@ public final class Ingester {
      */
     static void refuseUnusable(String name, SourceResult r) throws TraceInputException {
         String as = r.format() == null ? "" : " as " + r.format().cliName();
+        // one line naming the file, the first bad line and its reason, then why the whole file is refused
+        String first = r.firstProblems().isEmpty() ? name
+                : name + ":" + r.firstProblems().get(0).line() + ": " + r.firstProblems().get(0).reason() + ";";
         if (r.events() == 0 && r.lostMarkers() == 0) {
             throw new TraceInputException(String.format(java.util.Locale.ROOT,
-                    "%s: no line%s is a trace event (%,d lines, %,d problems): not ingested", name, as, r.linesTotal(), r.problems()));
+                    "%s no line%s is a trace event (%,d lines, %,d problems): not ingested", first.endsWith(";") ? first
+                            : first + ":", as, r.linesTotal(), r.problems()));
         }
         if (r.problems() * 2 > r.linesTotal()) {
             throw new TraceInputException(String.format(java.util.Locale.ROOT,
-                    "%s: most lines%s are problems (%,d of %,d lines): not ingested; is --format right?", name, as,
+                    "%s most lines%s are problems (%,d of %,d lines): not ingested; is --format right?", first, as,
                     r.problems(), r.linesTotal()));
         }
     }

@@ -122,7 +122,7 @@ public final class Workspace implements AutoCloseable {
         if (dup != null) {
             throw duplicate(file, dir, dup);
         }
-        int index = 0;
+        int index = manifest.nextSource;
         for (Manifest.Source s : manifest.sources) {
             index = Math.max(index, s.index + 1);
         }
@@ -135,8 +135,69 @@ public final class Workspace implements AutoCloseable {
         Manifest next = new Manifest();
         next.sources.addAll(manifest.sources);
         next.sources.add(entry);
+        next.removedBlocks = manifest.removedBlocks;
+        next.nextSource = Math.max(manifest.nextSource, entry.index + 1);
         next.write(dir);
         manifest = next;
+    }
+
+    /**
+     * Removes a source ({@code vmalock remove}): its manifest entry goes (one atomic rewrite, like an ingest's
+     * commit), so no reader sees its events again and the same file can be ingested anew. Its event blocks stay
+     * in the queue file, counted as {@link Manifest#removedBlocks} (not taken for an interrupted ingest's); when
+     * no source is left the queue is deleted. Its index is not given to a later source. Needs {@link #forIngest}.
+     *
+     * @return the removed entry
+     * @throws StoreException no such source, or the manifest cannot be written
+     */
+    public Manifest.Source removeSource(int index) {
+        if (!writable) {
+            throw new IllegalStateException("workspace opened read-only");
+        }
+        Manifest.Source gone = manifest.source(index);
+        if (gone == null) {
+            throw new StoreException(dir + ": no source " + index + " in this workspace (sources: " + indexList() + ")");
+        }
+        Manifest next = new Manifest();
+        for (Manifest.Source s : manifest.sources) {
+            if (s != gone) next.sources.add(s);
+        }
+        next.nextSource = Math.max(manifest.nextSource, gone.index + 1);
+        for (Manifest.Source s : manifest.sources) {
+            next.nextSource = Math.max(next.nextSource, s.index + 1);
+        }
+        next.removedBlocks = next.sources.isEmpty() ? 0 : manifest.removedBlocks + gone.blocks;
+        next.write(dir);
+        manifest = next;
+        if (next.sources.isEmpty()) {
+            // nothing references the queue any more: give its space back
+            if (queue != null) {
+                queue.close();
+                queue = null;
+            }
+            deleteTree(dir.resolve(QUEUE_DIR));
+        }
+        return gone;
+    }
+
+    private String indexList() {
+        List<String> l = new ArrayList<>();
+        manifest.sources.forEach(s -> l.add(Integer.toString(s.index)));
+        return l.isEmpty() ? "none" : String.join(", ", l);
+    }
+
+    /** Deletes a file or folder with everything in it (nothing if absent). */
+    public static void deleteTree(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(x);
+            }
+        } catch (IOException e) {
+            throw new StoreException(p + ": cannot delete: " + reason(e), e);
+        }
     }
 
     /**
@@ -203,7 +264,7 @@ public final class Workspace implements AutoCloseable {
         if (!Files.isDirectory(dir.resolve(QUEUE_DIR)) || !hasCycleFile()) {
             return 0;
         }
-        long committed = 0;
+        long committed = manifest.removedBlocks;
         for (Manifest.Source s : manifest.sources) {
             committed += s.blocks;
         }
