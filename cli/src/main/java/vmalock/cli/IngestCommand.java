@@ -33,7 +33,8 @@ public final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files, in the order to store them")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files, in the order to store them; '-' reads "
+            + "standard input (once; a file named '-' is ./-)")
     List<Path> files;
 
     @Option(names = {"-w", "--workspace"}, required = true, paramLabel = "DIR",
@@ -71,14 +72,19 @@ public final class IngestCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.USAGE;
         }
+        if (files.stream().filter(f -> f.toString().equals("-")).count() > 1) {
+            return Failure.report(err, "ingest: '-' (standard input) can be read only once", ExitCode.USAGE);
+        }
         int worst = ExitCode.OK;
         try (Workspace ws = Workspace.forIngest(workspace)) {
             for (Path file : files) {
-                ProblemPrinter problems = new ProblemPrinter(err, file.toString());
-                Progress progress = Progress.forTerminal(err, file.toString());
+                boolean stdin = file.toString().equals("-"); // a file named '-' is ./-
+                String label = stdin ? Ingester.STDIN_NAME : file.toString();
+                ProblemPrinter problems = new ProblemPrinter(err, label);
+                Progress progress = Progress.forTerminal(err, label);
                 Manifest.Source s;
                 try {
-                    s = Ingester.ingest(ws, file, fmt, strict, new Ingester.Observer() {
+                    Ingester.Observer observer = new Ingester.Observer() {
                         @Override
                         public void started(IngestSession session) {
                             progress.start(session::progressLines);
@@ -89,7 +95,9 @@ public final class IngestCommand implements Callable<Integer> {
                             progress.clear();
                             problems.problem(line, reason);
                         }
-                    }, threads == 2);
+                    };
+                    s = stdin ? Ingester.ingest(ws, stdinStream(), fmt, strict, observer, threads == 2)
+                            : Ingester.ingest(ws, file, fmt, strict, observer, threads == 2);
                 } catch (TraceInputException | DuplicateSourceException e) {
                     progress.stop();
                     problems.discard(); // a refused file: its one-line error says it all
@@ -107,16 +115,16 @@ public final class IngestCommand implements Callable<Integer> {
                 problems.finish(s.problems);
                 out.println(String.format(Locale.ROOT,
                         "source %d: %s:%n  %s, %s clock, %,d lines: %,d events, %,d non-event lines, %,d problems",
-                        s.index, file, s.format, s.clock, s.linesTotal, s.events, s.nonEventLines, s.problems));
+                        s.index, label, s.format, s.clock, s.linesTotal, s.events, s.nonEventLines, s.problems));
                 out.flush();
                 if (s.lostEvents > 0 || s.lostEventMarkers > 0) {
                     err.println(String.format(Locale.ROOT, "vmalock: warning: %s: the trace lost %,d events (%,d markers%s); "
-                            + "its figures are flagged as lossy", file, s.lostEvents, s.lostEventMarkers,
+                            + "its figures are flagged as lossy", label, s.lostEvents, s.lostEventMarkers,
                             s.lostEventMarkersWithoutCount > 0 ? ", " + s.lostEventMarkersWithoutCount + " without a count" : ""));
                 }
                 if (s.headerEntriesWritten != null && s.headerEntriesWritten > s.headerEntriesInBuffer) {
                     err.println(String.format(Locale.ROOT, "vmalock: warning: %s: the ring buffer overwrote %,d entries "
-                            + "(entries-in-buffer/entries-written %d/%d); the oldest events are missing", file,
+                            + "(entries-in-buffer/entries-written %d/%d); the oldest events are missing", label,
                             s.headerEntriesWritten - s.headerEntriesInBuffer, s.headerEntriesInBuffer, s.headerEntriesWritten));
                 }
                 err.flush();
@@ -130,6 +138,11 @@ public final class IngestCommand implements Callable<Integer> {
             return ExitCode.WORKSPACE;
         }
         return worst;
+    }
+
+    /** Standard input (tests replace it with System.setIn). */
+    static java.io.InputStream stdinStream() {
+        return System.in;
     }
 
     /**
