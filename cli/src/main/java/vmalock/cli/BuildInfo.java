@@ -21,9 +21,30 @@ public final class BuildInfo implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         return new String[] {"vmalock " + VERSION, "commit: " + commit(),
-            "DuckDB: " + libraryVersion("org.duckdb.DuckDBDriver", "duckdb_jdbc-"),
-            "Chronicle Queue: " + libraryVersion("net.openhft.chronicle.queue.ChronicleQueue", "chronicle-queue-"),
+            "DuckDB: " + stamped("duckdb", () -> libraryVersion("org.duckdb.DuckDBDriver", "duckdb_jdbc-")),
+            "Chronicle Queue: " + stamped("chronicle-queue",
+                    () -> libraryVersion("net.openhft.chronicle.queue.ChronicleQueue", "chronicle-queue-")),
             "Java: " + System.getProperty("java.version")};
+    }
+
+    /**
+     * A version stamped into {@code vmalock-build.properties} at build time (the pom's, which the fat jar's
+     * name no longer shows), else {@code fallback} (classes run from a build tree without the resource).
+     */
+    static String stamped(String key, java.util.function.Supplier<String> fallback) {
+        try (InputStream in = BuildInfo.class.getResourceAsStream("/vmalock-build.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty(key);
+                if (v != null && !v.isBlank() && !v.contains("${")) {
+                    return v.strip();
+                }
+            }
+        } catch (IOException e) {
+            // below
+        }
+        return fallback.get();
     }
 
     /** The version of the library holding {@code className}: its jar's name ({@code prefix}VERSION.jar) or manifest. */

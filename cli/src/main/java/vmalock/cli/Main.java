@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, StatsCommand.class, ExportCommand.class,
                 ReportCommand.class, QueryCommand.class, CaptureCommand.class, CheckCommand.class, ReplayCommand.class,
                 CompareCommand.class, PoliciesCommand.class, ValidateCommand.class, SourcesCommand.class,
-                RemoveCommand.class})
+                RemoveCommand.class, CompletionCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
