@@ -93,6 +93,8 @@ public final class CompareCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 return Failure.report(err, e.getMessage(), ExitCode.USAGE);
             }
+            Progress bar = Progress.steps("compare", list.size()); // the calibration run or --sweep may add steps
+            template.onRun = bar::step;
             ObjectNode c = Comparison.compare(ws, sources, list, baseline, template, faultCost);
             if (filterLine != null) {
                 c.put("filter", template.filter);
@@ -103,6 +105,7 @@ public final class CompareCommand implements Callable<Integer> {
                 c.set("sweep", Comparison.sweep(ws, sources, list, baseline, template, faultCost, c));
                 // the variants stored runs of their own; the main runs stay as they were (other run ids)
             }
+            bar.stop();
             if (fmt == CompareWriter.Format.JSON) {
                 out.println(StatsJson.JSON.writeValueAsString(c));
             } else {

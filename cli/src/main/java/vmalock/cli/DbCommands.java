@@ -168,6 +168,43 @@ final class DbCommands {
         }
     }
 
+    /** {@link ObservedRun#open}, with a progress bar while it reads the events (the first load, or a reload). */
+    private static WorkspaceDb openWithProgress(Workspace ws) {
+        try (Progress p = Progress.forTerminal(null, "loading the database")) {
+            p.start(ws::eventsRead, Workspace.records(ws.manifest().sources), "events");
+            return ObservedRun.open(ws);
+        }
+    }
+
+    /** The lazy loads of the {@code events} table, with a progress bar over the run's stored records. */
+    static QueryRunner.EventsSource withProgress(Workspace ws, QueryRunner.EventsSource source) {
+        return run -> {
+            vmalock.db.EventStream s = source.open(run);
+            if (s == null) {
+                return null;
+            }
+            long total;
+            try {
+                total = vmalock.db.RunInfo.OBSERVED.equals(run) ? Workspace.records(ws.manifest().sources)
+                        : Workspace.records(vmalock.store.Manifest.read(ws.dir().resolve(vmalock.replay.ReplayRunner.RUNS_DIR)
+                                .resolve(run)).sources);
+            } catch (StoreException e) {
+                total = -1;
+            }
+            Progress p = Progress.forTerminal(null, "loading events of " + run);
+            long[] n = {0};
+            p.start(() -> n[0], total, "events");
+            return e -> {
+                if (s.next(e)) {
+                    n[0]++;
+                    return true;
+                }
+                p.stop();
+                return false;
+            };
+        };
+    }
+
     /** A workspace or database failure as one line and its exit code. */
     private static int failed(PrintWriter err, String cmd, RuntimeException e) {
         err.println("vmalock " + cmd + ": " + e.getMessage());
@@ -189,8 +226,8 @@ final class DbCommands {
 
     /** {@link #withDb(Path, PrintWriter, String, Body)} for a body that also reads the workspace. */
     static int withDb(Path workspace, PrintWriter err, String cmd, WorkspaceBody body) {
-        try (Workspace ws = Workspace.open(workspace); WorkspaceDb db = ObservedRun.open(ws)) {
-            return body.run(ws, db, ObservedRun.events(ws));
+        try (Workspace ws = Workspace.open(workspace); WorkspaceDb db = openWithProgress(ws)) {
+            return body.run(ws, db, withProgress(ws, ObservedRun.events(ws)));
         } catch (StoreException | DbException e) {
             return failed(err, cmd, e);
         } finally {

@@ -87,7 +87,7 @@ public final class IngestCommand implements Callable<Integer> {
                     Ingester.Observer observer = new Ingester.Observer() {
                         @Override
                         public void started(IngestSession session) {
-                            progress.start(session::progressLines);
+                            progress.start(session::progressBytes, session.entry().size, "B");
                         }
 
                         @Override

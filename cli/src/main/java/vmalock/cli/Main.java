@@ -38,7 +38,12 @@ public final class Main implements Runnable {
         }
         cl.setExitCodeExceptionMapper(t -> ExitCode.INTERNAL);
         cl.setExecutionStrategy(parsed -> {
-            int rc = new CommandLine.RunLast().execute(parsed);
+            int rc;
+            try {
+                rc = new CommandLine.RunLast().execute(parsed);
+            } finally {
+                Progress.stopAll(); // no bar outlives its command, whatever path it ended by
+            }
             List<CommandLine> chain = parsed.asCommandLineList();
             CommandLine last = chain.get(chain.size() - 1);
             if ((rc == ExitCode.OK || rc == ExitCode.PROBLEMS) && last.getOut().checkError()) {

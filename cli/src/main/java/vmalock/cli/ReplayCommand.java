@@ -87,6 +87,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 return Failure.report(err, e.getMessage(), ExitCode.USAGE);
             }
             if (filterLine != null && !json) out.println(filterLine);
+            Progress bar = Progress.steps("replay", list.size());
+            template.onRun = bar::step; // one step per policy
             ArrayNode records = StatsJson.JSON.createArrayNode();
             ReplaySummaryWriter text = new ReplaySummaryWriter(out);
             List<String> assumptions = null;
@@ -103,6 +105,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
                 assumptions = ReplayRunner.assumptions(o, faultCost);
             }
+            bar.stop();
             if (json) {
                 out.println(StatsJson.JSON.writeValueAsString(records));
             } else {
@@ -150,6 +153,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 .wakeLatency(t.wakeLatencyNs);
         o.live = t.live;
         o.filter = t.filter;
+        o.onRun = t.onRun;
         o.policy(p);
         return o;
     }

@@ -29,6 +29,9 @@ public final class EventReader implements AutoCloseable {
     private long nextIndex;
     /** Only events this accepts are returned (null: all). */
     EventFilter filter;
+    /** Events decoded so far (filtered or not), published once per block for progress displays. */
+    private long decoded;
+    private volatile long decodedPublished;
 
     EventReader(ChronicleQueue queue, List<Manifest.Source> sources) {
         this.sources = sources;
@@ -49,11 +52,18 @@ public final class EventReader implements AutoCloseable {
                 }
             }
             dec.next(e);
+            decoded++;
         } while (filter != null && !filter.test(e));
         return true;
     }
 
+    /** Events read so far, as of the last block boundary (safe to call from another thread). */
+    public long progress() {
+        return decodedPublished;
+    }
+
     private boolean nextBlock() {
+        decodedPublished = decoded;
         while (current == null || nextIndex > current.lastIndex) {
             if (++sourcePos >= sources.size()) {
                 current = null;

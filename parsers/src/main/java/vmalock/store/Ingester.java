@@ -116,7 +116,11 @@ public final class Ingester {
             if (pipelined) {
                 pipe = new PipelinedSink(session, String.valueOf(session.sourceIndex()));
             }
-            SourceResult r = TraceParsers.parse(file, name, format, session.sourceIndex(), pipe == null ? session : pipe, strict, running);
+            java.util.function.Consumer<java.nio.ByteBuffer> tap = buf -> {
+                session.addProgressBytes(buf.remaining());
+                if (running != null) running.accept(buf);
+            };
+            SourceResult r = TraceParsers.parse(file, name, format, session.sourceIndex(), pipe == null ? session : pipe, strict, tap);
             if (pipe != null) {
                 pipe.finish(); // every event stored (or the store's failure rethrown) before the commit
             }

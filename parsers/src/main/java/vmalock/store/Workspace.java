@@ -32,6 +32,8 @@ public final class Workspace implements AutoCloseable {
     private ChronicleQueue queue;
     private IngestSession active;
     private EventFilter filter;
+    /** Every reader handed out, for {@link #eventsRead}. */
+    private final List<EventReader> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Workspace(Path dir, boolean writable, Manifest manifest) {
         this.dir = dir;
@@ -248,8 +250,35 @@ public final class Workspace implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Events read so far by every reader of this workspace (a progress display's count; it lags by up to a
+     * block). Compare with {@link #records}.
+     */
+    public long eventsRead() {
+        long n = 0;
+        for (EventReader r : readers) {
+            n += r.progress();
+        }
+        return n;
+    }
+
+    /** Stored records (events and lost markers) of these sources: what one pass over them reads. */
+    public static long records(List<Manifest.Source> sources) {
+        long n = 0;
+        for (Manifest.Source s : sources) {
+            n += s.records;
+        }
+        return n;
+    }
+
     /** A reader over the given sources, ignoring {@link #filter}. */
     public EventReader unfilteredReader(List<Manifest.Source> sources) {
+        EventReader r = newReader(sources);
+        readers.add(r);
+        return r;
+    }
+
+    private EventReader newReader(List<Manifest.Source> sources) {
         List<Manifest.Source> withEvents = new ArrayList<>();
         for (Manifest.Source s : sources) {
             if (s.blocks > 0) {

@@ -231,6 +231,7 @@ public final class Comparison {
         o.wakeLatencyNs = t.wakeLatencyNs;
         o.faultCostScale = t.faultCostScale;
         o.filter = t.filter;
+        o.onRun = t.onRun;
         return o;
     }
 }

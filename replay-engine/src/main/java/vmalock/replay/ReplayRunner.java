@@ -115,6 +115,7 @@ public final class ReplayRunner {
      */
     public static Run run(Workspace ws, List<Manifest.Source> sources, ReplayOptions o, long faultCostNs) {
         String id = runId(o);
+        if (o.onRun != null) o.onRun.accept(id);
         Path dir = runDir(ws.dir(), id);
         for (Manifest.Source src : sources) {
             if (src.counterClock()) {
