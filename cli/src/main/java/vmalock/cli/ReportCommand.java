@@ -138,6 +138,7 @@ public final class ReportCommand implements Callable<Integer> {
         List<String> runs = this.runs.contains("all") ? List.of() : this.runs;
         try {
             page = HtmlReportPage.gather(ws, db, events, runs, baseline);
+            page.filter = ws.filter() == null ? null : ws.filter().description;
         } catch (IllegalArgumentException e) {
             err.println("vmalock report: " + e.getMessage());
             return DbCommands.USAGE;

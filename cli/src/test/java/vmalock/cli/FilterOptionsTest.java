@@ -118,6 +118,10 @@ class FilterOptionsTest {
         assertEquals(0, r.code, r.toString());
         assertTrue(r.err.contains("filter: comm=ov-writer"), r.err);
         assertTrue(r.out.contains("\"events\" : 4731") || r.out.contains("\"events\":4731"), r.out);
+        Path html = tmp.resolve("f.html");
+        Cli h = Cli.run("report", "-w", ws, "--html", html, "--comm", "ov-writer");
+        assertEquals(0, h.code, h.toString());
+        assertTrue(Files.readString(html).contains("Filtered: only the events with comm=ov-writer"));
         Cli whole = Cli.run("report", "-w", ws, "summary", "--format", "json");
         assertTrue(whole.out.contains("19444"), whole.out);
         assertFalse(whole.err.contains("filter"), whole.err);

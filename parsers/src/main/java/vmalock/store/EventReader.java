@@ -32,6 +32,8 @@ public final class EventReader implements AutoCloseable {
     /** Events decoded so far (filtered or not), published once per block for progress displays. */
     private long decoded;
     private volatile long decodedPublished;
+    /** Told once when the reader is closed (the workspace's progress count). */
+    java.util.function.Consumer<EventReader> onClose;
 
     EventReader(ChronicleQueue queue, List<Manifest.Source> sources) {
         this.sources = sources;
@@ -60,6 +62,11 @@ public final class EventReader implements AutoCloseable {
     /** Events read so far, as of the last block boundary (safe to call from another thread). */
     public long progress() {
         return decodedPublished;
+    }
+
+    /** Every event decoded (for the count kept after close). */
+    long decoded() {
+        return decoded;
     }
 
     private boolean nextBlock() {
@@ -106,6 +113,10 @@ public final class EventReader implements AutoCloseable {
     public void close() {
         if (tailer != null) {
             tailer.close();
+        }
+        if (onClose != null) {
+            onClose.accept(this);
+            onClose = null;
         }
     }
 }

@@ -32,8 +32,9 @@ public final class Workspace implements AutoCloseable {
     private ChronicleQueue queue;
     private IngestSession active;
     private EventFilter filter;
-    /** Every reader handed out, for {@link #eventsRead}. */
+    /** The open readers, and what the closed ones read, for {@link #eventsRead}. */
     private final List<EventReader> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong closedReadersRead = new java.util.concurrent.atomic.AtomicLong();
 
     private Workspace(Path dir, boolean writable, Manifest manifest) {
         this.dir = dir;
@@ -255,7 +256,7 @@ public final class Workspace implements AutoCloseable {
      * block). Compare with {@link #records}.
      */
     public long eventsRead() {
-        long n = 0;
+        long n = closedReadersRead.get();
         for (EventReader r : readers) {
             n += r.progress();
         }
@@ -275,6 +276,9 @@ public final class Workspace implements AutoCloseable {
     public EventReader unfilteredReader(List<Manifest.Source> sources) {
         EventReader r = newReader(sources);
         readers.add(r);
+        r.onClose = x -> {
+            if (readers.remove(x)) closedReadersRead.addAndGet(x.decoded()); // not kept: its buffers go with it
+        };
         return r;
     }
 
