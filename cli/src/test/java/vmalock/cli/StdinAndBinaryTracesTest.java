@@ -56,6 +56,16 @@ class StdinAndBinaryTracesTest {
     }
 
     @Test
+    void aCopyOfStdinLeftByAKilledIngestIsCleanedUpAndDoesNotBlockANewWorkspace() throws IOException {
+        Path ws = tmp.resolve("killed");
+        Files.createDirectories(ws);
+        Files.writeString(ws.resolve(".stdin-123.tmp"), "half a trace"); // what a kill -9 during the copy leaves
+        Cli in = withStdin(Files.readAllBytes(Cli.sample("tc-plain.report.txt")), "ingest", "-", "-w", ws);
+        assertEquals(0, in.code, in.toString());
+        assertFalse(Files.exists(ws.resolve(".stdin-123.tmp")));
+    }
+
+    @Test
     void traceDatAndPerfDataGiveTheCommandThatConvertsThem() throws IOException {
         Path ws = tmp.resolve("ws");
         Path dat = tmp.resolve("trace.dat");

@@ -59,6 +59,7 @@ public final class Workspace implements AutoCloseable {
         }
         Workspace ws = new Workspace(dir, true, existing ? Manifest.read(dir) : new Manifest());
         ws.lock();
+        ws.deleteStaleStdinCopies();
         // re-read under the lock: another ingest may have committed between our read and the lock
         if (Files.exists(dir.resolve(Manifest.FILE))) {
             ws.manifest = Manifest.read(dir);
@@ -376,11 +377,29 @@ public final class Workspace implements AutoCloseable {
         lockChannel = null;
     }
 
+    /** A copy of standard input being ingested ({@code Ingester}, {@code ingest -}). */
+    static boolean isStdinCopy(String name) {
+        return name.startsWith(".stdin-") && name.endsWith(".tmp");
+    }
+
+    /** Copies of standard input left by a killed ingest: under the lock, no other ingest is using one. */
+    private void deleteStaleStdinCopies() {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (isStdinCopy(p.getFileName().toString())) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            // a leftover copy only costs space; the next ingest tries again
+        }
+    }
+
     private static boolean isEmptyOrOnlyOurs(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.allMatch(p -> {
                 String n = p.getFileName().toString();
-                return n.equals(QUEUE_DIR) || n.equals(LOCK_FILE) || n.equals(Manifest.FILE + ".tmp");
+                return n.equals(QUEUE_DIR) || n.equals(LOCK_FILE) || n.equals(Manifest.FILE + ".tmp") || isStdinCopy(n);
             });
         } catch (IOException e) {
             return false;
