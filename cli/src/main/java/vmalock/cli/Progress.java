@@ -40,6 +40,7 @@ final class Progress implements AutoCloseable {
     private Thread thread;
     private volatile ProgressBar bar;
     private volatile long steps;
+    private volatile String stepName;
     private boolean stepping;
 
     private Progress(String label, boolean enabled) {
@@ -88,6 +89,8 @@ final class Progress implements AutoCloseable {
                     long n = done.getAsLong();
                     if (total > 0 && n > total) bar.maxHint(n);
                     bar.stepTo(n);
+                    String name = stepName;
+                    if (name != null) bar.setExtraMessage(" " + name);
                     Thread.sleep(PERIOD_MS);
                 }
             } catch (InterruptedException e) {
@@ -107,10 +110,7 @@ final class Progress implements AutoCloseable {
 
     /** The next step begins (the previous one is done). */
     void step(String name) {
-        ProgressBar b = bar;
-        if (b != null) {
-            b.setExtraMessage(" " + name);
-        }
+        stepName = name; // shown with the bar's next update
         if (stepping) {
             steps++; // the previous step is done
         }
