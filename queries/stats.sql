@@ -1,5 +1,5 @@
--- stats: The figures of `vmalock stats --json` (the truth files' fields, shared/traces/README.md rules
--- 1-6), one section per part: totals, wait/hold samples, events by type, per mm, per comm, pairing
+-- stats: The figures of `vmalock stats --json` (the fields and pairing rules 1-6 of docs/statistics.md),
+-- one section per part: totals, wait/hold samples, events by type, per mm, per comm, pairing
 -- diagnostics. Sample statistics are in µs (`unit` = us), or in ticks for counter clocks (`unit` = ticks).
 
 -- section: totals
@@ -97,8 +97,8 @@ FROM mms m LEFT JOIN e USING (run, mm) LEFT JOIN s USING (run, mm) LEFT JOIN c U
 ORDER BY m.run, events DESC, mm;
 
 -- section: per_comm
--- comm as printed on each event's line (':TID' when the tool lost it); fallback_faults uses rule 1 as the
--- truth files do; the 40 busiest comms by events.
+-- comm as printed on each event's line (':TID' when the tool lost it); fallback_faults uses rule 1 (see
+-- docs/statistics.md); the 40 busiest comms by events.
 WITH e AS (SELECT run, coalesce(comm, ':' || tid) AS comm, sum(events) AS events,
                   sum(events) FILTER (WHERE name = 'page_fault_user') AS page_faults
            FROM event_counts WHERE kind <> 'lost' GROUP BY ALL),

@@ -86,11 +86,26 @@ public final class CompareCommand implements Callable<Integer> {
         try (Workspace ws = Workspace.open(workspace)) {
             List<Manifest.Source> sources = ws.sources(params.sources);
             if (sources.isEmpty()) throw new StoreException(ws.dir() + ": the workspace has no ingested sources");
-            ObjectNode c = Comparison.compare(ws, sources, list, baseline, params.options(), faultCost);
+            vmalock.replay.ReplayOptions template = params.options();
+            String filterLine;
+            try {
+                filterLine = params.applyFilter(ws, sources, template);
+            } catch (IllegalArgumentException e) {
+                return Failure.report(err, e.getMessage(), ExitCode.USAGE);
+            }
+            Progress bar = Progress.steps("compare", list.size()); // the calibration run or --sweep may add steps
+            template.onRun = bar::step;
+            ObjectNode c = Comparison.compare(ws, sources, list, baseline, template, faultCost);
+            if (filterLine != null) {
+                c.put("filter", template.filter);
+                if (fmt == CompareWriter.Format.TABLE || fmt == CompareWriter.Format.MARKDOWN) out.println(filterLine);
+                else err.println("vmalock: " + filterLine); // JSON has "filter"; CSV stays one table
+            }
             if (sweep) {
-                c.set("sweep", Comparison.sweep(ws, sources, list, baseline, params.options(), faultCost, c));
+                c.set("sweep", Comparison.sweep(ws, sources, list, baseline, template, faultCost, c));
                 // the variants stored runs of their own; the main runs stay as they were (other run ids)
             }
+            bar.stop();
             if (c.path("kernel_policy_guessed").asBoolean(false)) {
                 err.println("vmalock: warning: baseline " + c.get("kernel_policy").asText() + " " + c.get("kernel_policy_basis").asText());
                 err.flush();

@@ -140,6 +140,93 @@ final class DbCommands {
         }
     }
 
+    /**
+     * With filter options: the body runs over a temporary database of the filtered events only (observed run,
+     * no replays), deleted afterwards, after printing the "filter: …" line on stderr; without: {@link #withDb}.
+     */
+    static int withDb(Path workspace, FilterOptions filters, PrintWriter err, String cmd, WorkspaceBody body) {
+        if (filters == null || !filters.active()) {
+            return withDb(workspace, err, cmd, body);
+        }
+        Path tmp = null;
+        try (Workspace ws = Workspace.open(workspace)) {
+            vmalock.store.EventFilter f;
+            try {
+                f = filters.build(ws.manifest().sources);
+            } catch (IllegalArgumentException e) {
+                return usage(err, cmd, e.getMessage());
+            }
+            ws.filter(f);
+            tmp = java.nio.file.Files.createTempDirectory("vmalock-filtered-");
+            try (WorkspaceDb db = ObservedRun.openFiltered(ws, tmp)) {
+                err.println("vmalock " + cmd + ": " + f.summary() + "; replay runs are not filtered and not shown");
+                f.resetCounts();
+                return body.run(ws, db, ObservedRun.events(ws));
+            }
+        } catch (java.io.IOException e) {
+            err.println("vmalock " + cmd + ": cannot create a temporary database: " + e.getMessage());
+            return WORKSPACE;
+        } catch (StoreException | DbException e) {
+            return failed(err, cmd, e);
+        } finally {
+            if (tmp != null) {
+                deleteTree(tmp);
+            }
+            err.flush();
+        }
+    }
+
+    /** {@link ObservedRun#open}, with a progress bar while it reads the events (the first load, or a reload). */
+    private static WorkspaceDb openWithProgress(Workspace ws) {
+        try (Progress p = Progress.forTerminal(null, "loading the database")) {
+            p.start(ws::eventsRead, Workspace.records(ws.manifest().sources), "events");
+            return ObservedRun.open(ws);
+        }
+    }
+
+    /** The lazy loads of the {@code events} table, with a progress bar over the run's stored records. */
+    static QueryRunner.EventsSource withProgress(Workspace ws, QueryRunner.EventsSource source) {
+        return run -> {
+            vmalock.db.EventStream s = source.open(run);
+            if (s == null) {
+                return null;
+            }
+            long total;
+            try {
+                total = vmalock.db.RunInfo.OBSERVED.equals(run) ? Workspace.records(ws.manifest().sources)
+                        : Workspace.records(vmalock.store.Manifest.read(ws.dir().resolve(vmalock.replay.ReplayRunner.RUNS_DIR)
+                                .resolve(run)).sources);
+            } catch (StoreException e) {
+                total = -1;
+            }
+            Progress p = Progress.forTerminal(null, "loading events of " + run);
+            long[] n = {0};
+            p.start(() -> n[0], total, "events");
+            return e -> {
+                if (s.next(e)) {
+                    n[0]++;
+                    return true;
+                }
+                p.stop();
+                return false;
+            };
+        };
+    }
+
+    /** A workspace or database failure as one line and its exit code. */
+    private static int failed(PrintWriter err, String cmd, RuntimeException e) {
+        err.println("vmalock " + cmd + ": " + e.getMessage());
+        return e instanceof DbException && ((DbException) e).isQuery() ? QUERY : WORKSPACE;
+    }
+
+    private static void deleteTree(Path dir) {
+        try {
+            Workspace.deleteTree(dir);
+        } catch (StoreException ignored) {
+            // a temporary folder: best effort
+        }
+    }
+
     /** Opens the workspace and its database (loading the observed run if needed), runs the body. */
     static int withDb(Path workspace, PrintWriter err, String cmd, Body body) {
         return withDb(workspace, err, cmd, (WorkspaceBody) (ws, db, events) -> body.run(db, events));
@@ -147,14 +234,10 @@ final class DbCommands {
 
     /** {@link #withDb(Path, PrintWriter, String, Body)} for a body that also reads the workspace. */
     static int withDb(Path workspace, PrintWriter err, String cmd, WorkspaceBody body) {
-        try (Workspace ws = Workspace.open(workspace); WorkspaceDb db = ObservedRun.open(ws)) {
-            return body.run(ws, db, ObservedRun.events(ws));
-        } catch (StoreException e) {
-            err.println("vmalock " + cmd + ": " + e.getMessage());
-            return WORKSPACE;
-        } catch (DbException e) {
-            err.println("vmalock " + cmd + ": " + e.getMessage());
-            return e.isQuery() ? QUERY : WORKSPACE;
+        try (Workspace ws = Workspace.open(workspace); WorkspaceDb db = openWithProgress(ws)) {
+            return body.run(ws, db, withProgress(ws, ObservedRun.events(ws)));
+        } catch (StoreException | DbException e) {
+            return failed(err, cmd, e);
         } finally {
             err.flush();
         }

@@ -35,7 +35,8 @@ public final class ExitCode {
         m.put("0", "ok");
         m.put("1", "completed with problems (bad lines skipped and reported)");
         m.put("2", "usage error");
-        m.put("3", "input error (missing/unreadable/empty/not a trace, already ingested, --strict stop), or the output could not be written");
+        m.put("3", "input error (missing/unreadable/empty/not a trace, mostly bad lines, a binary trace.dat or perf.data, "
+                + "already ingested, --strict stop), or the output could not be written");
         m.put("4", "workspace error (missing, damaged, busy, not writable)");
         m.put("5", "query error (a report's or query's SQL failed)");
         m.put("70", "internal error (a bug: please report it)");

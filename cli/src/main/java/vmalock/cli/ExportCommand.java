@@ -55,6 +55,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--run", paramLabel = "ID", description = "with --table: only these runs (repeatable; default all)")
     List<String> runs = new java.util.ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    FilterOptions filters;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -68,11 +71,24 @@ public final class ExportCommand implements Callable<Integer> {
             }
             table = "events"; // --format parquet without --table: the events table, not CSV in a .parquet file
         }
+        if (table != null && filters.active()) {
+            err.println("vmalock export: the filters (--pid, --tid, --comm, --mm, --from, --to) select events of the CSV "
+                    + "event export; a table (--table, --format parquet) is exported whole");
+            err.flush();
+            return ExitCode.USAGE;
+        }
         if (table != null) {
             return exportTable(out, err);
         }
         try (Workspace ws = Workspace.open(workspace)) {
             List<Manifest.Source> src = ws.sources(sources);
+            vmalock.store.EventFilter filter;
+            try {
+                filter = filters.build(src);
+            } catch (IllegalArgumentException e) {
+                return Failure.report(err, "export: " + e.getMessage(), ExitCode.USAGE);
+            }
+            ws.filter(filter);
             Set<String> clocks = new LinkedHashSet<>();
             src.forEach(s -> clocks.add(s.clock));
             String clock = clocks.size() == 1 ? clocks.iterator().next() : null;
@@ -100,6 +116,9 @@ public final class ExportCommand implements Callable<Integer> {
                 }
                 Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 err.println(String.format(java.util.Locale.ROOT, "vmalock: wrote %,d events to %s", n, out));
+            }
+            if (filter != null) {
+                err.println("vmalock: " + filter.summary());
             }
             err.flush();
             return ExitCode.OK;

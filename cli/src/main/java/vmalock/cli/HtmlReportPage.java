@@ -41,6 +41,8 @@ final class HtmlReportPage {
     final List<Manifest.Source> sources;
     /** observed first, then replays by policy (in {@code vmalock policies} order) and run id. */
     final List<Run> runs = new ArrayList<>();
+    /** The event filter the page's figures went through ({@code report --html --comm …}), or null. */
+    String filter;
     /** The policy of the kernel that produced the trace (from the replays' run.json), or null without replays. */
     String kernelPolicy;
     /** The run the deltas are against, and the replay of the kernel policy the calibration uses (may be null). */

@@ -56,6 +56,10 @@ final class HtmlReportWriter {
         out.print("<p class=\"sub\">mmap_lock and per-VMA lock behaviour observed in the trace and replayed under "
                 + (p.replays().size() == 1 ? "1 policy run" : p.replays().size() + " policy runs")
                 + ". Durations in " + unit(p) + "; percentiles are nearest rank.</p>\n");
+        if (p.filter != null) {
+            out.print("<p class=\"note\">Filtered: only the events with " + esc(p.filter) + " (observed run only; "
+                    + "replay runs are not filtered and not shown).</p>\n");
+        }
         quality(p);
         out.print("<nav><a href=\"#runs\">Runs</a><a href=\"#calibration\">Calibration</a><a href=\"#compare\">Compare</a>"
                 + "<a href=\"#figures\">Figures</a><a href=\"#data-quality\">Data quality</a>"

@@ -33,7 +33,8 @@ public final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files, in the order to store them")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files, in the order to store them; '-' reads "
+            + "standard input (once; a file named '-' is ./-)")
     List<Path> files;
 
     @Option(names = {"-w", "--workspace"}, required = true, paramLabel = "DIR",
@@ -101,16 +102,21 @@ public final class IngestCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.USAGE;
         }
+        if (files.stream().filter(f -> f.toString().equals("-")).count() > 1) {
+            return Failure.report(err, "ingest: '-' (standard input) can be read only once", ExitCode.USAGE);
+        }
         int worst = ExitCode.OK;
         try (Workspace ws = Workspace.forIngest(workspace);
              IngestTables tables = noTables ? null : IngestTables.start(ws)) {
             vmalock.db.ObservedRun.dropStatsCache(ws.dir());
             for (Path file : files) {
-                ProblemPrinter problems = new ProblemPrinter(err, file.toString());
-                Progress progress = Progress.forTerminal(err, file.toString());
+                boolean stdin = file.toString().equals("-"); // a file named '-' is ./-
+                String label = stdin ? Ingester.STDIN_NAME : file.toString();
+                ProblemPrinter problems = new ProblemPrinter(err, label);
+                Progress progress = Progress.forTerminal(err, label);
                 Manifest.Source s;
                 try {
-                    s = Ingester.ingest(ws, file, fmt, strict, new Ingester.Observer() {
+                    Ingester.Observer observer = new Ingester.Observer() {
                         @Override
                         public void started(IngestSession session) {
                             if (kernel != null) {
@@ -118,7 +124,7 @@ public final class IngestCommand implements Callable<Integer> {
                                 session.entry().kernelFrom = "ingest --kernel";
                             }
                             if (kernelConfig != null) session.entry().kernelConfig = new java.util.TreeMap<>(kernelConfig);
-                            progress.start(session::progressLines);
+                            progress.start(session::progressBytes, session.entry().size, "B");
                         }
 
                         @Override
@@ -126,9 +132,12 @@ public final class IngestCommand implements Callable<Integer> {
                             progress.clear();
                             problems.problem(line, reason);
                         }
-                    }, threads == 2);
+                    };
+                    s = stdin ? Ingester.ingest(ws, stdinStream(), fmt, strict, observer, threads == 2)
+                            : Ingester.ingest(ws, file, fmt, strict, observer, threads == 2);
                 } catch (TraceInputException | DuplicateSourceException e) {
                     progress.stop();
+                    problems.discard(); // a refused file: its one-line error says it all
                     err.println("vmalock: " + e.getMessage());
                     err.flush();
                     worst = Math.max(worst, ExitCode.INPUT);
@@ -139,19 +148,20 @@ public final class IngestCommand implements Callable<Integer> {
                 } finally {
                     progress.stop();
                 }
+                problems.flush();
                 problems.finish(s.problems);
                 out.println(String.format(Locale.ROOT,
                         "source %d: %s:%n  %s, %s clock, %,d lines: %,d events, %,d non-event lines, %,d problems",
-                        s.index, file, s.format, s.clock, s.linesTotal, s.events, s.nonEventLines, s.problems));
+                        s.index, label, s.format, s.clock, s.linesTotal, s.events, s.nonEventLines, s.problems));
                 out.flush();
                 if (s.lostEvents > 0 || s.lostEventMarkers > 0) {
                     err.println(String.format(Locale.ROOT, "vmalock: warning: %s: the trace lost %,d events (%,d markers%s); "
-                            + "its figures are flagged as lossy", file, s.lostEvents, s.lostEventMarkers,
+                            + "its figures are flagged as lossy", label, s.lostEvents, s.lostEventMarkers,
                             s.lostEventMarkersWithoutCount > 0 ? ", " + s.lostEventMarkersWithoutCount + " without a count" : ""));
                 }
                 if (s.headerEntriesWritten != null && s.headerEntriesWritten > s.headerEntriesInBuffer) {
                     err.println(String.format(Locale.ROOT, "vmalock: warning: %s: the ring buffer overwrote %,d entries "
-                            + "(entries-in-buffer/entries-written %d/%d); the oldest events are missing", file,
+                            + "(entries-in-buffer/entries-written %d/%d); the oldest events are missing", label,
                             s.headerEntriesWritten - s.headerEntriesInBuffer, s.headerEntriesInBuffer, s.headerEntriesWritten));
                 }
                 err.flush();
@@ -170,10 +180,19 @@ public final class IngestCommand implements Callable<Integer> {
         return worst;
     }
 
-    /** Prints the first {@link #SHOWN_PROBLEMS} problems of a file as FILE:LINE: REASON, then the total. */
+    /** Standard input (tests replace it with System.setIn). */
+    static java.io.InputStream stdinStream() {
+        return System.in;
+    }
+
+    /**
+     * Prints the first {@link #SHOWN_PROBLEMS} problems of a file as FILE:LINE: REASON, then the total. They are
+     * held until the file is done: a file refused as a whole (not a trace, wrong --format) gets one line only.
+     */
     static final class ProblemPrinter {
         private final PrintWriter err;
         private final String file;
+        private final java.util.List<String> held = new java.util.ArrayList<>();
         private long seen;
 
         ProblemPrinter(PrintWriter err, String file) {
@@ -183,9 +202,18 @@ public final class IngestCommand implements Callable<Integer> {
 
         void problem(long line, String reason) {
             if (++seen <= SHOWN_PROBLEMS) {
-                err.println(file + ":" + line + ": " + reason);
-                err.flush();
+                held.add(file + ":" + line + ": " + reason);
             }
+        }
+
+        void flush() {
+            held.forEach(err::println);
+            held.clear();
+            err.flush();
+        }
+
+        void discard() {
+            held.clear();
         }
 
         void finish(long total) {

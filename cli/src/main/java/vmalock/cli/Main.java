@@ -14,7 +14,7 @@ public final class Main implements Runnable {
      * model of the one subcommand it names (reflection over every command class was ~0.3 s of each start).
      */
     private static final String[] SUBCOMMANDS = {"help", "ingest", "stats", "export", "report", "query", "capture",
-        "check", "replay", "compare", "policies", "validate"};
+        "check", "replay", "compare", "policies", "validate", "sources", "remove", "completion"};
 
     private static Object newSubcommand(String name) {
         switch (name) {
@@ -30,6 +30,9 @@ public final class Main implements Runnable {
             case "compare": return new CompareCommand();
             case "policies": return new PoliciesCommand();
             case "validate": return new ValidateCommand();
+            case "sources": return new SourcesCommand();
+            case "remove": return new RemoveCommand();
+            case "completion": return new CompletionCommand();
             default: throw new IllegalArgumentException(name);
         }
     }
@@ -76,7 +79,12 @@ public final class Main implements Runnable {
         }
         cl.setExitCodeExceptionMapper(t -> ExitCode.INTERNAL);
         cl.setExecutionStrategy(parsed -> {
-            int rc = new CommandLine.RunLast().execute(parsed);
+            int rc;
+            try {
+                rc = new CommandLine.RunLast().execute(parsed);
+            } finally {
+                Progress.stopAll(); // no bar outlives its command, whatever path it ended by
+            }
             List<CommandLine> chain = parsed.asCommandLineList();
             CommandLine last = chain.get(chain.size() - 1);
             if ((rc == ExitCode.OK || rc == ExitCode.PROBLEMS) && last.getOut().checkError()) {

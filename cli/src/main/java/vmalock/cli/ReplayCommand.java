@@ -80,6 +80,15 @@ public final class ReplayCommand implements Callable<Integer> {
         try (Workspace ws = Workspace.open(workspace)) {
             List<Manifest.Source> sources = ws.sources(params.sources);
             if (sources.isEmpty()) throw new StoreException(ws.dir() + ": the workspace has no ingested sources");
+            String filterLine;
+            try {
+                filterLine = params.applyFilter(ws, sources, template);
+            } catch (IllegalArgumentException e) {
+                return Failure.report(err, e.getMessage(), ExitCode.USAGE);
+            }
+            if (filterLine != null && !json) out.println(filterLine);
+            Progress bar = Progress.steps("replay", list.size());
+            template.onRun = bar::step; // one step per policy
             ArrayNode records = StatsJson.JSON.createArrayNode();
             ReplaySummaryWriter text = new ReplaySummaryWriter(out);
             List<String> assumptions = null;
@@ -105,6 +114,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
                 assumptions = ReplayRunner.assumptions(o, faultCost);
             }
+            bar.stop();
             if (json) {
                 out.println(StatsJson.JSON.writeValueAsString(records));
             } else {
@@ -153,6 +163,8 @@ public final class ReplayCommand implements Callable<Integer> {
         o.sliceNs = t.sliceNs;
         o.wakeupPreemption = t.wakeupPreemption;
         o.live = t.live;
+        o.filter = t.filter;
+        o.onRun = t.onRun;
         o.policy(p);
         return o;
     }

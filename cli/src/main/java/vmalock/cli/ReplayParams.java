@@ -61,6 +61,32 @@ public final class ReplayParams {
     @Option(names = "--check", description = "run the lock model's invariant checker during the replay (slower)")
     boolean check;
 
+    @picocli.CommandLine.Mixin
+    FilterOptions filters;
+
+    /**
+     * With filter options: makes {@code ws} hand out only the filtered events (the replays and the observed
+     * figures they are compared with), records the filter in {@code o} (run id and run.json) and returns the
+     * "filter: … (kept N of M events)" line; null without filter options.
+     *
+     * @throws IllegalArgumentException a bad filter value (a usage error)
+     */
+    String applyFilter(vmalock.store.Workspace ws, List<vmalock.store.Manifest.Source> sources, ReplayOptions o) {
+        vmalock.store.EventFilter f = filters.build(sources);
+        if (f == null) return null;
+        ws.filter(f);
+        try (vmalock.store.EventReader r = ws.reader(sources)) { // one counting pass, so the line tells what was kept
+            vmalock.event.Event e = new vmalock.event.Event();
+            while (r.next(e)) {
+                // counted by the filter
+            }
+        }
+        String line = f.summary();
+        f.resetCounts();
+        o.filter = f.description;
+        return line;
+    }
+
     /** The options, with the policy still to be set. */
     ReplayOptions options() {
         ReplayOptions o = new ReplayOptions().seed(seed).cpus(parseCpus(cpus)).threads(threads).check(check);

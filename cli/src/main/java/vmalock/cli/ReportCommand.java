@@ -77,6 +77,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--list", description = "list the reports and what each answers, then exit")
     boolean list;
 
+    @picocli.CommandLine.Mixin
+    FilterOptions filters;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -111,7 +114,7 @@ public final class ReportCommand implements Callable<Integer> {
                 err.flush();
                 return DbCommands.USAGE;
             }
-            return DbCommands.withDb(workspace, err, "report", (ws, db, events) -> writeHtml(ws, db, events, err));
+            return DbCommands.withDb(workspace, filters, err, "report", (ws, db, events) -> writeHtml(ws, db, events, err));
         }
         List<Query> selected = new ArrayList<>();
         try {
@@ -122,7 +125,7 @@ public final class ReportCommand implements Callable<Integer> {
             err.println("vmalock report: " + e.getMessage());
             return DbCommands.USAGE;
         }
-        return DbCommands.withDb(workspace, err, "report", (db, events) -> {
+        return DbCommands.withDb(workspace, filters, err, "report", (ws, db, events) -> {
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("baseline", baseline == null ? RunInfo.OBSERVED : baseline);
             boolean multiRun = selected.stream().anyMatch(q -> q.sql().contains("\n-- runs: all") || q.sql().startsWith("-- runs: all"));
@@ -135,6 +138,7 @@ public final class ReportCommand implements Callable<Integer> {
         List<String> runs = this.runs.contains("all") ? List.of() : this.runs;
         try {
             page = HtmlReportPage.gather(ws, db, events, runs, baseline);
+            page.filter = ws.filter() == null ? null : ws.filter().description;
         } catch (IllegalArgumentException e) {
             err.println("vmalock report: " + e.getMessage());
             return DbCommands.USAGE;

@@ -47,6 +47,9 @@ public final class StatsCommand implements Callable<Integer> {
             description = "the figures of this run of the workspace database: 'observed' (default) or a replay's id")
     String run;
 
+    @picocli.CommandLine.Mixin
+    FilterOptions filters;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -56,21 +59,42 @@ public final class StatsCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.USAGE;
         }
+        if (run != null && filters.active()) {
+            return Failure.report(err, "stats: --run and the filters cannot be combined (they select events of the "
+                    + "observed trace; filter a replay with `replay`'s own filters)", ExitCode.USAGE);
+        }
         try (Workspace ws = Workspace.open(workspace)) {
             ObjectNode node;
             List<Manifest.Source> covered;
             long orphans = -1;
+            vmalock.store.EventFilter filter;
+            try {
+                filter = filters.build(ws.sources(sources));
+            } catch (IllegalArgumentException e) {
+                return Failure.report(err, "stats: " + e.getMessage(), ExitCode.USAGE);
+            }
             // the figures ingest computed with the same SQL report, if they are of the current sources
-            ObservedRun.CachedStats cached = run == null && sources == null ? ObservedRun.cachedStats(ws) : null;
+            ObservedRun.CachedStats cached = run == null && sources == null && filter == null ? ObservedRun.cachedStats(ws) : null;
             if (cached != null) {
                 node = cached.stats();
                 covered = ws.manifest().sources;
                 orphans = cached.orphanBlocks();
-            } else if (sources != null) {
-                // a subset of the sources is not a run of the database: the Java aggregation computes it
+            } else if (sources != null || filter != null) {
+                // a subset of the sources or events is not a run of the database: the Java aggregation computes it
+                ws.filter(filter);
                 WorkspaceStats st = WorkspaceStats.compute(ws, sources);
                 node = StatsJson.build(st);
                 covered = st.sources;
+                if (filter != null) {
+                    node.put("filter", filter.description);
+                    node.put("filter_kept_events", filter.kept());
+                    node.put("filter_seen_events", filter.seen());
+                    if (json) {
+                        if (filter.pidFellBackToTid() > 0) err.println("vmalock: note: " + filter.summary());
+                    } else {
+                        out.println(filter.summary());
+                    }
+                }
             } else {
                 // the figures are the bundled `stats` SQL report over the workspace's DuckDB database
                 String r = run == null ? RunInfo.OBSERVED : run;

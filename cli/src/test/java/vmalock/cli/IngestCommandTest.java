@@ -291,11 +291,15 @@ class IngestCommandTest {
         Files.writeString(text, "shopping list\n- milk\n- bread\n");
         Cli notTrace = Cli.run("ingest", text, "-w", ws, "--format", "ftrace");
         assertEquals(ExitCode.INPUT, notTrace.code, notTrace.toString());
-        assertTrue(notTrace.err.startsWith("vmalock: " + text + ": "), notTrace.err);
+        assertTrue(notTrace.err.startsWith("vmalock: " + text + ":"), notTrace.err);
         Path trace = Cli.shared().resolve("traces/ftrace-overlap-default.txt");
         Cli wrong = Cli.run("ingest", trace, "-w", ws, "--format", "perf");
         assertEquals(ExitCode.INPUT, wrong.code, wrong.toString());
-        assertTrue(wrong.err.contains(trace + ": ") && wrong.err.contains("not ingested"), wrong.err);
+        assertTrue(wrong.err.contains(trace + ":") && wrong.err.contains("not ingested"), wrong.err);
+        // one line: file, first bad line and its reason, and why the file is refused (no list of problems before it)
+        assertEquals(1, wrong.err.strip().split("\n").length, wrong.err);
+        assertTrue(wrong.err.startsWith("vmalock: " + trace + ":1: "), wrong.err);
+        assertEquals(1, notTrace.err.strip().split("\n").length, notTrace.err);
         // nothing was stored: the right ingest is not a duplicate
         Cli right = Cli.run("ingest", trace, "-w", ws);
         assertEquals(0, right.code, right.toString());

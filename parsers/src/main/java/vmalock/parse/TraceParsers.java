@@ -63,7 +63,12 @@ public final class TraceParsers {
      */
     public static SourceResult parse(Path file, TraceFormat format, int sourceIndex, EventSink sink, boolean strict,
             Consumer<ByteBuffer> tap) throws TraceInputException {
-        String name = file.toString();
+        return parse(file, file.toString(), format, sourceIndex, sink, strict, tap);
+    }
+
+    /** {@link #parse(Path, TraceFormat, int, EventSink, boolean, Consumer)} with {@code name} in messages instead of the path. */
+    public static SourceResult parse(Path file, String name, TraceFormat format, int sourceIndex, EventSink sink,
+            boolean strict, Consumer<ByteBuffer> tap) throws TraceInputException {
         if (Files.isDirectory(file)) throw new TraceInputException(name + ": is a directory, not a trace file");
         InputStream raw;
         try {
@@ -119,11 +124,13 @@ public final class TraceParsers {
                         break;
                     }
                     len += n;
+                    refuseBinaryTrace(head, len, name, result.compression);
                     if (format == null) {
                         detected = FormatDetector.detect(head, len, false);
                         if (detected != null) break;
                     }
                 }
+                refuseBinaryTrace(head, len, name, result.compression);
                 if (format == null) {
                     detected = FormatDetector.detect(head, len, eof || len == head.length);
                     format = detected;
@@ -153,6 +160,52 @@ public final class TraceParsers {
             if ("none".equals(result.compression)) throw x;
             throw new TraceInputException(name + ": corrupt " + result.compression + " data" + atLine(parser) + " (" + x + ")");
         }
+    }
+
+    /** trace-cmd's binary file ({@code trace.dat}) starts with these bytes: 0x17 0x08 'D' "tracing". */
+    static final byte[] TRACE_CMD_MAGIC = {0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g'};
+    /** perf's binary file ({@code perf.data}): "PERFILE2" (and "PERFFILE", the format before perf 2.6.33). */
+    static final byte[][] PERF_MAGIC = {"PERFILE2".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        "PERFFILE".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+
+    /**
+     * A binary trace.dat or perf.data (recognised by its magic bytes) is refused with the exact command that
+     * turns it into the text vmalock reads.
+     */
+    static void refuseBinaryTrace(byte[] head, int len, String name, String compression) throws TraceInputException {
+        String tool = null;
+        if (startsWith(head, len, TRACE_CMD_MAGIC)) {
+            tool = "trace-cmd report -i";
+        } else if (startsWith(head, len, PERF_MAGIC[0]) || startsWith(head, len, PERF_MAGIC[1])) {
+            tool = "perf script -i";
+        }
+        if (tool == null) {
+            return;
+        }
+        String kind = tool.startsWith("trace-cmd") ? "a trace-cmd binary trace (trace.dat)" : "a perf binary trace (perf.data)";
+        String plain = "none".equals(compression) ? name : name.replaceFirst("\\.(gz|xz|zst)$", "");
+        if (name.equals("(standard input)")) {
+            plain = tool.startsWith("trace-cmd") ? "trace.dat" : "perf.data"; // the file that was piped in
+        }
+        String file = shellWord(plain);
+        String txt = shellWord(plain + ".txt");
+        String decompress = "none".equals(compression) ? "" : "decompress it first (it is " + compression + "), then ";
+        throw new TraceInputException(name + ": " + kind + ", which vmalock does not read; " + decompress + "convert it "
+                + "on a machine with the tool: " + tool + " " + file + " > " + txt + " ; then ingest " + txt);
+    }
+
+    private static boolean startsWith(byte[] head, int len, byte[] magic) {
+        if (len < magic.length) return false;
+        for (int i = 0; i < magic.length; i++) {
+            if (head[i] != magic[i]) return false;
+        }
+        return true;
+    }
+
+    /** A file name as one shell word (quoted when it holds anything but safe characters). */
+    static String shellWord(String s) {
+        if (s.matches("[A-Za-z0-9_./+:@%=,-]+")) return s;
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static String atLine(TextParser p) {

@@ -27,6 +27,13 @@ public final class EventReader implements AutoCloseable {
     private int sourcePos = -1;
     private Manifest.Source current;
     private long nextIndex;
+    /** Only events this accepts are returned (null: all). */
+    EventFilter filter;
+    /** Events decoded so far (filtered or not), published once per block for progress displays. */
+    private long decoded;
+    private volatile long decodedPublished;
+    /** Told once when the reader is closed (the workspace's progress count). */
+    java.util.function.Consumer<EventReader> onClose;
 
     EventReader(ChronicleQueue queue, List<Manifest.Source> sources) {
         this.sources = sources;
@@ -40,16 +47,30 @@ public final class EventReader implements AutoCloseable {
 
     /** Fills {@code e} with the next event; false at the end. */
     public boolean next(Event e) {
-        while (!dec.hasNext()) {
-            if (!nextBlock()) {
-                return false;
+        do {
+            while (!dec.hasNext()) {
+                if (!nextBlock()) {
+                    return false;
+                }
             }
-        }
-        dec.next(e);
+            dec.next(e);
+            decoded++;
+        } while (filter != null && !filter.test(e));
         return true;
     }
 
+    /** Events read so far, as of the last block boundary (safe to call from another thread). */
+    public long progress() {
+        return decodedPublished;
+    }
+
+    /** Every event decoded (for the count kept after close). */
+    long decoded() {
+        return decoded;
+    }
+
     private boolean nextBlock() {
+        decodedPublished = decoded;
         while (current == null || nextIndex > current.lastIndex) {
             if (++sourcePos >= sources.size()) {
                 current = null;
@@ -92,6 +113,10 @@ public final class EventReader implements AutoCloseable {
     public void close() {
         if (tailer != null) {
             tailer.close();
+        }
+        if (onClose != null) {
+            onClose.accept(this);
+            onClose = null;
         }
     }
 }

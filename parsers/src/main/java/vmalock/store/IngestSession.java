@@ -29,6 +29,7 @@ public final class IngestSession implements EventSink, AutoCloseable {
     private final Manifest.Source entry = new Manifest.Source();
     private boolean finished;
     private volatile long progressLines;
+    private volatile long progressBytes;
     // hot counters as primitives (the manifest entry's boxed fields are filled at commit)
     private long events;
     private boolean hasTs;
@@ -66,6 +67,15 @@ public final class IngestSession implements EventSink, AutoCloseable {
     /** The entry being filled (counts so far); complete after {@link #commit}. */
     public Manifest.Source entry() {
         return entry;
+    }
+
+    /** Bytes of the file (as stored: compressed for a .gz) read so far (for progress display from another thread). */
+    public long progressBytes() {
+        return progressBytes;
+    }
+
+    void addProgressBytes(long n) {
+        progressBytes += n; // one writer (the parsing thread)
     }
 
     /** Lines seen so far (for progress display from another thread). */

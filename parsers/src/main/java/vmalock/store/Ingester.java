@@ -43,7 +43,44 @@ public final class Ingester {
      */
     public static Manifest.Source ingest(Workspace ws, Path file, TraceFormat format, boolean strict, Observer observer,
             boolean pipelined) throws TraceInputException {
-        String name = file.toString();
+        return ingest(ws, file, null, format, strict, observer, pipelined);
+    }
+
+    /** What messages and the manifest call a trace read from standard input. */
+    public static final String STDIN_NAME = "(standard input)";
+
+    /**
+     * Ingests a trace read from a stream ({@code ingest -}: standard input). It is copied to a temporary file in
+     * the workspace first (deleted afterwards), so it is checksummed, refused as a duplicate and committed like
+     * a file; messages and the manifest name it {@link #STDIN_NAME}.
+     */
+    public static Manifest.Source ingest(Workspace ws, java.io.InputStream in, TraceFormat format, boolean strict,
+            Observer observer, boolean pipelined) throws TraceInputException {
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(ws.dir(), ".stdin-", ".tmp");
+        } catch (IOException e) {
+            throw new StoreException(ws.dir() + ": cannot store standard input: " + e.getMessage(), e);
+        }
+        try {
+            try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                throw new TraceInputException(STDIN_NAME + ": cannot read or store it (" + e.getMessage() + ")");
+            }
+            return ingest(ws, tmp, STDIN_NAME, format, strict, observer, pipelined);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a temporary copy; the ingest's own outcome is what matters
+            }
+        }
+    }
+
+    private static Manifest.Source ingest(Workspace ws, Path file, String label, TraceFormat format, boolean strict,
+            Observer observer, boolean pipelined) throws TraceInputException {
+        String name = label != null ? label : file.toString();
         if (Files.isDirectory(file)) {
             throw new TraceInputException(name + ": is a directory, not a trace file");
         }
@@ -64,7 +101,11 @@ public final class Ingester {
         } catch (IOException e) {
             throw new TraceInputException(name + ": cannot read (" + e.getMessage() + ")");
         }
-        IngestSession session = ws.beginSource(file, size, checksum);
+        IngestSession session = ws.beginSource(label != null ? Path.of(label) : file, size, checksum);
+        if (label != null) {
+            session.entry().path = label;
+            session.entry().name = label;
+        }
         PipelinedSink pipe = null;
         try {
             if (observer != null) {
@@ -75,7 +116,11 @@ public final class Ingester {
             if (pipelined) {
                 pipe = new PipelinedSink(session, String.valueOf(session.sourceIndex()));
             }
-            SourceResult r = TraceParsers.parse(file, format, session.sourceIndex(), pipe == null ? session : pipe, strict, running);
+            java.util.function.Consumer<java.nio.ByteBuffer> tap = buf -> {
+                session.addProgressBytes(buf.remaining());
+                if (running != null) running.accept(buf);
+            };
+            SourceResult r = TraceParsers.parse(file, name, format, session.sourceIndex(), pipe == null ? session : pipe, strict, tap);
             if (pipe != null) {
                 pipe.finish(); // every event stored (or the store's failure rethrown) before the commit
             }
@@ -86,7 +131,7 @@ public final class Ingester {
                 entry.checksum = running.value();
                 Manifest.Source dup = ws.findSame(entry.size, entry.checksum);
                 if (dup != null) { // the file grew to an ingested one's size while being read: still refuse
-                    throw Workspace.duplicate(file, ws.dir(), dup);
+                    throw Workspace.duplicate(label != null ? Path.of(label) : file, ws.dir(), dup);
                 }
             }
             IngestSession.Details d = new IngestSession.Details();
@@ -118,13 +163,17 @@ public final class Ingester {
      */
     static void refuseUnusable(String name, SourceResult r) throws TraceInputException {
         String as = r.format() == null ? "" : " as " + r.format().cliName();
+        // one line naming the file, the first bad line and its reason, then why the whole file is refused
+        String first = r.firstProblems().isEmpty() ? name
+                : name + ":" + r.firstProblems().get(0).line() + ": " + r.firstProblems().get(0).reason() + ";";
         if (r.events() == 0 && r.lostMarkers() == 0) {
             throw new TraceInputException(String.format(java.util.Locale.ROOT,
-                    "%s: no line%s is a trace event (%,d lines, %,d problems): not ingested", name, as, r.linesTotal(), r.problems()));
+                    "%s no line%s is a trace event (%,d lines, %,d problems): not ingested", first.endsWith(";") ? first
+                            : first + ":", as, r.linesTotal(), r.problems()));
         }
         if (r.problems() * 2 > r.linesTotal()) {
             throw new TraceInputException(String.format(java.util.Locale.ROOT,
-                    "%s: most lines%s are problems (%,d of %,d lines): not ingested; is --format right?", name, as,
+                    "%s most lines%s are problems (%,d of %,d lines): not ingested; is --format right?", first, as,
                     r.problems(), r.linesTotal()));
         }
     }

@@ -43,6 +43,15 @@ public final class Manifest {
 
     public int vmalockWorkspace = FORMAT_VERSION;
     public List<Source> sources = new ArrayList<>();
+    /**
+     * Event blocks of removed sources ({@code vmalock remove}): still in the queue file, owned by no source and
+     * not left by an interrupted ingest. Absent (0) until a source is removed.
+     */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    public long removedBlocks;
+    /** The index the next source gets when it is above every present one (indexes of removed sources are not reused). */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    public int nextSource;
 
     /** One ingested input file. Timestamps in the source's clock unit (ns or ticks). */
     public static final class Source {

@@ -31,6 +31,10 @@ public final class Workspace implements AutoCloseable {
     private FileLock lock;
     private ChronicleQueue queue;
     private IngestSession active;
+    private EventFilter filter;
+    /** The open readers, and what the closed ones read, for {@link #eventsRead}. */
+    private final List<EventReader> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong closedReadersRead = new java.util.concurrent.atomic.AtomicLong();
 
     private Workspace(Path dir, boolean writable, Manifest manifest) {
         this.dir = dir;
@@ -55,6 +59,7 @@ public final class Workspace implements AutoCloseable {
         }
         Workspace ws = new Workspace(dir, true, existing ? Manifest.read(dir) : new Manifest());
         ws.lock();
+        ws.deleteStaleStdinCopies();
         // re-read under the lock: another ingest may have committed between our read and the lock
         if (Files.exists(dir.resolve(Manifest.FILE))) {
             ws.manifest = Manifest.read(dir);
@@ -121,7 +126,7 @@ public final class Workspace implements AutoCloseable {
         if (dup != null) {
             throw duplicate(file, dir, dup);
         }
-        int index = 0;
+        int index = manifest.nextSource;
         for (Manifest.Source s : manifest.sources) {
             index = Math.max(index, s.index + 1);
         }
@@ -134,8 +139,69 @@ public final class Workspace implements AutoCloseable {
         Manifest next = new Manifest();
         next.sources.addAll(manifest.sources);
         next.sources.add(entry);
+        next.removedBlocks = manifest.removedBlocks;
+        next.nextSource = Math.max(manifest.nextSource, entry.index + 1);
         next.write(dir);
         manifest = next;
+    }
+
+    /**
+     * Removes a source ({@code vmalock remove}): its manifest entry goes (one atomic rewrite, like an ingest's
+     * commit), so no reader sees its events again and the same file can be ingested anew. Its event blocks stay
+     * in the queue file, counted as {@link Manifest#removedBlocks} (not taken for an interrupted ingest's); when
+     * no source is left the queue is deleted. Its index is not given to a later source. Needs {@link #forIngest}.
+     *
+     * @return the removed entry
+     * @throws StoreException no such source, or the manifest cannot be written
+     */
+    public Manifest.Source removeSource(int index) {
+        if (!writable) {
+            throw new IllegalStateException("workspace opened read-only");
+        }
+        Manifest.Source gone = manifest.source(index);
+        if (gone == null) {
+            throw new StoreException(dir + ": no source " + index + " in this workspace (sources: " + indexList() + ")");
+        }
+        Manifest next = new Manifest();
+        for (Manifest.Source s : manifest.sources) {
+            if (s != gone) next.sources.add(s);
+        }
+        next.nextSource = Math.max(manifest.nextSource, gone.index + 1);
+        for (Manifest.Source s : manifest.sources) {
+            next.nextSource = Math.max(next.nextSource, s.index + 1);
+        }
+        next.removedBlocks = next.sources.isEmpty() ? 0 : manifest.removedBlocks + gone.blocks;
+        next.write(dir);
+        manifest = next;
+        if (next.sources.isEmpty()) {
+            // nothing references the queue any more: give its space back
+            if (queue != null) {
+                queue.close();
+                queue = null;
+            }
+            deleteTree(dir.resolve(QUEUE_DIR));
+        }
+        return gone;
+    }
+
+    private String indexList() {
+        List<String> l = new ArrayList<>();
+        manifest.sources.forEach(s -> l.add(Integer.toString(s.index)));
+        return l.isEmpty() ? "none" : String.join(", ", l);
+    }
+
+    /** Deletes a file or folder with everything in it (nothing if absent). */
+    public static void deleteTree(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(x);
+            }
+        } catch (IOException e) {
+            throw new StoreException(p + ": cannot delete: " + reason(e), e);
+        }
     }
 
     /**
@@ -163,8 +229,61 @@ public final class Workspace implements AutoCloseable {
         return reader(manifest.sources);
     }
 
-    /** A reader over the given sources (complete entries of this workspace's manifest). */
+    /**
+     * Makes every later {@link #reader} return only the events {@code f} accepts (null or empty: all).
+     * Not for building the workspace database, which always holds every event.
+     */
+    public void filter(EventFilter f) {
+        filter = f == null || f.isEmpty() ? null : f;
+    }
+
+    /** The filter set with {@link #filter}, or null. */
+    public EventFilter filter() {
+        return filter;
+    }
+
+    /** A reader over the given sources (complete entries of this workspace's manifest), filtered if a filter is set. */
     public EventReader reader(List<Manifest.Source> sources) {
+        EventReader r = unfilteredReader(sources);
+        if (filter != null) {
+            filter.prepare(this, sources);
+            r.filter = filter;
+        }
+        return r;
+    }
+
+    /**
+     * Events read so far by every reader of this workspace (a progress display's count; it lags by up to a
+     * block). Compare with {@link #records}.
+     */
+    public long eventsRead() {
+        long n = closedReadersRead.get();
+        for (EventReader r : readers) {
+            n += r.progress();
+        }
+        return n;
+    }
+
+    /** Stored records (events and lost markers) of these sources: what one pass over them reads. */
+    public static long records(List<Manifest.Source> sources) {
+        long n = 0;
+        for (Manifest.Source s : sources) {
+            n += s.records;
+        }
+        return n;
+    }
+
+    /** A reader over the given sources, ignoring {@link #filter}. */
+    public EventReader unfilteredReader(List<Manifest.Source> sources) {
+        EventReader r = newReader(sources);
+        readers.add(r);
+        r.onClose = x -> {
+            if (readers.remove(x)) closedReadersRead.addAndGet(x.decoded()); // not kept: its buffers go with it
+        };
+        return r;
+    }
+
+    private EventReader newReader(List<Manifest.Source> sources) {
         List<Manifest.Source> withEvents = new ArrayList<>();
         for (Manifest.Source s : sources) {
             if (s.blocks > 0) {
@@ -179,7 +298,7 @@ public final class Workspace implements AutoCloseable {
         if (!Files.isDirectory(dir.resolve(QUEUE_DIR)) || !hasCycleFile()) {
             return 0;
         }
-        long committed = 0;
+        long committed = manifest.removedBlocks;
         for (Manifest.Source s : manifest.sources) {
             committed += s.blocks;
         }
@@ -258,11 +377,29 @@ public final class Workspace implements AutoCloseable {
         lockChannel = null;
     }
 
+    /** A copy of standard input being ingested ({@code Ingester}, {@code ingest -}). */
+    static boolean isStdinCopy(String name) {
+        return name.startsWith(".stdin-") && name.endsWith(".tmp");
+    }
+
+    /** Copies of standard input left by a killed ingest: under the lock, no other ingest is using one. */
+    private void deleteStaleStdinCopies() {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (isStdinCopy(p.getFileName().toString())) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            // a leftover copy only costs space; the next ingest tries again
+        }
+    }
+
     private static boolean isEmptyOrOnlyOurs(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.allMatch(p -> {
                 String n = p.getFileName().toString();
-                return n.equals(QUEUE_DIR) || n.equals(LOCK_FILE) || n.equals(Manifest.FILE + ".tmp");
+                return n.equals(QUEUE_DIR) || n.equals(LOCK_FILE) || n.equals(Manifest.FILE + ".tmp") || isStdinCopy(n);
             });
         } catch (IOException e) {
             return false;

