@@ -36,10 +36,11 @@ public final class ReplayParams {
                     + "anchored (max(trace, previous end + think)), closed (previous end + whole gap as think)")
     String timing;
 
-    @Option(names = "--preempt", paramLabel = "MODEL", defaultValue = "none",
-            description = "the traced kernel's preemption model (dmesg: 'Dynamic Preempt: …'): none (default) or "
-                    + "voluntary — a fault or lock holder in the kernel keeps its CPU until it returns to user mode or "
-                    + "sleeps; full — it can be preempted by a woken task or at a slice's end. Matters with modelled CPUs")
+    @Option(names = "--preempt", paramLabel = "MODEL", defaultValue = "full",
+            description = "preemption of kernel work in the CPU model: full (default; the setting the what-if oracle was "
+                    + "measured with) — a fault or lock holder can lose its CPU to a woken task or at a slice's end; none "
+                    + "or voluntary (what the kernel of the bundled captures runs: dmesg 'Dynamic Preempt: none') — kernel "
+                    + "work keeps its CPU until it returns to user mode or sleeps. See docs/replay.md")
     String preempt;
 
     @Option(names = "--slice", paramLabel = "TIME", defaultValue = "auto",

@@ -88,11 +88,13 @@ public final class ReplayOptions {
     public double faultCostScale = 1;
 
     /**
-     * The traced kernel preempts kernel code (preempt=full): a fault or lock holder on a CPU may lose it to a
-     * woken task or at a slice's end. False (default; preempt=none or voluntary, as the capture machine of
-     * the bundled traces): kernel work keeps its CPU until it returns to user mode or sleeps.
+     * Kernel work (a fault's service, a lock hold) can lose its CPU to a woken task or at a slice's end, as
+     * under preempt=full (default: the setting the what-if oracle table was measured with). False models
+     * preempt=none/voluntary — what the bundled captures' kernel runs — where kernel work keeps its CPU until it
+     * returns to user mode; on the oracle that was no better (d4's VMA-syscall p99 fell from 0.61× to 0.08× of
+     * the real one), see docs/replay.md.
      */
-    public boolean kernelPreemption;
+    public boolean kernelPreemption = true;
 
     /** Time slice of the modelled CPUs (ns); -1 = the scheduler's default for the modelled CPU count. */
     public long sliceNs = -1;
