@@ -267,9 +267,11 @@ public final class SimScheduler implements Driver {
                 holders.add(t);
                 return true;
             }
-            // every CPU runs kernel work that cannot be preempted: need_resched takes effect on return to user
-            t.preemptPending = true;
-            pendingPreempts++;
+            if (!kernelPreemption) {
+                // every CPU runs kernel work that cannot be preempted: need_resched takes effect on return to user
+                t.preemptPending = true;
+                pendingPreempts++;
+            }
         }
         t.wokenUp = false;
         t.waitingCpu = true;
