@@ -134,7 +134,9 @@ c AS (SELECT run,
     sum(value) FILTER (WHERE counter = 'pairing.released_without_acquire_read') AS released_without_acquire_read,
     sum(value) FILTER (WHERE counter = 'pairing.released_without_acquire_write') AS released_without_acquire_write,
     sum(value) FILTER (WHERE counter = 'pairing.start_locking_never_acquired') AS start_locking_never_acquired,
-    sum(value) FILTER (WHERE counter = 'pairing.start_locking_replaced') AS start_locking_replaced
+    sum(value) FILTER (WHERE counter = 'pairing.start_locking_replaced') AS start_locking_replaced,
+    sum(value) FILTER (WHERE counter = 'pairing.wait_pairs_across_lost_events') AS wait_pairs_across_lost_events,
+    sum(value) FILTER (WHERE counter = 'pairing.hold_pairs_across_lost_events') AS hold_pairs_across_lost_events
   FROM counters GROUP BY run)
 SELECT r.run,
   coalesce(s.acquire_never_released_read, 0) AS acquire_never_released_read,
@@ -144,10 +146,12 @@ SELECT r.run,
   coalesce(s.acquire_without_start_read, 0) AS acquire_without_start_read,
   coalesce(s.acquire_without_start_write, 0) AS acquire_without_start_write,
   coalesce(c.fallback_faults_matched_by_downgrade, 0) AS fallback_faults_matched_by_downgrade,
+  coalesce(c.hold_pairs_across_lost_events, 0) AS hold_pairs_across_lost_events,
   coalesce(c.released_without_acquire_read, 0) AS released_without_acquire_read,
   coalesce(c.released_without_acquire_write, 0) AS released_without_acquire_write,
   coalesce(c.start_locking_never_acquired, 0) AS start_locking_never_acquired,
   coalesce(c.start_locking_replaced, 0) AS start_locking_replaced,
+  coalesce(c.wait_pairs_across_lost_events, 0) AS wait_pairs_across_lost_events,
   coalesce(s.wait_samples_with_success_false, 0) AS wait_samples_with_success_false
 FROM runs r LEFT JOIN s USING (run) LEFT JOIN c USING (run)
 ORDER BY r.ord;

@@ -111,7 +111,10 @@ public final class ReportCommand implements Callable<Integer> {
                 err.flush();
                 return DbCommands.USAGE;
             }
-            return DbCommands.withDb(workspace, err, "report", (ws, db, events) -> writeHtml(ws, db, events, err));
+            return DbCommands.withDb(workspace, err, "report", (ws, db, events) -> {
+                LossyWarning.print(err, "report", ws.manifest().sources);
+                return writeHtml(ws, db, events, err);
+            });
         }
         List<Query> selected = new ArrayList<>();
         try {
@@ -122,7 +125,8 @@ public final class ReportCommand implements Callable<Integer> {
             err.println("vmalock report: " + e.getMessage());
             return DbCommands.USAGE;
         }
-        return DbCommands.withDb(workspace, err, "report", (db, events) -> {
+        return DbCommands.withDb(workspace, err, "report", (DbCommands.WorkspaceBody) (ws, db, events) -> {
+            LossyWarning.print(err, "report", ws.manifest().sources);
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("baseline", baseline == null ? RunInfo.OBSERVED : baseline);
             boolean multiRun = selected.stream().anyMatch(q -> q.sql().contains("\n-- runs: all") || q.sql().startsWith("-- runs: all"));

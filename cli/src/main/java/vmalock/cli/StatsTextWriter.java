@@ -57,6 +57,11 @@ final class StatsTextWriter {
                 ml.get("failed_write_acquisitions").asLong());
         p("lost events             %,d in %,d markers (%,d without a count)%n", json.get("lost_events").asLong(),
                 json.get("lost_event_markers").asLong(), json.get("lost_event_markers_without_count").asLong());
+        JsonNode pd = json.get("pairing_diagnostics");
+        if (json.get("lost_event_markers").asLong() > 0 && pd.has("wait_pairs_across_lost_events")) {
+            p("pairs across lost events  %,d waits, %,d holds (lost events in between: not samples)%n",
+                    pd.get("wait_pairs_across_lost_events").asLong(), pd.get("hold_pairs_across_lost_events").asLong());
+        }
         if (json.has("header_entries_written")) {
             p("ftrace ring buffer      %,d entries in buffer, %,d written, %,d overwritten%n",
                     json.get("header_entries_in_buffer").asLong(), json.get("header_entries_written").asLong(),

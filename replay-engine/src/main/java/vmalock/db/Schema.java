@@ -16,7 +16,7 @@ public final class Schema {
     }
 
     /** Bumped whenever a table changes shape; a database of another version is rebuilt. */
-    public static final int VERSION = 10;
+    public static final int VERSION = 11;
 
     /** Derived tables loaded for every run, in load order. */
     /** Number of syscall arguments kept in {@code syscalls.arg0…}. */

@@ -86,6 +86,7 @@ public final class ObservedStats implements PairingListener {
                 lostEvents += e.count;
                 lostEventsByCpu.merge(e.cpu, e.count, Long::sum);
             }
+            pairing.accept(e);
             return;
         }
         totalEvents++;
