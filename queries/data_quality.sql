@@ -17,7 +17,7 @@ SELECT s.run, s.source, s.name, s.format, s.clock, s.lines_total, s.events, s.pr
   coalesce(l.lost_events, 0) AS lost_events, coalesce(l.lost_markers, 0) AS lost_markers,
   coalesce(l.lost_markers_without_count, 0) AS lost_markers_without_count,
   coalesce(l.overwritten_entries, 0) AS overwritten_entries,
-  coalesce(q.out_of_order_ts, 0) AS out_of_order_ts, coalesce(q.max_backwards_ns, 0) / 1000.0 AS max_backwards_us,
+  coalesce(q.out_of_order_ts, 0) AS out_of_order_ts, coalesce(q.max_backwards_ns, 0) / time_div() AS max_backwards_us,
   CASE WHEN coalesce(l.lost_events, 0) + coalesce(l.lost_markers, 0) + coalesce(l.overwritten_entries, 0) > 0
        THEN 'LOSSY: figures undercount' WHEN s.problems > 0 THEN 'skipped lines' ELSE 'ok' END AS verdict
 FROM sources s LEFT JOIN l USING (run, source) LEFT JOIN q USING (run, source)

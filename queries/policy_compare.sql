@@ -9,11 +9,11 @@ WITH f AS (
   FROM fault_counts GROUP BY run),
 s AS (
   SELECT run,
-    quantile_disc(wait_ns, 0.5) FILTER (WHERE write) / 1000.0 AS writer_wait_p50_us,
-    quantile_disc(wait_ns, 0.99) FILTER (WHERE write) / 1000.0 AS writer_wait_p99_us,
-    max(wait_ns) FILTER (WHERE write) / 1000.0 AS writer_wait_max_us,
-    quantile_disc(wait_ns, 0.99) FILTER (WHERE NOT write) / 1000.0 AS reader_wait_p99_us,
-    quantile_disc(hold_ns, 0.99) FILTER (WHERE write) / 1000.0 AS write_hold_p99_us
+    quantile_disc(wait_ns, 0.5) FILTER (WHERE write) / time_div() AS writer_wait_p50_us,
+    quantile_disc(wait_ns, 0.99) FILTER (WHERE write) / time_div() AS writer_wait_p99_us,
+    max(wait_ns) FILTER (WHERE write) / time_div() AS writer_wait_max_us,
+    quantile_disc(wait_ns, 0.99) FILTER (WHERE NOT write) / time_div() AS reader_wait_p99_us,
+    quantile_disc(hold_ns, 0.99) FILTER (WHERE write) / time_div() AS write_hold_p99_us
   FROM lock_spans GROUP BY run),
 c AS (
   SELECT run, sum(value) FILTER (WHERE counter = 'vma_lock_success') AS vma_lock_success,

@@ -10,11 +10,11 @@ s AS (
     count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND NOT write) AS read_acq,
     count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND write) AS write_acq,
     count(*) FILTER (WHERE acquire_ts IS NOT NULL AND NOT success) AS failed_acq,
-    quantile_disc(wait_ns, 0.5) FILTER (WHERE write) / 1000.0 AS writer_wait_p50_us,
-    quantile_disc(wait_ns, 0.99) FILTER (WHERE write) / 1000.0 AS writer_wait_p99_us,
-    max(wait_ns) FILTER (WHERE write) / 1000.0 AS writer_wait_max_us,
-    quantile_disc(wait_ns, 0.99) FILTER (WHERE NOT write) / 1000.0 AS reader_wait_p99_us,
-    quantile_disc(hold_ns, 0.99) FILTER (WHERE write) / 1000.0 AS write_hold_p99_us
+    quantile_disc(wait_ns, 0.5) FILTER (WHERE write) / time_div() AS writer_wait_p50_us,
+    quantile_disc(wait_ns, 0.99) FILTER (WHERE write) / time_div() AS writer_wait_p99_us,
+    max(wait_ns) FILTER (WHERE write) / time_div() AS writer_wait_max_us,
+    quantile_disc(wait_ns, 0.99) FILTER (WHERE NOT write) / time_div() AS reader_wait_p99_us,
+    quantile_disc(hold_ns, 0.99) FILTER (WHERE write) / time_div() AS write_hold_p99_us
   FROM lock_spans GROUP BY run),
 l AS (SELECT run, sum(count) AS lost FROM lost GROUP BY run)
 SELECT r.run, r.policy, r.events,

@@ -13,8 +13,8 @@ f AS (SELECT run, tid, sum(count) AS page_faults, sum(count) FILTER (WHERE fallb
 SELECT t.run, t.tid, t.tgid, t.comm, t.events, coalesce(f.page_faults, 0) AS page_faults,
   coalesce(f.fallback_faults, 0) AS fallback_faults, coalesce(s.read_acq, 0) AS read_acq,
   coalesce(s.write_acq, 0) AS write_acq, coalesce(s.failed_acq, 0) AS failed_acq,
-  coalesce(s.wait_ns, 0) / 1000.0 AS total_wait_us, s.max_wait_ns / 1000.0 AS max_wait_us,
-  coalesce(s.hold_ns, 0) / 1000.0 AS total_hold_us
+  coalesce(s.wait_ns, 0) / time_div() AS total_wait_us, s.max_wait_ns / time_div() AS max_wait_us,
+  coalesce(s.hold_ns, 0) / time_div() AS total_hold_us
 FROM tasks t LEFT JOIN s USING (run, tid) LEFT JOIN f USING (run, tid)
 QUALIFY row_number() OVER (PARTITION BY t.run ORDER BY total_wait_us DESC, t.events DESC, t.tid) <= 20
 ORDER BY t.run, total_wait_us DESC, t.events DESC, t.tid;

@@ -126,13 +126,18 @@ final class HtmlReportPage {
         }
         for (String metric : List.of(WRITER, READER)) {
             List<ResultTable> t = qr.run(lib.get(metric + "s"));
-            p.waitStats.put(metric, section(t, 0, "p99_us"));
+            p.waitStats.put(metric, section(t, 0, qr.ticks() ? "p99_ticks" : "p99_us"));
             p.histograms.put(metric, section(t, 1, "bucket"));
         }
         p.fallbackRates = section(qr.run(lib.get("fallback_rates")), 0, "fallback_rate");
         p.dataQuality = qr.run(lib.get("data_quality"));
         section(p.dataQuality, 0, "verdict");
         return p;
+    }
+
+    /** A source's clock counts ticks (counter, x86-tsc): replay and compare refuse the trace. */
+    boolean counterClock() {
+        return sources.stream().anyMatch(Manifest.Source::counterClock);
     }
 
     /** The observed run's stats document. */

@@ -80,7 +80,7 @@ final class HtmlReportWriter {
     }
 
     private static String unit(HtmlReportPage p) {
-        return "ticks".equals(p.timeUnit) ? "ticks/1000 (counter clock: no time unit)" : "µs";
+        return "ticks".equals(p.timeUnit) ? "ticks (counter clock: no time unit)" : "µs";
     }
 
     // ---- data quality first: a lossy trace undercounts everything below ---------------------------------
@@ -101,7 +101,13 @@ final class HtmlReportWriter {
         } else if (s.path("warnings").size() > 0) {
             out.print("</ul></div>\n");
         }
-        if (p.replays().isEmpty()) {
+        if (p.replays().isEmpty() && p.counterClock()) {
+            // replay and compare refuse a counter/TSC-clock trace: advise nothing they would refuse
+            out.print("<div class=\"note\" id=\"no-replays\">This workspace has no replay runs: the page shows the "
+                    + "observed trace only. The trace's clock counts ticks, not time, so it cannot be replayed "
+                    + "(<code>vmalock replay</code> and <code>vmalock compare</code> need a time clock: capture again "
+                    + "with a ns clock such as <code>local</code> or <code>mono</code>).</div>\n");
+        } else if (p.replays().isEmpty()) {
             out.print("<div class=\"note\" id=\"no-replays\">This workspace has no replay runs: the page shows the "
                     + "observed trace only. Run <code>vmalock compare -w DIR</code> (every policy) or "
                     + "<code>vmalock replay -w DIR --policy P</code>, then this command again.</div>\n");
@@ -141,6 +147,10 @@ final class HtmlReportWriter {
 
     private void calibration(HtmlReportPage p) {
         out.print("<h2 id=\"calibration\">Calibration</h2>\n");
+        if (p.calibration == null && p.counterClock()) {
+            out.print("<p class=\"note\">No calibration: a trace whose clock counts ticks cannot be replayed.</p>\n");
+            return;
+        }
         if (p.calibration == null) {
             out.print("<p class=\"note\">No replay under the trace's own kernel policy"
                     + (p.kernelPolicy == null ? "" : " (" + esc(p.kernelPolicy) + ")") + " is in the workspace, so the replay "
@@ -256,7 +266,7 @@ final class HtmlReportWriter {
             if (got.containsKey(r.id())) series.put(r.id(), got.get(r.id()));
         }
         out.print("<figure id=\"" + id + "\" data-series=\"" + esc(String.join(",", series.keySet())) + "\">\n");
-        String u = "ticks".equals(p.timeUnit) ? "ticks/1000" : "µs";
+        String u = "ticks".equals(p.timeUnit) ? "ticks" : "µs";
         String floor = SvgCharts.axisNumber(SvgCharts.cdfFloor(series));
         out.print(SvgCharts.cdf(id, title, "wait (" + u + ", log scale); waits of 0 " + u + " are drawn at " + floor,
                 series, styles));
@@ -304,7 +314,7 @@ final class HtmlReportWriter {
         List<String> cols = t.columns();
         int run = cols.indexOf("run");
         int bucket = cols.indexOf("bucket");
-        int lo = cols.indexOf("lo_us");
+        int lo = cols.indexOf("ticks".equals(p.timeUnit) ? "lo_ticks" : "lo_us");
         int count = cols.indexOf("count");
         int bar = cols.indexOf("histogram");
         TreeMap<Long, String> buckets = new TreeMap<>();
@@ -330,7 +340,7 @@ final class HtmlReportWriter {
             series.put(r.id(), v);
         }
         out.print("<figure id=\"" + id + "\" data-series=\"" + esc(String.join(",", series.keySet())) + "\">\n");
-        out.print(SvgCharts.bars(id, title, "wait, whole " + ("ticks".equals(p.timeUnit) ? "ticks/1000" : "µs")
+        out.print(SvgCharts.bars(id, title, "wait, " + ("ticks".equals(p.timeUnit) ? "ticks" : "whole µs")
                 + " — bpftrace hist() buckets [lo, hi)", "% of the run's waits", cats, series, styles, false,
                 new ArrayList<>(series.keySet())));
         out.print("\n<figcaption><b>" + esc(title) + ".</b> Share of each run's waits per power-of-two bucket, as "

@@ -31,7 +31,7 @@ import vmalock.store.Workspace;
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run named SQL reports (queries/*.sql) over the workspace's DuckDB database: the observed trace "
-                + "(run 'observed'; --run RUN or --run all for replay runs; the output's first line says which). Durations are in µs (column names ending in _us).",
+                + "(run 'observed'; --run RUN or --run all for replay runs; the output's first line says which). Durations are in µs (column names ending in _us), or in ticks (_ticks) for a trace on a counter or TSC clock.",
             "Default set: " + "summary, fallback_rates, writer_waits, reader_waits, hold_times, data_quality. "
                 + "`--list` shows every report with what it answers.",
             "--html FILE writes one self-contained HTML page instead (inline SVG and CSS, nothing loaded from the "

@@ -395,4 +395,34 @@ class ReportCommandTest {
         }
         assertFalse(Files.exists(tmp.resolve("x.html")), "no page after a failure");
     }
+
+    /**
+     * Issue 12 item 3: a counter-clock trace's reports and HTML stay in ticks (no division by 1000
+     * labelled µs), and the HTML advises no replay or compare, which refuse such a trace.
+     */
+    @Test
+    void counterClockReportsAndHtmlUseTicks() throws IOException {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-counter.txt"), "-w", ws).code);
+        JsonNode stats = new ObjectMapper().readTree(Cli.run("stats", "-w", ws, "--json").out);
+        long p50 = stats.get("writer_wait_ticks").get("p50").asLong();
+        Cli r = Cli.run("report", "-w", ws, "summary", "writer_waits", "top_tasks", "data_quality");
+        assertEquals(0, r.code, r.toString());
+        assertFalse(r.out.contains("µs"), r.out);
+        assertTrue(r.out.contains("writer_wait_p50 (ticks)"), r.out);
+        assertTrue(r.out.contains("writer wait (ticks)"), r.out);
+        Cli j = Cli.run("report", "-w", ws, "writer_waits", "--format", "json");
+        assertEquals(0, j.code, j.toString());
+        JsonNode row = new ObjectMapper().readTree(j.out).findValue("rows").get(0);
+        assertEquals(p50, row.get("p50_ticks").asLong(), j.out);
+        assertFalse(j.out.contains("_us\""), j.out);
+        Path html = tmp.resolve("r.html");
+        assertEquals(0, Cli.run("report", "-w", ws, "--html", html).code);
+        String h = Files.readString(html);
+        assertFalse(h.contains("ticks/1000"), "no ticks/1000");
+        assertFalse(h.contains("µs"), "no µs on a ticks page");
+        assertFalse(h.contains("<code>vmalock compare -w DIR</code>"), "no advice to run compare");
+        assertFalse(h.contains("<code>vmalock replay -w DIR --policy"), "no advice to run replay");
+        assertTrue(h.contains("cannot be replayed"), "says why there are no replays");
+    }
 }
