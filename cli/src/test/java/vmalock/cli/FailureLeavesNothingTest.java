@@ -26,11 +26,17 @@ class FailureLeavesNothingTest {
         }
     }
 
-    @Test
-    void refusedReplaysOfACounterClockTraceLeaveNoState() throws IOException {
+    /** A workspace of the counter-clock sample, its database built. */
+    private Path counterClockWorkspace() {
         Path ws = tmp.resolve("ws");
         assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-counter.txt"), "-w", ws).code);
         assertEquals(0, Cli.run("stats", "-w", ws).code);
+        return ws;
+    }
+
+    @Test
+    void refusedReplaysOfACounterClockTraceLeaveNoState() throws IOException {
+        Path ws = counterClockWorkspace();
         TreeSet<String> before = tree(ws);
         for (List<String> args : List.of(List.of("replay", "--policy", "vma-refcount"), List.of("replay", "--policy", "no-vma-lock"),
                 List.of("compare", "--policies", "vma-refcount"))) {
@@ -69,9 +75,7 @@ class FailureLeavesNothingTest {
      */
     @Test
     void everyCommandsFailurePathLeavesTheWorkspaceAsItWas() throws IOException {
-        Path ws = tmp.resolve("ws");
-        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-counter.txt"), "-w", ws).code);
-        assertEquals(0, Cli.run("stats", "-w", ws).code);
+        Path ws = counterClockWorkspace();
         TreeSet<String> before = tree(ws);
         byte[] manifest = Files.readAllBytes(ws.resolve("manifest.json"));
         Path notATrace = tmp.resolve("notes.txt");
