@@ -9,16 +9,16 @@ WITH q AS (SELECT run, source, sum(value) FILTER (WHERE metric = 'out_of_order_t
                   max(value) FILTER (WHERE metric = 'max_backwards_ns') AS max_backwards_ns
            FROM quality GROUP BY run, source),
 l AS (SELECT run, source, coalesce(sum(count) FILTER (WHERE kind = 'marker'), 0) AS lost_events,
-             count(*) FILTER (WHERE kind = 'marker') AS lost_markers,
-             count(*) FILTER (WHERE kind = 'marker' AND count IS NULL) AS lost_markers_without_count,
-             coalesce(sum(count) FILTER (WHERE kind = 'overwritten'), 0) AS overwritten_entries
+             count(*) FILTER (WHERE kind = 'marker') AS lost_event_markers,
+             count(*) FILTER (WHERE kind = 'marker' AND count IS NULL) AS lost_event_markers_without_count,
+             coalesce(sum(count) FILTER (WHERE kind = 'overwritten'), 0) AS header_entries_overwritten
       FROM lost GROUP BY run, source)
-SELECT s.run, s.source, s.name, s.format, s.clock, s.lines_total, s.events, s.problems AS skipped_lines,
-  coalesce(l.lost_events, 0) AS lost_events, coalesce(l.lost_markers, 0) AS lost_markers,
-  coalesce(l.lost_markers_without_count, 0) AS lost_markers_without_count,
-  coalesce(l.overwritten_entries, 0) AS overwritten_entries,
+SELECT s.run, s.source, s.name, s.format, s.clock, s.lines_total, s.events, s.problems,
+  coalesce(l.lost_events, 0) AS lost_events, coalesce(l.lost_event_markers, 0) AS lost_event_markers,
+  coalesce(l.lost_event_markers_without_count, 0) AS lost_event_markers_without_count,
+  coalesce(l.header_entries_overwritten, 0) AS header_entries_overwritten,
   coalesce(q.out_of_order_ts, 0) AS out_of_order_ts, coalesce(q.max_backwards_ns, 0) / time_div() AS max_backwards_us,
-  CASE WHEN coalesce(l.lost_events, 0) + coalesce(l.lost_markers, 0) + coalesce(l.overwritten_entries, 0) > 0
+  CASE WHEN coalesce(l.lost_events, 0) + coalesce(l.lost_event_markers, 0) + coalesce(l.header_entries_overwritten, 0) > 0
        THEN 'LOSSY: figures undercount' WHEN s.problems > 0 THEN 'skipped lines' ELSE 'ok' END AS verdict
 FROM sources s LEFT JOIN l USING (run, source) LEFT JOIN q USING (run, source)
 ORDER BY s.run, s.source;

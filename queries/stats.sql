@@ -11,8 +11,8 @@ WITH src AS (
     sum(lost_marker_lines) AS lost_marker_lines
   FROM sources GROUP BY run),
 ev AS (SELECT run, sum(events) AS total_events FROM event_counts WHERE kind <> 'lost' GROUP BY run),
-f AS (SELECT run, sum(count) AS page_faults, sum(count) FILTER (WHERE fallback) AS fallback_faults,
-             sum(count) FILTER (WHERE fallback_loose) AS fallback_faults_loose
+f AS (SELECT run, sum(count) AS page_faults, sum(count) FILTER (WHERE fallback) AS fallback_faults_strict,
+             sum(count) FILTER (WHERE fallback_loose) AS fallback_faults
       FROM fault_counts GROUP BY run),
 s AS (SELECT run,
         count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND NOT write) AS read_acquisitions,
@@ -38,8 +38,8 @@ SELECT r.run, r.policy, r.time_unit,
   coalesce(s.failed_write_acquisitions, 0) AS failed_write_acquisitions,
   coalesce(f.fallback_faults, 0) AS fallback_faults,
   round(coalesce(f.fallback_faults, 0) / nullif(f.page_faults, 0), 6) AS fallback_rate,
-  coalesce(f.fallback_faults_loose, 0) AS fallback_faults_loose,
-  round(coalesce(f.fallback_faults_loose, 0) / nullif(f.page_faults, 0), 6) AS fallback_rate_loose,
+  coalesce(f.fallback_faults_strict, 0) AS fallback_faults_strict,
+  round(coalesce(f.fallback_faults_strict, 0) / nullif(f.page_faults, 0), 6) AS fallback_rate_strict,
   coalesce(l.lost_events, 0) AS lost_events, coalesce(l.lost_event_markers, 0) AS lost_event_markers,
   coalesce(l.lost_event_markers_without_count, 0) AS lost_event_markers_without_count,
   coalesce(m.distinct_mm, 0) AS distinct_mm,

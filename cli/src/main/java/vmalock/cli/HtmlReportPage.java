@@ -129,7 +129,7 @@ final class HtmlReportPage {
             p.waitStats.put(metric, section(t, 0, qr.ticks() ? "p99_ticks" : "p99_us"));
             p.histograms.put(metric, section(t, 1, "bucket"));
         }
-        p.fallbackRates = section(qr.run(lib.get("fallback_rates")), 0, "fallback_rate");
+        p.fallbackRates = section(qr.run(lib.get("fallback_rates")), 0, "fallback_rate_strict");
         p.dataQuality = qr.run(lib.get("data_quality"));
         section(p.dataQuality, 0, "verdict");
         return p;

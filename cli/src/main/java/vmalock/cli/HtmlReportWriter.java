@@ -283,7 +283,7 @@ final class HtmlReportWriter {
         Map<String, Object[]> byRun = new LinkedHashMap<>();
         int ri = p.fallbackRates.columns().indexOf("run");
         for (Object[] r : p.fallbackRates.rows()) byRun.put((String) r[ri], r);
-        int fi = p.fallbackRates.columns().indexOf("fallback_rate");
+        int fi = p.fallbackRates.columns().indexOf("fallback_rate_strict");
         List<String> cats = new ArrayList<>();
         List<Double> vals = new ArrayList<>();
         for (HtmlReportPage.Run r : p.runs) {
@@ -301,7 +301,7 @@ final class HtmlReportWriter {
         }
         String title = "Fallback rate per run";
         out.print("<figure id=\"fig-fallback-rate\" data-series=\"" + esc(String.join(",", cats)) + "\">\n");
-        out.print(SvgCharts.bars("fig-fallback-rate", title, "run", "fallback rate (%)", cats, series, styles, true, cats));
+        out.print(SvgCharts.bars("fig-fallback-rate", title, "run", "fallback rate, rule 2 (%)", cats, series, styles, true, cats));
         out.print("\n<figcaption><b>" + esc(title) + ".</b> User page faults that fell back from the per-VMA lock to "
                 + "mmap_lock (rule 2), in % of the run's faults (the <code>fallback_rates</code> report, overall).</figcaption>\n");
         out.print("<details><summary>data</summary>\n");

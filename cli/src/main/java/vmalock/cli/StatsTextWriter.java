@@ -47,9 +47,9 @@ final class StatsTextWriter {
         long loose = json.get("fallback_faults").asLong();
         JsonNode ml = json.get("mmap_lock");
         p("user page faults        %,d%n", faults);
-        p("fallback rate           %s  (%,d faults took mmap_lock after the per-VMA lock failed; rule 2)%n",
+        p("fallback rate, rule 2   %s  (%,d faults took mmap_lock after the per-VMA lock failed)%n",
                 percent(strict, faults), strict);
-        p("  loose rule 1          %s  (%,d; also counts downgrades and faults followed by write locks)%n",
+        p("fallback rate, rule 1   %s  (%,d; also counts downgrades and faults followed by write locks)%n",
                 percent(loose, faults), loose);
         p("mmap_lock acquisitions  read %,d  write %,d  failed %,d (read %,d, write %,d)%n",
                 ml.get("read_acquisitions").asLong(), ml.get("write_acquisitions").asLong(),

@@ -184,7 +184,7 @@ class StatsCommandTest {
         assertEquals(0, st.code, st.toString());
         assertTrue(st.out.contains("(µs)"), st.out);
         // rule 2: 143 / 10555 = 1.355 %
-        assertTrue(st.out.matches("(?s).*fallback rate\\s+1\\.355 %\\s+\\(143 faults.*"), st.out);
+        assertTrue(st.out.matches("(?s).*fallback rate, rule 2\\s+1\\.355 %\\s+\\(143 faults.*"), st.out);
         assertTrue(st.out.contains("writer wait"), st.out);
         assertEquals("", st.err);
         assertFalse(st.out.contains("WARNING"), st.out);
