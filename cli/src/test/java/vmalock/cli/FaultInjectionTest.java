@@ -1,0 +1,111 @@
+package vmalock.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 12 item 12: the defects of the fault-injection run (shared/docs/fault-injection.md), one test each. */
+class FaultInjectionTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FMT = "%16s-%-7s [%03d] ..... %s: %s: %s%n";
+    private static final String MM = "mm=00000000deadbeef memcg_id=1 ";
+
+    @TempDir
+    Path tmp;
+
+    private Path ingest(String name, String text) throws IOException {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, text);
+        Path ws = tmp.resolve("ws-" + name);
+        Cli in = Cli.run("ingest", f, "-w", ws);
+        assertTrue(in.code == 0 || in.code == 1, in.toString());
+        return ws;
+    }
+
+    private static JsonNode dataQuality(Path ws) throws IOException {
+        Cli r = Cli.run("report", "-w", ws, "data_quality", "--format", "json");
+        assertEquals(0, r.code, r.toString());
+        return JSON.readTree(r.out).findValue("rows").get(0);
+    }
+
+    /** #56, #42: lost markers are not out-of-order timestamps; time running backwards is flagged. */
+    @Test
+    void dataQualitySkipsLostMarkersAndFlagsTimeRunningBackwards() throws IOException {
+        Path lossy = tmp.resolve("lossy");
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-pipe-lost.txt"), "-w", lossy).code);
+        JsonNode q = dataQuality(lossy);
+        assertEquals(0, q.get("out_of_order_ts").asLong(), q.toString());
+        assertTrue(q.get("verdict").asText().startsWith("LOSSY"), q.toString());
+
+        String t = "# tracer: nop\n#\n"
+                + String.format(FMT, "a", "10", 0, "200.000001", "mmap_lock_start_locking", MM + "write=false")
+                + String.format(FMT, "a", "10", 0, "200.000002", "mmap_lock_acquire_returned", MM + "write=false success=true")
+                + String.format(FMT, "a", "10", 0, "100.000003", "mmap_lock_released", MM + "write=false");
+        JsonNode b = dataQuality(ingest("backwards.txt", t));
+        assertEquals(1, b.get("out_of_order_ts").asLong(), b.toString());
+        assertTrue(b.get("verdict").asText().startsWith("TIME RUNS BACKWARDS"), b.toString());
+    }
+
+    /** #41, #48: pids beyond int and absurd lost-event counts are problems, never wrapped. */
+    @Test
+    void oversizedPidsAndLostCountsDoNotWrap() throws IOException {
+        String t = "# tracer: nop\n#\n"
+                + String.format(FMT, "a", "10", 0, "100.000001", "page_fault_user", "address=0x1000 ip=0x400000 error_code=0x6")
+                + String.format(FMT, "big", "2147483648", 0, "100.000002", "page_fault_user", "address=0x1000 ip=0x400000 error_code=0x6")
+                + String.format(FMT, "huge", "99999999999999999999", 0, "100.000003", "page_fault_user", "address=0x1000 ip=0x400000 error_code=0x6")
+                + "CPU:0 [LOST 9223372036854775807 EVENTS]\n"
+                + "CPU:0 [LOST 9223372036854775807 EVENTS]\n"
+                + "CPU:1 [LOST 5 EVENTS]\n";
+        Path ws = ingest("hostile.txt", t);
+        JsonNode s = JSON.readTree(Cli.run("stats", "-w", ws, "--json").out);
+        assertEquals(4, s.get("problems").asLong(), s.toString());
+        assertEquals(1, s.get("page_faults").asLong());
+        assertEquals(5, s.get("lost_events").asLong());
+        JsonNode j = JSON.readTree(Cli.run("stats", "-w", ws, "--json", "--source", "0").out);
+        assertEquals(5, j.get("lost_events").asLong());
+        Cli export = Cli.run("export", "-w", ws, "-o", "-");
+        assertFalse(export.out.contains("-2147483648"), export.out);
+    }
+
+    /** #54: two dumps in one file, the first overwritten: every header counts, the trace is lossy. */
+    @Test
+    void everyFtraceHeaderOfAFileCounts() throws IOException {
+        String ev = String.format(FMT, "a", "10", 0, "100.000001", "page_fault_user", "address=0x1000 ip=0x400000 error_code=0x6");
+        String t = "# tracer: nop\n#\n# entries-in-buffer/entries-written: 1/3707   #P:2\n#\n" + ev
+                + "# tracer: nop\n#\n# entries-in-buffer/entries-written: 1/1   #P:2\n#\n" + ev;
+        Path ws = ingest("two-dumps.txt", t);
+        JsonNode s = JSON.readTree(Cli.run("stats", "-w", ws, "--json").out);
+        assertTrue(s.get("lossy").asBoolean(), s.toString());
+        assertEquals(3706, s.get("header_entries_overwritten").asLong(), s.toString());
+    }
+
+    /** #32: a truncated queue file is a one-line workspace error (exit 4), not a stack trace and exit 1. */
+    @Test
+    void aTruncatedQueueFileIsAOneLineWorkspaceError() throws IOException {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-overlap-default.txt"), "-w", ws).code);
+        Path cq4;
+        try (Stream<Path> s = Files.list(ws.resolve("queue"))) {
+            cq4 = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+            f.setLength(256 * 1024);
+        }
+        for (Object[] args : new Object[][] {{"stats", "-w", ws, "--source", "0"}, {"check", "-w", ws}}) {
+            Cli r = Cli.run(args);
+            assertEquals(4, r.code, r.toString());
+            assertEquals(1, r.err.strip().split("\n").length, r.toString());
+            assertFalse(r.err.contains("\tat "), r.toString());
+        }
+    }
+}
