@@ -54,6 +54,12 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "reports to run (default: the summary set)")
     List<String> names = new ArrayList<>();
 
+    @Option(names = "--allow-external",
+            description = "let the SQL read and write files outside the workspace database and install or load DuckDB "
+                    + "extensions (read_csv, COPY … TO, ATTACH, http/s3 URLs); by default it reaches nothing outside, "
+                    + "and what it changes in the database is rolled back")
+    boolean allowExternal;
+
     @Option(names = "--run", paramLabel = "ID", description = "the runs to report: a run id (repeatable) or 'all' (default: observed; every run for "
                 + "reports marked '-- runs: all', which compare runs: policy_compare, policy_figures); --html: default all, always shows observed")
     List<String> runs = new ArrayList<>();
@@ -130,7 +136,7 @@ public final class ReportCommand implements Callable<Integer> {
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("baseline", baseline == null ? RunInfo.OBSERVED : baseline);
             boolean multiRun = selected.stream().anyMatch(q -> q.sql().contains("\n-- runs: all") || q.sql().startsWith("-- runs: all"));
-            return DbCommands.runReports(new QueryRunner(db, DbCommands.chosenRuns(runs, multiRun), vars, events), fmt, out, err, "report", selected);
+            return DbCommands.runReports(new QueryRunner(db, DbCommands.chosenRuns(runs, multiRun), vars, events), fmt, out, err, "report", selected, allowExternal);
         });
     }
 

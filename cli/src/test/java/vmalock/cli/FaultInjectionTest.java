@@ -108,4 +108,45 @@ class FaultInjectionTest {
             assertFalse(r.err.contains("\tat "), r.toString());
         }
     }
+
+    /** #12, #37: a damaged vmalock.duckdb (derived data) is rebuilt, not an error forever. */
+    @Test
+    void aDamagedDatabaseIsRebuilt() throws IOException {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-overlap-default.txt"), "-w", ws).code);
+        String want = Cli.run("stats", "-w", ws, "--json").out;
+        Path db = ws.resolve("vmalock.duckdb");
+        byte[] garbage = new byte[8192];
+        new java.util.Random(1).nextBytes(garbage);
+        for (byte[] content : new byte[][] {new byte[0], new byte[40960], garbage}) {
+            Files.write(db, content);
+            Cli r = Cli.run("stats", "-w", ws, "--json");
+            assertEquals(0, r.code, r.toString());
+            assertEquals(want, r.out);
+        }
+    }
+
+    /** #65, #66, #39: SQL reaches no file, network or extension unless --allow-external, and changes nothing. */
+    @Test
+    void sqlIsClosedToTheOutsideAndChangesNothing() throws IOException {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-overlap-default.txt"), "-w", ws).code);
+        String want = Cli.run("stats", "-w", ws, "--json").out;
+        Path outside = tmp.resolve("outside.txt");
+        Files.writeString(outside, "secret\n");
+        Cli read = Cli.run("query", "-w", ws, "SELECT * FROM read_text('" + outside + "')");
+        assertEquals(5, read.code, read.toString());
+        Path copy = tmp.resolve("copy.csv");
+        assertEquals(5, Cli.run("query", "-w", ws, "COPY (SELECT 1) TO '" + copy + "'").code);
+        assertFalse(Files.exists(copy));
+        assertEquals(5, Cli.run("query", "-w", ws, "INSTALL httpfs").code);
+        Cli off = Cli.run("query", "-w", ws, "--format", "csv", "SELECT current_setting('autoinstall_known_extensions') AS a,"
+                + " current_setting('autoload_known_extensions') AS b");
+        assertTrue(off.out.contains("false,false"), off.out);
+        Cli del = Cli.run("query", "-w", ws, "DELETE FROM vmalock.main.lock_spans WHERE true");
+        assertEquals(want, Cli.run("stats", "-w", ws, "--json").out, "a DELETE through query is rolled back: " + del);
+        Cli allowed = Cli.run("query", "-w", ws, "--allow-external", "--format", "csv", "SELECT content FROM read_text('" + outside + "')");
+        assertEquals(0, allowed.code, allowed.toString());
+        assertTrue(allowed.out.contains("secret"), allowed.out);
+    }
 }

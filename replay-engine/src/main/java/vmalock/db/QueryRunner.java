@@ -87,19 +87,48 @@ public final class QueryRunner {
     public List<ResultTable> run(Query q) {
         ensure(LazyTable.namedIn(stripComments(q.sql())));
         List<ResultTable> out = new ArrayList<>();
-        for (Query.Statement st : q.statements()) {
-            try (Statement s = db.connection().createStatement()) {
-                if (s.execute(st.sql())) {
-                    try (ResultSet r = s.getResultSet()) {
-                        ResultTable t = table(q.name(), st.title(), r);
-                        out.add(ticks ? inTicks(t) : t);
+        // in a transaction that is always rolled back: a report or query cannot change the tables that
+        // stats and the other reports read (DELETE, UPDATE, CREATE … are undone)
+        exec("BEGIN TRANSACTION");
+        try {
+            for (Query.Statement st : q.statements()) {
+                try (Statement s = db.connection().createStatement()) {
+                    if (s.execute(st.sql())) {
+                        try (ResultSet r = s.getResultSet()) {
+                            ResultTable t = table(q.name(), st.title(), r);
+                            out.add(ticks ? inTicks(t) : t);
+                        }
                     }
+                } catch (SQLException e) {
+                    throw DbException.query(q.name() + ": " + DbException.firstLine(e), e);
                 }
-            } catch (SQLException e) {
-                throw DbException.query(q.name() + ": " + DbException.firstLine(e), e);
             }
+        } finally {
+            exec("ROLLBACK");
         }
         return out;
+    }
+
+    private void exec(String sql) {
+        try (Statement s = db.connection().createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            if (sql.equals("ROLLBACK") && String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                return; // the user's SQL ended the transaction itself (COMMIT/ROLLBACK): nothing to undo
+            }
+            throw DbException.query(sql + ": " + DbException.firstLine(e), e);
+        }
+    }
+
+    /**
+     * Closes the database to the outside for user SQL: no file or network access ({@code read_csv},
+     * {@code COPY … TO}, {@code ATTACH}, http/s3 URLs) and no extension installed or loaded on demand.
+     * Irreversible for this database instance. {@code vmalock query/report --allow-external} skips it.
+     */
+    public void noExternalAccess() {
+        exec("SET autoinstall_known_extensions = false");
+        exec("SET autoload_known_extensions = false");
+        exec("SET enable_external_access = false");
     }
 
     /**

@@ -58,7 +58,16 @@ public final class WorkspaceDb implements AutoCloseable {
                 Files.deleteIfExists(f);
                 Files.deleteIfExists(f.resolveSibling(FILE + ".wal"));
             }
-            WorkspaceDb db = openFile(f);
+            WorkspaceDb db;
+            try {
+                db = openFile(f);
+            } catch (SQLException e) {
+                if (!damaged(e)) throw e;
+                // derived data: a damaged file (truncated, zeroed, a 0-byte file left by a full disk) is rebuilt
+                Files.deleteIfExists(f);
+                Files.deleteIfExists(f.resolveSibling(FILE + ".wal"));
+                db = openFile(f);
+            }
             String v = db.meta("schema_version");
             if (v != null && !v.equals(String.valueOf(Schema.VERSION))) {
                 db.close();
@@ -84,6 +93,17 @@ public final class WorkspaceDb implements AutoCloseable {
         } catch (SQLException e) {
             throw new DbException("cannot open an in-memory database: " + DbException.firstLine(e), e);
         }
+    }
+
+    /**
+     * Whether opening failed because the file is not a readable DuckDB database (damaged, truncated,
+     * zeroed, or not a database at all) — not because it is locked, read-only or on a full disk.
+     */
+    static boolean damaged(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Could not set lock") || m.contains("Conflicting lock") || m.contains("Read-only") || m.contains("No space")) return false;
+        return m.contains("not a valid DuckDB database") || m.contains("Corruption") || m.contains("checksum")
+                || m.contains("database file") || m.contains("Serialization Error");
     }
 
     private static WorkspaceDb openFile(Path f) throws SQLException {
