@@ -92,8 +92,7 @@ class FaultInjectionTest {
     /** #32: a truncated queue file is a one-line workspace error (exit 4), not a stack trace and exit 1. */
     @Test
     void aTruncatedQueueFileIsAOneLineWorkspaceError() throws IOException {
-        Path ws = tmp.resolve("ws");
-        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-overlap-default.txt"), "-w", ws).code);
+        Path ws = overlapWorkspace();
         Path cq4;
         try (Stream<Path> s = Files.list(ws.resolve("queue"))) {
             cq4 = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
@@ -109,11 +108,17 @@ class FaultInjectionTest {
         }
     }
 
+    /** A workspace of the sample overlap capture. */
+    private Path overlapWorkspace() {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-overlap-default.txt"), "-w", ws).code);
+        return ws;
+    }
+
     /** #12, #37: a damaged vmalock.duckdb (derived data) is rebuilt, not an error forever. */
     @Test
     void aDamagedDatabaseIsRebuilt() throws IOException {
-        Path ws = tmp.resolve("ws");
-        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-overlap-default.txt"), "-w", ws).code);
+        Path ws = overlapWorkspace();
         String want = Cli.run("stats", "-w", ws, "--json").out;
         Path db = ws.resolve("vmalock.duckdb");
         byte[] garbage = new byte[8192];
@@ -129,8 +134,7 @@ class FaultInjectionTest {
     /** #65, #66, #39: SQL reaches no file, network or extension unless --allow-external, and changes nothing. */
     @Test
     void sqlIsClosedToTheOutsideAndChangesNothing() throws IOException {
-        Path ws = tmp.resolve("ws");
-        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-overlap-default.txt"), "-w", ws).code);
+        Path ws = overlapWorkspace();
         String want = Cli.run("stats", "-w", ws, "--json").out;
         Path outside = tmp.resolve("outside.txt");
         Files.writeString(outside, "secret\n");
@@ -148,5 +152,19 @@ class FaultInjectionTest {
         Cli allowed = Cli.run("query", "-w", ws, "--allow-external", "--format", "csv", "SELECT content FROM read_text('" + outside + "')");
         assertEquals(0, allowed.code, allowed.toString());
         assertTrue(allowed.out.contains("secret"), allowed.out);
+    }
+
+    /** #53: the same capture ingested compressed after plain is a duplicate, not a second source. */
+    @Test
+    void theSameCaptureCompressedIsADuplicate() throws IOException {
+        Path ws = overlapWorkspace();
+        Path gz = tmp.resolve("ftrace-overlap-default.txt.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(Cli.sample("ftrace-overlap-default.txt"), out);
+        }
+        Cli again = Cli.run("ingest", gz, "-w", ws);
+        assertEquals(3, again.code, again.toString());
+        assertTrue(again.err.contains("same capture"), again.err);
+        assertEquals(1, JSON.readTree(Files.readString(ws.resolve("manifest.json"))).get("sources").size());
     }
 }

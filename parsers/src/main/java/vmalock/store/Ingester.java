@@ -80,6 +80,7 @@ public final class Ingester {
                 pipe.finish(); // every event stored (or the store's failure rethrown) before the commit
             }
             refuseUnusable(name, r);
+            refuseSameCapture(file, ws, r);
             if (running != null) {
                 Manifest.Source entry = session.entry();
                 entry.size = running.bytes(); // what was read and checksummed, even if the file grew meanwhile
@@ -116,6 +117,23 @@ public final class Ingester {
      * A file in which no line is an event, or most lines are problems (not a trace, or a trace forced to the
      * wrong {@code --format}), is refused rather than stored as a source nobody can use or re-ingest.
      */
+    /**
+     * The same capture stored differently (gzip/xz/zstd or plain, CRLF aside: the checksum is of the bytes
+     * as stored) is refused as a duplicate too: a source with the same format, lines, events, lost events
+     * and first and last timestamps (to the ns) is the same capture; counting it twice doubles every figure.
+     */
+    private static void refuseSameCapture(Path file, Workspace ws, SourceResult r) {
+        for (Manifest.Source s : ws.manifest().sources) {
+            if (s.format.equals(r.format().cliName()) && s.linesTotal == r.linesTotal() && s.events == r.events()
+                    && s.lostEvents == r.lostEvents() && s.firstTs != null && s.firstTs == r.firstTs()
+                    && s.lastTs != null && s.lastTs == r.lastTs()) {
+                throw new DuplicateSourceException(file + ": already in workspace " + ws.dir() + " as source " + s.index
+                        + " (" + s.path + ": the same capture — same lines, events and first/last timestamps — stored "
+                        + "differently, e.g. compressed); not ingested again");
+            }
+        }
+    }
+
     static void refuseUnusable(String name, SourceResult r) throws TraceInputException {
         String as = r.format() == null ? "" : " as " + r.format().cliName();
         if (r.events() == 0 && r.lostMarkers() == 0) {
