@@ -57,6 +57,9 @@ final class HtmlReportPage {
     List<ResultTable> dataQuality;
     String timeUnit;
 
+    /** Replay runs that replayed other sources than the workspace holds now ({@link StaleRuns}). */
+    final List<String> stale = new ArrayList<>();
+
     private HtmlReportPage(List<Manifest.Source> sources) {
         this.sources = sources;
     }
@@ -103,7 +106,13 @@ final class HtmlReportPage {
             }
         }
         for (Run r : p.runs) {
-            if (p.calibration == null && r.runJson() != null && r.policy().equals(p.kernelPolicy)) p.calibration = r;
+            if (r.runJson() != null && StaleRuns.isStale(ws, r.runJson())) p.stale.add(r.id());
+        }
+        for (Run r : p.runs) {
+            // a stale run replayed other sources: calibrating against it would compare different inputs
+            if (p.calibration == null && r.runJson() != null && r.policy().equals(p.kernelPolicy) && !p.stale.contains(r.id())) {
+                p.calibration = r;
+            }
         }
         String b = baselineArg != null ? baselineArg : p.kernelPolicy;
         for (Run r : p.runs) {

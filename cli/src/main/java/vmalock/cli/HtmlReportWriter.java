@@ -86,6 +86,10 @@ final class HtmlReportWriter {
     // ---- data quality first: a lossy trace undercounts everything below ---------------------------------
 
     private void quality(HtmlReportPage p) {
+        if (!p.stale.isEmpty()) {
+            out.print("<div class=\"warn\" id=\"stale-runs\"><strong>Stale replay runs:</strong> "
+                    + esc(StaleRuns.warning(p.stale).substring("warning: ".length())) + ". They are not used for the calibration.</div>\n");
+        }
         // the warnings of `vmalock stats` (lost events, overwritten ring-buffer entries, skipped lines), in its words
         JsonNode s = p.observed().stats();
         if (p.lossy()) {

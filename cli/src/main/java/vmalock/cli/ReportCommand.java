@@ -119,6 +119,7 @@ public final class ReportCommand implements Callable<Integer> {
             }
             return DbCommands.withDb(workspace, err, "report", (ws, db, events) -> {
                 LossyWarning.print(err, "report", ws.manifest().sources);
+                StaleRuns.print(err, "report", ws);
                 return writeHtml(ws, db, events, err);
             });
         }
@@ -133,6 +134,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         return DbCommands.withDb(workspace, err, "report", (DbCommands.WorkspaceBody) (ws, db, events) -> {
             LossyWarning.print(err, "report", ws.manifest().sources);
+            StaleRuns.print(err, "report", ws);
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("baseline", baseline == null ? RunInfo.OBSERVED : baseline);
             boolean multiRun = selected.stream().anyMatch(q -> q.sql().contains("\n-- runs: all") || q.sql().startsWith("-- runs: all"));

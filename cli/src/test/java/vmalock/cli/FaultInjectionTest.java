@@ -167,4 +167,22 @@ class FaultInjectionTest {
         assertTrue(again.err.contains("same capture"), again.err);
         assertEquals(1, JSON.readTree(Files.readString(ws.resolve("manifest.json"))).get("sources").size());
     }
+
+    /** #25: replay runs made before a later ingest are flagged stale and not used for the calibration. */
+    @Test
+    void replayRunsFromBeforeALaterIngestAreStale() throws IOException {
+        Path ws = overlapWorkspace();
+        assertEquals(0, Cli.run("replay", "-w", ws, "--policy", "vma-refcount").code);
+        Cli fresh = Cli.run("report", "-w", ws, "--run", "all", "summary");
+        assertFalse(fresh.err.contains("stale"), fresh.err);
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-memcg.txt"), "-w", ws).code);
+        Cli r = Cli.run("report", "-w", ws, "--run", "all", "summary");
+        assertEquals(0, r.code, r.toString());
+        assertTrue(r.err.contains("stale replay runs (vma-refcount-s0)"), r.err);
+        Path html = tmp.resolve("r.html");
+        assertEquals(0, Cli.run("report", "-w", ws, "--html", html).code);
+        String h = Files.readString(html);
+        assertTrue(h.contains("id=\"stale-runs\""), "stale warning on the page");
+        assertFalse(h.contains("id=\"calibration-table\""), "no calibration against a stale run");
+    }
 }
