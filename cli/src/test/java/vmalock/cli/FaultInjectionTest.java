@@ -185,4 +185,19 @@ class FaultInjectionTest {
         assertTrue(h.contains("id=\"stale-runs\""), "stale warning on the page");
         assertFalse(h.contains("id=\"calibration-table\""), "no calibration against a stale run");
     }
+
+    /** #35: a manifest that contradicts itself (last_index edited: half the events gone silently) is refused. */
+    @Test
+    void aManifestIsCheckedAgainstItself() throws IOException {
+        Path ws = overlapWorkspace();
+        Path mf = ws.resolve("manifest.json");
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(mf.toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode src = (com.fasterxml.jackson.databind.node.ObjectNode) m.get("sources").get(0);
+        src.put("last_index", src.get("last_index").asLong() / 2);
+        Files.writeString(mf, JSON.writeValueAsString(m));
+        Cli r = Cli.run("stats", "-w", ws, "--source", "0");
+        assertEquals(4, r.code, r.toString());
+        assertTrue(r.err.contains("damaged manifest"), r.err);
+        assertEquals(1, r.err.strip().split("\n").length, r.err);
+    }
 }
