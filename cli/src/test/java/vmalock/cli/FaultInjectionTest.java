@@ -200,4 +200,31 @@ class FaultInjectionTest {
         assertTrue(r.err.contains("damaged manifest"), r.err);
         assertEquals(1, r.err.strip().split("\n").length, r.err);
     }
+
+    /**
+     * #24: a second command while another process holds the database (a long query) waits for it and
+     * succeeds, instead of failing with DuckDB's "Conflicting lock".
+     */
+    @Test
+    void aSecondReadingCommandWaitsForTheFirst() throws Exception {
+        Path ws = overlapWorkspace();
+        assertEquals(0, Cli.run("stats", "-w", ws).code);
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-") || a.startsWith("-D")).toList());
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "vmalock.cli.Main",
+                "query", "-w", ws.toString(), "SELECT count(*) FROM range(8000000000)"));
+        Path log = tmp.resolve("other.log");
+        Process other = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Thread.sleep(4000); // the other process has the database open
+            Cli r = Cli.run("stats", "-w", ws, "--json");
+            assertEquals(0, r.code, r.toString());
+            assertFalse(r.err.contains("lock"), r.err);
+        } finally {
+            other.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertEquals(0, other.exitValue(), Files.readString(log));
+    }
 }

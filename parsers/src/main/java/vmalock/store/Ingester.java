@@ -122,9 +122,25 @@ public final class Ingester {
      * as stored) is refused as a duplicate too: a source with the same format, lines, events, lost events
      * and first and last timestamps (to the ns) is the same capture; counting it twice doubles every figure.
      */
+    /** gzip, xz or zstd, by the file's magic bytes (or, for a file no longer there, its name). */
+    static boolean compressed(Path f) {
+        String n = f.getFileName() == null ? "" : f.getFileName().toString();
+        byte[] h = new byte[6];
+        try (var in = java.nio.file.Files.newInputStream(f)) {
+            int k = in.readNBytes(h, 0, 6);
+            return (k >= 2 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b)
+                    || (k >= 6 && (h[0] & 0xff) == 0xfd && h[1] == '7' && h[2] == 'z' && h[3] == 'X' && h[4] == 'Z' && h[5] == 0)
+                    || (k >= 4 && (h[0] & 0xff) == 0x28 && (h[1] & 0xff) == 0xb5 && (h[2] & 0xff) == 0x2f && (h[3] & 0xff) == 0xfd);
+        } catch (java.io.IOException | RuntimeException e) {
+            return n.endsWith(".gz") || n.endsWith(".xz") || n.endsWith(".zst");
+        }
+    }
+
     private static void refuseSameCapture(Path file, Workspace ws, SourceResult r) {
+        boolean compressed = compressed(file);
         for (Manifest.Source s : ws.manifest().sources) {
-            if (s.format.equals(r.format().cliName()) && s.linesTotal == r.linesTotal() && s.events == r.events()
+            // only across storage forms: two plain files of equal counts and ends may still differ inside
+            if ((compressed || compressed(Path.of(s.path))) && s.format.equals(r.format().cliName()) && s.linesTotal == r.linesTotal() && s.events == r.events()
                     && s.lostEvents == r.lostEvents() && s.firstTs != null && s.firstTs == r.firstTs()
                     && s.lastTs != null && s.lastTs == r.lastTs()) {
                 throw new DuplicateSourceException(file + ": already in workspace " + ws.dir() + " as source " + s.index

@@ -106,7 +106,33 @@ public final class WorkspaceDb implements AutoCloseable {
                 || m.contains("database file") || m.contains("Serialization Error");
     }
 
+    /** How long an open waits for another vmalock process's lock on the database file (ms). */
+    static final long LOCK_WAIT_MS = Long.getLong("vmalock.db.lockWaitMs", 120_000L);
+
+    /**
+     * Opens the file; while another process holds DuckDB's lock on it (a concurrent stats, report or
+     * query: DuckDB admits one writing process), waits for it instead of failing with "Conflicting lock".
+     */
     private static WorkspaceDb openFile(Path f) throws SQLException {
+        long deadline = System.currentTimeMillis() + LOCK_WAIT_MS;
+        while (true) {
+            try {
+                return openFileOnce(f);
+            } catch (SQLException e) {
+                String m = String.valueOf(e.getMessage());
+                boolean locked = m.contains("Could not set lock") || m.contains("Conflicting lock");
+                if (!locked || System.currentTimeMillis() > deadline) throw e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static WorkspaceDb openFileOnce(Path f) throws SQLException {
         WorkspaceDb db = new WorkspaceDb(f, DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath(), fileProperties()));
         db.exec("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)");
         return db;
