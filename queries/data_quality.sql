@@ -1,7 +1,8 @@
 -- data_quality: Can the figures of this trace be trusted? Per source: lines, events, skipped (unparsable)
 -- lines, events lost by the tracer (sum of [LOST N EVENTS] / [N EVENTS DROPPED] / PERF_RECORD_LOST markers,
 -- and markers without a number), ring-buffer entries a `trace` file's header says were overwritten
--- (entries-written - entries-in-buffer), and timestamps that go backwards. Per run: events the pairing
+-- (entries-written - entries-in-buffer), and timestamps that go backwards (lost-events markers are not
+-- counted; a trace whose time runs backwards, e.g. files concatenated, is flagged in the verdict). Per run: events the pairing
 -- could not pair. Any non-zero lost/overwritten figure means every other report undercounts.
 
 -- section: input, per source
@@ -9,17 +10,18 @@ WITH q AS (SELECT run, source, sum(value) FILTER (WHERE metric = 'out_of_order_t
                   max(value) FILTER (WHERE metric = 'max_backwards_ns') AS max_backwards_ns
            FROM quality GROUP BY run, source),
 l AS (SELECT run, source, coalesce(sum(count) FILTER (WHERE kind = 'marker'), 0) AS lost_events,
-             count(*) FILTER (WHERE kind = 'marker') AS lost_markers,
-             count(*) FILTER (WHERE kind = 'marker' AND count IS NULL) AS lost_markers_without_count,
-             coalesce(sum(count) FILTER (WHERE kind = 'overwritten'), 0) AS overwritten_entries
+             count(*) FILTER (WHERE kind = 'marker') AS lost_event_markers,
+             count(*) FILTER (WHERE kind = 'marker' AND count IS NULL) AS lost_event_markers_without_count,
+             coalesce(sum(count) FILTER (WHERE kind = 'overwritten'), 0) AS header_entries_overwritten
       FROM lost GROUP BY run, source)
-SELECT s.run, s.source, s.name, s.format, s.clock, s.lines_total, s.events, s.problems AS skipped_lines,
-  coalesce(l.lost_events, 0) AS lost_events, coalesce(l.lost_markers, 0) AS lost_markers,
-  coalesce(l.lost_markers_without_count, 0) AS lost_markers_without_count,
-  coalesce(l.overwritten_entries, 0) AS overwritten_entries,
-  coalesce(q.out_of_order_ts, 0) AS out_of_order_ts, coalesce(q.max_backwards_ns, 0) / 1000.0 AS max_backwards_us,
-  CASE WHEN coalesce(l.lost_events, 0) + coalesce(l.lost_markers, 0) + coalesce(l.overwritten_entries, 0) > 0
-       THEN 'LOSSY: figures undercount' WHEN s.problems > 0 THEN 'skipped lines' ELSE 'ok' END AS verdict
+SELECT s.run, s.source, s.name, s.format, s.clock, s.lines_total, s.events, s.problems,
+  coalesce(l.lost_events, 0) AS lost_events, coalesce(l.lost_event_markers, 0) AS lost_event_markers,
+  coalesce(l.lost_event_markers_without_count, 0) AS lost_event_markers_without_count,
+  coalesce(l.header_entries_overwritten, 0) AS header_entries_overwritten,
+  coalesce(q.out_of_order_ts, 0) AS out_of_order_ts, coalesce(q.max_backwards_ns, 0) / time_div() AS max_backwards_us,
+  CASE WHEN coalesce(l.lost_events, 0) + coalesce(l.lost_event_markers, 0) + coalesce(l.header_entries_overwritten, 0) > 0
+       THEN 'LOSSY: figures undercount' WHEN coalesce(q.out_of_order_ts, 0) > 0 THEN 'TIME RUNS BACKWARDS: pairings across the jumps are wrong'
+       WHEN s.problems > 0 THEN 'skipped lines' ELSE 'ok' END AS verdict
 FROM sources s LEFT JOIN l USING (run, source) LEFT JOIN q USING (run, source)
 ORDER BY s.run, s.source;
 

@@ -12,9 +12,9 @@ s AS (
     count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND NOT write) AS read_acq,
     count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND write) AS write_acq,
     count(*) FILTER (WHERE acquire_ts IS NOT NULL AND NOT success) AS failed_acq,
-    quantile_disc(wait_ns, 0.99) FILTER (WHERE write) / 1000.0 AS writer_wait_p99_us,
-    quantile_disc(wait_ns, 0.99) FILTER (WHERE NOT write) / 1000.0 AS reader_wait_p99_us,
-    quantile_disc(hold_ns, 0.99) FILTER (WHERE write) / 1000.0 AS write_hold_p99_us
+    quantile_disc(wait_ns, 0.99) FILTER (WHERE write) / time_div() AS writer_wait_p99_us,
+    quantile_disc(wait_ns, 0.99) FILTER (WHERE NOT write) / time_div() AS reader_wait_p99_us,
+    quantile_disc(hold_ns, 0.99) FILTER (WHERE write) / time_div() AS write_hold_p99_us
   FROM lock_spans GROUP BY run, mm)
 SELECT m.run, m.mm_hex AS mm, e.events, e.start_locking, e.acquire_returned, e.released,
   coalesce(s.read_acq, 0) AS read_acq, coalesce(s.write_acq, 0) AS write_acq, coalesce(s.failed_acq, 0) AS failed_acq,

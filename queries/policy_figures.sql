@@ -10,7 +10,7 @@ SELECT run,
        max(value) FILTER (WHERE figure = 'fault_latency_us.p99') AS fault_latency_p99_us,
        max(value) FILTER (WHERE figure = 'fault_latency_us.max') AS fault_latency_max_us,
        max(value) FILTER (WHERE figure = 'syscall_latency_us.p99') AS syscall_latency_p99_us,
-       round(100 * max(value) FILTER (WHERE figure = 'faults_on_mmap_lock_rate'), 2) AS faults_on_mmap_lock_pct,
+       round(max(value) FILTER (WHERE figure = 'faults_on_mmap_lock_rate'), 6) AS faults_on_mmap_lock_rate,
        CAST(max(value) FILTER (WHERE figure = 'changed_ops') AS BIGINT) AS changed_ops,
        CAST(max(value) FILTER (WHERE figure = 'makespan_us') AS BIGINT) AS makespan_us
 FROM run_figures GROUP BY run ORDER BY run;

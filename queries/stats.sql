@@ -11,8 +11,8 @@ WITH src AS (
     sum(lost_marker_lines) AS lost_marker_lines
   FROM sources GROUP BY run),
 ev AS (SELECT run, sum(events) AS total_events FROM event_counts WHERE kind <> 'lost' GROUP BY run),
-f AS (SELECT run, sum(count) AS page_faults, sum(count) FILTER (WHERE fallback) AS fallback_faults,
-             sum(count) FILTER (WHERE fallback_loose) AS fallback_faults_loose
+f AS (SELECT run, sum(count) AS page_faults, sum(count) FILTER (WHERE fallback) AS fallback_faults_strict,
+             sum(count) FILTER (WHERE fallback_loose) AS fallback_faults
       FROM fault_counts GROUP BY run),
 s AS (SELECT run,
         count(*) FILTER (WHERE acquire_ts IS NOT NULL AND success AND NOT write) AS read_acquisitions,
@@ -38,8 +38,8 @@ SELECT r.run, r.policy, r.time_unit,
   coalesce(s.failed_write_acquisitions, 0) AS failed_write_acquisitions,
   coalesce(f.fallback_faults, 0) AS fallback_faults,
   round(coalesce(f.fallback_faults, 0) / nullif(f.page_faults, 0), 6) AS fallback_rate,
-  coalesce(f.fallback_faults_loose, 0) AS fallback_faults_loose,
-  round(coalesce(f.fallback_faults_loose, 0) / nullif(f.page_faults, 0), 6) AS fallback_rate_loose,
+  coalesce(f.fallback_faults_strict, 0) AS fallback_faults_strict,
+  round(coalesce(f.fallback_faults_strict, 0) / nullif(f.page_faults, 0), 6) AS fallback_rate_strict,
   coalesce(l.lost_events, 0) AS lost_events, coalesce(l.lost_event_markers, 0) AS lost_event_markers,
   coalesce(l.lost_event_markers_without_count, 0) AS lost_event_markers_without_count,
   coalesce(m.distinct_mm, 0) AS distinct_mm,
@@ -134,7 +134,9 @@ c AS (SELECT run,
     sum(value) FILTER (WHERE counter = 'pairing.released_without_acquire_read') AS released_without_acquire_read,
     sum(value) FILTER (WHERE counter = 'pairing.released_without_acquire_write') AS released_without_acquire_write,
     sum(value) FILTER (WHERE counter = 'pairing.start_locking_never_acquired') AS start_locking_never_acquired,
-    sum(value) FILTER (WHERE counter = 'pairing.start_locking_replaced') AS start_locking_replaced
+    sum(value) FILTER (WHERE counter = 'pairing.start_locking_replaced') AS start_locking_replaced,
+    sum(value) FILTER (WHERE counter = 'pairing.wait_pairs_across_lost_events') AS wait_pairs_across_lost_events,
+    sum(value) FILTER (WHERE counter = 'pairing.hold_pairs_across_lost_events') AS hold_pairs_across_lost_events
   FROM counters GROUP BY run)
 SELECT r.run,
   coalesce(s.acquire_never_released_read, 0) AS acquire_never_released_read,
@@ -144,10 +146,12 @@ SELECT r.run,
   coalesce(s.acquire_without_start_read, 0) AS acquire_without_start_read,
   coalesce(s.acquire_without_start_write, 0) AS acquire_without_start_write,
   coalesce(c.fallback_faults_matched_by_downgrade, 0) AS fallback_faults_matched_by_downgrade,
+  coalesce(c.hold_pairs_across_lost_events, 0) AS hold_pairs_across_lost_events,
   coalesce(c.released_without_acquire_read, 0) AS released_without_acquire_read,
   coalesce(c.released_without_acquire_write, 0) AS released_without_acquire_write,
   coalesce(c.start_locking_never_acquired, 0) AS start_locking_never_acquired,
   coalesce(c.start_locking_replaced, 0) AS start_locking_replaced,
+  coalesce(c.wait_pairs_across_lost_events, 0) AS wait_pairs_across_lost_events,
   coalesce(s.wait_samples_with_success_false, 0) AS wait_samples_with_success_false
 FROM runs r LEFT JOIN s USING (run) LEFT JOIN c USING (run)
 ORDER BY r.ord;

@@ -13,7 +13,7 @@ c AS (
     sum(n) OVER (PARTITION BY run, metric) AS samples
   FROM s)
 SELECT run, metric,
-  CASE WHEN max(v) <= 0 THEN min(v) ELSE max(v) END / 1000.0 AS wait_us,
+  CASE WHEN max(v) <= 0 THEN min(v) ELSE max(v) END / time_div() AS wait_us,
   max(samples_le) AS samples_le, any_value(samples) AS samples,
   round(max(samples_le) / any_value(samples), 9) AS fraction
 FROM c

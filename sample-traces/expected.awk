@@ -10,7 +10,10 @@
 # with/without the flags column, secs.usecs / secs.nsecs / bare-integer timestamps), `trace-cmd
 # report` (plain, -l, -t) and `perf script` (default fields, -F comm,pid,tid,..., --ns,
 # --show-lost-events), and the function tracer's "func <-parent" lines (events named "function";
-# a bare "func" too under a "# tracer: function" header). Every line is classified as an event or a non-event (header, lost_marker,
+# a bare "func" too under a "# tracer: function" header). A wait (start -> acquire) or hold (acquire ->
+# release) pair with a lost-events marker between its two events (a marker of either event's CPU, or
+# any marker when the marker or an event has no CPU) pairs but is not a sample: counted in
+# pairing_diagnostics wait/hold_pairs_across_lost_events. Every line is classified as an event or a non-event (header, lost_marker,
 # blank, other). Validated against the three ../shared/traces/*.truth.json (see check-expected.sh).
 
 function ns_of(t,    i, s, f) {             # "1216.415952" -> 1216415952000 (exact, < 2^53)
@@ -58,6 +61,12 @@ function stat(name,    cnt, s) {
     cnt, num(sum[name]), num(sv[name, 1]), num(rank(name, cnt, 50)), num(rank(name, cnt, 90)),
     num(rank(name, cnt, 99)), num(sv[name, cnt]))
 }
+function across(from, fcpu, tcpu) {          # a lost-events marker after event number from?
+  if (mark_any == "" || mark_any < from) return 0
+  if ((mark_nocpu != "" && mark_nocpu >= from) || fcpu < 0 || tcpu < 0) return 1
+  if ((fcpu in mark_cpu) && mark_cpu[fcpu] >= from) return 1
+  return (tcpu in mark_cpu) && mark_cpu[tcpu] >= from
+}
 function jstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
 
 BEGIN { unit = (clock == "counter" || clock == "x86-tsc") ? "ticks" : "us" }
@@ -75,6 +84,7 @@ BEGIN { unit = (clock == "counter" || clock == "x86-tsc") ? "ticks" : "us" }
 /^ *CPU:[0-9]+ \[(LOST [0-9]+ EVENTS|LOST EVENTS|[0-9]+ EVENTS DROPPED|EVENTS DROPPED)\]/ {
   nonev["lost_marker"]++; markers++
   c = $1; sub(/^CPU:/, "", c)
+  mark_any = seq; mark_cpu[c + 0] = seq
   if (match($0, /\[(LOST )?[0-9]+/)) {
     v = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", v)
     lost += v; lost_cpu[c] += v
@@ -82,14 +92,19 @@ BEGIN { unit = (clock == "counter" || clock == "x86-tsc") ? "ticks" : "us" }
   next }
 /PERF_RECORD_LOST/ {                                            # perf script --show-lost-events
   nonev["lost_marker"]++; markers++
+  mark_any = seq
+  if (match($0, / \[[0-9]+\] /)) { c = substr($0, RSTART + 2, RLENGTH - 4) + 0; mark_cpu[c] = seq }
+  else mark_nocpu = seq
   if (match($0, /lost:? [0-9]+/)) { v = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", v); lost += v }
   else markers_nocount++
   next }
 
 {
   # the cpu column "[NNN]" separates the task part from the rest
+  cpu = -1
   if (match($0, / \[[0-9]+\] /)) {
     pre = substr($0, 1, RSTART - 1); rest = substr($0, RSTART + RLENGTH)
+    cpu = substr($0, RSTART + 2, RLENGTH - 4) + 0
   } else if (match($0, /-[0-9]+ +[0-9]+[^ ]* +[0-9]+(\.[0-9]+)?: /)) {
     # latency format (trace-cmd report -l, options/latency-format): "comm-PID  CPU+flags  TS: ..."
     s0 = RSTART; rest = substr($0, s0 + 1)
@@ -117,7 +132,7 @@ BEGIN { unit = (clock == "counter" || clock == "x86-tsc") ? "ticks" : "us" }
   } else {                                                      # ftrace / trace-cmd: "comm-TID"
     task = pre; sub(/.*-/, "", task)
   }
-  events++; bytype[ev]++
+  events++; bytype[ev]++; seq++
   if (first_ts == "") first_ts = ts
   last_ts = ts
   t = ns_of(ts)
@@ -138,10 +153,12 @@ BEGIN { unit = (clock == "counter" || clock == "x86-tsc") ? "ticks" : "us" }
   k = task SUBSEP mm SUBSEP w
   if (ev == "mmap_lock_start_locking") {
     if (k in start) diag_start_replaced++
-    start[k] = t
+    start[k] = t; start_seq[k] = seq; start_cpu[k] = cpu
   } else if (ev == "mmap_lock_acquire_returned") {
     had_start = (k in start)
-    if (had_start) {                                            # rule 3
+    if (had_start && across(start_seq[k], start_cpu[k], cpu)) { # lost events in between: no sample
+      delete start[k]; diag_wait_lost++
+    } else if (had_start) {                                     # rule 3
       d = t - start[k]; delete start[k]
       add(w == "true" ? "ww" : "rw", d)
       if (ok == "true") add(w == "true" ? "wws" : "rws", d)
@@ -158,12 +175,13 @@ BEGIN { unit = (clock == "counter" || clock == "x86-tsc") ? "ticks" : "us" }
         if (had_start && open2[task]) { fb2++; delete open2[task] }
       }
       if (k in acq) { if (w == "true") diag_over_w++; else diag_over_r++ }   # rule 4
-      acq[k] = t
+      acq[k] = t; acq_seq[k] = seq; acq_cpu[k] = cpu
     } else {
       failed++; if (w == "true") failed_w++; else failed_r++
     }
   } else if (ev == "mmap_lock_released") {
-    if (k in acq) { add(w == "true" ? "wh" : "rh", t - acq[k]); delete acq[k] }
+    if ((k in acq) && across(acq_seq[k], acq_cpu[k], cpu)) { diag_hold_lost++; delete acq[k] }
+    else if (k in acq) { add(w == "true" ? "wh" : "rh", t - acq[k]); delete acq[k] }
     else diag_rel_noacq++
   }
 }
@@ -211,6 +229,6 @@ END {
   printf " \"read_hold%s\": %s,\n", sfx, stat("rh")
   nsl = 0; for (kk in start) nsl++
   nar = 0; naw = 0; for (kk in acq) { split(kk, kp, SUBSEP); if (kp[3] == "true") naw++; else nar++ }
-  printf " \"pairing_diagnostics\": {\"acquire_never_released_read\": %d, \"acquire_never_released_write\": %d, \"acquire_overwritten_without_release_write\": %d, \"acquire_without_start_read\": %d, \"fallback_faults_matched_by_downgrade\": %d, \"start_locking_never_acquired\": %d, \"wait_samples_with_success_false\": %d}\n", nar, naw, diag_over_w, diag_acq_nostart_r, fb_downgrade, nsl, diag_wait_false
+  printf " \"pairing_diagnostics\": {\"acquire_never_released_read\": %d, \"acquire_never_released_write\": %d, \"acquire_overwritten_without_release_write\": %d, \"acquire_without_start_read\": %d, \"fallback_faults_matched_by_downgrade\": %d, \"hold_pairs_across_lost_events\": %d, \"start_locking_never_acquired\": %d, \"wait_pairs_across_lost_events\": %d, \"wait_samples_with_success_false\": %d}\n", nar, naw, diag_over_w, diag_acq_nostart_r, fb_downgrade, diag_hold_lost, nsl, diag_wait_lost, diag_wait_false
   printf "}\n"
 }

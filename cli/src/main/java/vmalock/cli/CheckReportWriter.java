@@ -42,6 +42,10 @@ final class CheckReportWriter {
             out.println("tolerated:");
             for (Map.Entry<String, Long> v : c.tolerated().entrySet()) out.printf("  %-32s %d%n", v.getKey(), v.getValue());
         }
+        if (!c.unverifiable().isEmpty()) {
+            out.println("unverifiable (lost events can explain them; not violations):");
+            for (Map.Entry<String, Long> v : c.unverifiable().entrySet()) out.printf("  %-32s %d%n", v.getKey(), v.getValue());
+        }
     }
 
     void json(List<Manifest.Source> srcs, TraceChecker c) {
@@ -54,6 +58,8 @@ final class CheckReportWriter {
         c.violations().forEach(v::put);
         ObjectNode t = root.putObject("tolerated");
         c.tolerated().forEach(t::put);
+        ObjectNode u = root.putObject("unverifiable");
+        c.unverifiable().forEach(u::put);
         ArrayNode ex = root.putArray("examples");
         for (TraceChecker.Item it : c.examples()) {
             ObjectNode o = ex.addObject();

@@ -86,6 +86,7 @@ public final class CompareCommand implements Callable<Integer> {
         try (Workspace ws = Workspace.open(workspace)) {
             List<Manifest.Source> sources = ws.sources(params.sources);
             if (sources.isEmpty()) throw new StoreException(ws.dir() + ": the workspace has no ingested sources");
+            LossyWarning.print(err, "compare", sources);
             vmalock.replay.ReplayOptions template = params.options();
             String filterLine;
             try {

@@ -52,6 +52,15 @@ final class DbCommands {
 
     /** Runs the queries in order and prints each with one writer of the chosen format. */
     static int runReports(QueryRunner qr, ResultFormat fmt, PrintWriter out, PrintWriter err, String cmd, List<Query> queries) {
+        return runReports(qr, fmt, out, err, cmd, queries, false);
+    }
+
+    /** As above; without {@code allowExternal} the SQL reaches no file, network or extension outside the database. */
+    static int runReports(QueryRunner qr, ResultFormat fmt, PrintWriter out, PrintWriter err, String cmd, List<Query> queries,
+                          boolean allowExternal) {
+        if (!allowExternal) {
+            qr.noExternalAccess();
+        }
         if (fmt == ResultFormat.CSV) {
             err.println("vmalock " + cmd + ": runs: " + String.join(", ", qr.runs()));
         }

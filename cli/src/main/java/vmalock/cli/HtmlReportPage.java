@@ -59,6 +59,9 @@ final class HtmlReportPage {
     List<ResultTable> dataQuality;
     String timeUnit;
 
+    /** Replay runs that replayed other sources than the workspace holds now ({@link StaleRuns}). */
+    final List<String> stale = new ArrayList<>();
+
     private HtmlReportPage(List<Manifest.Source> sources) {
         this.sources = sources;
     }
@@ -105,7 +108,13 @@ final class HtmlReportPage {
             }
         }
         for (Run r : p.runs) {
-            if (p.calibration == null && r.runJson() != null && r.policy().equals(p.kernelPolicy)) p.calibration = r;
+            if (r.runJson() != null && StaleRuns.isStale(ws, r.runJson())) p.stale.add(r.id());
+        }
+        for (Run r : p.runs) {
+            // a stale run replayed other sources: calibrating against it would compare different inputs
+            if (p.calibration == null && r.runJson() != null && r.policy().equals(p.kernelPolicy) && !p.stale.contains(r.id())) {
+                p.calibration = r;
+            }
         }
         String b = baselineArg != null ? baselineArg : p.kernelPolicy;
         for (Run r : p.runs) {
@@ -128,13 +137,18 @@ final class HtmlReportPage {
         }
         for (String metric : List.of(WRITER, READER)) {
             List<ResultTable> t = qr.run(lib.get(metric + "s"));
-            p.waitStats.put(metric, section(t, 0, "p99_us"));
+            p.waitStats.put(metric, section(t, 0, qr.ticks() ? "p99_ticks" : "p99_us"));
             p.histograms.put(metric, section(t, 1, "bucket"));
         }
-        p.fallbackRates = section(qr.run(lib.get("fallback_rates")), 0, "fallback_rate");
+        p.fallbackRates = section(qr.run(lib.get("fallback_rates")), 0, "fallback_rate_strict");
         p.dataQuality = qr.run(lib.get("data_quality"));
         section(p.dataQuality, 0, "verdict");
         return p;
+    }
+
+    /** A source's clock counts ticks (counter, x86-tsc): replay and compare refuse the trace. */
+    boolean counterClock() {
+        return sources.stream().anyMatch(Manifest.Source::counterClock);
     }
 
     /** The observed run's stats document. */

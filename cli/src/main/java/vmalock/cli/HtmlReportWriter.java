@@ -84,12 +84,16 @@ final class HtmlReportWriter {
     }
 
     private static String unit(HtmlReportPage p) {
-        return "ticks".equals(p.timeUnit) ? "ticks/1000 (counter clock: no time unit)" : "µs";
+        return "ticks".equals(p.timeUnit) ? "ticks (counter clock: no time unit)" : "µs";
     }
 
     // ---- data quality first: a lossy trace undercounts everything below ---------------------------------
 
     private void quality(HtmlReportPage p) {
+        if (!p.stale.isEmpty()) {
+            out.print("<div class=\"warn\" id=\"stale-runs\"><strong>Stale replay runs:</strong> "
+                    + esc(StaleRuns.warning(p.stale).substring("warning: ".length())) + ". They are not used for the calibration.</div>\n");
+        }
         // the warnings of `vmalock stats` (lost events, overwritten ring-buffer entries, skipped lines), in its words
         JsonNode s = p.observed().stats();
         if (p.lossy()) {
@@ -105,7 +109,13 @@ final class HtmlReportWriter {
         } else if (s.path("warnings").size() > 0) {
             out.print("</ul></div>\n");
         }
-        if (p.replays().isEmpty()) {
+        if (p.replays().isEmpty() && p.counterClock()) {
+            // replay and compare refuse a counter/TSC-clock trace: advise nothing they would refuse
+            out.print("<div class=\"note\" id=\"no-replays\">This workspace has no replay runs: the page shows the "
+                    + "observed trace only. The trace's clock counts ticks, not time, so it cannot be replayed "
+                    + "(<code>vmalock replay</code> and <code>vmalock compare</code> need a time clock: capture again "
+                    + "with a ns clock such as <code>local</code> or <code>mono</code>).</div>\n");
+        } else if (p.replays().isEmpty()) {
             out.print("<div class=\"note\" id=\"no-replays\">This workspace has no replay runs: the page shows the "
                     + "observed trace only. Run <code>vmalock compare -w DIR</code> (every policy) or "
                     + "<code>vmalock replay -w DIR --policy P</code>, then this command again.</div>\n");
@@ -145,6 +155,10 @@ final class HtmlReportWriter {
 
     private void calibration(HtmlReportPage p) {
         out.print("<h2 id=\"calibration\">Calibration</h2>\n");
+        if (p.calibration == null && p.counterClock()) {
+            out.print("<p class=\"note\">No calibration: a trace whose clock counts ticks cannot be replayed.</p>\n");
+            return;
+        }
         if (p.calibration == null) {
             out.print("<p class=\"note\">No replay under the trace's own kernel policy"
                     + (p.kernelPolicy == null ? "" : " (" + esc(p.kernelPolicy) + ")") + " is in the workspace, so the replay "
@@ -260,7 +274,7 @@ final class HtmlReportWriter {
             if (got.containsKey(r.id())) series.put(r.id(), got.get(r.id()));
         }
         out.print("<figure id=\"" + id + "\" data-series=\"" + esc(String.join(",", series.keySet())) + "\">\n");
-        String u = "ticks".equals(p.timeUnit) ? "ticks/1000" : "µs";
+        String u = "ticks".equals(p.timeUnit) ? "ticks" : "µs";
         String floor = SvgCharts.axisNumber(SvgCharts.cdfFloor(series));
         out.print(SvgCharts.cdf(id, title, "wait (" + u + ", log scale); waits of 0 " + u + " are drawn at " + floor,
                 series, styles));
@@ -277,7 +291,7 @@ final class HtmlReportWriter {
         Map<String, Object[]> byRun = new LinkedHashMap<>();
         int ri = p.fallbackRates.columns().indexOf("run");
         for (Object[] r : p.fallbackRates.rows()) byRun.put((String) r[ri], r);
-        int fi = p.fallbackRates.columns().indexOf("fallback_rate");
+        int fi = p.fallbackRates.columns().indexOf("fallback_rate_strict");
         List<String> cats = new ArrayList<>();
         List<Double> vals = new ArrayList<>();
         for (HtmlReportPage.Run r : p.runs) {
@@ -295,7 +309,7 @@ final class HtmlReportWriter {
         }
         String title = "Fallback rate per run";
         out.print("<figure id=\"fig-fallback-rate\" data-series=\"" + esc(String.join(",", cats)) + "\">\n");
-        out.print(SvgCharts.bars("fig-fallback-rate", title, "run", "fallback rate (%)", cats, series, styles, true, cats));
+        out.print(SvgCharts.bars("fig-fallback-rate", title, "run", "fallback rate, rule 2 (%)", cats, series, styles, true, cats));
         out.print("\n<figcaption><b>" + esc(title) + ".</b> User page faults that fell back from the per-VMA lock to "
                 + "mmap_lock (rule 2), in % of the run's faults (the <code>fallback_rates</code> report, overall).</figcaption>\n");
         out.print("<details><summary>data</summary>\n");
@@ -308,7 +322,7 @@ final class HtmlReportWriter {
         List<String> cols = t.columns();
         int run = cols.indexOf("run");
         int bucket = cols.indexOf("bucket");
-        int lo = cols.indexOf("lo_us");
+        int lo = cols.indexOf("ticks".equals(p.timeUnit) ? "lo_ticks" : "lo_us");
         int count = cols.indexOf("count");
         int bar = cols.indexOf("histogram");
         TreeMap<Long, String> buckets = new TreeMap<>();
@@ -334,7 +348,7 @@ final class HtmlReportWriter {
             series.put(r.id(), v);
         }
         out.print("<figure id=\"" + id + "\" data-series=\"" + esc(String.join(",", series.keySet())) + "\">\n");
-        out.print(SvgCharts.bars(id, title, "wait, whole " + ("ticks".equals(p.timeUnit) ? "ticks/1000" : "µs")
+        out.print(SvgCharts.bars(id, title, "wait, " + ("ticks".equals(p.timeUnit) ? "ticks" : "whole µs")
                 + " — bpftrace hist() buckets [lo, hi)", "% of the run's waits", cats, series, styles, false,
                 new ArrayList<>(series.keySet())));
         out.print("\n<figcaption><b>" + esc(title) + ".</b> Share of each run's waits per power-of-two bucket, as "

@@ -79,14 +79,17 @@ public final class Main implements Runnable {
         }
         cl.setExitCodeExceptionMapper(t -> ExitCode.INTERNAL);
         cl.setExecutionStrategy(parsed -> {
+            List<CommandLine> chain = parsed.asCommandLineList();
+            CommandLine last = chain.get(chain.size() - 1);
             int rc;
             try {
                 rc = new CommandLine.RunLast().execute(parsed);
+            } catch (InternalError e) {
+                if (!mappedFileFault(e)) throw e;
+                return mappedFileFailure(last.getErr());
             } finally {
                 Progress.stopAll(); // no bar outlives its command, whatever path it ended by
             }
-            List<CommandLine> chain = parsed.asCommandLineList();
-            CommandLine last = chain.get(chain.size() - 1);
             if ((rc == ExitCode.OK || rc == ExitCode.PROBLEMS) && last.getOut().checkError()) {
                 // every write to standard output is checked here, once: a failed one fails the command
                 PrintWriter err = last.getErr();
@@ -99,6 +102,9 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // user errors are handled inside the commands; anything reaching here is a bug
             PrintWriter err = cmd.getErr();
+            for (Throwable t = ex; t != null; t = t.getCause()) {
+                if (t instanceof InternalError && mappedFileFault(t)) return mappedFileFailure(err);
+            }
             err.println("vmalock: internal error: " + ex + " (please report it with the command line)");
             if (System.getenv("VMALOCK_DEBUG") != null) {
                 ex.printStackTrace(err);
@@ -115,6 +121,22 @@ public final class Main implements Runnable {
             return ExitCode.USAGE;
         });
         return cl;
+    }
+
+    /**
+     * The JVM's error for a fault (SIGBUS) on a memory-mapped file: a Chronicle Queue file truncated
+     * behind its back, or a file that could not grow because the disk is full.
+     */
+    static boolean mappedFileFault(Throwable t) {
+        return t.getMessage() != null && t.getMessage().contains("unsafe memory access");
+    }
+
+    /** One line and exit code 4 (workspace error) for {@link #mappedFileFault}: no stack trace. */
+    private static int mappedFileFailure(PrintWriter err) {
+        err.println("vmalock: damaged workspace or disk full: a memory-mapped queue file could not be read or written "
+                + "(truncated file, or no space left on the device)");
+        err.flush();
+        return ExitCode.WORKSPACE;
     }
 
     private static java.util.List<CommandLine> allCommands(CommandLine cl) {

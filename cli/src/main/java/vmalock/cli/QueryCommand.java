@@ -58,6 +58,12 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--queries", paramLabel = "DIR", description = "folders of .sql reports for --report (repeatable)")
     List<Path> queryDirs = new ArrayList<>();
 
+    @Option(names = "--allow-external",
+            description = "let the SQL read and write files outside the workspace database and install or load DuckDB "
+                    + "extensions (read_csv, COPY … TO, ATTACH, http/s3 URLs); by default it reaches nothing outside, "
+                    + "and what it changes in the database is rolled back")
+    boolean allowExternal;
+
     @Option(names = "--run", paramLabel = "ID", description = "the runs to see: a run id (repeatable) or 'all' (default: observed, the trace itself)")
     List<String> runs = new ArrayList<>();
 
@@ -98,7 +104,7 @@ public final class QueryCommand implements Callable<Integer> {
             return DbCommands.fleetQuery(parquet, err, "query", fmt, out, List.of(query));
         }
         return DbCommands.withDb(workspace, err, "query", (db, events) -> {
-            return DbCommands.runReports(new QueryRunner(db, DbCommands.chosenRuns(runs, false), Map.of(), events), fmt, out, err, "query", List.of(query));
+            return DbCommands.runReports(new QueryRunner(db, DbCommands.chosenRuns(runs, false), Map.of(), events), fmt, out, err, "query", List.of(query), allowExternal);
         });
     }
 }

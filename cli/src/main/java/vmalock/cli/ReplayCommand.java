@@ -80,6 +80,7 @@ public final class ReplayCommand implements Callable<Integer> {
         try (Workspace ws = Workspace.open(workspace)) {
             List<Manifest.Source> sources = ws.sources(params.sources);
             if (sources.isEmpty()) throw new StoreException(ws.dir() + ": the workspace has no ingested sources");
+            LossyWarning.print(err, "replay", sources);
             String filterLine;
             try {
                 filterLine = params.applyFilter(ws, sources, template);

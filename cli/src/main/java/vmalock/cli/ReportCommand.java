@@ -31,7 +31,7 @@ import vmalock.store.Workspace;
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run named SQL reports (queries/*.sql) over the workspace's DuckDB database: the observed trace "
-                + "(run 'observed'; --run RUN or --run all for replay runs; the output's first line says which). Durations are in µs (column names ending in _us).",
+                + "(run 'observed'; --run RUN or --run all for replay runs; the output's first line says which). Durations are in µs (column names ending in _us), or in ticks (_ticks) for a trace on a counter or TSC clock.",
             "Default set: " + "summary, fallback_rates, writer_waits, reader_waits, hold_times, data_quality. "
                 + "`--list` shows every report with what it answers.",
             "--html FILE writes one self-contained HTML page instead (inline SVG and CSS, nothing loaded from the "
@@ -53,6 +53,12 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "reports to run (default: the summary set)")
     List<String> names = new ArrayList<>();
+
+    @Option(names = "--allow-external",
+            description = "let the SQL read and write files outside the workspace database and install or load DuckDB "
+                    + "extensions (read_csv, COPY … TO, ATTACH, http/s3 URLs); by default it reaches nothing outside, "
+                    + "and what it changes in the database is rolled back")
+    boolean allowExternal;
 
     @Option(names = "--run", paramLabel = "ID", description = "the runs to report: a run id (repeatable) or 'all' (default: observed; every run for "
                 + "reports marked '-- runs: all', which compare runs: policy_compare, policy_figures); --html: default all, always shows observed")
@@ -114,7 +120,11 @@ public final class ReportCommand implements Callable<Integer> {
                 err.flush();
                 return DbCommands.USAGE;
             }
-            return DbCommands.withDb(workspace, filters, err, "report", (ws, db, events) -> writeHtml(ws, db, events, err));
+            return DbCommands.withDb(workspace, filters, err, "report", (ws, db, events) -> {
+                LossyWarning.print(err, "report", ws.manifest().sources);
+                StaleRuns.print(err, "report", ws);
+                return writeHtml(ws, db, events, err);
+            });
         }
         List<Query> selected = new ArrayList<>();
         try {
@@ -126,10 +136,12 @@ public final class ReportCommand implements Callable<Integer> {
             return DbCommands.USAGE;
         }
         return DbCommands.withDb(workspace, filters, err, "report", (ws, db, events) -> {
+            LossyWarning.print(err, "report", ws.manifest().sources);
+            StaleRuns.print(err, "report", ws);
             Map<String, String> vars = new LinkedHashMap<>();
             vars.put("baseline", baseline == null ? RunInfo.OBSERVED : baseline);
             boolean multiRun = selected.stream().anyMatch(q -> q.sql().contains("\n-- runs: all") || q.sql().startsWith("-- runs: all"));
-            return DbCommands.runReports(new QueryRunner(db, DbCommands.chosenRuns(runs, multiRun), vars, events), fmt, out, err, "report", selected);
+            return DbCommands.runReports(new QueryRunner(db, DbCommands.chosenRuns(runs, multiRun), vars, events), fmt, out, err, "report", selected, allowExternal);
         });
     }
 

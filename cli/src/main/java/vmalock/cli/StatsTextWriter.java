@@ -58,9 +58,9 @@ final class StatsTextWriter {
         long loose = json.get("fallback_faults").asLong();
         JsonNode ml = json.get("mmap_lock");
         p("user page faults        %,d%n", faults);
-        p("fallback rate           %s  (%,d faults took mmap_lock after the per-VMA lock failed; rule 2)%n",
+        p("fallback rate, rule 2   %s  (%,d faults took mmap_lock after the per-VMA lock failed)%n",
                 percent(strict, faults), strict);
-        p("  loose rule 1          %s  (%,d; also counts downgrades and faults followed by write locks)%n",
+        p("fallback rate, rule 1   %s  (%,d; also counts downgrades and faults followed by write locks)%n",
                 percent(loose, faults), loose);
         p("mmap_lock acquisitions  read %,d  write %,d  failed %,d (read %,d, write %,d)%n",
                 ml.get("read_acquisitions").asLong(), ml.get("write_acquisitions").asLong(),
@@ -68,6 +68,11 @@ final class StatsTextWriter {
                 ml.get("failed_write_acquisitions").asLong());
         p("lost events             %,d in %,d markers (%,d without a count)%n", json.get("lost_events").asLong(),
                 json.get("lost_event_markers").asLong(), json.get("lost_event_markers_without_count").asLong());
+        JsonNode pd = json.get("pairing_diagnostics");
+        if (json.get("lost_event_markers").asLong() > 0 && pd.has("wait_pairs_across_lost_events")) {
+            p("pairs across lost events  %,d waits, %,d holds (lost events in between: not samples)%n",
+                    pd.get("wait_pairs_across_lost_events").asLong(), pd.get("hold_pairs_across_lost_events").asLong());
+        }
         if (json.has("header_entries_written")) {
             p("ftrace ring buffer      %,d entries in buffer, %,d written, %,d overwritten%n",
                     json.get("header_entries_in_buffer").asLong(), json.get("header_entries_written").asLong(),

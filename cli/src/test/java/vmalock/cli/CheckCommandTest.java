@@ -101,4 +101,38 @@ class CheckCommandTest {
         assertEquals(4, c.code);
         assertEquals(1, c.err.strip().lines().count(), c.err);
     }
+
+    private static String lineOn(int cpu, String comm, int pid, String ts, String event, String fields) {
+        return String.format("%16s-%-7d [%03d] ..... %s: %s: %s%n", comm, pid, cpu, ts, event, fields);
+    }
+
+    /** Issue 12 item 2: an overlap the lost events of the holder's CPU can explain is unverifiable, not a violation. */
+    @Test
+    void overlapsExplainedByLostEventsAreUnverifiable() throws IOException {
+        String t = HEAD
+                + lineOn(1, "w", 10, "100.000001", "mmap_lock_start_locking", mm("write=true"))
+                + lineOn(1, "w", 10, "100.000002", "mmap_lock_acquire_returned", mm("write=true success=true"))
+                // CPU 1 loses the writer's release; the reader on CPU 0 seems to overlap
+                + lineOn(0, "r", 11, "100.000010", "mmap_lock_start_locking", mm("write=false"))
+                + lineOn(0, "r", 11, "100.000011", "mmap_lock_acquire_returned", mm("write=false success=true"))
+                + "CPU:1 [LOST 7 EVENTS]\n"
+                + lineOn(0, "r", 11, "100.000012", "mmap_lock_released", mm("write=false"))
+                + lineOn(1, "w", 10, "100.000020", "page_fault_user", "address=0x7f0000001000 ip=0x400000 error_code=0x6");
+        Cli c = Cli.run("check", "-w", ws(t), "--json");
+        assertEquals(0, c.code, c.toString());
+        JsonNode j = new ObjectMapper().readTree(c.out);
+        assertEquals(0, j.get("violations").size(), c.out);
+        assertEquals(1, j.get("unverifiable").get("10-readers-writer-overlap").asLong(), c.out);
+        Cli text = Cli.run("check", "-w", tmp.resolve("ws"));
+        assertTrue(text.out.contains("unverifiable"), text.out);
+
+        // a marker of an unrelated CPU explains nothing: still a violation
+        String u = t.replace("CPU:1 [LOST 7 EVENTS]", "CPU:3 [LOST 7 EVENTS]");
+        Path w2 = tmp.resolve("ws2");
+        Path f2 = tmp.resolve("u.txt");
+        Files.writeString(f2, u);
+        assertEquals(0, Cli.run("ingest", f2, "-w", w2).code);
+        Cli c2 = Cli.run("check", "-w", w2, "--json");
+        assertEquals(8, c2.code, c2.toString());
+    }
 }

@@ -95,7 +95,7 @@ class ExportCommandTest {
         assertEquals(0, p.code, p.toString());
         assertTrue(p.err.contains("wrote 10,555 rows of faults"), p.err);
         // DuckDB reads the Parquet file back: as many rows, as many fallbacks as the truth
-        Cli q = Cli.run("query", "-w", ws, "--format", "csv", "SELECT count(*) AS n, count(*) FILTER (WHERE fallback) AS fb"
+        Cli q = Cli.run("query", "-w", ws, "--allow-external", "--format", "csv", "SELECT count(*) AS n, count(*) FILTER (WHERE fallback) AS fb"
                 + " FROM read_parquet('" + pq + "')");
         assertEquals("n,fb\r\n10555,143\r\n", q.out);
         Cli ev = Cli.run("export", "-w", ws, "--table", "events", "-o", tmp.resolve("events.csv"));
@@ -116,7 +116,7 @@ class ExportCommandTest {
         assertEquals(0, ing.code + p.code, ing + "\n" + p);
         byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(pq), 4);
         assertEquals("PAR1", new String(head, java.nio.charset.StandardCharsets.US_ASCII));
-        Cli q = Cli.run("query", "-w", ws, "--format", "csv", "SELECT count(*) AS n FROM read_parquet('" + pq + "') WHERE kind <> 'lost'");
+        Cli q = Cli.run("query", "-w", ws, "--allow-external", "--format", "csv", "SELECT count(*) AS n FROM read_parquet('" + pq + "') WHERE kind <> 'lost'");
         assertEquals("n\r\n19444\r\n", q.out);
         Cli bad = Cli.run("export", "-w", ws, "--format", "xml", "-o", tmp.resolve("x.xml"));
         assertEquals(ExitCode.USAGE, bad.code, bad.toString());

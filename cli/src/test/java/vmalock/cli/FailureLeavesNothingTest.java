@@ -26,11 +26,17 @@ class FailureLeavesNothingTest {
         }
     }
 
-    @Test
-    void refusedReplaysOfACounterClockTraceLeaveNoState() throws IOException {
+    /** A workspace of the counter-clock sample, its database built. */
+    private Path counterClockWorkspace() {
         Path ws = tmp.resolve("ws");
         assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-counter.txt"), "-w", ws).code);
         assertEquals(0, Cli.run("stats", "-w", ws).code);
+        return ws;
+    }
+
+    @Test
+    void refusedReplaysOfACounterClockTraceLeaveNoState() throws IOException {
+        Path ws = counterClockWorkspace();
         TreeSet<String> before = tree(ws);
         for (List<String> args : List.of(List.of("replay", "--policy", "vma-refcount"), List.of("replay", "--policy", "no-vma-lock"),
                 List.of("compare", "--policies", "vma-refcount"))) {
@@ -61,5 +67,43 @@ class FailureLeavesNothingTest {
         assertFalse(Files.exists(ws.resolve("runs/.staging")), "no staging folder left");
         Cli again = Cli.run("compare", "-w", ws, "--policies", "vma-refcount");
         assertEquals(0, again.code, again.toString());
+    }
+
+    /**
+     * Issue 12 item 3: every command's failure path (usage errors, refusals, missing inputs, unwritable
+     * outputs, bad SQL) leaves the workspace as it was: no new file or folder, the manifest unchanged.
+     */
+    @Test
+    void everyCommandsFailurePathLeavesTheWorkspaceAsItWas() throws IOException {
+        Path ws = counterClockWorkspace();
+        TreeSet<String> before = tree(ws);
+        byte[] manifest = Files.readAllBytes(ws.resolve("manifest.json"));
+        Path notATrace = tmp.resolve("notes.txt");
+        Files.writeString(notATrace, "hello\nthis is not a trace\n");
+        String w = ws.toString();
+        List<List<String>> failing = List.of(
+                List.of("ingest", "-w", w, tmp.resolve("missing.txt").toString()),
+                List.of("ingest", "-w", w, notATrace.toString()),
+                List.of("stats", "-w", w, "--source", "9"),
+                List.of("stats", "-w", w, "--run", "nope"),
+                List.of("export", "-w", w, "-o", tmp.resolve("no/such/dir/x.csv").toString()),
+                List.of("export", "-w", w, "-o", tmp.resolve("x.csv").toString(), "--format", "bogus"),
+                List.of("report", "-w", w, "nosuchreport"),
+                List.of("report", "-w", w, "--html", tmp.resolve("no/such/dir/x.html").toString()),
+                List.of("query", "-w", w, "SELEC broken"),
+                List.of("check", "-w", w, "--source", "9"),
+                List.of("replay", "-w", w, "--policy", "nosuch"),
+                List.of("replay", "-w", w, "--policy", "vma-refcount"),
+                List.of("compare", "-w", w, "--policies", "vma-refcount"),
+                List.of("compare", "-w", w, "--format", "bogus"),
+                List.of("capture", "-w", w, "--", "true"));
+        for (List<String> args : failing) {
+            Cli r = Cli.run(args.toArray());
+            assertNotEquals(0, r.code, r.toString());
+            assertFalse(r.err.contains("\tat "), "no stack trace: " + r);
+            assertEquals(before, tree(ws), "state left behind by " + args);
+            assertTrue(java.util.Arrays.equals(manifest, Files.readAllBytes(ws.resolve("manifest.json"))), "manifest changed by " + args);
+        }
+        assertFalse(Files.exists(tmp.resolve("x.csv")), "no partial export");
     }
 }

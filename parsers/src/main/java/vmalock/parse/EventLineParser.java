@@ -91,13 +91,13 @@ abstract class EventLineParser extends TextParser {
         if (startsWith(LOST_SP)) { // ftrace
             p += LOST_SP.length;
             if (p < end && b[p] >= '0' && b[p] <= '9') {
-                count = dec();
+                count = lostCount();
                 expect(SP);
             }
             expect(EVENTS_BR);
         } else { // trace-cmd
             if (p < end && b[p] >= '0' && b[p] <= '9') {
-                count = dec();
+                count = lostCount();
                 expect(SP);
             }
             expect(EVENTS_DROPPED_BR);

@@ -130,8 +130,11 @@ class FtraceParser extends EventLineParser {
                 if (p < end && b[p] == '/') {
                     p++;
                     long w = dec();
-                    result.headerEntriesInBuffer = a;
-                    result.headerEntriesWritten = w;
+                    // several dumps in one file (trace read twice, concatenated): every header counts, so an
+                    // overwritten first dump is not hidden by a clean later one
+                    boolean first = result.headerEntriesInBuffer < 0;
+                    result.headerEntriesInBuffer = first ? a : result.headerEntriesInBuffer + a;
+                    result.headerEntriesWritten = first ? w : result.headerEntriesWritten + w;
                 }
                 while (p + 3 < end && !(b[p] == '#' && b[p + 1] == 'P' && b[p + 2] == ':')) p++;
                 if (p + 3 < end) {
@@ -160,7 +163,7 @@ class FtraceParser extends EventLineParser {
             } else {
                 int save = p;
                 p = s;
-                e.tgid = (int) dec();
+                e.tgid = pidNumber();
                 if (p != j) throw fail("bad (tgid) column");
                 p = save;
             }
@@ -175,7 +178,13 @@ class FtraceParser extends EventLineParser {
         if (nd <= 8 && j + 9 <= b.length) {
             pid = (int) digitsValue((long) LONGS.get(b, j + 1), nd);
         } else {
-            for (int i = j + 1; i < digitsEnd; i++) pid = pid * 10 + (b[i] - '0');
+            long v = 0;
+            for (int i = j + 1; i < digitsEnd; i++) {
+                v = v * 10 + (b[i] - '0');
+                // never wrapped: a pid beyond int (Linux: at most 2^22) is a problem, not another task
+                if (v > Integer.MAX_VALUE) throw fail("pid out of range at column " + (j + 2 - lineStart));
+            }
+            pid = (int) v;
         }
         e.tid = pid;
         int cs = skipSpaces(b, p, j);

@@ -104,12 +104,12 @@ final class PerfScriptParser extends EventLineParser {
         int save = p;
         if (slash >= 0) {
             p = s;
-            e.tgid = (int) dec();
+            e.tgid = pidNumber();
             p = slash + 1;
         } else {
             p = s;
         }
-        e.tid = (int) dec();
+        e.tid = pidNumber();
         if (p != idEnd) throw fail(mixedOrBad());
         p = save;
         int ce = j;
@@ -166,7 +166,7 @@ final class PerfScriptParser extends EventLineParser {
             e.count = -1;
             if (l >= 0) {
                 p = l + LOST_SP.length;
-                e.count = dec();
+                e.count = lostCount();
             }
             emit();
             return;

@@ -240,6 +240,12 @@ abstract class TextParser {
         e.name = null;
     }
 
+    /** a + b for non-negative counts, stuck at Long.MAX_VALUE instead of wrapping. */
+    static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
+    }
+
     /** Delivers the current event. */
     protected final void emit() {
         Event e = ev;
@@ -248,9 +254,9 @@ abstract class TextParser {
             if (e.count < 0) {
                 result.lostMarkersWithoutCount++;
             } else {
-                result.lostEvents += e.count;
+                result.lostEvents = saturatedAdd(result.lostEvents, e.count);
             }
-            result.lostEventsByCpu.merge(e.cpu, Math.max(0, e.count), Long::sum);
+            result.lostEventsByCpu.merge(e.cpu, Math.max(0, e.count), TextParser::saturatedAdd);
         } else {
             result.events++;
             if (result.firstTs == Long.MIN_VALUE) result.firstTs = e.ts;
@@ -543,6 +549,25 @@ abstract class TextParser {
         if (i == s) throw fail(i >= end ? "truncated line: missing number" : "bad number at column " + (i - lineStart + 1));
         p = i;
         return neg ? -v : v;
+    }
+
+    /** Largest lost-event count one marker may carry: more than any ring buffer holds (2^40). */
+    public static final long MAX_LOST_COUNT = 1L << 40;
+
+    /** A pid/tid/tgid: a decimal that fits a non-negative int, else a problem (never wrapped). */
+    protected final int pidNumber() {
+        int at = p;
+        long v = dec();
+        if (v < 0 || v > Integer.MAX_VALUE) throw fail("pid out of range (" + v + ") at column " + (at - lineStart + 1));
+        return (int) v;
+    }
+
+    /** A lost-event marker's count: non-negative and at most {@link #MAX_LOST_COUNT}, else a problem. */
+    protected final long lostCount() {
+        int at = p;
+        long v = dec();
+        if (v < 0 || v > MAX_LOST_COUNT) throw fail("implausible lost-event count (" + v + ") at column " + (at - lineStart + 1));
+        return v;
     }
 
     /** {@code 0x…} hex or (possibly negative) decimal, as syscall arguments are printed. */

@@ -125,6 +125,7 @@ public final class Ingester {
                 pipe.finish(); // every event stored (or the store's failure rethrown) before the commit
             }
             refuseUnusable(name, r);
+            refuseSameCapture(file, ws, r);
             if (running != null) {
                 Manifest.Source entry = session.entry();
                 entry.size = running.bytes(); // what was read and checksummed, even if the file grew meanwhile
@@ -161,6 +162,39 @@ public final class Ingester {
      * A file in which no line is an event, or most lines are problems (not a trace, or a trace forced to the
      * wrong {@code --format}), is refused rather than stored as a source nobody can use or re-ingest.
      */
+    /**
+     * The same capture stored differently (gzip/xz/zstd or plain, CRLF aside: the checksum is of the bytes
+     * as stored) is refused as a duplicate too: a source with the same format, lines, events, lost events
+     * and first and last timestamps (to the ns) is the same capture; counting it twice doubles every figure.
+     */
+    /** gzip, xz or zstd, by the file's magic bytes (or, for a file no longer there, its name). */
+    static boolean compressed(Path f) {
+        String n = f.getFileName() == null ? "" : f.getFileName().toString();
+        byte[] h = new byte[6];
+        try (var in = java.nio.file.Files.newInputStream(f)) {
+            int k = in.readNBytes(h, 0, 6);
+            return (k >= 2 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b)
+                    || (k >= 6 && (h[0] & 0xff) == 0xfd && h[1] == '7' && h[2] == 'z' && h[3] == 'X' && h[4] == 'Z' && h[5] == 0)
+                    || (k >= 4 && (h[0] & 0xff) == 0x28 && (h[1] & 0xff) == 0xb5 && (h[2] & 0xff) == 0x2f && (h[3] & 0xff) == 0xfd);
+        } catch (java.io.IOException | RuntimeException e) {
+            return n.endsWith(".gz") || n.endsWith(".xz") || n.endsWith(".zst");
+        }
+    }
+
+    private static void refuseSameCapture(Path file, Workspace ws, SourceResult r) {
+        boolean compressed = compressed(file);
+        for (Manifest.Source s : ws.manifest().sources) {
+            // only across storage forms: two plain files of equal counts and ends may still differ inside
+            if ((compressed || compressed(Path.of(s.path))) && s.format.equals(r.format().cliName()) && s.linesTotal == r.linesTotal() && s.events == r.events()
+                    && s.lostEvents == r.lostEvents() && s.firstTs != null && s.firstTs == r.firstTs()
+                    && s.lastTs != null && s.lastTs == r.lastTs()) {
+                throw new DuplicateSourceException(file + ": already in workspace " + ws.dir() + " as source " + s.index
+                        + " (" + s.path + ": the same capture — same lines, events and first/last timestamps — stored "
+                        + "differently, e.g. compressed); not ingested again");
+            }
+        }
+    }
+
     static void refuseUnusable(String name, SourceResult r) throws TraceInputException {
         String as = r.format() == null ? "" : " as " + r.format().cliName();
         // one line naming the file, the first bad line and its reason, then why the whole file is refused

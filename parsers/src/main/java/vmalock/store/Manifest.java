@@ -145,6 +145,10 @@ public final class Manifest {
                         + "); rebuild the workspace with `vmalock ingest` from the original traces");
             }
             m.sources.removeIf(s -> !s.complete);
+            for (Source s : m.sources) {
+                String bad = inconsistency(s);
+                if (bad != null) throw new StoreException(file + ": damaged manifest: source " + s.index + ": " + bad);
+            }
             return m;
         } catch (NoSuchFileException e) {
             throw new StoreException(dir + ": not a vmalock workspace (no " + FILE + "); run `vmalock ingest FILE -w "
@@ -155,6 +159,21 @@ public final class Manifest {
             }
             throw new StoreException(file + ": damaged manifest: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The manifest checked against itself: a source's stored records are its events plus its lost-event
+     * markers, and its Chronicle index range holds at least its blocks (an edited or damaged
+     * {@code last_index} would silently drop events). Null when consistent.
+     */
+    static String inconsistency(Source s) {
+        if (s.records != s.events + s.lostEventMarkers) {
+            return "records " + s.records + " != events " + s.events + " + lost-event markers " + s.lostEventMarkers;
+        }
+        if (s.blocks > 0 && (s.firstIndex < 0 || s.lastIndex < s.firstIndex || s.lastIndex - s.firstIndex + 1 < s.blocks)) {
+            return "index range " + s.firstIndex + ".." + s.lastIndex + " cannot hold its " + s.blocks + " blocks";
+        }
+        return null;
     }
 
     /** Writes the manifest atomically: temp file, fsync, rename over {@code manifest.json}. */

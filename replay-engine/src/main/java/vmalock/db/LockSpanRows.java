@@ -53,6 +53,18 @@ public final class LockSpanRows {
     public void span(long id, int tid, String comm, long mm, boolean write, long startTs, long acquireTs,
                      long releaseTs, boolean success, Ending ending, boolean replaced, long acquireSeq,
                      long releaseSeq) {
+        span(id, tid, comm, mm, write, startTs, acquireTs, releaseTs, success, ending, replaced, acquireSeq, releaseSeq,
+                false, false);
+    }
+
+    /**
+     * As above; {@code waitAcrossLost} / {@code holdAcrossLost}: lost events came between the span's
+     * start and acquisition / acquisition and release, so {@code wait_ns} / {@code hold_ns} are NULL (not
+     * samples) while the timestamps stay.
+     */
+    public void span(long id, int tid, String comm, long mm, boolean write, long startTs, long acquireTs,
+                     long releaseTs, boolean success, Ending ending, boolean replaced, long acquireSeq,
+                     long releaseSeq, boolean waitAcrossLost, boolean holdAcrossLost) {
         if (rows == null) {
             return;
         }
@@ -61,8 +73,8 @@ public final class LockSpanRows {
         boolean r = releaseTs != NONE;
         try {
             rows.begin().str(run).i64(id).i32(tid).str(comm).i64(mm).bool(write).i64(startTs, s).i64(acquireTs, a)
-                    .i64(releaseTs, r).i64(acquireTs - startTs, s && a)
-                    .i64(releaseTs - acquireTs, a && r && ending == Ending.RELEASED).bool(success, a)
+                    .i64(releaseTs, r).i64(acquireTs - startTs, s && a && !waitAcrossLost)
+                    .i64(releaseTs - acquireTs, a && r && ending == Ending.RELEASED && !holdAcrossLost).bool(success, a)
                     .str(ending.column).bool(replaced).i64(acquireSeq, acquireSeq != NONE)
                     .i64(releaseSeq, releaseSeq != NONE);
             rows.end();

@@ -30,6 +30,7 @@ public final class ObservedPairing implements PairingSink, PairingListener {
         long acquireTs;
         long acquireSeq;
         boolean downgraded;
+        boolean waitAcrossLost;
     }
 
     private final LockSpanRows spans;
@@ -47,6 +48,8 @@ public final class ObservedPairing implements PairingSink, PairingListener {
     // set by lockWait during pairing.accept(acquire_returned)
     private long waitStartTs;
     private boolean waitSeen;
+    private boolean waitAcrossLost;
+    private boolean holdAcrossLost;
 
     private record Key(int tid, long mm, boolean write) {
     }
@@ -67,6 +70,7 @@ public final class ObservedPairing implements PairingSink, PairingListener {
         }
         if (e.kind == EventKind.MMAP_LOCK_ACQUIRE_RETURNED) {
             waitSeen = false;
+            waitAcrossLost = false;
             pairing.accept(e);
             acquired(e);
         } else {
@@ -79,7 +83,7 @@ public final class ObservedPairing implements PairingSink, PairingListener {
         long startTs = waitSeen ? waitStartTs : LockSpanRows.NONE;
         if (!e.success) {
             spans.span(id, e.tid, e.comm, e.mm, e.write, startTs, e.ts, LockSpanRows.NONE, false,
-                    LockSpanRows.Ending.FAILED, false, seq, LockSpanRows.NONE);
+                    LockSpanRows.Ending.FAILED, false, seq, LockSpanRows.NONE, waitAcrossLost, false);
             if (!e.write) {
                 lastFailedRead.put(e.tid, e.ts);
             }
@@ -99,6 +103,7 @@ public final class ObservedPairing implements PairingSink, PairingListener {
         s.mm = e.mm;
         s.write = e.write;
         s.startTs = startTs;
+        s.waitAcrossLost = waitAcrossLost;
         s.acquireTs = e.ts;
         s.acquireSeq = seq;
         Span old = open.put(new Key(e.tid, e.mm, e.write), s);
@@ -124,13 +129,29 @@ public final class ObservedPairing implements PairingSink, PairingListener {
             ending = LockSpanRows.Ending.DOWNGRADED;
         }
         spans.span(s.id, s.tid, s.comm, s.mm, s.write, s.startTs, s.acquireTs, releaseTs, true, ending, replaced,
-                s.acquireSeq, releaseSeq);
+                s.acquireSeq, releaseSeq, s.waitAcrossLost, holdAcrossLost && ending == LockSpanRows.Ending.RELEASED);
     }
 
     @Override
     public void lockWait(Event acquire, long startTs) {
         waitSeen = true;
         waitStartTs = startTs;
+    }
+
+    @Override
+    public void lockWaitAcrossLost(Event acquire, long startTs) {
+        lockWait(acquire, startTs);
+        waitAcrossLost = true;
+    }
+
+    @Override
+    public void lockHoldAcrossLost(Event release, long acquireTs) {
+        holdAcrossLost = true;
+        try {
+            lockHold(release, acquireTs);
+        } finally {
+            holdAcrossLost = false;
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import vmalock.event.Event;
 /**
  * {@code quality}: per-source measurements of the stream itself: {@code out_of_order_ts} (events whose
  * timestamp is lower than the previous event's of the same source) and {@code max_backwards_ns}.
+ * Lost-events markers are not events and carry no timestamp of their own: they are skipped.
  */
 final class QualityTable implements RunHandler {
     private static final class Src {
@@ -28,6 +29,9 @@ final class QualityTable implements RunHandler {
 
     @Override
     public void event(long seq, Event e) {
+        if (e.kind == vmalock.event.EventKind.LOST) {
+            return;
+        }
         if (e.source != lastSource || cur == null) {
             cur = bySource.computeIfAbsent(e.source, s -> new Src());
             lastSource = e.source;

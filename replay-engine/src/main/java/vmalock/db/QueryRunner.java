@@ -35,6 +35,8 @@ public final class QueryRunner {
     private final WorkspaceDb db;
     private final List<String> runs;
     private final EventsSource eventsSource;
+    /** Every run seen is in ticks (counter/TSC clocks): durations stay ticks, columns are named *_ticks. */
+    private final boolean ticks;
 
     /**
      * @param runs      the runs to see (empty: every run)
@@ -60,6 +62,13 @@ public final class QueryRunner {
             for (Map.Entry<String, String> v : variables.entrySet()) {
                 s.execute("SET VARIABLE " + ident(v.getKey()) + " = " + WorkspaceDb.quote(v.getValue()));
             }
+            boolean allTicks = false;
+            try (ResultSet r = s.executeQuery("SELECT count(*) > 0 AND count(*) FILTER (WHERE time_unit IS NULL OR time_unit = 'ns') = 0"
+                    + " FROM runs")) {
+                allTicks = r.next() && r.getBoolean(1);
+            }
+            this.ticks = allTicks;
+            s.execute("SET VARIABLE time_div = " + (allTicks ? "1.0" : "1000.0"));
         } catch (SQLException e) {
             throw new DbException("cannot prepare the run views: " + DbException.firstLine(e), e);
         }
@@ -78,18 +87,48 @@ public final class QueryRunner {
     public List<ResultTable> run(Query q) {
         ensure(LazyTable.namedIn(stripComments(q.sql())));
         List<ResultTable> out = new ArrayList<>();
-        for (Query.Statement st : q.statements()) {
-            try (Statement s = db.connection().createStatement()) {
-                if (s.execute(st.sql())) {
-                    try (ResultSet r = s.getResultSet()) {
-                        out.add(table(q.name(), st.title(), r));
+        // in a transaction that is always rolled back: a report or query cannot change the tables that
+        // stats and the other reports read (DELETE, UPDATE, CREATE … are undone)
+        exec("BEGIN TRANSACTION");
+        try {
+            for (Query.Statement st : q.statements()) {
+                try (Statement s = db.connection().createStatement()) {
+                    if (s.execute(st.sql())) {
+                        try (ResultSet r = s.getResultSet()) {
+                            ResultTable t = table(q.name(), st.title(), r);
+                            out.add(ticks ? inTicks(t) : t);
+                        }
                     }
+                } catch (SQLException e) {
+                    throw DbException.query(q.name() + ": " + DbException.firstLine(e), e);
                 }
-            } catch (SQLException e) {
-                throw DbException.query(q.name() + ": " + DbException.firstLine(e), e);
             }
+        } finally {
+            exec("ROLLBACK");
         }
         return out;
+    }
+
+    private void exec(String sql) {
+        try (Statement s = db.connection().createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            if (sql.equals("ROLLBACK") && String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                return; // the user's SQL ended the transaction itself (COMMIT/ROLLBACK): nothing to undo
+            }
+            throw DbException.query(sql + ": " + DbException.firstLine(e), e);
+        }
+    }
+
+    /**
+     * Closes the database to the outside for user SQL: no file or network access ({@code read_csv},
+     * {@code COPY … TO}, {@code ATTACH}, http/s3 URLs) and no extension installed or loaded on demand.
+     * Irreversible for this database instance. {@code vmalock query/report --allow-external} skips it.
+     */
+    public void noExternalAccess() {
+        exec("SET autoinstall_known_extensions = false");
+        exec("SET autoload_known_extensions = false");
+        exec("SET enable_external_access = false");
     }
 
     /**
@@ -123,6 +162,21 @@ public final class QueryRunner {
             b.append(c < 0 ? line : line.substring(0, c)).append('\n');
         }
         return b.toString();
+    }
+
+    /** Whether the runs seen are all in ticks: the reports' µs columns then hold ticks and are named so. */
+    public boolean ticks() {
+        return ticks;
+    }
+
+    /** A result over runs in ticks: {@code *_us} columns named {@code *_ticks}, "µs" in the title "ticks". */
+    static ResultTable inTicks(ResultTable t) {
+        List<String> cols = new ArrayList<>();
+        for (String c : t.columns()) {
+            cols.add(c.endsWith("_us") ? c.substring(0, c.length() - 3) + "_ticks" : c);
+        }
+        String title = t.title() == null ? null : t.title().replace("whole µs", "ticks").replace("µs", "ticks");
+        return new ResultTable(t.report(), title, cols, t.types(), t.rows());
     }
 
     static ResultTable table(String report, String title, ResultSet r) throws SQLException {

@@ -16,7 +16,7 @@ public final class Schema {
     }
 
     /** Bumped whenever a table changes shape; a database of another version is rebuilt. */
-    public static final int VERSION = 10;
+    public static final int VERSION = 11;
 
     /** Derived tables loaded for every run, in load order. */
     /** Number of syscall arguments kept in {@code syscalls.arg0…}. */
@@ -94,6 +94,9 @@ public final class Schema {
             "  ELSE '[' || bpf_num(log2_lo(v)) || ', ' || bpf_num(log2_hi(v)) || ')' END;",
             // an address as the tools print it: 16 hex digits
             "CREATE OR REPLACE MACRO hex16(a) AS lower(printf('%016x', a));",
+            // ns → the µs of the reports; 1 when every run the reports see is in ticks (counter/TSC clocks):
+            // QueryRunner sets the variable time_div and then names the columns *_ticks instead of *_us
+            "CREATE OR REPLACE MACRO time_div() AS coalesce(TRY_CAST(getvariable('time_div') AS DOUBLE), 1000.0);",
             // the wait and hold samples of rules 3-4, one row per sample (v in the run's unit, ns or ticks)
             "CREATE OR REPLACE MACRO lock_samples() AS TABLE",
             "  SELECT run, CASE WHEN write THEN 'writer_wait' ELSE 'reader_wait' END AS metric, wait_ns AS v",
@@ -104,14 +107,14 @@ public final class Schema {
             "  FROM lock_spans WHERE hold_ns IS NOT NULL;",
             // count, sum, min, nearest-rank percentiles, max of one metric per run, in µs
             "CREATE OR REPLACE MACRO sample_stats(m) AS TABLE",
-            "  SELECT run, count(*) AS count, sum(v) / 1000.0 AS sum_us, min(v) / 1000.0 AS min_us,",
-            "    quantile_disc(v, 0.5) / 1000.0 AS p50_us, quantile_disc(v, 0.9) / 1000.0 AS p90_us,",
-            "    quantile_disc(v, 0.99) / 1000.0 AS p99_us, quantile_disc(v, 0.999) / 1000.0 AS p99_9_us,",
-            "    max(v) / 1000.0 AS max_us",
+            "  SELECT run, count(*) AS count, sum(v) / time_div() AS sum_us, min(v) / time_div() AS min_us,",
+            "    quantile_disc(v, 0.5) / time_div() AS p50_us, quantile_disc(v, 0.9) / time_div() AS p90_us,",
+            "    quantile_disc(v, 0.99) / time_div() AS p99_us, quantile_disc(v, 0.999) / time_div() AS p99_9_us,",
+            "    max(v) / time_div() AS max_us",
             "  FROM lock_samples() WHERE metric = m GROUP BY run;",
             // bpftrace-style log2 histogram of one metric per run, in whole µs, empty buckets in between kept
             "CREATE OR REPLACE MACRO log2_hist(m) AS TABLE",
-            "  WITH b AS (SELECT run, log2_lo(v // 1000) AS lo, count(*) AS n FROM lock_samples()",
+            "  WITH b AS (SELECT run, log2_lo(CAST(floor(v / time_div()) AS BIGINT)) AS lo, count(*) AS n FROM lock_samples()",
             "             WHERE metric = m AND v >= 0 GROUP BY ALL),",
             "  r AS (SELECT run, min(lo) AS lo_min, max(lo) AS lo_max, max(n) AS n_max FROM b GROUP BY run),",
             "  k AS (SELECT 0::BIGINT AS lo UNION ALL SELECT 1",

@@ -82,10 +82,10 @@ public final class SqlStats {
         ml.put("failed_acquisitions", num(tot, "failed_acquisitions"));
         ml.put("failed_read_acquisitions", num(tot, "failed_read_acquisitions"));
         ml.put("failed_write_acquisitions", num(tot, "failed_write_acquisitions"));
-        o.put("fallback_faults", num(tot, "fallback_faults_loose"));
-        o.put("fallback_rate", StatsJson.rate(num(tot, "fallback_faults_loose"), pageFaults));
-        o.put("fallback_faults_strict", num(tot, "fallback_faults"));
-        o.put("fallback_rate_strict", StatsJson.rate(num(tot, "fallback_faults"), pageFaults));
+        o.put("fallback_faults", num(tot, "fallback_faults"));
+        o.put("fallback_rate", StatsJson.rate(num(tot, "fallback_faults"), pageFaults));
+        o.put("fallback_faults_strict", num(tot, "fallback_faults_strict"));
+        o.put("fallback_rate_strict", StatsJson.rate(num(tot, "fallback_faults_strict"), pageFaults));
         long lost = num(tot, "lost_events");
         long markers = num(tot, "lost_event_markers");
         long withoutCount = num(tot, "lost_event_markers_without_count");

@@ -58,7 +58,16 @@ public final class WorkspaceDb implements AutoCloseable {
                 Files.deleteIfExists(f);
                 Files.deleteIfExists(f.resolveSibling(FILE + ".wal"));
             }
-            WorkspaceDb db = openFile(f);
+            WorkspaceDb db;
+            try {
+                db = openFile(f);
+            } catch (SQLException e) {
+                if (!damaged(e)) throw e;
+                // derived data: a damaged file (truncated, zeroed, a 0-byte file left by a full disk) is rebuilt
+                Files.deleteIfExists(f);
+                Files.deleteIfExists(f.resolveSibling(FILE + ".wal"));
+                db = openFile(f);
+            }
             String v = db.meta("schema_version");
             if (v != null && !v.equals(String.valueOf(Schema.VERSION))) {
                 db.close();
@@ -86,7 +95,44 @@ public final class WorkspaceDb implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether opening failed because the file is not a readable DuckDB database (damaged, truncated,
+     * zeroed, or not a database at all) — not because it is locked, read-only or on a full disk.
+     */
+    static boolean damaged(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Could not set lock") || m.contains("Conflicting lock") || m.contains("Read-only") || m.contains("No space")) return false;
+        return m.contains("not a valid DuckDB database") || m.contains("Corruption") || m.contains("checksum")
+                || m.contains("database file") || m.contains("Serialization Error");
+    }
+
+    /** How long an open waits for another vmalock process's lock on the database file (ms). */
+    static final long LOCK_WAIT_MS = Long.getLong("vmalock.db.lockWaitMs", 120_000L);
+
+    /**
+     * Opens the file; while another process holds DuckDB's lock on it (a concurrent stats, report or
+     * query: DuckDB admits one writing process), waits for it instead of failing with "Conflicting lock".
+     */
     private static WorkspaceDb openFile(Path f) throws SQLException {
+        long deadline = System.currentTimeMillis() + LOCK_WAIT_MS;
+        while (true) {
+            try {
+                return openFileOnce(f);
+            } catch (SQLException e) {
+                String m = String.valueOf(e.getMessage());
+                boolean locked = m.contains("Could not set lock") || m.contains("Conflicting lock");
+                if (!locked || System.currentTimeMillis() > deadline) throw e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static WorkspaceDb openFileOnce(Path f) throws SQLException {
         WorkspaceDb db = new WorkspaceDb(f, DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath(), fileProperties()));
         db.exec("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)");
         return db;

@@ -25,6 +25,10 @@ import vmalock.event.EventKind;
  * <li>{@link #BEFORE_TRACE}: a release by a task not seen acquiring since the capture began (it took
  *     the lock before tracing started), or since a lost-events marker (state is reset there).</li>
  * </ul>
+ *
+ * <p>Unverifiable, not violations: an overlap still undecided (the earlier holder has had no event on the
+ * mm since) when a lost-events marker of the holder's or the acquirer's CPU (or a marker with no CPU)
+ * arrives — the holder's release may be among the lost events ({@link #unverifiable()}).
  */
 public final class TraceChecker {
     public static final String LATE_RELEASE = "late-release (kernels before ≈Sep 2021 traced the release after up_*)";
@@ -43,6 +47,7 @@ public final class TraceChecker {
 
     private final Map<String, Long> violations = new TreeMap<>();
     private final Map<String, Long> tolerated = new TreeMap<>();
+    private final Map<String, Long> unverifiable = new TreeMap<>();
     private final List<Item> examples = new ArrayList<>();
     private long events, mmapEvents, resets;
     private int source = -1;
@@ -51,16 +56,23 @@ public final class TraceChecker {
     private static final class Provisional {
         final String what;
         final Item item;
+        /** CPUs of the holder's acquisition and of the overlapping acquisition ({@link Event#UNKNOWN} if none). */
+        final int holderCpu;
+        final int cpu;
 
-        Provisional(String what, Item item) {
+        Provisional(String what, Item item, int holderCpu, int cpu) {
             this.what = what;
             this.item = item;
+            this.holderCpu = holderCpu;
+            this.cpu = cpu;
         }
     }
 
     private static final class MmState {
         /** tid → 1 (read) or 2 (write); overlapping holds stay recorded until released. */
         final Map<Integer, Integer> holds = new HashMap<>();
+        /** tid → CPU of the acquisition that started its hold. */
+        final Map<Integer, Integer> holdCpu = new HashMap<>();
         /** tid → pending start write flag (0/1). */
         final Map<Integer, Integer> pendingStart = new HashMap<>();
         /** tids seen with any event on this mm since the last reset. */
@@ -77,6 +89,7 @@ public final class TraceChecker {
             source = e.source;
         }
         if (e.kind == EventKind.LOST) {
+            lostMarker(e.cpu);
             finishSource();
             resets++;
             return;
@@ -107,6 +120,7 @@ public final class TraceChecker {
                 Integer mine = m.holds.get(tid);
                 if (!e.write && start == null && mine != null && mine == 2) { // downgrade
                     m.holds.put(tid, 1);
+                    m.holdCpu.put(tid, e.cpu);
                     break;
                 }
                 if (start == null || start != (e.write ? 1 : 0)) {
@@ -126,6 +140,7 @@ public final class TraceChecker {
                     }
                 }
                 m.holds.put(tid, e.write ? 2 : 1);
+                m.holdCpu.put(tid, e.cpu);
                 break;
             }
             case MMAP_LOCK_RELEASED: {
@@ -146,7 +161,23 @@ public final class TraceChecker {
     }
 
     private void provisional(MmState m, int holder, String what, Event e, String detail) {
-        m.provisional.computeIfAbsent(holder, k -> new ArrayList<>()).add(new Provisional(what, item(what, false, e, detail)));
+        m.provisional.computeIfAbsent(holder, k -> new ArrayList<>()).add(new Provisional(what, item(what, false, e, detail),
+                m.holdCpu.getOrDefault(holder, Event.UNKNOWN), e.cpu));
+    }
+
+    /** Undecided overlaps that a lost-events marker of {@code cpu} can explain become unverifiable. */
+    private void lostMarker(int cpu) {
+        for (MmState m : mms.values()) {
+            for (List<Provisional> l : m.provisional.values()) {
+                for (java.util.Iterator<Provisional> it = l.iterator(); it.hasNext();) {
+                    Provisional p = it.next();
+                    if (cpu < 0 || p.holderCpu < 0 || p.cpu < 0 || cpu == p.holderCpu || cpu == p.cpu) {
+                        unverifiable.merge(p.what, 1L, Long::sum);
+                        it.remove();
+                    }
+                }
+            }
+        }
     }
 
     private static Item item(String what, boolean tolerated, Event e, String detail) {
@@ -180,6 +211,11 @@ public final class TraceChecker {
 
     public Map<String, Long> tolerated() {
         return tolerated;
+    }
+
+    /** Overlaps that lost events can explain: neither confirmed nor violations. */
+    public Map<String, Long> unverifiable() {
+        return unverifiable;
     }
 
     public long violationCount() {

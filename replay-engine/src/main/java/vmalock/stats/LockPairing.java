@@ -23,6 +23,12 @@ import vmalock.stats.PairingListener.FaultRecord;
  *   <li>Rule 4 (hold): a successful acquire_returned becomes T's pending acquisition for (mm, write),
  *       replacing (and counting) an unreleased one; released pairs with it.</li>
  * </ul>
+ *
+ * <p>Lost events: a wait pair (start → acquire) or a hold pair (acquire → release) with a lost-events
+ * marker between its two events — a marker of the CPU of either event, or any marker when the marker or
+ * an event has no CPU — still pairs (the state machine is unchanged), but is not a sample: the listener
+ * hears {@link PairingListener#lockWaitAcrossLost} / {@link PairingListener#lockHoldAcrossLost} and the
+ * diagnostics count it ({@code wait_pairs_across_lost_events}, {@code hold_pairs_across_lost_events}).
  */
 public final class LockPairing {
     private final PairingListener listener;
@@ -49,6 +55,10 @@ public final class LockPairing {
         /** A start_locking replaced by a newer one of the same task, mm and write flag before any acquire_returned. */
         public long startLockingReplaced;
         public long waitSamplesWithSuccessFalse;
+        /** Wait pairs with lost events between start_locking and acquire_returned: not samples. */
+        public long waitPairsAcrossLostEvents;
+        /** Hold pairs with lost events between acquire_returned and released: not samples. */
+        public long holdPairsAcrossLostEvents;
 
         /** Name → value, alphabetical, the JSON names. */
         public Map<String, Long> asMap() {
@@ -60,10 +70,12 @@ public final class LockPairing {
             m.put("acquire_without_start_read", acquireWithoutStartRead);
             m.put("acquire_without_start_write", acquireWithoutStartWrite);
             m.put("fallback_faults_matched_by_downgrade", fallbackFaultsMatchedByDowngrade);
+            m.put("hold_pairs_across_lost_events", holdPairsAcrossLostEvents);
             m.put("released_without_acquire_read", releasedWithoutAcquireRead);
             m.put("released_without_acquire_write", releasedWithoutAcquireWrite);
             m.put("start_locking_never_acquired", startLockingNeverAcquired);
             m.put("start_locking_replaced", startLockingReplaced);
+            m.put("wait_pairs_across_lost_events", waitPairsAcrossLostEvents);
             m.put("wait_samples_with_success_false", waitSamplesWithSuccessFalse);
             return m;
         }
@@ -78,6 +90,9 @@ public final class LockPairing {
         long[] mm = new long[2];
         long[] ts = new long[2];
         boolean[] write = new boolean[2];
+        /** The pairing's event number and the CPU of the event that made the entry (for lost-event gaps). */
+        long[] seq = new long[2];
+        int[] cpu = new int[2];
         int n;
 
         int find(long m, boolean w) {
@@ -89,16 +104,26 @@ public final class LockPairing {
             return -1;
         }
 
-        void add(long m, boolean w, long t) {
+        void add(long m, boolean w, long t, long sq, int c) {
             if (n == mm.length) {
                 mm = Arrays.copyOf(mm, n * 2);
                 ts = Arrays.copyOf(ts, n * 2);
                 write = Arrays.copyOf(write, n * 2);
+                seq = Arrays.copyOf(seq, n * 2);
+                cpu = Arrays.copyOf(cpu, n * 2);
             }
             mm[n] = m;
             ts[n] = t;
             write[n] = w;
+            seq[n] = sq;
+            cpu[n] = c;
             n++;
+        }
+
+        void set(int i, long t, long sq, int c) {
+            ts[i] = t;
+            seq[i] = sq;
+            cpu[i] = c;
         }
 
         /** Removes entry i and returns its timestamp. */
@@ -108,6 +133,8 @@ public final class LockPairing {
             System.arraycopy(mm, i + 1, mm, i, tail);
             System.arraycopy(ts, i + 1, ts, i, tail);
             System.arraycopy(write, i + 1, write, i, tail);
+            System.arraycopy(seq, i + 1, seq, i, tail);
+            System.arraycopy(cpu, i + 1, cpu, i, tail);
             n--;
             return t;
         }
@@ -126,6 +153,14 @@ public final class LockPairing {
         final FaultRecord fault = new FaultRecord();
     }
 
+    /** Number of the current event (events passed to {@link #accept}, lost-events markers included). */
+    private long seq;
+    /** Event number of the last lost-events marker naming no CPU, and of the last marker of any CPU. */
+    private long lastMarkerNoCpu = -1;
+    private long lastMarkerAny = -1;
+    /** CPU → event number of its last lost-events marker. */
+    private final Map<Integer, Long> lastMarkerByCpu = new HashMap<>();
+
     public LockPairing(PairingListener listener) {
         this.listener = listener;
     }
@@ -136,7 +171,11 @@ public final class LockPairing {
 
     /** Dispatches one event to its handler; other kinds are ignored. */
     public void accept(Event e) {
+        seq++;
         switch (e.kind) {
+            case LOST:
+                onLost(e);
+                break;
             case MMAP_LOCK_START_LOCKING:
                 onStartLocking(e);
                 break;
@@ -152,6 +191,32 @@ public final class LockPairing {
             default:
                 break;
         }
+    }
+
+    /** A lost-events marker: pairs that span it are not samples. */
+    public void onLost(Event e) {
+        lastMarkerAny = seq;
+        if (e.cpu < 0) {
+            lastMarkerNoCpu = seq;
+        } else {
+            lastMarkerByCpu.put(e.cpu, seq);
+        }
+    }
+
+    /** Whether a lost-events marker came after event {@code fromSeq} (on {@code fromCpu}) and before the current event (on {@code cpu}). */
+    private boolean acrossLost(long fromSeq, int fromCpu, int cpu) {
+        if (lastMarkerAny < fromSeq) {
+            return false;
+        }
+        if (lastMarkerNoCpu >= fromSeq || fromCpu < 0 || cpu < 0) {
+            return true;
+        }
+        Long a = lastMarkerByCpu.get(fromCpu);
+        if (a != null && a >= fromSeq) {
+            return true;
+        }
+        Long b = lastMarkerByCpu.get(cpu);
+        return b != null && b >= fromSeq;
     }
 
     private Task task(int tid) {
@@ -179,10 +244,10 @@ public final class LockPairing {
         Pending p = task(e.tid).starts;
         int i = p.find(e.mm, e.write);
         if (i >= 0) {
-            p.ts[i] = e.ts;
+            p.set(i, e.ts, seq, e.cpu);
             diag.startLockingReplaced++;
         } else {
-            p.add(e.mm, e.write, e.ts);
+            p.add(e.mm, e.write, e.ts, seq, e.cpu);
         }
     }
 
@@ -194,11 +259,17 @@ public final class LockPairing {
         int si = t.starts.find(e.mm, w);
         boolean hadStart = si >= 0;
         if (hadStart) {
+            boolean lost = acrossLost(t.starts.seq[si], t.starts.cpu[si], e.cpu);
             long startTs = t.starts.remove(si);
-            if (!e.success) {
-                diag.waitSamplesWithSuccessFalse++;
+            if (lost) {
+                diag.waitPairsAcrossLostEvents++;
+                listener.lockWaitAcrossLost(e, startTs);
+            } else {
+                if (!e.success) {
+                    diag.waitSamplesWithSuccessFalse++;
+                }
+                listener.lockWait(e, startTs);
             }
-            listener.lockWait(e, startTs);
         }
         if (!hadStart) {
             if (w) {
@@ -218,9 +289,9 @@ public final class LockPairing {
             } else {
                 diag.acquireOverwrittenWithoutReleaseRead++;
             }
-            t.acqs.ts[k] = e.ts;
+            t.acqs.set(k, e.ts, seq, e.cpu);
         } else {
-            t.acqs.add(e.mm, w, e.ts);
+            t.acqs.add(e.mm, w, e.ts, seq, e.cpu);
         }
         // rules 1 and 2: close the open fault
         if (!t.hasFault) {
@@ -264,6 +335,11 @@ public final class LockPairing {
             } else {
                 diag.releasedWithoutAcquireRead++;
             }
+            return;
+        }
+        if (acrossLost(t.acqs.seq[k], t.acqs.cpu[k], e.cpu)) {
+            diag.holdPairsAcrossLostEvents++;
+            listener.lockHoldAcrossLost(e, t.acqs.remove(k));
             return;
         }
         listener.lockHold(e, t.acqs.remove(k));
@@ -322,5 +398,8 @@ public final class LockPairing {
         }
         tasks.clear();
         java.util.Arrays.fill(cacheTask, null);
+        lastMarkerByCpu.clear();
+        lastMarkerNoCpu = -1;
+        lastMarkerAny = -1;
     }
 }

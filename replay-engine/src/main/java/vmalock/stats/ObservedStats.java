@@ -83,9 +83,11 @@ public final class ObservedStats implements PairingListener {
             if (e.count < 0) {
                 lostEventMarkersWithoutCount++;
             } else {
-                lostEvents += e.count;
-                lostEventsByCpu.merge(e.cpu, e.count, Long::sum);
+                // saturating: a hostile file's counts never wrap to a small or negative total
+                lostEvents = lostEvents + e.count < lostEvents ? Long.MAX_VALUE : lostEvents + e.count;
+                lostEventsByCpu.merge(e.cpu, e.count, (a, b) -> a + b < a ? Long.MAX_VALUE : a + b);
             }
+            pairing.accept(e);
             return;
         }
         totalEvents++;

@@ -26,6 +26,17 @@ public interface PairingListener {
     default void lockHold(Event release, long acquireTs) {
     }
 
+    /**
+     * A wait pair with lost events between its start_locking and acquire_returned: paired (the start is
+     * consumed) but not a sample.
+     */
+    default void lockWaitAcrossLost(Event acquire, long startTs) {
+    }
+
+    /** A hold pair with lost events between its acquire_returned and released: paired but not a sample. */
+    default void lockHoldAcrossLost(Event release, long acquireTs) {
+    }
+
     /** A user page fault, once both fallback rules have decided about it (or the task faulted again / the source ended). */
     default void fault(FaultRecord fault) {
     }

@@ -45,11 +45,11 @@ class ReplayRunsTest {
             Object[] replay = cmp.rows().get(1);
             assertEquals(id, replay[0]);
             assertEquals("no-vma-lock", replay[1]);
-            int rate = cmp.columns().indexOf("fallback_rate");
+            int rate = cmp.columns().indexOf("fallback_rate_strict");
             // no per-VMA lock: every fault takes mmap_lock, so the fallback rate rises
             assertTrue(((Number) replay[rate]).doubleValue() > ((Number) cmp.rows().get(0)[rate]).doubleValue(),
                     "no-vma-lock fallback rate " + replay[rate]);
-            assertTrue(((Number) replay[cmp.columns().indexOf("d_fallback_rate")]).doubleValue() > 0);
+            assertTrue(((Number) replay[cmp.columns().indexOf("d_fallback_rate_strict")]).doubleValue() > 0);
             ResultTable vl = qr.run(QueryLibrary.bundled().get("vma_lock_counters")).get(0);
             assertEquals(id, vl.rows().get(1)[0]);
             assertTrue(vl.rows().get(1)[vl.columns().indexOf("vma_lock_success")] != null);

@@ -195,4 +195,42 @@ class LockPairingTest {
         assertFalse(faults.get(2).fallbackStrict);
         assertEquals(3, s.pageFaults);
     }
+
+    private void lost(long ts, int cpu) {
+        Event e = ev(EventKind.LOST, ts, 0);
+        e.cpu = cpu;
+        e.count = 100;
+    }
+
+    /** Issue 12 item 2: a wait or hold pair with a lost-events marker between its events is not a sample. */
+    @Test
+    void pairsAcrossLostEventsAreCountedNotSampled() {
+        // a writer waits on CPU 1; CPU 1 loses events; the acquisition pairs across the gap
+        start(10, 1, MM, true);
+        events.get(events.size() - 1).cpu = 1;
+        lost(20, 1);
+        acquire(7_445, 1, MM, true, true);
+        events.get(events.size() - 1).cpu = 1;
+        // a marker of another CPU between acquire and release: still a sample
+        lost(7_450, 0);
+        release(7_446, 1, MM, true);
+        events.get(events.size() - 1).cpu = 1;
+        // a read hold spanning a marker with no CPU
+        start(7_500, 2, MM, false);
+        events.get(events.size() - 1).cpu = 0;
+        acquire(7_501, 2, MM, false, true);
+        events.get(events.size() - 1).cpu = 0;
+        lost(7_600, Event.UNKNOWN);
+        release(7_700, 2, MM, false);
+        events.get(events.size() - 1).cpu = 0;
+        ObservedStats s = run(new ArrayList<>());
+        assertEquals(0, s.writerWait.count(), "the 7,435 µs wait across the gap is not a sample");
+        assertEquals(1, s.writeHold.count());
+        assertEquals(1, s.readerWait.count());
+        assertEquals(0, s.readHold.count());
+        assertEquals(1L, s.diagnostics().asMap().get("wait_pairs_across_lost_events"));
+        assertEquals(1L, s.diagnostics().asMap().get("hold_pairs_across_lost_events"));
+        assertEquals(0L, s.diagnostics().asMap().get("acquire_without_start_write"));
+        assertEquals(0L, s.diagnostics().asMap().get("acquire_never_released_write"));
+    }
 }

@@ -53,6 +53,9 @@ final class Cells {
         if (column.endsWith("_ns")) {
             return column.substring(0, column.length() - 3) + " (ns)";
         }
+        if (column.endsWith("_ticks")) {
+            return column.substring(0, column.length() - 6) + " (ticks)";
+        }
         return column;
     }
 
