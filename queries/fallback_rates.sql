@@ -1,8 +1,8 @@
 -- fallback_rates: How often did a user page fault fall back from the per-VMA lock to mmap_lock? A fault
 -- is a fallback when its task's next successful mmap_lock read acquisition (with a pending start_locking)
--- comes before its next fault and before any write acquisition (rule 2 of shared/traces/README.md);
+-- comes before its next fault and before any write acquisition (rule 2 of docs/statistics.md);
 -- columns fallback_faults_strict / fallback_rate_strict, as in `stats --json`; fallback_faults /
--- fallback_rate are rule 1 (the truth files' fallback_faults). Overall, per mm, per task and per comm. page_fault_user has no mm field: a
+-- fallback_rate are rule 1 (any next successful read acquisition). Overall, per mm, per task and per comm. page_fault_user has no mm field: a
 -- task's faults count for the mm its mmap_lock events name most often (tasks without such events: mm NULL).
 
 -- section: overall
