@@ -128,7 +128,7 @@ class FleetEquivalenceTest {
             String kernel = KERNELS.get(id);
             if (kernel == null) cli("ingest", t.toString(), "-w", ws.toString());
             else cli("ingest", t.toString(), "-w", ws.toString(), "--kernel", kernel);
-            String single = cli("stats", "-w", ws.toString(), "--json").replace("ingest --kernel", "fleet manifest");
+            String single = cli("stats", "-w", ws.toString(), "--json").replace("\"ingest --kernel\"", "\"fleet manifest\"");
             assertNotNull(stats.get(id), id + " has no stats row; progress:\n" + progress);
             assertEquals(single.strip(), ((String) stats.get(id).getAs("json")).strip(), id + ": stats --json");
             JsonNode s = StatsJson.JSON.readTree(single);
@@ -139,7 +139,7 @@ class FleetEquivalenceTest {
                 continue;
             }
             String cmp = cli("compare", "-w", ws.toString(), "--policies", String.join(",", POLICIES), "--format", "json")
-                    .replace("ingest --kernel", "fleet manifest");
+                    .replace("(ingest --kernel)", "(fleet manifest)").replace("\"ingest --kernel\"", "\"fleet manifest\"");
             List<String> entries = new ArrayList<>();
             for (Row r : runs.get(id)) entries.add(r.getAs("json"));
             String kp = tr.get(id).getAs("kernel_policy");
@@ -258,7 +258,7 @@ class FleetEquivalenceTest {
     @Test
     void oneTaskPerTraceAndOnePerPolicyGiveTheSameRows() {
         List<TraceInput> two = FleetMain.inputs(List.of(traces.get(0).toString(), traces.get(5).toString(),
-                traces.get(6).toString()), null, new org.apache.hadoop.conf.Configuration());
+                traces.get(6).toString()), tmp.resolve("manifest.csv").toString(), new org.apache.hadoop.conf.Configuration());
         List<Row> b = spark.read().parquet(out.resolve("runs").toString())
                 .where("trace_id in ('ftrace-memcg.txt', 'ftrace-pipe-lost.txt.gz', 'perf-disjoint.perf.txt')")
                 .sort("trace_id", "policy_order").select("trace_id", "policy", "json").collectAsList();
