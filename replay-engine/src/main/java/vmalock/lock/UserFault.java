@@ -162,6 +162,7 @@ public final class UserFault extends Op {
             case 2: // handle_mm_fault(FAULT_FLAG_VMA_LOCK) returned
                 VmaLock.endRead(t, vma); // released by the handler (RETRY/COMPLETED) or by the caller
                 if (f.underVmaLock == Fault.RETRY) return vmaRetried(t);
+                vma.populated = true; // the faulted page is present (remote access's fast-path rule)
                 mm.vmEvents.countSuccess();
                 return finish(t, HANDLED_VMA);
 
@@ -238,6 +239,7 @@ public final class UserFault extends Op {
                 InvariantChecker ck = t.driver.checker();
                 if (ck != null) ck.stabilised(t, vma);
                 if (vma.anonymous && !vma.hasAnonVma && f.write()) vma.hasAnonVma = true;
+                vma.populated = true; // the faulted page is present (remote access's fast-path rule)
                 pc = 21;
                 t.delay = f.mmapServiceNs;
                 return f.mmapServiceNs > 0 ? DELAY : RUN;

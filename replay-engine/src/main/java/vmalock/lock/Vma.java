@@ -38,7 +38,10 @@ public final class Vma {
     public boolean growsDown;
     /** anon_vma present (vmf_anon_prepare needs mmap_read_trylock when it is not). */
     public volatile boolean hasAnonVma = true;
-    /** Whether the pages are present (remote-access fast path rule). */
+    /**
+     * Whether the pages are present (remote-access fast path rule). Tracked per VMA, not per page: a VMA the
+     * trace saw being mapped counts as not present until a fault in it completes.
+     */
     public volatile boolean populated = true;
     /** IO/PFNMAP or hugetlb: the remote fast path never applies. */
     public boolean special;

@@ -250,6 +250,7 @@ public final class AddressSpace {
                 vmas.remove(next.start);
                 cur.end = next.end;
                 cur.hasAnonVma |= next.hasAnonVma;
+                cur.populated |= next.populated;
                 l.detach(next);
                 l.changed(cur);
             } else {
@@ -265,6 +266,7 @@ public final class AddressSpace {
         l.writeLock(v);
         Vma tail = new Vma(nextId++, at, v.end, v.prot, v.flags, v.anon, v.origin);
         tail.hasAnonVma = v.hasAnonVma;
+        tail.populated = v.populated;
         l.writeLock(tail);
         v.end = at;
         l.changed(v);

@@ -35,6 +35,8 @@ public final class Vma {
     public int flags;
     public boolean anon;
     public boolean hasAnonVma;
+    /** A fault in it completed in the replay (its lock model VMA's {@code populated}); see WritePlanner#sync. */
+    public boolean populated;
     public Origin origin;
     /** The lock model's state for this VMA (set by the simulator). */
     public Object lock;

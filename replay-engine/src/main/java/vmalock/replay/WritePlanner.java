@@ -88,6 +88,9 @@ final class WritePlanner implements AddressSpace.Listener {
         lv.anonymous = v.anon;
         lv.growsDown = (v.flags & Vma.VM_GROWSDOWN) != 0;
         lv.hasAnonVma = v.hasAnonVma || !v.anon;
+        // memory that predates the trace is taken to be present; a VMA mapped during it is not until a fault
+        // in it completes (or it took over an anon_vma, i.e. was faulted in before a split or merge)
+        lv.populated = v.origin != Vma.Origin.SYSCALL || v.hasAnonVma || v.populated;
     }
 
     @Override
@@ -95,6 +98,7 @@ final class WritePlanner implements AddressSpace.Listener {
         if (v.lock == null) return; // a new VMA: locked before insertion by the section
         vmalock.lock.Vma lv = (vmalock.lock.Vma) v.lock;
         v.hasAnonVma |= lv.hasAnonVma; // a fault may have prepared it (vmf_anon_prepare) since
+        v.populated |= lv.populated;
         if (!lock.contains(lv)) lock.add(lv);
     }
 

@@ -87,6 +87,23 @@ final class Ev {
         return exit(us + 2 + hold, tid, sc, ret);
     }
 
+    /** A pread64 of {@code len} bytes at {@code pos} (on /proc/PID/mem of mm {@code mm}: one read section per page). */
+    Ev pread(long us, int tid, long mm, long pos, long len, long hold) {
+        Event e = base(EventKind.SYS_ENTER, "sys_enter_pread64", us, tid, "t" + tid);
+        e.syscall = Syscall.OTHER;
+        long[] a = {3, 0x1000, len, pos};
+        for (int i = 0; i < a.length; i++) {
+            e.argNames[i] = "a" + i;
+            e.args[i] = a[i];
+        }
+        e.nargs = a.length;
+        read(us + 1, tid, mm, hold);
+        Event x = base(EventKind.SYS_EXIT, "sys_exit_pread64", us + 2 + hold, tid, "t" + tid);
+        x.syscall = Syscall.OTHER;
+        x.ret = len;
+        return this;
+    }
+
     Workload build(long faultCost) {
         WorkBuilder b = new WorkBuilder(faultCost);
         for (Event e : list) b.accept(e);
