@@ -163,6 +163,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 .wakeLatency(t.wakeLatencyNs).kernelPreemption(t.kernelPreemption);
         o.sliceNs = t.sliceNs;
         o.wakeupPreemption = t.wakeupPreemption;
+        o.wakeupPreemptFromTrace = t.wakeupPreemptFromTrace;
         o.live = t.live;
         o.filter = t.filter;
         o.onRun = t.onRun;

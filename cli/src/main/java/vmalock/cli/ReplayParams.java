@@ -47,9 +47,10 @@ public final class ReplayParams {
             description = "time slice of the modelled CPUs: 'auto' (default: 3ms) or a time such as 1.4ms")
     String slice;
 
-    @Option(names = "--wakeup-preempt", paramLabel = "on|off", defaultValue = "on",
-            description = "a task woken from a lock wait or a sleep preempts a running one at once (on), or waits for a "
-                    + "slice's end or a free CPU (off: EEVDF's RUN_TO_PARITY protects the running task's slice)")
+    @Option(names = "--wakeup-preempt", paramLabel = "on|off|trace", defaultValue = "on",
+            description = "a task woken from a lock wait or a sleep preempts a running one at once (on), waits for a "
+                    + "slice's end or a free CPU (off: EEVDF's RUN_TO_PARITY protects the running task's slice), or "
+                    + "preempts after a delay drawn from the trace's own wake-ups that preempted a running task (trace)")
     String wakeupPreempt;
 
     @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
@@ -96,8 +97,9 @@ public final class ReplayParams {
         if (!slice.trim().equalsIgnoreCase("auto")) o.sliceNs = parseTime("--slice", slice);
         switch (wakeupPreempt.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "on": o.wakeupPreemption = true; break;
+            case "trace": o.wakeupPreemption = true; o.wakeupPreemptFromTrace = true; break;
             case "off": o.wakeupPreemption = false; break;
-            default: throw new IllegalArgumentException("--wakeup-preempt: '" + wakeupPreempt + "' is not on or off");
+            default: throw new IllegalArgumentException("--wakeup-preempt: '" + wakeupPreempt + "' is not on, off or trace");
         }
         switch (preempt.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "none": case "voluntary": o.kernelPreemption(false); break;

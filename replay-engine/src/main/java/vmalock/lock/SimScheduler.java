@@ -25,6 +25,8 @@ public final class SimScheduler implements Driver {
     private static final int QUEUED = 0, RUNNING = 1, BLOCKED = 2, DELAYED = 3, FINISHED = 4, NEW = 5;
     /** gen value marking a kill event instead of a resume. */
     private static final int KILL = -1;
+    /** gen value marking a deferred wake-up preemption ({@link #wakePreemptDelay}). */
+    private static final int PREEMPT = -2;
 
     private final List<Task> tasks = new ArrayList<>();
     private final Findings findings;
@@ -68,6 +70,12 @@ public final class SimScheduler implements Driver {
      * returns to user mode or sleeps; a slice's end or a wake-up takes effect at that return.
      */
     public boolean kernelPreemption = false;
+    /**
+     * When non-null, a woken task that finds every CPU busy preempts one only after this delay (ns; drawn by
+     * the replay from the trace's own wake-up-to-run delays of wake-ups that preempted a running task), and
+     * takes a CPU that frees up before then as usual; null: at once ({@link #wakeupPreemption}).
+     */
+    public java.util.function.ToLongFunction<Task> wakePreemptDelay;
     /** Queued tasks whose wake-up preemption waits for a CPU's return to user mode. */
     private int pendingPreempts;
     /** Total ns tasks spent runnable, waiting for a modelled CPU. */
@@ -206,6 +214,10 @@ public final class SimScheduler implements Driver {
                 if (t.simState == BLOCKED) wake(t);
                 continue;
             }
+            if (gen == PREEMPT) {
+                if (t.waitingCpu && t.preemptAt == time) preemptFor(t);
+                continue;
+            }
             if (gen != t.gen || t.simState == FINISHED) continue; // stale timer
             if (cpus > 0) {
                 if (!t.hasCpu && !grab(t)) continue;
@@ -246,6 +258,19 @@ public final class SimScheduler implements Driver {
             holders.add(t);
             return true;
         }
+        if (wakeupPreemption && t.wokenUp && wakePreemptDelay != null) {
+            long d = wakePreemptDelay.applyAsLong(t);
+            if (d > 0) { // preempt later, unless a CPU frees up first
+                t.wokenUp = false;
+                t.waitingCpu = true;
+                t.onCpu = false;
+                t.cpuWaitSince = now;
+                t.preemptAt = now + d;
+                runq.addLast(t);
+                push(now + d, indexOf(t), PREEMPT);
+                return false;
+            }
+        }
         if (wakeupPreemption && t.wokenUp) {
             t.wokenUp = false;
             Task v = null;
@@ -281,6 +306,32 @@ public final class SimScheduler implements Driver {
         return false;
     }
 
+    /** A deferred wake-up preemption: {@code t}, still queued, takes the CPU of the longest-running preemptible task. */
+    private void preemptFor(Task t) {
+        t.preemptAt = 0;
+        Task v = null;
+        for (Task h : holders) {
+            if (h.inDelay && h.preemptibleDelay && h.chunkEnd > now && (v == null || h.sliceStart < v.sliceStart)) v = h;
+        }
+        if (v == null) return; // it waits in the run queue
+        runq.remove(t);
+        preemptions++;
+        v.gen++; // its chunk-end event is void: the rest of the delay waits for a CPU
+        v.delayLeft += v.chunkEnd - now;
+        v.hasCpu = false;
+        holders.remove(v);
+        v.onCpu = false;
+        v.waitingCpu = true;
+        v.cpuWaitSince = now;
+        runq.addFirst(v);
+        t.waitingCpu = false;
+        t.hasCpu = true;
+        t.sliceStart = now;
+        holders.add(t);
+        cpuWaitNs += now - t.cpuWaitSince;
+        push(now, indexOf(t), t.gen);
+    }
+
     /** {@code t} gives its CPU up; the first queued task gets it at once. */
     private void release(Task t) {
         if (!t.hasCpu) return;
@@ -292,6 +343,7 @@ public final class SimScheduler implements Driver {
             return;
         }
         next.waitingCpu = false;
+        next.preemptAt = 0;
         if (next.preemptPending) {
             next.preemptPending = false;
             pendingPreempts--;

@@ -91,6 +91,8 @@ public final class Task {
     boolean preemptibleDelay;
     /** SimScheduler CPU model: woken while every CPU ran non-preemptible kernel work; preempts at the next return to user. */
     boolean preemptPending;
+    /** SimScheduler CPU model: when a deferred wake-up preemption is due (0: none armed). */
+    long preemptAt;
     int simIndex = -1;
     int gen;
     Thread thread;

@@ -259,6 +259,7 @@ public final class Comparison {
         o.kernelPreemption = t.kernelPreemption;
         o.sliceNs = t.sliceNs;
         o.wakeupPreemption = t.wakeupPreemption;
+        o.wakeupPreemptFromTrace = t.wakeupPreemptFromTrace;
         o.filter = t.filter;
         o.onRun = t.onRun;
         return o;

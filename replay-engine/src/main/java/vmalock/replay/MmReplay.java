@@ -117,6 +117,11 @@ final class MmReplay implements LockEventListener {
         sim.kernelPreemption = opt.kernelPreemption;
         if (opt.sliceNs > 0) sim.sliceNs = opt.sliceNs;
         sim.wakeupPreemption = opt.wakeupPreemption;
+        if (opt.wakeupPreemptFromTrace && wl != null && wl.busyWakeLatencies.length > 0) {
+            final long[] bw = wl.busyWakeLatencies;
+            SplittableRandom pr = new SplittableRandom(opt.seed * 0x9E3779B97F4A7C15L + work.index + 1);
+            sim.wakePreemptDelay = t -> bw[pr.nextInt(bw.length)];
+        }
         if (p.fault == Policy.FaultStrategy.START_READ_UNLOCKED_V2 || p.reader == Policy.ReaderStrategy.START_READ_UNLOCKED_V2) {
             // v2 as posted oopses at its first NULL dereference with mmap_lock held for read: the replay of this
             // address space stops there (the defect names task, time and address), no figures after it

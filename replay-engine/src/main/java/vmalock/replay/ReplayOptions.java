@@ -100,6 +100,11 @@ public final class ReplayOptions {
     public long sliceNs = -1;
     /** A woken task preempts a running one at once (true), or waits for a slice's end / a CPU (false). */
     public boolean wakeupPreemption = true;
+    /**
+     * With {@link #wakeupPreemption}: a woken task preempts after a delay drawn (with the seed) from the trace's
+     * own wake-ups that preempted a running task, rather than at once (needs sched_switch with prev_state).
+     */
+    public boolean wakeupPreemptFromTrace;
 
     public ReplayOptions kernelPreemption(boolean b) {
         this.kernelPreemption = b;

@@ -77,6 +77,9 @@ public final class WorkBuilder {
     private long schedSwitches;
     private long[] idleWake = new long[64];
     private int nIdleWake;
+    /** Wake-up → running delays of woken tasks that took the CPU of a preempted one (prev_state R). */
+    private long[] busyWake = new long[64];
+    private int nBusyWake;
 
     /**
      * Operations held in memory before finished ones are spilled to a temporary file (≈100 bytes
@@ -289,6 +292,12 @@ public final class WorkBuilder {
                 if (lat >= 0 && prev == 0) {
                     if (nIdleWake == idleWake.length) idleWake = Arrays.copyOf(idleWake, 2 * nIdleWake);
                     idleWake[nIdleWake++] = lat;
+                }
+                // … and onto a busy one: the woken task took the CPU of a task it preempted (still runnable)
+                String ps = (String) f[1];
+                if (lat >= 0 && prev > 0 && ps != null && ps.startsWith("R")) {
+                    if (nBusyWake == busyWake.length) busyWake = Arrays.copyOf(busyWake, 2 * nBusyWake);
+                    busyWake[nBusyWake++] = lat;
                 }
             }
         } else if (n.equals("sched_wakeup") || n.equals("sched_waking")) {
@@ -947,9 +956,12 @@ public final class WorkBuilder {
         wl.cpus = maxCpu + 1;
         wl.observedSyscallLatency = observedSyscalls;
         wl.schedSwitches = schedSwitches;
+        long[] bw = Arrays.copyOf(busyWake, nBusyWake);
+        Arrays.sort(bw);
         long[] iw = Arrays.copyOf(idleWake, nIdleWake);
         Arrays.sort(iw);
         wl.idleWakeLatencies = iw;
+        wl.busyWakeLatencies = bw;
         return wl;
     }
 }

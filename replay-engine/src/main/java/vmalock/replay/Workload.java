@@ -44,6 +44,8 @@ public final class Workload implements AutoCloseable {
     public long schedSwitches;
     /** Wake-up → running latencies onto an idle CPU (sched_wakeup → sched_switch from idle), sorted, ns. */
     public long[] idleWakeLatencies = new long[0];
+    /** Wake-up → running delays of wake-ups that preempted a running task (sched_switch prev_state R), sorted, ns. */
+    public long[] busyWakeLatencies = new long[0];
 
     /** The closed-loop, scheduler-aware replay applies: the trace has sched_switch events. */
     public boolean hasSched() {

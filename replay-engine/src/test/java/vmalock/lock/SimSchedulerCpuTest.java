@@ -130,4 +130,30 @@ class SimSchedulerCpuTest {
         assertTrue(rAcquired >= 1_500_000, "r waits behind the preempted holder: " + rAcquired);
         assertEquals(1_000_000 + 3_000_000 + 10, s.now(), "the CPU was never idle");
     }
+
+    @Test
+    void aDeferredWakeUpPreemptionWaitsItsDelayOrAFreeCpu() {
+        // one CPU: a computes 2 ms in user mode; b wakes at 0.5 ms and may preempt only 0.2 ms later
+        SimScheduler s = sim(1);
+        s.wakePreemptDelay = t -> 200_000;
+        Task a = new Task(1, "a"), b = new Task(2, "b");
+        long[] bDone = new long[1];
+        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.initUser(100),
+                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(2_000_000)), 0);
+        s.run();
+        assertEquals(700_100, bDone[0], "b preempts a 0.2 ms after its wake-up");
+        assertEquals(2_000_100, s.now());
+        assertEquals(200_000, s.cpuWaitNs() - 100, "b waited 0.2 ms, then a waited b's 100 ns");
+        // a CPU that frees up before the delay is taken at once
+        s = sim(1);
+        s.wakePreemptDelay = t -> 1_000_000;
+        a = new Task(1, "a");
+        b = new Task(2, "b");
+        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.initUser(100),
+                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(600_000)), 0);
+        s.run();
+        assertEquals(600_100, bDone[0], "a finished at 0.6 ms, before b's preemption was due");
+    }
 }
