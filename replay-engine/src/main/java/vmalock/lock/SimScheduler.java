@@ -273,23 +273,9 @@ public final class SimScheduler implements Driver {
         }
         if (wakeupPreemption && t.wokenUp) {
             t.wokenUp = false;
-            Task v = null;
-            for (Task h : holders) {
-                if (h.inDelay && h.preemptibleDelay && h.chunkEnd > now && (v == null || h.sliceStart < v.sliceStart)) v = h;
-            }
+            Task v = victim();
             if (v != null) {
-                preemptions++;
-                v.gen++; // its chunk-end event is void: the rest of the delay waits for a CPU
-                v.delayLeft += v.chunkEnd - now;
-                v.hasCpu = false;
-                holders.remove(v);
-                v.onCpu = false;
-                v.waitingCpu = true;
-                v.cpuWaitSince = now;
-                runq.addFirst(v);
-                t.hasCpu = true;
-                t.sliceStart = now;
-                holders.add(t);
+                preempt(v, t);
                 return true;
             }
             if (!kernelPreemption) {
@@ -309,12 +295,26 @@ public final class SimScheduler implements Driver {
     /** A deferred wake-up preemption: {@code t}, still queued, takes the CPU of the longest-running preemptible task. */
     private void preemptFor(Task t) {
         t.preemptAt = 0;
+        Task v = victim();
+        if (v == null) return; // it waits in the run queue
+        runq.remove(t);
+        t.waitingCpu = false;
+        cpuWaitNs += now - t.cpuWaitSince;
+        preempt(v, t);
+        push(now, indexOf(t), t.gen);
+    }
+
+    /** The running task a wake-up preempts: the one longest in its slice, in a preemptible delay; or null. */
+    private Task victim() {
         Task v = null;
         for (Task h : holders) {
             if (h.inDelay && h.preemptibleDelay && h.chunkEnd > now && (v == null || h.sliceStart < v.sliceStart)) v = h;
         }
-        if (v == null) return; // it waits in the run queue
-        runq.remove(t);
+        return v;
+    }
+
+    /** {@code t} takes {@code v}'s CPU; {@code v} goes to the front of the run queue with the rest of its delay. */
+    private void preempt(Task v, Task t) {
         preemptions++;
         v.gen++; // its chunk-end event is void: the rest of the delay waits for a CPU
         v.delayLeft += v.chunkEnd - now;
@@ -324,12 +324,9 @@ public final class SimScheduler implements Driver {
         v.waitingCpu = true;
         v.cpuWaitSince = now;
         runq.addFirst(v);
-        t.waitingCpu = false;
         t.hasCpu = true;
         t.sliceStart = now;
         holders.add(t);
-        cpuWaitNs += now - t.cpuWaitSince;
-        push(now, indexOf(t), t.gen);
     }
 
     /** {@code t} gives its CPU up; the first queued task gets it at once. */
