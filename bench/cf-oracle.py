@@ -6,7 +6,8 @@ For every counterfactual configuration in sample-traces/cf/ (and ../shared/trace
   prediction  = u runs replayed under faults-on-mmap-lock  vs  k observed (the real counterfactual)
 Prints medians over the runs, the spread of the real runs (min..max) and the ratio predicted/real.
 Workspaces are cached under $ORACLE_WS (default /tmp/vmalock-oracle); replays are re-run each time.
-Extra replay options: ORACLE_REPLAY_OPTS="--timing trace" etc.
+Extra replay options: ORACLE_REPLAY_OPTS="--timing trace" etc.; ORACLE_POLICY=no-vma-lock predicts with
+another policy (default faults-on-mmap-lock, the one that changes exactly what the k captures change).
 """
 import glob, json, os, re, statistics, subprocess, sys
 
@@ -15,6 +16,7 @@ root = os.path.dirname(here)
 vmalock = os.path.join(root, "vmalock")
 wsroot = os.environ.get("ORACLE_WS", "/tmp/vmalock-oracle")
 extra = os.environ.get("ORACLE_REPLAY_OPTS", "").split()
+policy = os.environ.get("ORACLE_POLICY", "faults-on-mmap-lock")
 os.makedirs(wsroot, exist_ok=True)
 
 def traces():
@@ -101,7 +103,7 @@ def main():
             ws = workspace(f)
             uobs.append(metrics(observed(ws), sc=observed_syscalls(ws)))
             c = replayed(ws, "vma-refcount"); ucal.append(metrics(c, c["_run"]))
-            p = replayed(ws, "faults-on-mmap-lock"); upred.append(metrics(p, p["_run"]))
+            p = replayed(ws, policy); upred.append(metrics(p, p["_run"]))
             uthr.append(pages_per_s(f))
         for rep, f in sorted(modes["k"].items()):
             kws = workspace(f)
@@ -129,7 +131,7 @@ def main():
         sys.stdout.flush()
     def within(xs, f): return sum(1 for x in xs if 1 / f <= x <= f)
     print("== summary over %d configurations" % len(totals["thr"]))
-    print("prediction (u replayed under faults-on-mmap-lock vs k observed): %d of %d figures within 1.5x, %d within 2x"
+    print(("prediction (u replayed under %s vs k observed): %%d of %%d figures within 1.5x, %%d within 2x" % policy)
           % (within(totals["pred"], 1.5), len(totals["pred"]), within(totals["pred"], 2)))
     print("calibration (u replayed under vma-refcount vs u observed):       %d of %d figures within 1.5x, %d within 2x"
           % (within(totals["cal"], 1.5), len(totals["cal"]), within(totals["cal"], 2)))

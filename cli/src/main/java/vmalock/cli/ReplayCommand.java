@@ -159,15 +159,6 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     static ReplayOptions copyWith(ReplayOptions t, PolicyPreset p) {
-        ReplayOptions o = new ReplayOptions().seed(t.seed).cpus(t.cpus).threads(t.threads).check(t.check).timing(t.timing)
-                .wakeLatency(t.wakeLatencyNs).kernelPreemption(t.kernelPreemption);
-        o.sliceNs = t.sliceNs;
-        o.wakeupPreemption = t.wakeupPreemption;
-        o.wakeupPreemptFromTrace = t.wakeupPreemptFromTrace;
-        o.live = t.live;
-        o.filter = t.filter;
-        o.onRun = t.onRun;
-        o.policy(p);
-        return o;
+        return t.copy().policy(p);
     }
 }

@@ -243,25 +243,6 @@ public final class Comparison {
     }
 
     static ReplayOptions copy(ReplayOptions t) {
-        ReplayOptions o = new ReplayOptions();
-        o.policy = t.policy;
-        o.seed = t.seed;
-        o.cpus = t.cpus;
-        o.check = t.check;
-        o.emit = t.emit;
-        o.threads = t.threads;
-        o.windowNs = t.windowNs;
-        o.resolutionNs = t.resolutionNs;
-        o.acquireCostNs = t.acquireCostNs;
-        o.timing = t.timing;
-        o.wakeLatencyNs = t.wakeLatencyNs;
-        o.faultCostScale = t.faultCostScale;
-        o.kernelPreemption = t.kernelPreemption;
-        o.sliceNs = t.sliceNs;
-        o.wakeupPreemption = t.wakeupPreemption;
-        o.wakeupPreemptFromTrace = t.wakeupPreemptFromTrace;
-        o.filter = t.filter;
-        o.onRun = t.onRun;
-        return o;
+        return t.copy();
     }
 }

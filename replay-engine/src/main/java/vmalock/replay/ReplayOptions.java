@@ -106,6 +106,31 @@ public final class ReplayOptions {
      */
     public boolean wakeupPreemptFromTrace;
 
+    /** A copy of every option (compare's runs and sweep variants, replay's policies start from one template). */
+    public ReplayOptions copy() {
+        ReplayOptions o = new ReplayOptions();
+        o.policy = policy;
+        o.seed = seed;
+        o.cpus = cpus;
+        o.check = check;
+        o.emit = emit;
+        o.threads = threads;
+        o.windowNs = windowNs;
+        o.resolutionNs = resolutionNs;
+        o.acquireCostNs = acquireCostNs;
+        o.timing = timing;
+        o.wakeLatencyNs = wakeLatencyNs;
+        o.faultCostScale = faultCostScale;
+        o.kernelPreemption = kernelPreemption;
+        o.sliceNs = sliceNs;
+        o.wakeupPreemption = wakeupPreemption;
+        o.wakeupPreemptFromTrace = wakeupPreemptFromTrace;
+        o.live = live;
+        o.filter = filter;
+        o.onRun = onRun;
+        return o;
+    }
+
     public ReplayOptions kernelPreemption(boolean b) {
         this.kernelPreemption = b;
         return this;
