@@ -19,7 +19,8 @@ public final class ReplayParams {
 
     @Option(names = "--fault-cost", paramLabel = "COST", defaultValue = "auto",
             description = "service time of a fault handled under the per-VMA lock (the trace shows no end for it): "
-                    + "'auto' = median read hold of the trace's own fallback faults (≥10), else 1 µs; "
+                    + "'auto' = the smaller of the mean read hold of the trace's own fallback faults (≥10) and the "
+                    + "mean gap from a per-VMA-lock fault to the task's next event (≥100), else 1 µs; "
                     + "or a time such as 800ns, 1.5us")
     String faultCost;
 

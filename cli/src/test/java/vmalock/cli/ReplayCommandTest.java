@@ -179,7 +179,7 @@ class ReplayCommandTest {
         assertEquals(0, auto.code, auto.toString());
         JsonNode a = JSON.readTree(auto.out).get(0);
         assertEquals("vma-refcount-s0-c2", a.get("run").asText());
-        assertTrue(a.get("inputs").get(0).get("fault_cost_source").asText().matches("trace-fallback-median|trace-vma-fault-gap-mean|spec-default"));
+        assertTrue(a.get("inputs").get(0).get("fault_cost_source").asText().matches("trace-fallback-mean|trace-vma-fault-gap-mean|spec-default"));
         assertTrue(a.get("counters").has("cpu_wait_us"), a.get("counters").toString());
         JsonNode as = a.get("address_space");
         long faults = as.get("faults_in_known_vmas").asLong() + as.get("faults_in_inferred_vmas").asLong();

@@ -135,7 +135,11 @@ public final class Ops {
         if (tl != null && s > 0) {
             // runnable time inside the hold (a preempted holder): the CPU model recreates it
             long from = kind[i] == FAULT && sub[i] == PATH_VMA || kind[i] == VMA_SYSCALL ? start[i] : acq[i];
-            s -= tl.overlap(from, from + s, SchedTimeline.RUNNABLE);
+            long hold = s;
+            s -= tl.overlap(from, from + hold, SchedTimeline.RUNNABLE);
+            // a write section's sleep on a per-VMA-lock kernel: vma_start_write waiting for VMA readers,
+            // which the lock model recreates (SchedTimeline#vmaLockKernel)
+            if (kind[i] == WRITE && tl.vmaLockKernel) s -= tl.overlap(from, from + hold, SchedTimeline.BLOCKED);
         }
         service[i] = Math.max(0, s);
         long gap = prevEnd == Long.MIN_VALUE ? 0 : Math.max(0, start[i] - prevEnd);

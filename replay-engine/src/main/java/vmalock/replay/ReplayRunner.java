@@ -495,14 +495,21 @@ public final class ReplayRunner {
                 + (o.cpus == 1 ? "; 1 CPU = UP kernel: per-VMA locks off unless the policy is unconditional" : ""));
         a.add("service time of a fault handled under the per-VMA lock (no end event in the trace): "
                 + (faultCostOption >= 0 ? faultCostOption + " ns (--fault-cost)"
-                : "median read hold of the trace's own fallback faults (≥" + WorkBuilder.MIN_CALIBRATION_SAMPLES
-                + " samples), else " + WorkBuilder.SPEC_FAULT_COST_NS + " ns (≈1.1 µs per anonymous fault, single thread, as measured by P. Agrawal, 2023)")
-                + ", capped by the gap to the task's next event; other service and hold times are the trace's own");
+                : "the smaller of the mean read hold of the trace's own fallback faults (≥" + WorkBuilder.MIN_CALIBRATION_SAMPLES
+                + " samples) and the mean gap from a per-VMA-lock fault to the task's next event (≥" + WorkBuilder.MIN_GAP_SAMPLES
+                + " samples; means: unbiased under the trace's timestamp truncation), else " + WorkBuilder.SPEC_FAULT_COST_NS + " ns (≈1.1 µs per anonymous fault, single thread, as measured by P. Agrawal, 2023)")
+                + ", capped by the gap to the task's next event; other service and hold times are the trace's own, less "
+                + "the time the holder was runnable (preempted) and, for a write section on a kernel with per-VMA locks, "
+                + "the time it slept (vma_start_write waiting for the VMA's readers): the model recreates both");
         a.add("a blocking mmap_lock acquisition costs the trace's mean uncontended write wait (≤2 µs samples) between "
                 + "start_locking and the rwsem (tracepoint + fast path)");
         a.add("a woken rw_semaphore sleeper (mmap_lock; the VMA rwsem of vma-rwsem) runs after a wake-up latency "
-                + (o.wakeLatencyNs >= 0 ? "of " + o.wakeLatencyNs + " ns" : "drawn (seeded) from the trace's own: release → "
-                + "acquire_returned of waiters that slept (contention_begin READ/WRITE); a granted reader owns the lock meanwhile"));
+                + (o.wakeLatencyNs >= 0 ? "of " + o.wakeLatencyNs + " ns" : o.timing == ReplayOptions.Timing.TRACE
+                ? "drawn (seeded) from the trace's own: release → acquire_returned of waiters that slept "
+                + "(contention_begin READ/WRITE)"
+                : "drawn (seeded) from the trace's own wake-ups onto an idle CPU (sched_waking → sched_switch from the "
+                + "idle task); every sleeper pays it, queueing for a modelled CPU comes on top")
+                + "; a granted reader owns the lock meanwhile");
         a.add("timing: " + o.timing.name().toLowerCase(Locale.ROOT) + (o.timing == ReplayOptions.Timing.TRACE
                 ? " — each operation is issued when the trace shows it, or when the task's previous operation ends if later"
                 : o.timing == ReplayOptions.Timing.ANCHORED ? " — max(trace time, previous end + think time)"

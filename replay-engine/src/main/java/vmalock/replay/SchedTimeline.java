@@ -67,6 +67,14 @@ final class SchedTimeline {
         return n;
     }
 
+    /**
+     * The traced kernel has per-VMA locks (the trace shows faults handled under them). A task that sleeps
+     * while it holds mmap_lock for write is then, in a VMA-changing section, {@code vma_start_write} waiting
+     * for the VMA's readers (vm_refcnt's rcuwait, or the VMA rw_semaphore before 6.15): a wait the lock model
+     * recreates under each policy, so it is not part of the section's service time.
+     */
+    boolean vmaLockKernel;
+
     /** Freezes the intervals (sorted by construction) and builds the prefix sums. */
     void seal() {
         prefixR = new long[n + 1];

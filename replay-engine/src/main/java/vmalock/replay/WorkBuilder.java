@@ -69,6 +69,8 @@ public final class WorkBuilder {
     private final vmalock.stats.Samples observedSyscalls = new vmalock.stats.Samples();
     /** Per-VMA-lock faults: time from page_fault_user to the task's next traced event (≤ 10 µs). */
     private long vmaGapSum, vmaGapN;
+    /** User faults the traced kernel handled under the per-VMA lock (no mmap_lock events): it has per-VMA locks. */
+    private long vmaPathFaults;
     static final long VMA_GAP_LIMIT_NS = 10_000;
     /** Samples needed for the fault cost to be the mean per-VMA fault gap. */
     static final int MIN_GAP_SAMPLES = 100;
@@ -705,6 +707,7 @@ public final class WorkBuilder {
             addSample(ts - t.fAcqTs);
         } else {
             path = Ops.PATH_VMA;
+            vmaPathFaults++;
             long g = ts - t.fTs;
             if (ts != Long.MAX_VALUE && g >= 0 && g <= VMA_GAP_LIMIT_NS) {
                 vmaGapSum += g;
@@ -883,26 +886,27 @@ public final class WorkBuilder {
             cost = faultCostOption;
             source = "option";
         } else if (vmaGapN >= MIN_GAP_SAMPLES || nFallbackHolds >= MIN_CALIBRATION_SAMPLES) {
-            // two upper bounds of a per-VMA fault's service time, both measured on this trace; the
-            // tighter one is taken: (1) the mean time from a per-VMA-lock fault to the task's next event
-            // (the fault, the return to user space and whatever the task runs until its next event; the
-            // mean of µs-truncated differences is unbiased where their median is not) and (2) the median
-            // mmap_lock read hold of the trace's fallback faults (a fault after a VMA change, under the
-            // mmap_lock)
+            // two estimates of a per-VMA fault's service time, both measured on this trace; the smaller
+            // one is taken: (1) the mean time from a per-VMA-lock fault to the task's next event (the fault,
+            // the return to user space and whatever the task runs until its next event: an upper bound) and
+            // (2) the mean mmap_lock read hold of the trace's fallback faults (a fault after a VMA change,
+            // under the mmap_lock). Means, not medians: the trace's timestamps are truncated to its
+            // resolution, and the mean of truncated differences is unbiased where their median is not (a
+            // sub-µs service time has a median of 0 at 1 µs resolution)
             long gapMean = vmaGapN >= MIN_GAP_SAMPLES ? vmaGapSum / vmaGapN : Long.MAX_VALUE;
-            long fbMedian = Long.MAX_VALUE;
+            long fbMean = Long.MAX_VALUE;
             if (nFallbackHolds >= MIN_CALIBRATION_SAMPLES) {
-                long[] sh = Arrays.copyOf(fallbackHolds, nFallbackHolds);
-                Arrays.sort(sh);
-                fbMedian = sh[(sh.length + 1) / 2 - 1];
+                long sum = 0;
+                for (int i = 0; i < nFallbackHolds; i++) sum += fallbackHolds[i];
+                fbMean = sum / nFallbackHolds;
             }
-            if (gapMean <= fbMedian) {
+            if (gapMean <= fbMean) {
                 cost = gapMean;
                 source = "trace-vma-fault-gap-mean";
                 samples = vmaGapN;
             } else {
-                cost = fbMedian;
-                source = "trace-fallback-median";
+                cost = fbMean;
+                source = "trace-fallback-mean";
             }
         } else {
             cost = SPEC_FAULT_COST_NS;
@@ -912,7 +916,10 @@ public final class WorkBuilder {
             cost = Math.round(cost * faultCostScale);
             source = source + " x" + faultCostScale;
         }
-        for (SchedTimeline tl : sched.values()) tl.seal();
+        for (SchedTimeline tl : sched.values()) {
+            tl.seal();
+            tl.vmaLockKernel = vmaPathFaults > 0;
+        }
         for (Task t : taskOrder) {
             SchedTimeline tl = schedSwitches > 0 ? sched.get(t.tid) : null;
             for (int k = 0; k < t.works.size(); k++) {

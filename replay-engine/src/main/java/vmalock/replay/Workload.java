@@ -10,7 +10,7 @@ public final class Workload implements AutoCloseable {
     public final List<MmWork> mms;
     /** Service time of a fault handled under the per-VMA lock (the trace shows no end for it), ns. */
     public final long faultCostNs;
-    /** Where {@link #faultCostNs} came from: {@code option}, {@code trace-fallback-median}, {@code spec-default}. */
+    /** Where {@link #faultCostNs} came from: {@code option}, {@code trace-fallback-mean}, {@code trace-vma-fault-gap-mean}, {@code spec-default}. */
     public final String faultCostSource;
     /** Samples behind a trace-calibrated fault cost. */
     public final long faultCostSamples;

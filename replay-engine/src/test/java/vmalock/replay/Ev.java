@@ -76,6 +76,21 @@ final class Ev {
         return this;
     }
 
+    /** sched_switch from {@code prev} (in state {@code prevState}) to {@code next} (0: the idle task). */
+    Ev sw(long us, int prev, String prevState, int next) {
+        Event e = base(EventKind.GENERIC, "sched_switch", us, prev, "t" + prev);
+        e.text = "prev_comm=t" + prev + " prev_pid=" + prev + " prev_prio=120 prev_state=" + prevState
+                + " ==> next_comm=" + (next == 0 ? "swapper/0" : "t" + next) + " next_pid=" + next + " next_prio=120";
+        return this;
+    }
+
+    /** sched_waking of {@code pid} by {@code by}. */
+    Ev waking(long us, int by, int pid) {
+        Event e = base(EventKind.GENERIC, "sched_waking", us, by, "t" + by);
+        e.text = "comm=t" + pid + " pid=" + pid + " prio=120 target_cpu=000";
+        return this;
+    }
+
     /** read section: start, acquire, release. */
     Ev read(long us, int tid, long mm, long hold) {
         return start(us, tid, mm, false).acq(us, tid, mm, false, true).rel(us + hold, tid, mm, false);

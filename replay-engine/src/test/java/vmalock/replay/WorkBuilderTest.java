@@ -89,4 +89,41 @@ class WorkBuilderTest {
         assertEquals("ffff888200000000#2", w.mms.get(2).label());
         assertEquals(2, w.mms.get(2).instance);
     }
+
+    @Test
+    void faultCostIsTheMeanOfTheFallbackHoldsNotTheirMedian() {
+        // sub-µs fallback holds truncated to 1 µs: six read 0 µs, four read 1 µs (true mean ≈0.4 µs); their
+        // median is 0, which would make every per-VMA fault free
+        Ev ev = new Ev();
+        ev.write(100, 10, MM, 5, Syscall.MMAP, REGION, 0, 64 << 20, 3, 0x22);
+        for (int k = 0; k < 10; k++) {
+            long t = 200 + 10 * k;
+            ev.fault(t, 11, REGION + 0x1000L * k, 6).start(t, 11, MM, false).acq(t, 11, MM, false, true)
+                    .rel(t + (k < 6 ? 0 : 1), 11, MM, false);
+        }
+        Workload w = ev.build(-1);
+        assertEquals("trace-fallback-mean", w.faultCostSource);
+        assertEquals(400, w.faultCostNs);
+    }
+
+    /** A writer that sleeps 4 µs and waits 1 µs for a CPU inside a 10 µs mprotect hold; {@code vmaFault}: the trace shows a per-VMA-lock fault. */
+    private static Ops sleepingWriter(boolean vmaFault) {
+        Ev ev = new Ev();
+        ev.write(100, 10, MM, 5, Syscall.MMAP, REGION, 0, 64 << 20, 3, 0x22);
+        if (vmaFault) ev.fault(150, 11, REGION + 0x1000, 6);
+        else ev.fault(150, 11, REGION + 0x1000, 6).start(150, 11, MM, false).acq(150, 11, MM, false, true).rel(151, 11, MM, false);
+        ev.enter(200, 10, Syscall.MPROTECT, REGION, 0x4000, 1).start(200, 10, MM, true).acq(201, 10, MM, true, true)
+                .sw(203, 10, "D", 0).waking(207, 11, 10).sw(208, 0, "R", 10)
+                .rel(211, 10, MM, true).exit(212, 10, Syscall.MPROTECT, 0);
+        return only(ev.build(1000).mms.get(0), 10);
+    }
+
+    @Test
+    void aWriteSectionsSleepIsVmaStartWriteOnlyOnAKernelWithPerVmaLocks() {
+        // per-VMA locks in the trace: the sleep is vma_start_write waiting for VMA readers, which the model
+        // recreates: out of the service time with the runnable microsecond (10 - 4 - 1)
+        assertEquals(5000, sleepingWriter(true).service(1));
+        // no per-VMA-lock fault in the trace: the sleep is something the model does not recreate (10 - 1)
+        assertEquals(9000, sleepingWriter(false).service(1));
+    }
 }
