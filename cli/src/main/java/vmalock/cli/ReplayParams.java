@@ -48,10 +48,12 @@ public final class ReplayParams {
             description = "time slice of the modelled CPUs: 'auto' (default: 3ms) or a time such as 1.4ms")
     String slice;
 
-    @Option(names = "--wakeup-preempt", paramLabel = "on|off|trace", defaultValue = "on",
+    @Option(names = "--wakeup-preempt", paramLabel = "on|off|trace|min-run", defaultValue = "on",
             description = "a task woken from a lock wait or a sleep preempts a running one at once (on), waits for a "
-                    + "slice's end or a free CPU (off: EEVDF's RUN_TO_PARITY protects the running task's slice), or "
-                    + "preempts after a delay drawn from the trace's own wake-ups that preempted a running task (trace)")
+                    + "slice's end or a free CPU (off: EEVDF's RUN_TO_PARITY protects the running task's slice), "
+                    + "preempts after a delay drawn from the trace's own wake-ups that preempted a running task (trace), "
+                    + "or preempts only a task that has run at least the trace's own median run before a preemption "
+                    + "(min-run: sched_switch prev_state R, switch-in to switch-out), waiting for that or a free CPU")
     String wakeupPreempt;
 
     @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
@@ -100,7 +102,8 @@ public final class ReplayParams {
             case "on": o.wakeupPreemption = true; break;
             case "trace": o.wakeupPreemption = true; o.wakeupPreemptFromTrace = true; break;
             case "off": o.wakeupPreemption = false; break;
-            default: throw new IllegalArgumentException("--wakeup-preempt: '" + wakeupPreempt + "' is not on, off or trace");
+            case "min-run": o.wakeupPreemption = true; o.wakeupPreemptMinRun = true; break;
+            default: throw new IllegalArgumentException("--wakeup-preempt: '" + wakeupPreempt + "' is not on, off, trace or min-run");
         }
         switch (preempt.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "none": case "voluntary": o.kernelPreemption(false); break;

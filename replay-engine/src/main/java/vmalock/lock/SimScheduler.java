@@ -76,6 +76,12 @@ public final class SimScheduler implements Driver {
      * takes a CPU that frees up before then as usual; null: at once ({@link #wakeupPreemption}).
      */
     public java.util.function.ToLongFunction<Task> wakePreemptDelay;
+    /**
+     * When ≥ 0, a woken task that finds every CPU busy preempts only a task that has held its CPU at least this
+     * long (ns; EEVDF protects a running task's slice): it waits until one has, or takes a CPU that frees up
+     * first; -1: no such protection ({@link #wakeupPreemption} preempts at once).
+     */
+    public long wakePreemptMinRunNs = -1;
     /** Queued tasks whose wake-up preemption waits for a CPU's return to user mode. */
     private int pendingPreempts;
     /** Total ns tasks spent runnable, waiting for a modelled CPU. */
@@ -271,6 +277,25 @@ public final class SimScheduler implements Driver {
                 return false;
             }
         }
+        if (wakeupPreemption && t.wokenUp && wakePreemptMinRunNs > 0) {
+            Task v = victim(wakePreemptMinRunNs);
+            if (v != null) {
+                t.wokenUp = false;
+                preempt(v, t);
+                return true;
+            }
+            long at = protectedUntil(wakePreemptMinRunNs);
+            if (at != Long.MAX_VALUE) { // preempt when the first running task's protection ends, unless a CPU frees up first
+                t.wokenUp = false;
+                t.waitingCpu = true;
+                t.onCpu = false;
+                t.cpuWaitSince = now;
+                t.preemptAt = at;
+                runq.addLast(t);
+                push(at, indexOf(t), PREEMPT);
+                return false;
+            }
+        }
         if (wakeupPreemption && t.wokenUp) {
             t.wokenUp = false;
             Task v = victim();
@@ -295,8 +320,16 @@ public final class SimScheduler implements Driver {
     /** A deferred wake-up preemption: {@code t}, still queued, takes the CPU of the longest-running preemptible task. */
     private void preemptFor(Task t) {
         t.preemptAt = 0;
-        Task v = victim();
-        if (v == null) return; // it waits in the run queue
+        long minRun = Math.max(0, wakePreemptMinRunNs);
+        Task v = victim(minRun);
+        if (v == null) {
+            long at = minRun > 0 ? protectedUntil(minRun) : Long.MAX_VALUE;
+            if (at != Long.MAX_VALUE) { // the task it waited for was re-picked: wait for the next protection's end
+                t.preemptAt = at;
+                push(at, indexOf(t), PREEMPT);
+            }
+            return; // it waits in the run queue
+        }
         runq.remove(t);
         t.waitingCpu = false;
         cpuWaitNs += now - t.cpuWaitSince;
@@ -306,11 +339,26 @@ public final class SimScheduler implements Driver {
 
     /** The running task a wake-up preempts: the one longest in its slice, in a preemptible delay; or null. */
     private Task victim() {
+        return victim(0);
+    }
+
+    /** As {@link #victim()}, among the tasks that have held their CPU at least {@code minRunNs}. */
+    private Task victim(long minRunNs) {
         Task v = null;
         for (Task h : holders) {
-            if (h.inDelay && h.preemptibleDelay && h.chunkEnd > now && (v == null || h.sliceStart < v.sliceStart)) v = h;
+            if (h.inDelay && h.preemptibleDelay && h.chunkEnd > now && now - h.sliceStart >= minRunNs
+                    && (v == null || h.sliceStart < v.sliceStart)) v = h;
         }
         return v;
+    }
+
+    /** The earliest time a running task in a preemptible delay has held its CPU {@code minRunNs}, or Long.MAX_VALUE. */
+    private long protectedUntil(long minRunNs) {
+        long at = Long.MAX_VALUE;
+        for (Task h : holders) {
+            if (h.inDelay && h.preemptibleDelay && h.chunkEnd > now) at = Math.min(at, Math.max(now + 1, h.sliceStart + minRunNs));
+        }
+        return at;
     }
 
     /** {@code t} takes {@code v}'s CPU; {@code v} goes to the front of the run queue with the rest of its delay. */

@@ -117,6 +117,7 @@ final class MmReplay implements LockEventListener {
         sim.kernelPreemption = opt.kernelPreemption;
         if (opt.sliceNs > 0) sim.sliceNs = opt.sliceNs;
         sim.wakeupPreemption = opt.wakeupPreemption;
+        if (opt.wakeupPreemptMinRun && wl != null) sim.wakePreemptMinRunNs = Math.max(0, wl.wakePreemptMinRunNs());
         if (opt.wakeupPreemptFromTrace && wl != null && wl.busyWakeLatencies.length > 0) {
             final long[] bw = wl.busyWakeLatencies;
             SplittableRandom pr = new SplittableRandom(opt.seed * 0x9E3779B97F4A7C15L + work.index + 1);

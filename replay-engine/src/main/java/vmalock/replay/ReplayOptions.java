@@ -105,6 +105,12 @@ public final class ReplayOptions {
      * own wake-ups that preempted a running task, rather than at once (needs sched_switch with prev_state).
      */
     public boolean wakeupPreemptFromTrace;
+    /**
+     * With {@link #wakeupPreemption}: a woken task that finds every CPU busy preempts only a task that has run at
+     * least the traced scheduler's protection time since it got its CPU ({@link Workload#wakePreemptMinRunNs}:
+     * the median run before a preemption in the trace), else it waits for that or for a free CPU.
+     */
+    public boolean wakeupPreemptMinRun;
 
     /** A copy of every option (compare's runs and sweep variants, replay's policies start from one template). */
     public ReplayOptions copy() {
@@ -125,6 +131,7 @@ public final class ReplayOptions {
         o.sliceNs = sliceNs;
         o.wakeupPreemption = wakeupPreemption;
         o.wakeupPreemptFromTrace = wakeupPreemptFromTrace;
+        o.wakeupPreemptMinRun = wakeupPreemptMinRun;
         o.live = live;
         o.filter = filter;
         o.onRun = onRun;

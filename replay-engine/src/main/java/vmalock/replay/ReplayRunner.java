@@ -329,7 +329,8 @@ public final class ReplayRunner {
         j.put("cpus", o.cpus == 0 ? "unlimited" : o.cpus < 0 ? "auto" : Integer.toString(o.cpus));
         j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
         j.put("preempt", o.kernelPreemption ? "full" : "none");
-        j.put("wakeup_preempt", !o.wakeupPreemption ? "off" : o.wakeupPreemptFromTrace ? "trace" : "on");
+        j.put("wakeup_preempt", !o.wakeupPreemption ? "off" : o.wakeupPreemptFromTrace ? "trace"
+                : o.wakeupPreemptMinRun ? "min-run" : "on");
         j.put("deterministic", !o.live);
         if (o.live) j.put("driver", "live: real threads (ThreadDriver), wall-clock times, think times as traced");
         if (o.filter != null) j.put("filter", o.filter);

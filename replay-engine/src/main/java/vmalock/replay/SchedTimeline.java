@@ -20,6 +20,13 @@ final class SchedTimeline {
     // state of the builder
     private long outTs = -1, wakeTs = -1;
     private boolean outBlocked;
+    /** When the task was last switched in (-1: not seen). */
+    private long inTs = -1;
+
+    /** How long the task had run since its last switch-in when switched out at {@code ts}, or -1. */
+    long ranUntil(long ts) {
+        return inTs >= 0 && ts >= inTs ? ts - inTs : -1;
+    }
 
     /** The task was switched out at {@code ts}; {@code state} is sched_switch's prev_state. */
     void switchOut(long ts, String state) {
@@ -47,6 +54,7 @@ final class SchedTimeline {
         }
         outTs = -1;
         wakeTs = -1;
+        inTs = ts;
         return lat;
     }
 

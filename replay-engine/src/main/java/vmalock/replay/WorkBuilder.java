@@ -82,6 +82,9 @@ public final class WorkBuilder {
     /** Wake-up → running delays of woken tasks that took the CPU of a preempted one (prev_state R). */
     private long[] busyWake = new long[64];
     private int nBusyWake;
+    /** How long a task had run since its switch-in when it was preempted (sched_switch prev_state R). */
+    private long[] preemptedRun = new long[64];
+    private int nPreemptedRun;
 
     /**
      * Operations held in memory before finished ones are spilled to a temporary file (≈100 bytes
@@ -287,7 +290,16 @@ public final class WorkBuilder {
             if (f == null) return;
             schedSwitches++;
             int prev = (Integer) f[0], next = (Integer) f[2];
-            if (prev > 0) timeline(prev).switchOut(e.ts, (String) f[1]);
+            if (prev > 0) {
+                SchedTimeline ptl = timeline(prev);
+                String st = (String) f[1];
+                long ran = ptl.ranUntil(e.ts);
+                if (ran >= 0 && st != null && st.startsWith("R")) {
+                    if (nPreemptedRun == preemptedRun.length) preemptedRun = Arrays.copyOf(preemptedRun, 2 * nPreemptedRun);
+                    preemptedRun[nPreemptedRun++] = ran;
+                }
+                ptl.switchOut(e.ts, st);
+            }
             if (next > 0) {
                 long lat = timeline(next).switchIn(e.ts);
                 // wake-up latency onto an idle CPU: the scheduler's own, without a queue in front
@@ -969,6 +981,9 @@ public final class WorkBuilder {
         Arrays.sort(iw);
         wl.idleWakeLatencies = iw;
         wl.busyWakeLatencies = bw;
+        long[] pr = Arrays.copyOf(preemptedRun, nPreemptedRun);
+        Arrays.sort(pr);
+        wl.preemptedRunLengths = pr;
         return wl;
     }
 }

@@ -46,6 +46,16 @@ public final class Workload implements AutoCloseable {
     public long[] idleWakeLatencies = new long[0];
     /** Wake-up → running delays of wake-ups that preempted a running task (sched_switch prev_state R), sorted, ns. */
     public long[] busyWakeLatencies = new long[0];
+    /** How long tasks had run since their switch-in when preempted (sched_switch prev_state R), sorted, ns. */
+    public long[] preemptedRunLengths = new long[0];
+
+    /**
+     * The traced scheduler's protection of a running task against wake-up preemption: the median time a task
+     * had run since its switch-in when it was preempted, or -1 when the trace shows no preemption.
+     */
+    public long wakePreemptMinRunNs() {
+        return preemptedRunLengths.length == 0 ? -1 : preemptedRunLengths[(preemptedRunLengths.length - 1) / 2];
+    }
 
     /** The closed-loop, scheduler-aware replay applies: the trace has sched_switch events. */
     public boolean hasSched() {

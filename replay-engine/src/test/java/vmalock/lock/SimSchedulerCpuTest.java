@@ -156,4 +156,59 @@ class SimSchedulerCpuTest {
         s.run();
         assertEquals(600_100, bDone[0], "a finished at 0.6 ms, before b's preemption was due");
     }
+
+    @Test
+    void aProtectedRunningTaskIsPreemptedOnlyAfterItsMinimumRun() {
+        // one CPU, protection 0.3 ms: a starts computing 2 ms at 0.4 ms (after b's first sleep began), b wakes at
+        // 0.5 ms: a has run 0.1 ms, so b waits until a has run 0.3 ms (0.7 ms), then preempts it
+        SimScheduler s = sim(1);
+        s.wakePreemptMinRunNs = 300_000;
+        Task a = new Task(1, "a"), b = new Task(2, "b");
+        long[] bDone = new long[1];
+        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.initUser(100),
+                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(2_000_000)), 400_000);
+        s.run();
+        assertEquals(700_100, bDone[0], "b preempts a when a has held its CPU 0.3 ms");
+        // a task that has already run past its protection is preempted at once
+        s = sim(1);
+        s.wakePreemptMinRunNs = 300_000;
+        a = new Task(1, "a");
+        b = new Task(2, "b");
+        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.initUser(100),
+                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(2_000_000)), 0);
+        s.run();
+        assertEquals(500_100, bDone[0], "a had run 0.5 ms: b preempts it at its wake-up");
+        // a CPU that frees up before the protection ends is taken at once
+        s = sim(1);
+        s.wakePreemptMinRunNs = 300_000;
+        a = new Task(1, "a");
+        b = new Task(2, "b");
+        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.initUser(100),
+                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
+        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(150_000)), 450_000);
+        s.run();
+        assertEquals(600_100, bDone[0], "a finished at 0.6 ms, before its protection ended");
+    }
+
+    @Test
+    void theProtectionIsTheTracesMedianRunBeforeAPreemption() {
+        vmalock.replay.Workload w = vmalock.replay.ReplayRunner.load(sink -> {
+            vmalock.event.Event e = new vmalock.event.Event();
+            long[][] sw = { // ts µs, prev, next, prev_state R?
+                {100, 0, 7, 0}, {150, 7, 8, 1}, {160, 8, 7, 1}, {260, 7, 8, 1}, {300, 8, 0, 0}};
+            for (long[] x : sw) {
+                e.kind = vmalock.event.EventKind.GENERIC;
+                e.name = "sched_switch";
+                e.ts = x[0] * 1000;
+                e.tid = (int) x[1];
+                e.text = "prev_comm=t prev_pid=" + x[1] + " prev_prio=120 prev_state=" + (x[3] == 1 ? "R" : "S")
+                        + " ==> next_comm=t next_pid=" + x[2] + " next_prio=120";
+                sink.accept(e);
+            }
+        }, 1000, 1);
+        // preempted after running 50 µs (7), 10 µs (8) and 100 µs (7): the median is 50 µs
+        assertEquals(50_000, w.wakePreemptMinRunNs());
+    }
 }
