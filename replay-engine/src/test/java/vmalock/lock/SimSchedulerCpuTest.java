@@ -157,39 +157,26 @@ class SimSchedulerCpuTest {
         assertEquals(600_100, bDone[0], "a finished at 0.6 ms, before b's preemption was due");
     }
 
-    @Test
-    void aProtectedRunningTaskIsPreemptedOnlyAfterItsMinimumRun() {
-        // one CPU, protection 0.3 ms: a starts computing 2 ms at 0.4 ms (after b's first sleep began), b wakes at
-        // 0.5 ms: a has run 0.1 ms, so b waits until a has run 0.3 ms (0.7 ms), then preempts it
+    /** One CPU, protection 0.3 ms: b sleeps 0.5 ms then computes 100 ns; a computes {@code aLen} from {@code aStart}. When b is done. */
+    private static long protectedRun(long aStart, long aLen) {
         SimScheduler s = sim(1);
         s.wakePreemptMinRunNs = 300_000;
         Task a = new Task(1, "a"), b = new Task(2, "b");
         long[] bDone = new long[1];
         s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.initUser(100),
                 t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
-        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(2_000_000)), 400_000);
+        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(aLen)), aStart);
         s.run();
-        assertEquals(700_100, bDone[0], "b preempts a when a has held its CPU 0.3 ms");
-        // a task that has already run past its protection is preempted at once
-        s = sim(1);
-        s.wakePreemptMinRunNs = 300_000;
-        a = new Task(1, "a");
-        b = new Task(2, "b");
-        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.initUser(100),
-                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
-        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(2_000_000)), 0);
-        s.run();
-        assertEquals(500_100, bDone[0], "a had run 0.5 ms: b preempts it at its wake-up");
-        // a CPU that frees up before the protection ends is taken at once
-        s = sim(1);
-        s.wakePreemptMinRunNs = 300_000;
-        a = new Task(1, "a");
-        b = new Task(2, "b");
-        s.spawn(b, Seq.of(t -> t.ops().hold.initSleep(500_000), t -> t.ops().hold.initUser(100),
-                t -> t.ops().call.init(x -> bDone[0] = x.now())), 0);
-        s.spawn(a, Seq.of(t -> t.ops().hold.initUser(150_000)), 450_000);
-        s.run();
-        assertEquals(600_100, bDone[0], "a finished at 0.6 ms, before its protection ended");
+        return bDone[0];
+    }
+
+    @Test
+    void aProtectedRunningTaskIsPreemptedOnlyAfterItsMinimumRun() {
+        // a starts 2 ms of compute at 0.4 ms, b wakes at 0.5 ms: a has run 0.1 ms, so b waits until a has run
+        // 0.3 ms (0.7 ms), then preempts it
+        assertEquals(700_100, protectedRun(400_000, 2_000_000), "b preempts a when a has held its CPU 0.3 ms");
+        assertEquals(500_100, protectedRun(0, 2_000_000), "a had run 0.5 ms: b preempts it at its wake-up");
+        assertEquals(600_100, protectedRun(450_000, 150_000), "a finished at 0.6 ms, before its protection ended");
     }
 
     @Test
