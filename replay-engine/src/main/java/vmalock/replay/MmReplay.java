@@ -328,6 +328,11 @@ final class MmReplay implements LockEventListener {
             if (cls == Ops.CLASS_MADVISE) {
                 return t.ops().otherRead.init(mm, ops.addr(i), svc, Policy.ReaderStrategy.MMAP_READ_LOCK, false);
             }
+            if (cls == Ops.CLASS_MAPS) {
+                // a traced read() of /proc/PID/maps: the whole read under mmap_read_lock where the policy's kernel
+                // reads maps that way (no per-VMA locks, or the rw_semaphore era before 6.17), else lock_next_vma
+                return t.ops().mapsRead.init(mm, svc, policy.mapsReadersUnderMmapLock());
+            }
             Vma target;
             synchronized (as) { // --live: writers change the model concurrently
                 target = as.size() == 0 ? null : as.get(rnd.nextInt(as.size()));
@@ -391,7 +396,12 @@ final class MmReplay implements LockEventListener {
                     c.syscallLatency.add(t.now() - opStart);
                     break;
                 case Ops.READ:
-                    if (ops.sub(i) == Ops.CLASS_REMOTE) {
+                    if (ops.sub(i) == Ops.CLASS_MAPS) {
+                        c.mapsReads++;
+                        if (policy.mapsReadersUnderMmapLock()) c.mapsReadsMmapLock++;
+                        c.mapsReadFallbacks += t.ops().mapsRead.fallbacks();
+                        if ((ops.flags(i) & Ops.F_MAPS_SECTIONS) != 0) c.mapsReadsTracedSections++;
+                    } else if (ops.sub(i) == Ops.CLASS_REMOTE) {
                         c.remote++;
                         if (t.ops().remoteRead.fastPages() > 0 && !t.ops().remoteRead.fellBack()) c.remoteFast++;
                     } else {
