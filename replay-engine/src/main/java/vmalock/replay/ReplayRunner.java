@@ -531,8 +531,10 @@ public final class ReplayRunner {
                 + "copy of one present page in one VMA (/proc/PID/cmdline, environ, mem: the per-VMA fast path of remote-vma-lock); "
                 + "longer ones (smaps walks) and process_vm_readv/writev (pin_user_pages_remote) hold mmap_read_lock under every policy");
         a.add("a remote read inside pread64 is a /proc/PID/mem copy (mem_rw: one access_remote_vm per bounce page): "
-                + "its address is the syscall's pos + k pages (k-th section of the call), whatever its hold — the page is "
-                + "taken to be present, so remote-vma-lock copies it under lock_vma_under_rcu unless the span leaves its VMA");
+                + "its address is the syscall's pos + k pages (k-th section of the call), whatever its hold; remote-vma-lock "
+                + "copies it under lock_vma_under_rcu page by page while each page is present and the span stays in its VMA: "
+                + "a page is present once a fault on it completed, until MADV_DONTNEED/REMOVE or munmap; memory that predates "
+                + "the trace (maps snapshot, inferred VMAs) is taken to be present; a drawn address uses the VMA-level rule");
         a.add("the trace's timestamps are truncations: each observed issue time is placed uniformly (from the seed) "
                 + "within its resolution interval, and emitted timestamps are truncated to the trace's resolution again, "
                 + "so waits are measured as the trace measured them");

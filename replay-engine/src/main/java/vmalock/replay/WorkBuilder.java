@@ -243,6 +243,12 @@ public final class WorkBuilder {
                 t.rLen = Math.max(1, Math.min(AddressSpace.PAGE, t.scArgs[2] - off));
             }
             t.rMadvise = t.sc == Syscall.MADVISE;
+            if (t.rMadvise) {
+                // start, length, behaviour: the replay zaps the range's pages (MADV_DONTNEED/REMOVE)
+                t.rAddr = t.scArgs[0];
+                t.rLen = t.scArgs[1];
+                t.rBehavior = t.scArgs[2];
+            }
             if (t.sc != null && t.sc != Syscall.OTHER) confirmHome(t, mm);
             if (t.sc != null) t.scLocked = true;
             return;
@@ -671,7 +677,7 @@ public final class WorkBuilder {
          */
         boolean scMem;
         int scMemK;
-        long rAddr, rLen;
+        long rAddr, rLen, rBehavior;
         long scTs;
         boolean scLocked;
         final long[] scArgs = new long[5];
@@ -856,9 +862,10 @@ public final class WorkBuilder {
         w.ops.acq[i] = t.rAcq;
         w.ops.end[i] = ts;
         w.ops.flags[i] = t.rFlags;
-        if ((t.rFlags & Ops.F_MEM) != 0) {
+        if ((t.rFlags & Ops.F_MEM) != 0 || t.rMadvise) {
             w.ops.addr[i] = t.rAddr;
             w.ops.a1[i] = t.rLen;
+            if (t.rMadvise) w.ops.a2[i] = t.rBehavior;
         }
         t.rState = R_NONE;
         t.rMm = null;
