@@ -12,7 +12,7 @@ import java.util.List;
  * The tracefs instance a capture records into: {@code instances/vmalock-PID}. Its ring buffer,
  * enabled events, options, clock, buffer size and pid filters are its own, so the top-level tracing
  * setup (and any other user's instance) is never touched. The only global thing it may change is
- * {@code kprobe_events} (probe definitions), and it removes exactly what it added.
+ * {@code kprobe_events} and {@code uprobe_events} (probe definitions), and it removes exactly what it added.
  *
  * <p>{@link #close()} puts everything back — tracing off, events disabled, pid filters cleared, the
  * instance removed, the probes it defined deleted — and is idempotent and thread-safe, so both the
@@ -84,12 +84,21 @@ public final class CaptureInstance implements AutoCloseable {
      * its reason from {@code error_log}, so the caller can report them as skipped.
      */
     public List<String> defineProbes(List<String> defs) throws CaptureException {
+        return defineProbes("kprobe_events", defs);
+    }
+
+    /**
+     * Defines probes in {@code file} ({@code kprobe_events} or {@code uprobe_events}, both global); returns
+     * the definitions the kernel refused, with its reason from {@code error_log}. {@link #close()} deletes
+     * every probe defined here.
+     */
+    public List<String> defineProbes(String file, List<String> defs) throws CaptureException {
         List<String> refused = new ArrayList<>();
         for (String d : defs) {
             String event = d.substring(2, d.indexOf(' ')); // "group/name"
             try {
-                fs.append("kprobe_events", d);
-                probesDefined.add(event);
+                fs.append(file, d);
+                probesDefined.add(file + "|" + event);
             } catch (CaptureException e) {
                 String log = "";
                 try {
@@ -102,6 +111,13 @@ public final class CaptureInstance implements AutoCloseable {
             }
         }
         return refused;
+    }
+
+    /** The {@code group/name} of the probes this capture defined in {@code file}. */
+    public List<String> definedProbes(String file) {
+        List<String> out = new ArrayList<>();
+        for (String p : probesDefined) if (p.startsWith(file + "|")) out.add(p.substring(file.length() + 1));
+        return out;
     }
 
     /** Enables {@code sys:event} entries in this instance. */
@@ -212,7 +228,8 @@ public final class CaptureInstance implements AutoCloseable {
         if (fs.exists(rel("set_event_notrace_pid"))) first = attempt(first, () -> fs.write(rel("set_event_notrace_pid"), ""));
         first = attempt(first, this::removeDir);
         for (String p : probesDefined) {
-            first = attempt(first, () -> fs.append("kprobe_events", "-:" + p));
+            int bar = p.indexOf('|');
+            first = attempt(first, () -> fs.append(p.substring(0, bar), "-:" + p.substring(bar + 1)));
         }
         if (first != null) throw first;
     }

@@ -103,6 +103,25 @@ public final class CaptureLock implements AutoCloseable {
             throw new CaptureException(CaptureException.Kind.BUSY, "another vmalock capture is running (tracefs instance "
                     + String.join(", ", live) + "); wait for it to finish (only one capture at a time)");
         }
+        if (fs.exists("uprobe_events")) {
+            for (String l : fs.read("uprobe_events").split("\n")) {
+                // "p:vmalock_PID/open64 /lib/…/libc.so.6:0x… path=…": only the groups of captures that are gone
+                int slash = l.indexOf('/');
+                int sp = l.indexOf(' ');
+                if (l.length() < 2 || l.charAt(1) != ':' || slash < 0 || sp < slash) continue;
+                String group = l.substring(2, slash);
+                if (!group.startsWith(CaptureSession.UPROBE_GROUP_PREFIX)) continue;
+                long pid;
+                try {
+                    pid = Long.parseLong(group.substring(CaptureSession.UPROBE_GROUP_PREFIX.length()));
+                } catch (NumberFormatException e) {
+                    continue; // not ours
+                }
+                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isPresent()) continue;
+                fs.append("uprobe_events", "-:" + l.substring(2, sp));
+                notes.add("removed probe " + l.substring(2, sp) + " left by a capture that was killed");
+            }
+        }
         if (fs.exists("kprobe_events")) {
             for (String l : fs.read("kprobe_events").split("\n")) {
                 // "p:vmalock/lock_vma_under_rcu lock_vma_under_rcu …"

@@ -111,7 +111,7 @@ public final class CaptureSession {
         EventPlan plan = EventPlan.parse(opt.events);
         checkWorkspaceDir(opt.workspace);
         Tracefs fs = Tracefs.open(opt.tracefsRoot, true);
-        EventPlan.Resolved resolved = plan.resolve(fs);
+        EventPlan.Resolved resolved = plan.resolve(fs, libcs(opt.pids), UPROBE_GROUP_PREFIX + ProcessHandle.current().pid());
         if (resolved.enable().isEmpty()) {
             throw new CaptureException(CaptureException.Kind.ENVIRONMENT, "none of the requested events exist on this kernel ("
                     + String.join(", ", resolved.skipped().keySet()) + ")");
@@ -194,6 +194,11 @@ public final class CaptureSession {
                 enable.remove(event.replace('/', ':'));
                 skipped.put("kprobes:" + event.substring(event.indexOf('/') + 1), "the kernel refused the probe: " + refused);
             }
+            for (String refused : inst.defineProbes("uprobe_events", resolved.uprobeDefs())) {
+                String event = refused.substring(0, refused.indexOf(':'));
+                skipped.put("uprobes:" + event.substring(event.indexOf('/') + 1), "the kernel refused the probe: " + refused);
+            }
+            for (String d : inst.definedProbes("uprobe_events")) enable.add(d.replace('/', ':'));
             inst.enable(enable);
             if (!follow) {
                 inst.setNotracePids(ownThreads());
@@ -295,6 +300,43 @@ public final class CaptureSession {
         } catch (StoreException e) {
             throw new CaptureException(CaptureException.Kind.WORKSPACE, e.getMessage(), e);
         }
+    }
+
+    /** Group of the open-path uprobes: {@code vmalock_PID}, one per capture (removed by the next capture if it was killed). */
+    public static final String UPROBE_GROUP_PREFIX = "vmalock_";
+
+    /**
+     * The C libraries to put the open-path uprobes on: those mapped by this JVM and by the {@code --pid}
+     * processes (a command started by the capture is a child of this one and uses the system's C library,
+     * as does whatever it runs unless it brings its own — a statically linked or container program, whose
+     * opens then carry no path).
+     */
+    static List<Path> libcs(List<Integer> pids) {
+        java.util.Set<Path> out = new java.util.LinkedHashSet<>();
+        List<String> sources = new ArrayList<>();
+        sources.add("self");
+        for (int p : pids) sources.add(Integer.toString(p));
+        for (String src : sources) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of("/proc", src, "maps"));
+            } catch (IOException | RuntimeException e) {
+                continue; // gone meanwhile
+            }
+            for (String l : lines) {
+                int slash = l.indexOf('/');
+                if (slash < 0) continue;
+                String file = l.substring(slash);
+                String base = file.substring(file.lastIndexOf('/') + 1);
+                if (!(base.equals("libc.so.6") || base.matches("libc-[0-9.]+\\.so") || base.startsWith("ld-musl-"))) continue;
+                try {
+                    out.add(Path.of(file).toRealPath());
+                } catch (IOException | RuntimeException e) {
+                    // deleted since it was mapped: nothing to probe
+                }
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     // ---- the workspace ---------------------------------------------------------------------------

@@ -27,6 +27,19 @@ public final class EventPlan {
         KPROBE_DEFS.put(KPROBE_RETURN, "r:" + PROBE_GROUP + "/lock_vma_under_rcu__return lock_vma_under_rcu arg1=$retval:x64");
     }
 
+    /**
+     * The open-path uprobes pseudo-entry: uprobes on the C library's open functions, recording the path
+     * each opens, plus the syscalls that pair a path with its fd and the reads of it (the evidence of
+     * /proc/PID/maps readers, which since 6.17 leave no mmap_lock events). {@code --events -uprobes} drops it.
+     */
+    public static final String UPROBES = "uprobes:open";
+    /** The syscalls the open-path evidence needs: the fd an open returns, reads of it, its close. */
+    public static final List<String> OPEN_SYSCALLS = List.of("syscalls:sys_exit_openat", "syscalls:sys_exit_open",
+            "syscalls:sys_exit_openat2", "syscalls:sys_enter_read", "syscalls:sys_exit_read", "syscalls:sys_enter_close");
+    /** The C-library functions probed: the path is the first argument of open*, the second of openat*. */
+    static final List<String> OPEN_FUNCTIONS = List.of("open64", "open", "openat64", "openat", "__open64_nocancel",
+            "__open_nocancel", "__openat64_nocancel", "__openat_nocancel");
+
     public static final List<String> DEFAULTS = List.of(
             "mmap_lock:*",
             "exceptions:page_fault_user",
@@ -44,7 +57,7 @@ public final class EventPlan {
             // kernel-mode faults on user addresses (always under mmap_lock on x86) and the reads that take them
             "exceptions:page_fault_kernel",
             "syscalls:sys_enter_pread64", "syscalls:sys_exit_pread64",
-            KPROBE_ENTRY, KPROBE_RETURN);
+            KPROBE_ENTRY, KPROBE_RETURN, UPROBES);
 
     private final List<String> requested;
 
@@ -70,6 +83,11 @@ public final class EventPlan {
                 if (t.isEmpty()) continue;
                 boolean remove = t.startsWith("-");
                 if (t.startsWith("-") || t.startsWith("+")) t = t.substring(1);
+                if (t.equals("uprobes")) {
+                    if (remove) list.remove(UPROBES);
+                    else list.add(UPROBES);
+                    continue;
+                }
                 if (t.equals("kprobes")) {
                     if (remove) {
                         list.remove(KPROBE_ENTRY);
@@ -105,16 +123,42 @@ public final class EventPlan {
     }
 
     /** The plan resolved against a kernel: what to enable, which probes to define, what was skipped and why. */
-    public record Resolved(List<String> enable, List<String> kprobeDefs, Map<String, String> skipped) {
+    public record Resolved(List<String> enable, List<String> kprobeDefs, Map<String, String> skipped,
+                           List<String> uprobeDefs) {
+        public Resolved(List<String> enable, List<String> kprobeDefs, Map<String, String> skipped) {
+            this(enable, kprobeDefs, skipped, List.of());
+        }
     }
 
-    /** Expands globs and checks every entry against {@code events/} (and {@code kprobe_events} for the probes). */
+    /** As {@link #resolve(Tracefs, List, String)} without C libraries to probe. */
     public Resolved resolve(Tracefs fs) throws CaptureException {
+        return resolve(fs, List.of(), "vmalock_" + ProcessHandle.current().pid());
+    }
+
+    /**
+     * Expands globs and checks every entry against {@code events/} (and {@code kprobe_events} /
+     * {@code uprobe_events} for the probes). The open-path uprobes are defined on each of {@code libcs}
+     * under the probe group {@code uprobeGroup} (one per capture, so concurrent captures never share one).
+     */
+    public Resolved resolve(Tracefs fs, List<java.nio.file.Path> libcs, String uprobeGroup) throws CaptureException {
         Set<String> enable = new LinkedHashSet<>();
         List<String> defs = new ArrayList<>();
+        List<String> udefs = new ArrayList<>();
         Map<String, String> skipped = new LinkedHashMap<>();
         boolean kprobes = fs.exists("kprobe_events");
         for (String e : requested) {
+            if (e.equals(UPROBES)) {
+                String why = openProbes(fs, libcs, uprobeGroup, udefs);
+                if (why != null) {
+                    skipped.put(e, why);
+                    continue;
+                }
+                for (String sc : OPEN_SYSCALLS) {
+                    String n = sc.substring(sc.indexOf(':') + 1);
+                    if (fs.exists("events/syscalls/" + n + "/enable")) enable.add(sc);
+                }
+                continue;
+            }
             if (KPROBE_DEFS.containsKey(e)) {
                 if (!kprobes) {
                     skipped.put(e, "the kernel has no kprobes (no kprobe_events: CONFIG_KPROBE_EVENTS is off)");
@@ -143,6 +187,48 @@ public final class EventPlan {
                 skipped.put(e, "the kernel has no such tracepoint");
             }
         }
-        return new Resolved(List.copyOf(enable), List.copyOf(defs), skipped);
+        return new Resolved(List.copyOf(enable), List.copyOf(defs), skipped, List.copyOf(udefs));
+    }
+
+    /**
+     * The uprobe definitions on the open functions of each C library ({@code p:GROUP/open64 LIB:0xOFF
+     * path=+0(%di):ustring}; aliases at one offset get one probe), or the reason there are none.
+     */
+    static String openProbes(Tracefs fs, List<java.nio.file.Path> libcs, String group, List<String> defs) {
+        if (!fs.exists("uprobe_events")) return "the kernel has no uprobes (no uprobe_events: CONFIG_UPROBE_EVENTS is off)";
+        String arch = System.getProperty("os.arch");
+        String[] regs = arch.equals("amd64") || arch.equals("x86_64") ? new String[] {"%di", "%si"}
+                : arch.equals("aarch64") ? new String[] {"%x0", "%x1"} : null;
+        if (regs == null) return "no argument registers known for " + arch + " (x86_64 and arm64 only)";
+        if (libcs.isEmpty()) return "no C library found in the traced processes' /proc/PID/maps";
+        List<String> problems = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (int k = 0; k < libcs.size(); k++) {
+            java.nio.file.Path lib = libcs.get(k);
+            if (lib.toString().contains(" ")) {
+                problems.add(lib + ": a path with a space cannot be probed");
+                continue;
+            }
+            Map<String, Long> offs;
+            try {
+                offs = ElfSymbols.functionOffsets(lib, OPEN_FUNCTIONS);
+            } catch (java.io.IOException x) {
+                problems.add(x.getMessage());
+                continue;
+            }
+            Set<Long> seen = new LinkedHashSet<>();
+            for (Map.Entry<String, Long> f : offs.entrySet()) {
+                if (!seen.add(f.getValue())) continue; // an alias of a function already probed
+                String ev = f.getKey() + (k == 0 ? "" : "_" + k);
+                if (!names.add(ev)) continue;
+                String reg = f.getKey().contains("openat") ? regs[1] : regs[0];
+                defs.add(String.format(java.util.Locale.ROOT, "p:%s/%s %s:0x%x path=+0(%s):ustring", group, ev, lib,
+                        f.getValue(), reg));
+            }
+        }
+        if (defs.isEmpty()) {
+            return "no open function found in " + libcs + (problems.isEmpty() ? "" : ": " + String.join("; ", problems));
+        }
+        return null;
     }
 }

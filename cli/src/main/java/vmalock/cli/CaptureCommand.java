@@ -55,10 +55,17 @@ public final class CaptureCommand implements Callable<Integer> {
 
     @Option(names = "--events", paramLabel = "SPEC",
             description = "Edit the default events: comma-separated +SYS:EVENT to add, -SYS:EVENT to remove, SYS:* for a "
-                    + "whole subsystem, -kprobes to drop the lock_vma_under_rcu probes. Defaults: mmap_lock:*, "
-                    + "exceptions:page_fault_user, lock:contention_begin/end, syscalls:sys_{enter,exit}_{mmap,munmap,"
-                    + "mprotect,madvise,mremap,brk}, sched:sched_process_{exec,exit,fork}, kprobes (when the kernel has them).")
+                    + "whole subsystem, -kprobes to drop the lock_vma_under_rcu probes, -uprobes as --no-open-probes. Defaults: "
+                    + "mmap_lock:*, exceptions:page_fault_user, lock:contention_begin/end, syscalls:sys_{enter,exit}_{mmap,munmap,"
+                    + "mprotect,madvise,mremap,brk,pread64}, sched:sched_process_{exec,exit,fork}, sched_switch/wakeup, "
+                    + "kprobes and the open-path uprobes (when the kernel has them).")
     String events;
+
+    @Option(names = "--no-open-probes",
+            description = "Do not put uprobes on the C library's open functions (by default they record the path each "
+                    + "open gets, with the open/read/close syscalls, so the replay sees the /proc/PID/maps reads that "
+                    + "6.17+ kernels do without mmap_lock).")
+    boolean noOpenProbes;
 
     @Option(names = "--clock", paramLabel = "CLOCK", defaultValue = CaptureSession.DEFAULT_CLOCK,
             description = "trace_clock of the capture (default: ${DEFAULT-VALUE} = CLOCK_MONOTONIC, which puts maps "
@@ -84,7 +91,8 @@ public final class CaptureCommand implements Callable<Integer> {
             err.flush();
             return ExitCode.USAGE;
         }
-        CaptureSession session = new CaptureSession(new CaptureSession.Options(workspace, duration, pids, bufferKb, events,
+        CaptureSession session = new CaptureSession(new CaptureSession.Options(workspace, duration, pids, bufferKb,
+                noOpenProbes ? (events == null || events.isBlank() ? "-uprobes" : events + ",-uprobes") : events,
                 clock, mapsIntervalMs, command, null, null));
         Signals.install(session, err);
         if (command.isEmpty() && duration == 0 && System.console() != null) {

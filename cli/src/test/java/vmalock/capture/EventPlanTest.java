@@ -42,6 +42,25 @@ class EventPlanTest {
         assertTrue(r.contains("syscalls:sys_exit_brk"));
         assertFalse(r.stream().anyMatch(e -> e.startsWith("lock:")));
         assertFalse(r.contains(EventPlan.KPROBE_ENTRY));
+        assertTrue(EventPlan.parse(null).requested().contains(EventPlan.UPROBES), "open probes by default");
+        assertFalse(EventPlan.parse("-uprobes").requested().contains(EventPlan.UPROBES));
+    }
+
+    @Test
+    void openProbesOnEveryOpenFunctionOfTheCLibraryOneAPerOffset() throws Exception {
+        List<Path> libc = CaptureSession.libcs(List.of());
+        org.junit.jupiter.api.Assumptions.assumeFalse(libc.isEmpty(), "this JVM maps no glibc");
+        EventPlan.Resolved none = EventPlan.parse(null).resolve(new Tracefs(root), libc, "vmalock_1");
+        assertTrue(none.skipped().get(EventPlan.UPROBES).contains("no uprobes"), none.skipped().toString());
+        Files.writeString(root.resolve("uprobe_events"), "");
+        event("syscalls", "sys_exit_openat");
+        event("syscalls", "sys_enter_read");
+        EventPlan.Resolved r = EventPlan.parse(null).resolve(new Tracefs(root), libc, "vmalock_1");
+        assertTrue(r.uprobeDefs().stream().anyMatch(d -> d.startsWith("p:vmalock_1/open64 " + libc.get(0) + ":0x")
+                && d.endsWith(" path=+0(%di):ustring")), r.uprobeDefs().toString());
+        assertTrue(r.uprobeDefs().stream().anyMatch(d -> d.startsWith("p:vmalock_1/openat64 ") && d.endsWith("(%si):ustring")));
+        assertFalse(r.uprobeDefs().stream().anyMatch(d -> d.startsWith("p:vmalock_1/open ")), "open is open64's alias: one probe");
+        assertTrue(r.enable().containsAll(List.of("syscalls:sys_exit_openat", "syscalls:sys_enter_read")), r.enable().toString());
     }
 
     @Test
@@ -52,7 +71,7 @@ class EventPlanTest {
             assertTrue(e.getMessage().startsWith("--events: "), e.getMessage());
         }
         CaptureException e = assertThrows(CaptureException.class, () -> EventPlan.parse(
-                "-mmap_lock:*,-exceptions:*,-lock:*,-syscalls:*,-sched:*,-kprobes"));
+                "-mmap_lock:*,-exceptions:*,-lock:*,-syscalls:*,-sched:*,-kprobes,-uprobes"));
         assertTrue(e.getMessage().contains("nothing to capture"));
     }
 

@@ -40,7 +40,13 @@ public enum EventKind {
      */
     LOST,
     /** Any other tracepoint: name + raw text of its fields. Counted, never dropped. */
-    GENERIC;
+    GENERIC,
+    /**
+     * A probe on a C-library open function carrying the path it opens ({@code vmalock capture}'s uprobes
+     * {@code open64: (0x7f…) path="/proc/self/maps"}): name = the probe event, text = the path, ip = the
+     * probe address. Paired by the replay with the task's next {@code sys_exit_open*} (the fd).
+     */
+    OPEN_PATH;
 
     private static final EventKind[] VALUES = values();
 

@@ -459,6 +459,7 @@ abstract class EventLineParser extends TextParser {
         }
         p = close + 1;
         int k = 0;
+        String str = null;
         while (p < end) {
             if (b[p] != ' ') throw fail("unexpected text at column " + col());
             p++;
@@ -467,19 +468,53 @@ abstract class EventLineParser extends TextParser {
             while (p < end && b[p] != '=' && b[p] != ' ') p++;
             if (p >= end || b[p] != '=' || p == s) throw fail(p >= end ? "truncated line: incomplete probe argument" : "bad probe argument at column " + col());
             if (k == Event.MAX_ARGS) throw fail("more than " + Event.MAX_ARGS + " probe arguments");
-            e.argNames[k] = argNames.get(b, s, p);
+            String an = argNames.get(b, s, p);
             p++;
+            if (p < end && b[p] == '"') {
+                // a string fetch (uprobe/kprobe ':string' / ':ustring'): "…" up to the quote that ends the line
+                // or precedes the next ' name='
+                int q = closingQuote(p + 1);
+                str = string(p + 1, q);
+                p = q + 1;
+                continue;
+            }
+            e.argNames[k] = an;
             e.args[k] = number();
             k++;
             e.nargs = k;
         }
         if (ret && k > 0) e.ret = e.arg("arg1", e.arg("$retval", e.args[0]));
+        if (str != null && !ret && base.contains("open")) {
+            // a probe on an open function with the path it opens: the canonical open-with-path event
+            e.kind = EventKind.OPEN_PATH;
+            e.text = str;
+        } else if (str != null) {
+            e.text = e.text + " " + str;
+        }
         return true;
+    }
+
+    /** The quote ending a string that starts at {@code from}: followed by the line's end or {@code " name="}. */
+    private int closingQuote(int from) {
+        int last = -1;
+        for (int i = from; i < end; i++) {
+            if (b[i] != '"') continue;
+            if (i + 1 == end) return i;
+            if (b[i + 1] == ' ') {
+                int j = i + 2;
+                while (j < end && b[j] != '=' && b[j] != ' ' && b[j] != '"') j++;
+                if (j < end && b[j] == '=' && j > i + 2) return i;
+            }
+            last = i;
+        }
+        if (last < 0) throw fail("truncated line: unterminated string argument");
+        return last;
     }
 
     /** {@code sym+0xoff/0xsize}, {@code sym}, or a bare hex address. */
     private boolean isLocation(int s, int t) {
         if (s >= t) return false;
+        if (t - s > 2 && b[s] == '0' && b[s + 1] == 'x') s += 2; // uprobes: (0x7f…)
         boolean allHex = true;
         for (int i = s; i < t; i++) {
             byte c = b[i];
@@ -492,6 +527,7 @@ abstract class EventLineParser extends TextParser {
     }
 
     private boolean isHex(int s, int t) {
+        if (t - s > 2 && b[s] == '0' && b[s + 1] == 'x') s += 2;
         if (s >= t) return false;
         for (int i = s; i < t; i++) {
             if (hexDigit(b[i]) < 0) return false;
@@ -500,6 +536,7 @@ abstract class EventLineParser extends TextParser {
     }
 
     private long locationAddress(int s, int t) {
+        if (t - s > 2 && b[s] == '0' && b[s + 1] == 'x') s += 2;
         long v = 0;
         for (int i = s; i < t; i++) {
             int d = hexDigit(b[i]);
@@ -510,6 +547,7 @@ abstract class EventLineParser extends TextParser {
     }
 
     private String locationFunction(int s, int t, String fallback) {
+        if (t - s > 2 && b[s] == '0' && b[s + 1] == 'x') s += 2;
         boolean allHex = true;
         int plus = t;
         for (int i = s; i < t; i++) {

@@ -118,6 +118,16 @@ public final class Policy {
      * until (i) removed that restriction; without it every fault takes the mmap path. Build the
      * {@link Mm} with this.
      */
+    /**
+     * Whether /proc/PID/maps readers hold mmap_read_lock for each read() under this policy: without per-VMA
+     * locks ({@code lock_vma_range}'s #else) and in the rw_semaphore era (before 6.17); with vm_refcnt the
+     * policy stands for the 6.17+ {@code lock_next_vma} path. Call on the policy with its SMP setting applied.
+     */
+    public boolean mapsReadersUnderMmapLock() {
+        VmaLockDesign d = effectiveDesign();
+        return d == VmaLockDesign.NONE || d == VmaLockDesign.RWSEM;
+    }
+
     public VmaLockDesign effectiveDesign() {
         if (!smp && !unconditional) return VmaLockDesign.NONE;
         return design;

@@ -11,7 +11,8 @@ package vmalock.lock;
  *     copy ≤ one page, vma_end_read. Simulation rule: the fast path only while [addr, addr+len) lies in
  *     one VMA and its pages are present (Suren: multi-VMA spans must fall back); anything else — a
  *     non-present page, hugetlb/IO/PFNMAP, lock failure, a write — falls back to the baseline for the
- *     remainder.</li>
+ *     remainder. Presence is checked page by page in {@link Vma#pages} when the address is the traced one
+ *     ({@code perPage}), else by the VMA-level {@link Vma#populated} (an address the replay drew).</li>
  * </ul>
  * Result {@link Task#ret}: 0, or -EINTR; {@link #fastPages()} / {@link #fellBack()} tell which path.
  */
@@ -22,6 +23,7 @@ public final class RemoteRead extends Op {
     private Mm mm;
     private long addr, end, cur, perPageNs;
     private boolean write;
+    private boolean perPage;
     private Policy.RemoteStrategy strategy;
     private Vma vma;
     private long fastPages;
@@ -33,6 +35,17 @@ public final class RemoteRead extends Op {
 
     public RemoteRead init(Mm mm, long addr, long len, long perPageNs, boolean write, Policy.RemoteStrategy strategy,
                            VmaLockDesign design) {
+        return init(mm, addr, len, perPageNs, write, strategy, design, false);
+    }
+
+    /**
+     * {@code perPage}: {@code addr} is where the copy really was (a traced /proc/PID/mem offset), so the fast
+     * path requires each page it copies to be present in {@link Vma#pages}; otherwise the VMA-level
+     * {@link Vma#populated} decides.
+     */
+    public RemoteRead init(Mm mm, long addr, long len, long perPageNs, boolean write, Policy.RemoteStrategy strategy,
+                           VmaLockDesign design, boolean perPage) {
+        this.perPage = perPage;
         this.mm = mm;
         this.addr = addr;
         this.end = addr + Math.max(1, len);
@@ -80,7 +93,8 @@ public final class RemoteRead extends Op {
                     pc = 10;
                     return RUN;
                 }
-                if (!v.readable || v.special || !v.populated || end > v.vmEnd) {
+                boolean present = perPage ? v.pages.contains(cur) : v.populated;
+                if (!v.readable || v.special || !present || end > v.vmEnd) {
                     VmaLock.endRead(t, v);
                     pc = 10;
                     return RUN;

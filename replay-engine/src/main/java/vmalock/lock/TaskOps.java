@@ -19,6 +19,7 @@ public final class TaskOps {
     public final UserFault userFault = new UserFault();
     public final WriteSection writeSection = new WriteSection();
     public final RemoteRead remoteRead = new RemoteRead();
+    public final MapsRead mapsRead = new MapsRead();
     public final OtherRead otherRead = new OtherRead();
     public final StackMapBuildId stackMapBuildId = new StackMapBuildId();
     /** Runs a plain action (a non-blocking call such as {@code mmapLock.readUnlock(t)}) as an op. */

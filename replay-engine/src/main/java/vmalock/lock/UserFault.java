@@ -160,9 +160,14 @@ public final class UserFault extends Op {
                 return f.serviceNs > 0 ? DELAY : RUN;
             }
             case 2: // handle_mm_fault(FAULT_FLAG_VMA_LOCK) returned
+                if (f.underVmaLock != Fault.RETRY) {
+                    // the faulted page is mapped before the VMA lock is dropped (remote access's fast-path
+                    // rule: per page for a traced address)
+                    vma.populated = true;
+                    vma.pages.add(f.address);
+                }
                 VmaLock.endRead(t, vma); // released by the handler (RETRY/COMPLETED) or by the caller
                 if (f.underVmaLock == Fault.RETRY) return vmaRetried(t);
-                vma.populated = true; // the faulted page is present (remote access's fast-path rule)
                 mm.vmEvents.countSuccess();
                 return finish(t, HANDLED_VMA);
 
@@ -239,12 +244,14 @@ public final class UserFault extends Op {
                 InvariantChecker ck = t.driver.checker();
                 if (ck != null) ck.stabilised(t, vma);
                 if (vma.anonymous && !vma.hasAnonVma && f.write()) vma.hasAnonVma = true;
-                vma.populated = true; // the faulted page is present (remote access's fast-path rule)
+                vma.populated = true; // the VMA-level rule of remote reads without a traced address
                 pc = 21;
                 t.delay = f.mmapServiceNs;
                 return f.mmapServiceNs > 0 ? DELAY : RUN;
             }
             case 21:
+                // handle_mm_fault completed (not RETRY): its page is mapped, still under mmap_lock
+                if (mmapRetriesLeft == 0) vma.pages.add(f.address);
                 mm.mmapLock.readUnlock(t); // on RETRY the handler dropped it; otherwise we do
                 if (mmapRetriesLeft > 0) {
                     mmapRetriesLeft--;

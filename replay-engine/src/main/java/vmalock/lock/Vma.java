@@ -39,10 +39,17 @@ public final class Vma {
     /** anon_vma present (vmf_anon_prepare needs mmap_read_trylock when it is not). */
     public volatile boolean hasAnonVma = true;
     /**
-     * Whether the pages are present (remote-access fast path rule). Tracked per VMA, not per page: a VMA the
-     * trace saw being mapped counts as not present until a fault in it completes.
+     * Whether some page of the VMA is taken to be present: the remote fast path's rule for reads whose
+     * address the trace does not show (the replay draws one). A VMA the trace saw being mapped counts as
+     * not present until a fault in it completes. Reads at a traced address use {@link #pages}.
      */
     public volatile boolean populated = true;
+    /**
+     * The present pages (remote access's per-page rule for a traced address): a completed fault adds its
+     * page, MADV_DONTNEED/REMOVE and munmap remove theirs; the replay redistributes the set when a write
+     * section splits, merges or moves the VMA. Empty for a new VMA.
+     */
+    public volatile Pages pages = new Pages();
     /** IO/PFNMAP or hugetlb: the remote fast path never applies. */
     public boolean special;
 

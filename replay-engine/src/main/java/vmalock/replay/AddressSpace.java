@@ -34,6 +34,10 @@ public final class AddressSpace {
         default void detach(Vma v) {}
         /** v's range, protection or flags changed (after {@link #writeLock} of it). */
         default void changed(Vma v) {}
+        /** The pages of [start, end) are unmapped (their presence ends with them). */
+        default void zap(long start, long end) {}
+        /** mremap moves the pages of [from, from + len) to [to, to + len) (move_page_tables). */
+        default void move(long from, long to, long len) {}
     }
 
     public static final Listener NONE = new Listener() {};
@@ -147,6 +151,7 @@ public final class AddressSpace {
             vmas.remove(v.start);
             l.detach(v);
         }
+        l.zap(start, end);
     }
 
     /** mprotect: every VMA in range whose protection changes is split out, locked, updated, merged. */
@@ -192,6 +197,7 @@ public final class AddressSpace {
         l.writeLock(v);
         vmas.put(ret, v);
         l.attach(v);
+        l.move(addr, ret, Math.min(oldLen, newLen));
         unmap(addr, addr + oldLen, l);
     }
 

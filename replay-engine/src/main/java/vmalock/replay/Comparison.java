@@ -24,7 +24,7 @@ public final class Comparison {
     public static final List<String> RUN_FIELDS = List.of("vma_lock", "retries", "defects", "makespan_us", "faults_per_s",
             "fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us", "vma_write_wait_us", "faults_on_mmap_lock",
             "faults_on_mmap_lock_rate", "callers", "changed_ops", "no_change_reason", "defect_count",
-            "address_spaces_stopped_at_defect", "caveats", "inputs");
+            "address_spaces_stopped_at_defect", "caveats", "maps_reads", "inputs");
 
     /**
      * Replays {@code policies} (plus the calibration policy if missing) over {@code sources} and

@@ -34,6 +34,16 @@ final class MmReplay implements LockEventListener {
      */
     static final long SHORT_REMOTE_NS = 5_000;
 
+    /**
+     * madvise behaviours that zap the range's page tables (include/uapi/asm-generic/mman-common.h):
+     * MADV_DONTNEED, MADV_REMOVE, MADV_DONTNEED_LOCKED. MADV_FREE (8) is not one: madvise_free_pte_range
+     * only clears the dirty and young bits, the pages stay mapped until reclaim frees them, which the trace
+     * does not show.
+     */
+    static boolean zapsPages(long behavior) {
+        return behavior == 4 || behavior == 9 || behavior == 24;
+    }
+
     final MmWork work;
     final ReplayOptions opt;
     final Policy policy;
@@ -329,6 +339,11 @@ final class MmReplay implements LockEventListener {
             if (cls == Ops.CLASS_MADVISE) {
                 return t.ops().otherRead.init(mm, ops.addr(i), svc, Policy.ReaderStrategy.MMAP_READ_LOCK, false);
             }
+            if (cls == Ops.CLASS_MAPS) {
+                // a traced read() of /proc/PID/maps: the whole read under mmap_read_lock where the policy's kernel
+                // reads maps that way (no per-VMA locks, or the rw_semaphore era before 6.17), else lock_next_vma
+                return t.ops().mapsRead.init(mm, svc, policy.mapsReadersUnderMmapLock());
+            }
             Vma target;
             synchronized (as) { // --live: writers change the model concurrently
                 target = as.size() == 0 ? null : as.get(rnd.nextInt(as.size()));
@@ -341,7 +356,8 @@ final class MmReplay implements LockEventListener {
                 long addr = ops.addr(i);
                 long pages = (addr + len - (addr & ~(AddressSpace.PAGE - 1)) + AddressSpace.PAGE - 1) / AddressSpace.PAGE;
                 c.remoteMem++;
-                return t.ops().remoteRead.init(mm, addr, len, svc / pages, policy);
+                // the traced address: the fast path needs each page it copies present (vmalock.lock.Vma#pages)
+                return t.ops().remoteRead.init(mm, addr, len, svc / pages, false, policy.remote, design, true);
             }
             if (cls == Ops.CLASS_REMOTE) {
                 long pages = target == null ? 1 : Math.max(1, (target.end - target.start) / AddressSpace.PAGE);
@@ -390,9 +406,18 @@ final class MmReplay implements LockEventListener {
                 case Ops.VMA_SYSCALL:
                     c.vmaSyscalls++;
                     c.syscallLatency.add(t.now() - opStart);
+                    if (ops.sub(i) == vmalock.event.Syscall.MADVISE.ordinal() && !SyscallEffect.failed(ops.ret(i))) {
+                        zap(ops.addr(i), ops.a1(i), ops.a2(i));
+                    }
                     break;
                 case Ops.READ:
-                    if (ops.sub(i) == Ops.CLASS_REMOTE) {
+                    if (ops.sub(i) == Ops.CLASS_MADVISE) zap(ops.addr(i), ops.a1(i), ops.a2(i));
+                    if (ops.sub(i) == Ops.CLASS_MAPS) {
+                        c.mapsReads++;
+                        if (policy.mapsReadersUnderMmapLock()) c.mapsReadsMmapLock++;
+                        c.mapsReadFallbacks += t.ops().mapsRead.fallbacks();
+                        if ((ops.flags(i) & Ops.F_MAPS_SECTIONS) != 0) c.mapsReadsTracedSections++;
+                    } else if (ops.sub(i) == Ops.CLASS_REMOTE) {
                         c.remote++;
                         if (t.ops().remoteRead.fastPages() > 0 && !t.ops().remoteRead.fellBack()) c.remoteFast++;
                     } else {
@@ -403,6 +428,18 @@ final class MmReplay implements LockEventListener {
                 default:
                     break;
             }
+        }
+    }
+
+    /**
+     * A traced madvise that zaps [addr, addr + len): its pages are no longer present in the VMAs that hold
+     * them (applied when the replayed madvise's lock section ends).
+     */
+    private void zap(long addr, long len, long behavior) {
+        if (!zapsPages(behavior) || len <= 0) return;
+        long end = addr + AddressSpace.pageAlign(len);
+        for (vmalock.lock.Vma v = mm.findVma(addr); v != null && v.vmStart < end; v = mm.findVma(v.vmEnd)) {
+            v.pages.remove(Math.max(addr, v.vmStart), Math.min(end, v.vmEnd));
         }
     }
 

@@ -29,7 +29,12 @@ public final class Ops {
     public static final int CLASS_REMOTE = 0;
     public static final int CLASS_MADVISE = 1;
     public static final int CLASS_OTHER = 2;
-    public static final String[] CLASS_NAMES = {"remote", "madvise", "other"};
+    /**
+     * A read() of a /proc/PID/maps file, from the trace's open-path evidence (the reader task's op in the
+     * target's address space): start = read enter, end = read exit, whatever locks the traced kernel took.
+     */
+    public static final int CLASS_MAPS = 3;
+    public static final String[] CLASS_NAMES = {"remote", "madvise", "other", "maps"};
 
     // flag bits
     public static final int F_TRYLOCK = 1;       // READ: a trylock (observed success=false, no retry)
@@ -44,6 +49,8 @@ public final class Ops {
      * {@link #addr} for {@link #a1} bytes (≤ one page).
      */
     public static final int F_MEM = 64;
+    /** READ (maps): the traced kernel took mmap_lock on the target inside this read (pre-6.17 m_start, or 6.17+ fallbacks). */
+    public static final int F_MAPS_SECTIONS = 128;
 
     int n;
     int[] kind;

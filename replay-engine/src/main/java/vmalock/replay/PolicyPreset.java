@@ -85,10 +85,13 @@ public final class PolicyPreset {
      */
     public static String callers(String preset) {
         switch (preset) {
-            case "no-vma-lock": return "do_user_addr_fault, madvise (MADV_DONTNEED), __access_remote_vm, writers (no vma_start_write)";
-            case "vma-rwsem": return "do_user_addr_fault (lock_vma_under_rcu on the VMA rwsem), writers (vma_start_write)";
+            case "no-vma-lock": return "do_user_addr_fault, madvise (MADV_DONTNEED), __access_remote_vm, /proc/PID/maps readers, "
+                    + "writers (no vma_start_write)";
+            case "vma-rwsem": return "do_user_addr_fault (lock_vma_under_rcu on the VMA rwsem), /proc/PID/maps readers "
+                    + "(mmap_read_lock before 6.17), writers (vma_start_write)";
             case "vma-rwsem-6.4": case "vma-rwsem-6.6":
-                return "do_user_addr_fault (lock_vma_under_rcu on the VMA rwsem; fewer VMA kinds), writers (vma_start_write)";
+                return "do_user_addr_fault (lock_vma_under_rcu on the VMA rwsem; fewer VMA kinds), /proc/PID/maps readers "
+                        + "(mmap_read_lock before 6.17), writers (vma_start_write)";
             case "vma-refcount": return "do_user_addr_fault (lock_vma_under_rcu on vm_refcnt), writers (vma_start_write)";
             case "faults-on-mmap-lock": return "do_user_addr_fault (every fault to lock_mm_and_find_vma)";
             case "rcu-wait": return "find_tcp_vma, binder (the 'other' readers)";
@@ -103,8 +106,10 @@ public final class PolicyPreset {
     public static long changedOps(String preset, String kernelPolicy, ReplayCounters c, int cpus) {
         if (preset.equals(kernelPolicy)) return 0;
         switch (preset) {
-            case "no-vma-lock": return c.faults + c.vmaSyscalls + c.remote + c.writes;
-            case "vma-rwsem": case "vma-rwsem-6.4": case "vma-rwsem-6.6": case "vma-refcount": return c.faults + c.writes;
+            case "no-vma-lock": return c.faults + c.vmaSyscalls + c.remote + c.writes + c.mapsReads;
+            case "vma-rwsem": case "vma-rwsem-6.4": case "vma-rwsem-6.6": return c.faults + c.writes + c.mapsReads;
+            case "vma-refcount": // and the maps readers, against a kernel that read maps under mmap_lock
+                return c.faults + c.writes + (kernelPolicy.startsWith("vma-rwsem") || kernelPolicy.equals("no-vma-lock") ? c.mapsReads : 0);
             case "faults-on-mmap-lock": return c.faults;
             case "rcu-wait": case "start-read-unlocked": case "start-read-unlocked-v2": return c.otherReads;
             case "remote-vma-lock": return c.remote;

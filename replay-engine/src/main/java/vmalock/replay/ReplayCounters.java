@@ -15,6 +15,12 @@ public final class ReplayCounters {
      * a page-table walk (smaps-like, mmap_read_lock under every policy).
      */
     public long remoteMem, remoteGup, remoteShortInferred, remoteWalkInferred;
+    /**
+     * /proc/PID/maps reads from the open-path evidence: all, those replayed holding mmap_read_lock for the whole
+     * read, VMAs that fell back from vma_start_read to mmap_read_lock (lock_next_vma_under_mmap_lock), reads in
+     * which the traced kernel took the target's mmap_lock.
+     */
+    public long mapsReads, mapsReadsMmapLock, mapsReadFallbacks, mapsReadsTracedSections;
     public long otherReads, otherSkipped;
     public long vmaSyscalls;
     /** Per-fault agreement with the trace: observed per-VMA but replayed under mmap_lock, and the reverse. */
@@ -56,6 +62,10 @@ public final class ReplayCounters {
         remoteGup += o.remoteGup;
         remoteShortInferred += o.remoteShortInferred;
         remoteWalkInferred += o.remoteWalkInferred;
+        mapsReads += o.mapsReads;
+        mapsReadsMmapLock += o.mapsReadsMmapLock;
+        mapsReadFallbacks += o.mapsReadFallbacks;
+        mapsReadsTracedSections += o.mapsReadsTracedSections;
         otherReads += o.otherReads;
         otherSkipped += o.otherSkipped;
         vmaSyscalls += o.vmaSyscalls;

@@ -101,15 +101,15 @@ public final class ReplayRunner {
      * not contain (lock-free /proc/PID/maps readers that the policy would put under mmap_lock) and remote
      * reads whose target the trace does not give.
      */
-    static com.fasterxml.jackson.databind.node.ArrayNode caveats(PolicyPreset p, KernelBaseline kb, ReplayCounters c) {
+    static com.fasterxml.jackson.databind.node.ArrayNode caveats(PolicyPreset p, KernelBaseline kb, ReplayCounters c,
+                                                                 long openPathEvents, int cpus) {
         com.fasterxml.jackson.databind.node.ArrayNode a = StatsJson.JSON.createArrayNode();
-        boolean mapsUnderMmap = p.policy.design == vmalock.lock.VmaLockDesign.NONE
-                || p.policy.design == vmalock.lock.VmaLockDesign.RWSEM || !p.policy.smp;
-        if (kb != null && kb.mapsReadersLockless && mapsUnderMmap) {
+        boolean mapsUnderMmap = p.policy.withSmp(cpus != 1).mapsReadersUnderMmapLock();
+        if (kb != null && kb.mapsReadersLockless && mapsUnderMmap && openPathEvents == 0) {
             a.add("/proc/PID/maps readers: the traced kernel" + (kb.guessed ? " (if 6.17+)" : "") + " reads maps under RCU "
-                    + "(lock_next_vma) and leaves no mmap_lock events; under " + p.name + " each such read would hold "
-                    + "mmap_read_lock: not replayed (the trace cannot show them), so waits are under-predicted where "
-                    + "a workload reads its maps");
+                    + "(lock_next_vma) and leaves no mmap_lock events, and the trace was captured without the open-path "
+                    + "uprobes that show them; under " + p.name + " each such read would hold mmap_read_lock: not replayed, "
+                    + "so waits are under-predicted where a workload reads its maps");
         }
         long inferred = c.remoteGup + c.remoteShortInferred + c.remoteWalkInferred;
         if (c.remote > 0 && inferred > 0 && p.policy.remote == vmalock.lock.Policy.RemoteStrategy.VMA_LOCK_FAST_PATH) {
@@ -417,7 +417,21 @@ public final class ReplayRunner {
         j.put("changed_ops", changed);
         if (changed == 0) j.put("no_change_reason", PolicyPreset.noChangeReason(o.policy.name, kp));
         else j.putNull("no_change_reason");
-        j.set("caveats", caveats(o.policy, ws.isEmpty() ? null : ws.get(0).kernelBaseline(), total));
+        long openPaths = 0;
+        long mapsUnattributed = 0;
+        for (Workload w : ws) {
+            openPaths += w.openPathEvents;
+            mapsUnattributed += w.mapsReadsUnattributed;
+        }
+        j.set("caveats", caveats(o.policy, ws.isEmpty() ? null : ws.get(0).kernelBaseline(), total, openPaths, o.cpus));
+        // /proc/PID/maps reads from the open-path evidence (capture's uprobes on the C library's open functions)
+        ObjectNode mr = j.putObject("maps_reads");
+        mr.put("evidence", openPaths > 0 ? "open-path probes (" + openPaths + " opens traced)" : "none: captured without uprobes");
+        mr.put("reads", total.mapsReads);
+        mr.put("reads_unattributed", mapsUnattributed);
+        mr.put("reads_holding_mmap_lock", total.mapsReadsMmapLock);
+        mr.put("vma_fallbacks_to_mmap_lock", total.mapsReadFallbacks);
+        mr.put("reads_with_traced_mmap_lock", total.mapsReadsTracedSections);
         j.put("address_spaces_stopped_at_defect", total.haltedMms);
         j.put("faults_on_mmap_lock", total.faultsMmap);
         j.put("faults_on_mmap_lock_rate", total.faults == 0 ? 0.0 : Math.round(total.faultsMmap * 1e6 / total.faults) / 1e6);
@@ -525,8 +539,10 @@ public final class ReplayRunner {
                 + "copy of one present page in one VMA (/proc/PID/cmdline, environ, mem: the per-VMA fast path of remote-vma-lock); "
                 + "longer ones (smaps walks) and process_vm_readv/writev (pin_user_pages_remote) hold mmap_read_lock under every policy");
         a.add("a remote read inside pread64 is a /proc/PID/mem copy (mem_rw: one access_remote_vm per bounce page): "
-                + "its address is the syscall's pos + k pages (k-th section of the call), whatever its hold — the page is "
-                + "taken to be present, so remote-vma-lock copies it under lock_vma_under_rcu unless the span leaves its VMA");
+                + "its address is the syscall's pos + k pages (k-th section of the call), whatever its hold; remote-vma-lock "
+                + "copies it under lock_vma_under_rcu page by page while each page is present and the span stays in its VMA: "
+                + "a page is present once a fault on it completed, until MADV_DONTNEED/REMOVE or munmap; memory that predates "
+                + "the trace (maps snapshot, inferred VMAs) is taken to be present; a drawn address uses the VMA-level rule");
         a.add("the trace's timestamps are truncations: each observed issue time is placed uniformly (from the seed) "
                 + "within its resolution interval, and emitted timestamps are truncated to the trace's resolution again, "
                 + "so waits are measured as the trace measured them");

@@ -65,6 +65,8 @@ public final class WorkBuilder {
     private boolean memcgPath;
     private boolean memcgId;
     private int maxCpu = -1;
+    /** Open-path probe events (the evidence for maps readers) and maps reads whose target's address space is unknown. */
+    private long openPathEvents, mapsReadsUnattributed;
     /** sys_enter → sys_exit of every traced VMA-changing syscall (mmap, munmap, mprotect, madvise, mremap, brk). */
     private final vmalock.stats.Samples observedSyscalls = new vmalock.stats.Samples();
     /** Per-VMA-lock faults: time from page_fault_user to the task's next traced event (≤ 10 µs). */
@@ -134,6 +136,7 @@ public final class WorkBuilder {
             case LOST: lost += Math.max(0, e.count); break;
             case CONTENTION_BEGIN: onContentionBegin(e); break;
             case GENERIC: onGeneric(e); break;
+            case OPEN_PATH: onOpenPath(e); break;
             default: break; // contention_*, page_fault_kernel, probes: the replay derives its own
         }
         if (e.cpu >= 0) maxCpu = Math.max(maxCpu, e.cpu);
@@ -245,6 +248,12 @@ public final class WorkBuilder {
                 t.rLen = Math.max(1, Math.min(AddressSpace.PAGE, t.scArgs[2] - off));
             }
             t.rMadvise = t.sc == Syscall.MADVISE;
+            if (t.rMadvise) {
+                // start, length, behaviour: the replay zaps the range's pages (MADV_DONTNEED/REMOVE)
+                t.rAddr = t.scArgs[0];
+                t.rLen = t.scArgs[1];
+                t.rBehavior = t.scArgs[2];
+            }
             if (t.sc != null && t.sc != Syscall.OTHER) confirmHome(t, mm);
             if (t.sc != null) t.scLocked = true;
             return;
@@ -435,8 +444,62 @@ public final class WorkBuilder {
         unpaired++;
     }
 
+    // ---- /proc/PID/maps readers (open-path evidence) -------------------------------------------------
+
+    /** A probe on an open function with its path: the task's next sys_exit_open* returns its fd. */
+    private void onOpenPath(Event e) {
+        Task t = task(e);
+        openPathEvents++;
+        t.openPath = e.text;
+    }
+
+    private static boolean isOpenExit(String name) {
+        return "sys_exit_openat".equals(name) || "sys_exit_open".equals(name) || "sys_exit_openat2".equals(name);
+    }
+
+    /** The fd an open returned: a maps file's fd is remembered (per process: threads share the fd table). */
+    private void onOpenExit(Task t, Event e) {
+        String path = t.openPath;
+        t.openPath = null;
+        if (e.ret < 0) return;
+        t.proc.fds.remove(e.ret); // a reused number
+        if (path != null && mapsTarget(path) != null) t.proc.fds.put(e.ret, path);
+    }
+
+    /**
+     * The pid whose maps {@code path} is ({@code 0}: the reader's own process), or null when it is not a
+     * {@code /proc/…/maps} file: {@code /proc/self/maps}, {@code /proc/thread-self/maps}, {@code /proc/PID/maps},
+     * {@code /proc/PID/task/TID/maps}. smaps, numa_maps and smaps_rollup are not: those take mmap_read_lock on every
+     * kernel, so the trace shows them already.
+     */
+    static Integer mapsTarget(String path) {
+        if (!path.startsWith("/proc/") || !path.endsWith("/maps")) return null;
+        String[] p = path.substring(6, path.length() - 5).split("/");
+        if (p.length == 1 && (p[0].equals("self") || p[0].equals("thread-self"))) return 0;
+        if (p.length == 3 && p[0].equals("self") && p[1].equals("task") && isNum(p[2])) return Integer.parseInt(p[2]);
+        if (p.length == 1 && isNum(p[0])) return Integer.parseInt(p[0]);
+        if (p.length == 3 && isNum(p[0]) && p[1].equals("task") && isNum(p[2])) return Integer.parseInt(p[2]);
+        return null;
+    }
+
+    private static boolean isNum(String s) {
+        if (s.isEmpty() || s.length() > 9) return false;
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return true;
+    }
+
+    /** The address space a maps file of {@code pid} (0: the reader's own) belongs to, as far as the trace knows it now. */
+    private MmWork mapsSpace(Task reader, int pid) {
+        if (pid == 0) return reader.proc.home;
+        Task tt = tasks.get(pid);
+        if (tt != null) return tt.proc.home;
+        Proc p = procs.get(pid);
+        return p == null ? null : p.home;
+    }
+
     private void onSysEnter(Event e) {
         Task t = task(e);
+        if (e.nargs >= 1 && "sys_enter_close".equals(e.name)) t.proc.fds.remove(e.args[0]);
         endPendingOps(t, e.ts);
         if (t.faultOpen) closeFault(t, e.ts);
         t.sc = e.syscall;
@@ -449,11 +512,40 @@ public final class WorkBuilder {
         t.scOp = -1;
         Arrays.fill(t.scArgs, 0);
         for (int i = 0; i < Math.min(e.nargs, t.scArgs.length); i++) t.scArgs[i] = e.args[i];
+        t.mapsPath = null;
+        t.mapsMm = null;
+        t.mapsSections = false;
+        if (e.nargs >= 1 && "sys_enter_read".equals(e.name)) {
+            String path = t.proc.fds.get(e.args[0]);
+            if (path != null) {
+                t.mapsPath = path;
+                t.mapsMm = mapsSpace(t, mapsTarget(path));
+            }
+        }
     }
 
     private void onSysExit(Event e) {
         Task t = task(e);
+        if (isOpenExit(e.name)) onOpenExit(t, e);
         if (t.sc == null) return; // exit without a seen enter (capture started inside the syscall)
+        if (t.mapsPath != null && "sys_exit_read".equals(e.name)) {
+            endPendingOps(t, e.ts);
+            if (t.rState == R_HELD && t.rMm == t.mapsMm) closeRead(t, e.ts);
+            MmWork mm = t.mapsMm != null ? t.mapsMm : mapsSpace(t, mapsTarget(t.mapsPath));
+            if (mm == null) {
+                mapsReadsUnattributed++;
+            } else {
+                TaskWork w = work(t, mm);
+                int i = w.ops.add(Ops.READ, Ops.CLASS_MAPS, t.scTs);
+                w.ops.acq[i] = t.scTs;
+                w.ops.end[i] = e.ts;
+                if (t.mapsSections) w.ops.flags[i] |= Ops.F_MAPS_SECTIONS;
+            }
+            t.mapsPath = null;
+            t.mapsMm = null;
+            t.sc = null;
+            return;
+        }
         endPendingOps(t, e.ts);
         if (t.sc != Syscall.OTHER) observedSyscalls.add(e.ts - t.scTs);
         if (t.scWork != null && t.scOp >= 0) {
@@ -553,6 +645,8 @@ public final class WorkBuilder {
         MmWork created;
         boolean createdByFork;
         final List<MmWork> homes = new ArrayList<>(2);
+        /** Open fds of /proc/…/maps files → their path. */
+        final Map<Long, String> fds = new HashMap<>();
 
         Proc(int id) {
             this.id = id;
@@ -597,12 +691,18 @@ public final class WorkBuilder {
          */
         boolean scMem;
         int scMemK;
-        long rAddr, rLen;
+        long rAddr, rLen, rBehavior;
         long scTs;
         boolean scLocked;
         final long[] scArgs = new long[5];
         TaskWork scWork;
         int scOp;
+        /** The path of the task's last open probe, until its sys_exit_open*. */
+        String openPath;
+        /** In a read() of a maps file: its path, the target's address space (null: not known yet), sections seen. */
+        String mapsPath;
+        MmWork mapsMm;
+        boolean mapsSections;
 
         Task(int tid) {
             this.tid = tid;
@@ -764,14 +864,23 @@ public final class WorkBuilder {
     }
 
     private void closeRead(Task t, long ts) {
+        if (t.mapsPath != null && t.mapsMm != null && t.rMm == t.mapsMm) {
+            // the traced kernel's mmap_lock section of this maps read (m_start before 6.17, lock_next_vma's
+            // fallback since): part of the maps read the replay models as a whole
+            t.mapsSections = true;
+            t.rState = R_NONE;
+            t.rMm = null;
+            return;
+        }
         TaskWork w = work(t, t.rMm);
         int i = w.ops.add(Ops.READ, t.rMadvise ? Ops.CLASS_MADVISE : -1, t.rStart);
         w.ops.acq[i] = t.rAcq;
         w.ops.end[i] = ts;
         w.ops.flags[i] = t.rFlags;
-        if ((t.rFlags & Ops.F_MEM) != 0) {
+        if ((t.rFlags & Ops.F_MEM) != 0 || t.rMadvise) {
             w.ops.addr[i] = t.rAddr;
             w.ops.a1[i] = t.rLen;
+            if (t.rMadvise) w.ops.a2[i] = t.rBehavior;
         }
         t.rState = R_NONE;
         t.rMm = null;
@@ -975,6 +1084,8 @@ public final class WorkBuilder {
         wl.cpus = maxCpu + 1;
         wl.observedSyscallLatency = observedSyscalls;
         wl.schedSwitches = schedSwitches;
+        wl.openPathEvents = openPathEvents;
+        wl.mapsReadsUnattributed = mapsReadsUnattributed;
         long[] bw = Arrays.copyOf(busyWake, nBusyWake);
         Arrays.sort(bw);
         long[] iw = Arrays.copyOf(idleWake, nIdleWake);

@@ -41,6 +41,10 @@ public final class Workload implements AutoCloseable {
     /** CPUs the trace shows (highest CPU column + 1; 0 when it has none). */
     public int cpus;
     /** sched_switch events in the trace: with them the replay splits each task's time (closed loop). */
+    /** OPEN_PATH events (uprobes on open functions): without them the trace cannot show /proc/PID/maps readers. */
+    public long openPathEvents;
+    /** Traced /proc/PID/maps reads whose target's address space the trace never showed (not replayed). */
+    public long mapsReadsUnattributed;
     public long schedSwitches;
     /** Wake-up → running latencies onto an idle CPU (sched_wakeup → sched_switch from idle), sorted, ns. */
     public long[] idleWakeLatencies = new long[0];

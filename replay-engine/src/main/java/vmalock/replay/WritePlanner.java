@@ -3,6 +3,7 @@ package vmalock.replay;
 import java.util.ArrayList;
 import java.util.List;
 import vmalock.lock.Mm;
+import vmalock.lock.Pages;
 import vmalock.lock.Task;
 import vmalock.lock.WriteSection;
 
@@ -11,7 +12,8 @@ import vmalock.lock.WriteSection;
  * it runs the syscall on the replay's {@link AddressSpace} (once the section holds mmap_lock for
  * write, so the model advances in lock order) and records which VMAs the kernel would
  * {@code vma_start_write}, which it inserts (locked before insertion) and which it detaches, plus
- * the range/flag changes applied to the lock model's VMAs under those locks.
+ * the range/flag changes applied to the lock model's VMAs under those locks, and carries the VMAs' present
+ * pages ({@link vmalock.lock.Vma#pages}) through the section's splits, merges, moves and unmaps.
  */
 final class WritePlanner implements AddressSpace.Listener {
     private final Mm mm;
@@ -20,6 +22,9 @@ final class WritePlanner implements AddressSpace.Listener {
     private final List<Vma> inserted = new ArrayList<>();
     private final List<vmalock.lock.Vma> detach = new ArrayList<>();
     private final List<Vma> changed = new ArrayList<>();
+    /** The section's page operations in order: {ZAP, start, end} or {MOVE, from, to, len}. */
+    private final List<long[]> pageOps = new ArrayList<>();
+    private static final long ZAP = 0, MOVE = 1;
     /** VMAs write-locked by replayed sections (counted for the report). */
     long vmasLocked;
 
@@ -41,6 +46,7 @@ final class WritePlanner implements AddressSpace.Listener {
         inserted.clear();
         detach.clear();
         changed.clear();
+        pageOps.clear();
         synchronized (as) { // --live: readers pick VMAs from the model concurrently
             SyscallEffect.apply(as, ops, i, this);
         }
@@ -61,20 +67,49 @@ final class WritePlanner implements AddressSpace.Listener {
         spec.lock = lock.toArray(new vmalock.lock.Vma[0]);
         spec.insert = ins;
         spec.detach = detach.toArray(new vmalock.lock.Vma[0]);
+        vmalock.lock.Vma[] from = spec.lock;
+        vmalock.lock.Vma[] gone = spec.detach;
+        long[][] pops = pageOps.toArray(new long[0][]);
         spec.mutate = (Task task) -> {
+            vmalock.lock.Vma[] to = java.util.Arrays.copyOf(ins, ins.length + ch.size());
+            int k = ins.length;
             for (Vma v : ch) {
                 vmalock.lock.Vma lv = (vmalock.lock.Vma) v.lock;
                 mm.setRange(task, lv, v.start, v.end);
                 sync(lv, v);
+                to[k++] = lv;
             }
+            carryPages(from, gone, pops, to);
             spec.holdNs = Math.max(0, hold - (task.now() - acquiredAt));
         };
+    }
+
+    /**
+     * Gives each VMA the section created or changed ({@code to}, ranges final) the present pages of its range:
+     * the pages of the VMAs the section write-locked or detached ({@code from}, {@code gone}), after the
+     * section's zaps and moves. Run with those VMAs write-locked, so no fault adds a page meanwhile.
+     */
+    private static void carryPages(vmalock.lock.Vma[] from, vmalock.lock.Vma[] gone, long[][] ops, vmalock.lock.Vma[] to) {
+        if (to.length == 0) return;
+        Pages u = new Pages();
+        for (vmalock.lock.Vma lv : from) u.addAll(lv.pages, 0);
+        for (vmalock.lock.Vma lv : gone) u.addAll(lv.pages, 0);
+        for (long[] op : ops) {
+            if (op[0] == ZAP) {
+                u.remove(op[1], op[2]);
+            } else {
+                u.addAll(u.restrict(op[1], op[1] + op[3]), op[2] - op[1]);
+            }
+        }
+        for (vmalock.lock.Vma lv : to) lv.pages = u.restrict(lv.vmStart, lv.vmEnd);
     }
 
     /** Creates the lock model's VMA for a planner VMA present at the start of the replay. */
     static vmalock.lock.Vma seed(Mm mm, Vma v) {
         vmalock.lock.Vma lv = mm.addVma(v.start, v.end);
         sync(lv, v);
+        // memory that predates the trace (maps snapshot, inferred region): every page taken to be present
+        if (lv.populated) lv.pages = Pages.of(v.start, v.end);
         v.lock = lv;
         return lv;
     }
@@ -119,5 +154,15 @@ final class WritePlanner implements AddressSpace.Listener {
     @Override
     public void changed(Vma v) {
         changed.add(v);
+    }
+
+    @Override
+    public void zap(long start, long end) {
+        pageOps.add(new long[] {ZAP, start, end});
+    }
+
+    @Override
+    public void move(long from, long to, long len) {
+        pageOps.add(new long[] {MOVE, from, to, len});
     }
 }

@@ -102,16 +102,16 @@ class CalibrationTest {
     }
 
     /**
-     * remote-vma-lock where the proposal applies: ftrace-remote-mem (run_remote.sh with /proc/PID/mem
-     * readers, target disjoint) — every remote read is a mem_rw() page, classified by its enclosing
-     * pread64 (assumption 7a) and replayed at its traced address. In the trace the writer waited behind
-     * those mmap_lock read sections (writer-blockers.awk: 5622 of 5651 µs behind mem readers queued
-     * ahead of it, granted the lock while off-CPU). Under remote-vma-lock the copies hold only the read
-     * lock of the faulter's VMA, which the writer (mmap/mremap/munmap of its own VMAs) never
-     * write-locks: writer-wait p99, sum and max drop.
+     * remote-vma-lock on ftrace-remote-mem (run_remote.sh with /proc/PID/mem readers, target disjoint): every
+     * remote read is a mem_rw() page, classified by its enclosing pread64 (assumption 7a) and replayed at its
+     * traced address. The readers read the middle of the faulter's 16 MiB region, which the faulter (16 pages a
+     * sweep, then MADV_DONTNEED) never reached during the capture: none of those pages was present, so van
+     * Riel's v2 falls back on every one of them and the writer waits stay those of vma-refcount. (With presence
+     * per VMA, before per-page tracking, the region counted as present once the faulter's first fault completed,
+     * and the replay showed a writer-wait cut the patch would not give on this workload.)
      */
     @Test
-    void memReadersUnderRemoteVmaLockCutWriterWaits() throws Exception {
+    void memReadersOfPagesNeverFaultedInFallBackUnderRemoteVmaLock() throws Exception {
         ObjectNode c = compare(tmp.resolve("ws"), Traces.sample("ftrace-remote-mem.txt"),
                 List.of(PolicyPreset.preset("vma-refcount"), PolicyPreset.preset("remote-vma-lock")));
         JsonNode rw = Comparison.run(c, "vma-refcount").get("stats").get("writer_wait_us");
@@ -120,17 +120,16 @@ class CalibrationTest {
                 + vw.get("p99") + ", max " + rw.get("max") + " -> " + vw.get("max");
         System.out.println("ftrace-remote-mem.txt: " + msg);
         assertTrue(rw.get("max").asDouble() >= 1000, "the trace's long wait is replayed under vma-refcount: " + msg);
-        assertTrue(vw.get("sum").asDouble() < 0.5 * rw.get("sum").asDouble(), msg);
-        assertTrue(vw.get("max").asDouble() < 0.1 * rw.get("max").asDouble(), msg);
-        assertTrue(vw.get("p99").asDouble() < rw.get("p99").asDouble(), msg);
+        assertEquals(rw.get("sum").asDouble(), vw.get("sum").asDouble(), msg);
+        assertEquals(rw.get("max").asDouble(), vw.get("max").asDouble(), msg);
         JsonNode counters = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("ws").resolve("runs")
                 .resolve(Comparison.run(c, "remote-vma-lock").get("run").asText()).resolve("run.json").toFile())
                 .get("counters");
-        // 64 KiB preads = 16 mem_rw pages each; nearly all lie in the faulter's VMA and take the fast path
+        // 64 KiB preads = 16 mem_rw pages each, all at their traced address, none of them ever faulted in
         long remote = counters.get("remote_reads").asLong();
-        long fast = counters.get("remote_reads_fast_path").asLong();
         assertTrue(remote > 2500, counters.toString());
-        assertTrue(fast > 0.9 * remote, counters.toString());
+        assertEquals(2560, counters.get("remote_reads_proc_mem").asLong(), counters.toString());
+        assertEquals(0, counters.get("remote_reads_fast_path").asLong(), counters.toString());
     }
 
     static double ratio(double replayed, double observed) {

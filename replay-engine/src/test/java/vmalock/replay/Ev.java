@@ -119,6 +119,26 @@ final class Ev {
         return this;
     }
 
+    /** An open-path probe for {@code path} and the open's return {@code fd} (tid's process). */
+    Ev open(long us, int tid, String path, long fd) {
+        Event o = base(EventKind.OPEN_PATH, "open64", us, tid, "t" + tid);
+        o.text = path;
+        Event x = base(EventKind.SYS_EXIT, "sys_exit_openat", us + 1, tid, "t" + tid);
+        x.ret = fd;
+        return this;
+    }
+
+    /** A read() of {@code fd} from {@code us} to {@code us + dur}. */
+    Ev readFd(long us, int tid, long fd, long dur) {
+        Event e = base(EventKind.SYS_ENTER, "sys_enter_read", us, tid, "t" + tid);
+        e.argNames[0] = "fd";
+        e.args[0] = fd;
+        e.nargs = 1;
+        Event x = base(EventKind.SYS_EXIT, "sys_exit_read", us + dur, tid, "t" + tid);
+        x.ret = 100;
+        return this;
+    }
+
     Workload build(long faultCost) {
         WorkBuilder b = new WorkBuilder(faultCost);
         for (Event e : list) b.accept(e);
