@@ -362,10 +362,27 @@ final class MmReplay implements LockEventListener {
             if (cls == Ops.CLASS_REMOTE) {
                 long pages = target == null ? 1 : Math.max(1, (target.end - target.start) / AddressSpace.PAGE);
                 long addr = target == null ? 0 : target.start + rnd.nextLong(pages) * AddressSpace.PAGE;
-                if ((ops.flags(i) & Ops.F_GUP) != 0) c.remoteGup++;
-                else if (svc <= SHORT_REMOTE_NS) c.remoteShortInferred++;
-                else c.remoteWalkInferred++;
-                if (target != null && svc <= SHORT_REMOTE_NS && (ops.flags(i) & Ops.F_GUP) == 0) {
+                int f = ops.flags(i);
+                // what the section copies: by evidence (process_vm_readv; the /proc file read, from capture's
+                // open-path probes) first, by the ≤5 µs hold rule otherwise
+                boolean onePage;
+                if ((f & Ops.F_GUP) != 0) {
+                    c.remoteGup++;
+                    onePage = false;
+                } else if ((f & Ops.F_PROC_ARGS) != 0) {
+                    c.remoteProcArgs++;
+                    onePage = true;
+                } else if ((f & Ops.F_PROC_WALK) != 0) {
+                    c.remoteProcWalk++;
+                    onePage = false;
+                } else if (svc <= SHORT_REMOTE_NS) {
+                    c.remoteShortInferred++;
+                    onePage = true;
+                } else {
+                    c.remoteWalkInferred++;
+                    onePage = false;
+                }
+                if (target != null && onePage) {
                     return t.ops().remoteRead.init(mm, addr, AddressSpace.PAGE, svc, policy);
                 }
                 // process_vm_readv (pin_user_pages_remote) and walks (smaps) hold mmap_read_lock whatever

@@ -51,6 +51,16 @@ public final class Ops {
     public static final int F_MEM = 64;
     /** READ (maps): the traced kernel took mmap_lock on the target inside this read (pre-6.17 m_start, or 6.17+ fallbacks). */
     public static final int F_MAPS_SECTIONS = 128;
+    /**
+     * READ inside a read() of /proc/PID/cmdline or environ (the open-path evidence names the file): one
+     * __access_remote_vm copy per page — van Riel's fast path applies.
+     */
+    public static final int F_PROC_ARGS = 256;
+    /**
+     * READ inside a read() of /proc/PID/smaps, smaps_rollup, numa_maps or pagemap (open-path evidence): a page-table
+     * walk under mmap_read_lock on every kernel and policy.
+     */
+    public static final int F_PROC_WALK = 512;
 
     int n;
     int[] kind;

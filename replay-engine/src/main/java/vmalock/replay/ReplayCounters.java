@@ -15,6 +15,8 @@ public final class ReplayCounters {
      * a page-table walk (smaps-like, mmap_read_lock under every policy).
      */
     public long remoteMem, remoteGup, remoteShortInferred, remoteWalkInferred;
+    /** Remote reads inside a read() of /proc/PID/cmdline|environ, and of smaps-like files (open-path evidence). */
+    public long remoteProcArgs, remoteProcWalk;
     /**
      * /proc/PID/maps reads from the open-path evidence: all, those replayed holding mmap_read_lock for the whole
      * read, VMAs that fell back from vma_start_read to mmap_read_lock (lock_next_vma_under_mmap_lock), reads in
@@ -62,6 +64,8 @@ public final class ReplayCounters {
         remoteGup += o.remoteGup;
         remoteShortInferred += o.remoteShortInferred;
         remoteWalkInferred += o.remoteWalkInferred;
+        remoteProcArgs += o.remoteProcArgs;
+        remoteProcWalk += o.remoteProcWalk;
         mapsReads += o.mapsReads;
         mapsReadsMmapLock += o.mapsReadsMmapLock;
         mapsReadFallbacks += o.mapsReadFallbacks;

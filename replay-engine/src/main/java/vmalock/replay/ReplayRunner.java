@@ -111,13 +111,14 @@ public final class ReplayRunner {
                     + "uprobes that show them; under " + p.name + " each such read would hold mmap_read_lock: not replayed, "
                     + "so waits are under-predicted where a workload reads its maps");
         }
-        long inferred = c.remoteGup + c.remoteShortInferred + c.remoteWalkInferred;
+        long inferred = c.remoteGup + c.remoteShortInferred + c.remoteWalkInferred + c.remoteProcArgs + c.remoteProcWalk;
         if (c.remote > 0 && inferred > 0 && p.policy.remote == vmalock.lock.Policy.RemoteStrategy.VMA_LOCK_FAST_PATH) {
             a.add(String.format(java.util.Locale.ROOT, "remote reads: %d of %d have no traced target (process_vm_readv %d: "
-                    + "iovecs not traced; others %d classified by hold alone: ≤5 µs one page of cmdline/environ, "
-                    + "longer a smaps-like walk %d): their VMA and page are drawn at random; %d /proc/PID/mem reads "
-                    + "use the traced address", inferred, c.remote, c.remoteGup, c.remoteShortInferred + c.remoteWalkInferred,
-                    c.remoteWalkInferred, c.remoteMem));
+                    + "iovecs not traced; %d classified by the /proc file read, from the open-path probes: cmdline/environ "
+                    + "%d, smaps-like walks %d; %d by hold alone: ≤5 µs one page of cmdline/environ, longer a smaps-like "
+                    + "walk %d): their VMA and page are drawn at random; %d /proc/PID/mem reads use the traced address",
+                    inferred, c.remote, c.remoteGup, c.remoteProcArgs + c.remoteProcWalk, c.remoteProcArgs, c.remoteProcWalk,
+                    c.remoteShortInferred + c.remoteWalkInferred, c.remoteWalkInferred, c.remoteMem));
         }
         return a;
     }
@@ -467,6 +468,8 @@ public final class ReplayRunner {
         c.put("remote_reads_process_vm_readv_target_inferred", total.remoteGup);
         c.put("remote_reads_short_inferred", total.remoteShortInferred);
         c.put("remote_reads_walk_inferred", total.remoteWalkInferred);
+        c.put("remote_reads_proc_args", total.remoteProcArgs);
+        c.put("remote_reads_proc_walk", total.remoteProcWalk);
         c.put("other_reads", total.otherReads);
         c.put("other_reads_skipped", total.otherSkipped);
         c.put("vma_lock_syscalls", total.vmaSyscalls);

@@ -239,6 +239,7 @@ public final class WorkBuilder {
             t.rState = R_STARTED;
             t.rStart = e.ts;
             t.rFlags = t.sc == Syscall.OTHER && t.scGup ? Ops.F_GUP : 0;
+            if (t.sc == Syscall.OTHER) t.rFlags |= t.scProcFile;
             if (t.sc == Syscall.OTHER && t.scMem) {
                 // fs/proc/base.c mem_rw(): one access_remote_vm() (one mmap_read_lock_killable section)
                 // per bounce page, at pos, pos + PAGE_SIZE, …; the k-th section copies chunk k
@@ -463,7 +464,7 @@ public final class WorkBuilder {
         t.openPath = null;
         if (e.ret < 0) return;
         t.proc.fds.remove(e.ret); // a reused number
-        if (path != null && mapsTarget(path) != null) t.proc.fds.put(e.ret, path);
+        if (path != null && (mapsTarget(path) != null || procFile(path) != 0)) t.proc.fds.put(e.ret, path);
     }
 
     /**
@@ -480,6 +481,23 @@ public final class WorkBuilder {
         if (p.length == 1 && isNum(p[0])) return Integer.parseInt(p[0]);
         if (p.length == 3 && isNum(p[0]) && p[1].equals("task") && isNum(p[2])) return Integer.parseInt(p[2]);
         return null;
+    }
+
+    /**
+     * What a read() of {@code path} does to the mm of the process it names, by the file: {@link Ops#F_PROC_ARGS} for
+     * {@code /proc/PID/cmdline} and {@code environ} (fs/proc/base.c: access_remote_vm per page),
+     * {@link Ops#F_PROC_WALK} for {@code smaps}, {@code smaps_rollup}, {@code numa_maps} and {@code pagemap}
+     * (a page-table walk under mmap_read_lock), else 0.
+     */
+    static int procFile(String path) {
+        if (!path.startsWith("/proc/")) return 0;
+        int slash = path.lastIndexOf('/');
+        String file = path.substring(slash + 1);
+        switch (file) {
+            case "cmdline": case "environ": return Ops.F_PROC_ARGS;
+            case "smaps": case "smaps_rollup": case "numa_maps": case "pagemap": return Ops.F_PROC_WALK;
+            default: return 0;
+        }
     }
 
     private static boolean isNum(String s) {
@@ -515,9 +533,12 @@ public final class WorkBuilder {
         t.mapsPath = null;
         t.mapsMm = null;
         t.mapsSections = false;
+        t.scProcFile = 0;
         if (e.nargs >= 1 && "sys_enter_read".equals(e.name)) {
             String path = t.proc.fds.get(e.args[0]);
-            if (path != null) {
+            if (path != null && mapsTarget(path) == null) {
+                t.scProcFile = procFile(path);
+            } else if (path != null) {
                 t.mapsPath = path;
                 t.mapsMm = mapsSpace(t, mapsTarget(path));
             }
@@ -691,6 +712,8 @@ public final class WorkBuilder {
          */
         boolean scMem;
         int scMemK;
+        /** Inside a read() of a /proc/PID file that reads another mm: {@link Ops#F_PROC_ARGS}, {@link Ops#F_PROC_WALK} or 0. */
+        int scProcFile;
         long rAddr, rLen, rBehavior;
         long scTs;
         boolean scLocked;

@@ -139,6 +139,18 @@ final class Ev {
         return this;
     }
 
+    /** A read() of {@code fd} from {@code us} to {@code us + dur} holding mmap_lock of {@code mm} for {@code hold} µs from {@code us + 1}. */
+    Ev readFdLocking(long us, int tid, long fd, long dur, long mm, long hold) {
+        Event e = base(EventKind.SYS_ENTER, "sys_enter_read", us, tid, "t" + tid);
+        e.argNames[0] = "fd";
+        e.args[0] = fd;
+        e.nargs = 1;
+        read(us + 1, tid, mm, hold);
+        Event x = base(EventKind.SYS_EXIT, "sys_exit_read", us + dur, tid, "t" + tid);
+        x.ret = 100;
+        return this;
+    }
+
     Workload build(long faultCost) {
         WorkBuilder b = new WorkBuilder(faultCost);
         for (Event e : list) b.accept(e);

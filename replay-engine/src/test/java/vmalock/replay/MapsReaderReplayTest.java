@@ -70,6 +70,28 @@ class MapsReaderReplayTest {
     }
 
     @Test
+    void theProcFileReadClassifiesARemoteReadInsteadOfItsHold() {
+        // process 2 reads /proc/1/environ with a 20 µs remote section (the hold rule would call it a walk) and
+        // /proc/1/smaps with a 3 µs one (the hold rule would call it one page): the open-path evidence decides
+        Ev ev = new Ev();
+        ev.write(0, 1, A, 2, Syscall.MMAP, REGION, 0, 0x10000, 3, 0x22, -1, 0);
+        for (int k = 0; k < 16; k++) ev.fault(5, 1, REGION + k * 0x1000L, 6); // every page of the target present
+        ev.write(10, 2, B, 2, Syscall.MMAP, 0x7e0000000000L, 0, 0x1000, 3, 0x22, -1, 0);
+        ev.open(20, 2, "/proc/1/environ", 3).readFdLocking(30, 2, 3, 30, A, 20);
+        ev.open(70, 2, "/proc/1/smaps", 4).readFdLocking(80, 2, 4, 10, A, 3);
+        ReplayCounters[] c = new ReplayCounters[1];
+        writerWait("remote-vma-lock", ev, c);
+        assertEquals(2, c[0].remote);
+        assertEquals(1, c[0].remoteProcArgs);
+        assertEquals(1, c[0].remoteProcWalk);
+        assertEquals(0, c[0].remoteShortInferred + c[0].remoteWalkInferred);
+        assertEquals(1, c[0].remoteFast, "environ: one __access_remote_vm copy, van Riel's fast path");
+        assertEquals(Ops.F_PROC_ARGS, WorkBuilder.procFile("/proc/self/cmdline"));
+        assertEquals(Ops.F_PROC_WALK, WorkBuilder.procFile("/proc/9/smaps_rollup"));
+        assertEquals(0, WorkBuilder.procFile("/proc/9/status"));
+    }
+
+    @Test
     void mapsFilesAndTheirTargets() {
         assertEquals(0, WorkBuilder.mapsTarget("/proc/self/maps"));
         assertEquals(0, WorkBuilder.mapsTarget("/proc/thread-self/maps"));
