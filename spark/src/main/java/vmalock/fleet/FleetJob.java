@@ -128,6 +128,7 @@ public final class FleetJob {
             Broadcast<Map<Integer, Integer>> denseB = jsc.broadcast(dense);
             JavaPairRDD<Integer, Tuple2<ParsedTrace, Integer>> pairs = withEvents
                     .filter(p -> p.error == null && p.replayNote == null)
+                    .map(ParsedTrace::forReplay)
                     .flatMapToPair(p -> {
                         List<Tuple2<Integer, Tuple2<ParsedTrace, Integer>>> l = new ArrayList<>();
                         int d = denseB.value().get(p.input.index());
@@ -186,6 +187,12 @@ public final class FleetJob {
                 .union(runRows.flatMap(r -> Tables.mms(r.r().input, r.r().policy, r.e().path("stats"))));
         write(spark, out, "per_mm", mms.map(m -> Tables.row(Tables.perMm(), m)), Tables.schema(Tables.perMm()),
                 "trace_id", "run", "mm");
+        // the workspace tables of every run (observed and replays), by the code that loads a workspace's DuckDB
+        for (String t : WsRows.TABLES) {
+            JavaRDD<Row> rows = good.flatMap(p -> WsRows.rows(p.input, p.ws, t))
+                    .union(goodRuns.flatMap(r -> WsRows.rows(r.input, r.ws, t)));
+            write(spark, out, WsRows.parquetName(t), rows, WsRows.schema(t), WsRows.order(t));
+        }
         List<Row> er = new ArrayList<>();
         for (Tables.Error e : errors) er.add(Tables.row(Tables.errors(), e));
         write(spark, out, "errors", jsc.parallelize(er, 1), Tables.schema(Tables.errors()), "trace_id", "policy");
@@ -206,7 +213,8 @@ public final class FleetJob {
      */
     private static JavaRDD<RunOutcome> perMm(JavaSparkContext jsc, JavaRDD<ParsedTrace> withEvents, List<String> pols,
                                              long timeout, int mmTasks, PrintStream progress) {
-        JavaRDD<ParsedTrace> replayable = withEvents.filter(p -> p.error == null && p.replayNote == null);
+        JavaRDD<ParsedTrace> replayable = withEvents.filter(p -> p.error == null && p.replayNote == null)
+                .map(ParsedTrace::forReplay);
         // the plan: each trace's address spaces (index, operations), from one load of its work in its own task
         Map<Integer, List<int[]>> groups = new HashMap<>();
         Map<Integer, Integer> base = new HashMap<>();

@@ -85,6 +85,7 @@ public final class FleetTasks {
             StatsJson.kernel(stats, List.of(src)); // as `stats --json` shows the trace
             p.statsJson = StatsJson.JSON.writeValueAsString(stats);
             p.sourceJson = PLAIN.writeValueAsString(src);
+            p.ws = WsRows.observed(in, src, p.blocks); // the workspace tables of the observed run
             if (src.counterClock()) {
                 p.replayNote = in.path() + ": uses the " + src.clock + " clock (ticks, not time): the replay needs a time clock";
             }
@@ -153,14 +154,15 @@ public final class FleetTasks {
             Manifest.Source src = PLAIN.readValue(p.sourceJson, Manifest.Source.class);
             ReplayOptions o = options(PolicyPreset.preset(policy));
             Workload w = load(p, o);
-            Measure m = new Measure(src);
+            Measure m = new Measure(p.input, policy, src);
             ReplayResult r;
             try {
                 r = ReplayEngine.run(w, o, withDeadline(m.counter, deadline, policy, timeoutSeconds));
             } finally {
                 w.close();
             }
-            out.entryJson = m.entry(src, o, policy, w, r);
+            out.entryJson = m.entry(src, o, policy, order, w, r);
+            out.ws = m.tables;
             out.kernelPolicy = w.kernelPolicy();
         } catch (TimedOut x) {
             out.error = p.input.path() + ": " + x.getMessage();
@@ -207,17 +209,25 @@ public final class FleetTasks {
     static final class Measure {
         final ObservedStats st = new ObservedStats();
         final SourceCounter counter;
+        final WsRows.Builder ws;
+        /** The run's workspace tables, once {@link #entry} has run. */
+        WsRows tables;
 
-        Measure(Manifest.Source src) {
-            counter = new SourceCounter("replay-of-" + src.name, "replay-of-" + src.name, st::accept);
+        Measure(TraceInput in, String policy, Manifest.Source src) {
+            ws = WsRows.replay(in, policy, src);
+            counter = new SourceCounter("replay-of-" + src.name, "replay-of-" + src.name, e -> {
+                st.accept(e);
+                ws.accept(e);
+            });
         }
 
-        String entry(Manifest.Source src, ReplayOptions o, String policy, Workload w, ReplayResult r) throws IOException {
+        String entry(Manifest.Source src, ReplayOptions o, String policy, int order, Workload w, ReplayResult r) throws IOException {
             st.endSource();
             Manifest.Source rs = counter.commit("replay", src.clock, false, src.barePointers, null, null);
             String id = ReplayRunner.runId(o);
             ObjectNode runJson = ReplayRunner.runJson(id, o, List.of(src), List.of(w), List.of(r), FAULT_COST);
             ObjectNode e = Comparison.entry(policy, id, StatsJson.build(WorkspaceStats.of(List.of(rs), st, false)), runJson);
+            tables = ws.finish(rs, runJson, order + 2);
             return StatsJson.JSON.writeValueAsString(e);
         }
     }
@@ -356,7 +366,7 @@ public final class FleetTasks {
                     if (out.error != null) continue;
                     ReplayOptions o = options(PolicyPreset.preset(policy));
                     if (w == null) w = load(p, o);
-                    Measure me = new Measure(src);
+                    Measure me = new Measure(p.input, policy, src);
                     List<ReplayResult> rs = new ArrayList<>();
                     List<List<byte[]>> evs = new ArrayList<>();
                     for (MmPart m : mine) {
@@ -365,7 +375,8 @@ public final class FleetTasks {
                     }
                     mergeEvents(evs, o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs, me.counter);
                     ReplayResult r = rs.isEmpty() ? ReplayEngine.run(w, o, me.counter) : ReplayEngine.combine(rs);
-                    out.entryJson = me.entry(src, o, policy, w, r);
+                    out.entryJson = me.entry(src, o, policy, k, w, r);
+                    out.ws = me.tables;
                     out.kernelPolicy = w.kernelPolicy();
                 } catch (RuntimeException | IOException x) {
                     out.error = p.input.path() + ": replay under " + policy + ": " + describe(x);
