@@ -233,18 +233,45 @@ public final class FleetTasks {
     }
 
     /**
-     * The address spaces a trace's replay runs, as {index, operations} in index order (for planning its
-     * {@code --fanout mm} tasks); empty when the workload cannot be built (its replay tasks report why).
+     * The plan of a trace's {@code --fanout mm} tasks, from one build of its work: its address spaces
+     * ({index, operations}, index order), their groups ({@link #groups}) and each group's share of the work
+     * ({@link Workload#share}, Kryo-encoded) for the group's tasks — so a task replays its share without
+     * building the trace's work again. No shares when the work spilled to a local file (the tasks then build
+     * the work themselves); no address spaces when the work cannot be built (the replay tasks report why).
      */
-    public static long[][] addressSpaces(ParsedTrace p) {
+    public static MmPlan plan(ParsedTrace p, int mmTasks) {
+        MmPlan plan = new MmPlan();
+        plan.index = p.input.index();
         try (Workload w = load(p, options(PolicyPreset.preset("vma-refcount")))) {
             List<long[]> l = new ArrayList<>();
             for (MmWork m : w.mms) if (m.firstStart() != Long.MAX_VALUE) l.add(new long[] {m.index, m.operations()});
             l.sort(java.util.Comparator.comparingLong(a -> a[0]));
-            return l.toArray(new long[0][]);
+            plan.spaces = l.toArray(new long[0][]);
+            plan.groups = groups(plan.spaces, mmTasks);
+            if (w.spilledBytes() == 0) {
+                plan.shares = new ArrayList<>();
+                for (int[] g : plan.groups) {
+                    java.util.Set<Integer> only = new java.util.HashSet<>();
+                    for (int m : g) only.add(m);
+                    plan.shares.add(encode(w.share(only::contains)));
+                }
+            }
         } catch (RuntimeException x) {
-            return new long[0][];
+            plan.spaces = new long[0][];
+            plan.groups = new ArrayList<>();
+            plan.shares = null;
         }
+        return plan;
+    }
+
+    static byte[] encode(Object o) {
+        com.esotericsoftware.kryo.io.Output k = new com.esotericsoftware.kryo.io.Output(4096, -1);
+        KRYO.get().writeClassAndObject(k, o);
+        return k.toBytes();
+    }
+
+    static Object decode(byte[] b) {
+        return KRYO.get().readClassAndObject(new com.esotericsoftware.kryo.io.Input(b));
     }
 
     /**
@@ -278,14 +305,26 @@ public final class FleetTasks {
     private static final ThreadLocal<com.esotericsoftware.kryo.Kryo> KRYO = ThreadLocal.withInitial(() -> {
         com.esotericsoftware.kryo.Kryo k = new com.esotericsoftware.kryo.Kryo();
         k.setRegistrationRequired(false);
+        // the work's classes have no no-argument constructors: objects are created as Java serialization does
+        k.setInstantiatorStrategy(new com.esotericsoftware.kryo.Kryo.DefaultInstantiatorStrategy(
+                new org.objenesis.strategy.StdInstantiatorStrategy()));
         return k;
     });
 
-    /** Replays address spaces {@code mms} of a trace under one policy: a {@code --fanout mm} task. */
+    /** Replays address spaces {@code mms} of a trace under one policy, building the trace's work. */
     public static MmPart replayMms(ParsedTrace p, String policy, int order, int[] mms, long timeoutSeconds) {
+        return replayMms(p.input, p, null, policy, order, mms, timeoutSeconds);
+    }
+
+    /**
+     * A {@code --fanout mm} task: replays address spaces {@code mms} of a trace under one policy — from their share of
+     * the work ({@link #plan}) when there is one, else from the work built from the trace's events ({@code p}).
+     */
+    public static MmPart replayMms(TraceInput in, ParsedTrace p, byte[] share, String policy, int order, int[] mms,
+                                   long timeoutSeconds) {
         long t0 = System.nanoTime();
         MmPart out = new MmPart();
-        out.input = p.input;
+        out.input = in;
         out.policy = policy;
         out.order = order;
         out.mms = mms;
@@ -295,7 +334,7 @@ public final class FleetTasks {
             for (int m : mms) only.add(m);
             EventBlocks.Writer ev = new EventBlocks.Writer();
             ReplayResult r;
-            try (Workload w = load(p, o)) {
+            try (Workload w = share != null ? (Workload) decode(share) : load(p, o)) {
                 long deadline = timeoutSeconds > 0 ? System.nanoTime() + timeoutSeconds * 1_000_000_000L : 0;
                 r = ReplayEngine.runAddressSpaces(w, o, only::contains, withDeadline(ev, deadline, policy, timeoutSeconds));
             }
@@ -316,9 +355,9 @@ public final class FleetTasks {
             out.wallNs = r.wallNs;
             out.workloadMms = r.mms;
         } catch (TimedOut x) {
-            out.error = p.input.path() + ": " + x.getMessage();
+            out.error = in.path() + ": " + x.getMessage();
         } catch (RuntimeException x) {
-            out.error = p.input.path() + ": replay under " + policy + ": " + describe(x);
+            out.error = in.path() + ": replay under " + policy + ": " + describe(x);
         }
         out.replayMs = (System.nanoTime() - t0) / 1_000_000;
         return out;
