@@ -152,7 +152,7 @@ class FleetEquivalenceTest {
             // every bundled workspace report: the trace's rows over the fleet output (of all the traces, where its runs
             // are TRACE_ID/observed and TRACE_ID/POLICY) are the rows over its workspace (observed and compare's replays)
             Map<String, String> policyOf = new HashMap<>();
-            for (String line : cli("query", "-w", ws.toString(), "--format", "csv", "SELECT run, policy FROM runs").strip().lines()
+            for (String line : cli("query", "-w", ws.toString(), "--run", "all", "--format", "csv", "SELECT run, policy FROM runs").strip().lines()
                     .skip(1).toList()) {
                 String[] f = line.split(",");
                 policyOf.put(f[0], f[1].equals("observed") ? "observed" : f[1]);
@@ -257,7 +257,7 @@ class FleetEquivalenceTest {
                 // then every bundled workspace report, over every run of every trace (run ids TRACE_ID/…), per time unit
                 "== policy_figures — replay figures", "ftrace-memcg.txt/vma-rwsem", "== vma_lock_counters",
                 "== summary — runs in ns", "== summary — runs in ticks", "ftrace-counter.txt/observed",
-                "== wait_cdf — runs in ns", "perf-disjoint.perf.txt/observed", "writer_wait_p99_ticks"}) {
+                "== wait_cdf — runs in ns", "perf-disjoint.perf.txt/observed", "writer_wait_p99 (ticks)"}) {
             assertTrue(r[1].contains(s), s + " missing from:\n" + r[1]);
         }
         for (String n : vmalock.db.QueryLibrary.BUNDLED) {
