@@ -178,7 +178,17 @@ public final class FleetTasks {
 
     /** The trace's events turned into work (ReplayRunner.load, as compare does). */
     static Workload load(ParsedTrace p, ReplayOptions o) {
-        Workload w = ReplayRunner.load(sink -> EventBlocks.read(p.blocks, sink), FAULT_COST, o.faultCostScale);
+        return load(p, o, vmalock.replay.WorkBuilder.DEFAULT_MEMORY_OPS);
+    }
+
+    /**
+     * Operations the plan task of {@code --fanout mm} keeps in memory (~100 bytes each) so that it can cut shares of the
+     * work: a work that spills to a local file cannot be sent to other tasks.
+     */
+    static final int PLAN_MEMORY_OPS = 2 * 1024 * 1024;
+
+    static Workload load(ParsedTrace p, ReplayOptions o, int memoryOps) {
+        Workload w = ReplayRunner.load(sink -> EventBlocks.read(p.blocks, sink), FAULT_COST, o.faultCostScale, memoryOps);
         Manifest.Source src;
         try {
             src = PLAIN.readValue(p.sourceJson, Manifest.Source.class);
@@ -240,9 +250,14 @@ public final class FleetTasks {
      * the work themselves); no address spaces when the work cannot be built (the replay tasks report why).
      */
     public static MmPlan plan(ParsedTrace p, int mmTasks) {
+        return plan(p, mmTasks, PLAN_MEMORY_OPS);
+    }
+
+    /** As above, keeping up to {@code memoryOps} operations of the work in memory (a work that spills has no shares). */
+    static MmPlan plan(ParsedTrace p, int mmTasks, int memoryOps) {
         MmPlan plan = new MmPlan();
         plan.index = p.input.index();
-        try (Workload w = load(p, options(PolicyPreset.preset("vma-refcount")))) {
+        try (Workload w = load(p, options(PolicyPreset.preset("vma-refcount")), memoryOps)) {
             List<long[]> l = new ArrayList<>();
             for (MmWork m : w.mms) if (m.firstStart() != Long.MAX_VALUE) l.add(new long[] {m.index, m.operations()});
             l.sort(java.util.Comparator.comparingLong(a -> a[0]));

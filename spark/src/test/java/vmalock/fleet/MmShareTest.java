@@ -68,4 +68,22 @@ class MmShareTest {
             assertEquals(FleetTasks.replay(p, POLICIES.get(k), k).entryJson, a.get(k).entryJson, POLICIES.get(k) + ": one task per trace");
         }
     }
+
+    @Test
+    void aWorkThatSpillsHasNoSharesAndItsTasksBuildTheWork() {
+        ParsedTrace p = parse("ftrace-overlap-default.txt", 0);
+        // 100 operations in memory: the plan's work spills to a local file, which other tasks cannot read
+        MmPlan plan = FleetTasks.plan(p, 2, 100);
+        assertNull(plan.shares, "a spilled work has no shares");
+        assertEquals(2, plan.groups.size());
+        List<MmPart> parts = new ArrayList<>();
+        for (int j = 0; j < plan.groups.size(); j++) {
+            parts.add(FleetTasks.replayMms(p.input, p, null, "vma-refcount", 0, plan.groups.get(j), 0));
+        }
+        RunOutcome r = FleetTasks.merge(p, parts, List.of("vma-refcount")).get(0);
+        assertNull(r.error, r.error);
+        assertEquals(FleetTasks.replay(p, "vma-refcount", 0).entryJson, r.entryJson);
+        // with the plan's default, the same trace's work stays in memory and is shared
+        assertNotNull(FleetTasks.plan(p, 2).shares);
+    }
 }
