@@ -23,8 +23,9 @@ import scala.Tuple2;
 /**
  * The fleet job. Stage 1: one task per trace parses it (once, with the streaming parsers) and computes
  * its statistics; its events stay in the task's output as encoded blocks. Stage 2: one task per (trace,
- * policy) replays it — the blocks are the only large data shuffled. Stage 3: the result rows (small) are
- * written as Hive-partitioned Parquet tables. A trace whose parse or any replay failed is left out of every
+ * policy) replays it — the blocks are the only large data shuffled. Stage 3: the result rows — the figures,
+ * and the workspace tables of every run ({@link WsRows}: lock_spans is one row per acquisition) — are written as
+ * Hive-partitioned Parquet tables. A trace whose parse or any replay failed is left out of every
  * table but {@code errors}.
  */
 public final class FleetJob {
