@@ -11,25 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 copies=${FLEET_BENCH_COPIES:-18}
 work=${FLEET_BENCH_DIR:-${TMPDIR:-/tmp}/vmalock-fleet-bench-$(basename "$here")}
-src="$here/../shared/traces"
-[ -f "$src/tc-overlap.report.txt" ] || src="$here/sample-traces/shared/traces"
-mkdir -p "$work/traces"
-for t in ftrace-overlap-default.txt perf-disjoint.perf.txt tc-overlap.report.txt; do
-  for k in $(seq 1 "$copies"); do
-    out="$work/traces/${t%.txt}-$k.txt"
-    [ -s "$out" ] && continue
-    # shift the first "SECS.USECS:" of each event line by k*100 s (same width for these captures)
-    python3 - "$src/$t" "$out" "$k" <<'PY'
-import re, sys
-pat = re.compile(rb'(\s)(\d+)(\.\d{6,9}:\s)')
-k = int(sys.argv[3])
-with open(sys.argv[1], 'rb') as f, open(sys.argv[2] + '.tmp', 'wb') as o:
-    for line in f:
-        o.write(pat.sub(lambda m: m.group(1) + str(int(m.group(2)) + 100 * k).encode() + m.group(3), line, count=1))
-import os; os.rename(sys.argv[2] + '.tmp', sys.argv[2])
-PY
-  done
-done
+bash "$here/bench/fleet-traces.sh" "$work" "$copies"
 n=$(ls "$work"/traces/*.txt | wc -l)
 mb=$(du -cm "$work"/traces/*.txt | tail -1 | cut -f1)
 repeats=${FLEET_BENCH_REPEATS:-2}

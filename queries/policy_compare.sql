@@ -26,7 +26,8 @@ m AS (
     c.vma_lock_success, c.vma_lock_abort, c.vma_lock_miss, c.vma_lock_retry,
     s.writer_wait_p50_us, s.writer_wait_p99_us, s.writer_wait_max_us, s.reader_wait_p99_us, s.write_hold_p99_us
   FROM runs r LEFT JOIN f USING (run) LEFT JOIN s USING (run) LEFT JOIN c USING (run)),
-b AS (SELECT * FROM m WHERE run = coalesce(getvariable('baseline'), 'observed'))
+-- the baseline of each run is in the same trace (a fleet output holds many: run_in_trace)
+b AS (SELECT * FROM m WHERE run = run_in_trace(run, coalesce(getvariable('baseline'), 'observed')))
 SELECT m.run, m.policy, b.run AS baseline,
   m.page_faults, m.page_faults - b.page_faults AS d_page_faults,
   round(m.fallback_rate_strict, 6) AS fallback_rate_strict, round(m.fallback_rate_strict - b.fallback_rate_strict, 6) AS d_fallback_rate_strict,
@@ -36,5 +37,5 @@ SELECT m.run, m.policy, b.run AS baseline,
   m.writer_wait_max_us, m.writer_wait_max_us - b.writer_wait_max_us AS d_writer_wait_max_us,
   m.reader_wait_p99_us, m.reader_wait_p99_us - b.reader_wait_p99_us AS d_reader_wait_p99_us,
   m.write_hold_p99_us, m.write_hold_p99_us - b.write_hold_p99_us AS d_write_hold_p99_us
-FROM m LEFT JOIN b ON true
+FROM m LEFT JOIN b ON b.run = run_in_trace(m.run, coalesce(getvariable('baseline'), 'observed'))
 ORDER BY m.ord;

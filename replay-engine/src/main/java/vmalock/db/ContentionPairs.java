@@ -24,13 +24,13 @@ final class ContentionPairs implements RunHandler {
         long seq;
     }
 
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
     private final Map<Integer, Deque<Open>> open = new HashMap<>();
     private final UnpairedCounts unpaired = new UnpairedCounts("contention_end_without_begin", "contention_begin_without_end");
 
     /** @param rows the contention appender, or null to count the unpaired events only (the rows load lazily) */
-    ContentionPairs(Rows rows, String run) {
+    ContentionPairs(RowSink rows, String run) {
         this.rows = rows;
         this.run = run;
     }

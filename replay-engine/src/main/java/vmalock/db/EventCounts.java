@@ -57,7 +57,7 @@ final class EventCounts implements RunHandler {
         long lastTs;
     }
 
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
     private final Map<Key, Acc> counts = new HashMap<>();
     private final List<Key> order = new ArrayList<>();
@@ -67,7 +67,7 @@ final class EventCounts implements RunHandler {
     private final Key[] cacheKey = new Key[CACHE];
     private final Acc[] cacheAcc = new Acc[CACHE];
 
-    EventCounts(Rows rows, String run) {
+    EventCounts(RowSink rows, String run) {
         this.rows = rows;
         this.run = run;
     }

@@ -8,10 +8,10 @@ import vmalock.event.EventKind;
 
 /** {@code events}: every canonical event of a run, one row each, fields that do not apply are NULL. */
 final class EventsTable implements RunHandler {
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
 
-    EventsTable(Rows rows, String run) {
+    EventsTable(RowSink rows, String run) {
         this.rows = rows;
         this.run = run;
     }

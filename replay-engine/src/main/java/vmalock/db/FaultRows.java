@@ -23,7 +23,7 @@ public final class FaultRows {
         }
     }
 
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
     private long next;
     /** fault_counts: (tid, comm, fallback, fallback_loose, trylock_failed) → faults, in first-seen order. */
@@ -39,7 +39,7 @@ public final class FaultRows {
     }
 
     /** @param rows the faults appender, or null to keep only the fault_counts roll-up (faults rows load lazily) */
-    FaultRows(Rows rows, String run) {
+    FaultRows(RowSink rows, String run) {
         this.rows = rows;
         this.run = run;
     }
@@ -80,7 +80,7 @@ public final class FaultRows {
     }
 
     /** Writes the fault_counts roll-up of the run. */
-    void writeCounts(Rows out) throws SQLException {
+    void writeCounts(RowSink out) throws SQLException {
         for (java.util.Map.Entry<Key, long[]> en : counts.entrySet()) {
             Key k = en.getKey();
             out.begin().str(run).i32(k.tid).str(k.comm).bool(k.fallback).bool(k.loose).bool(k.trylockFailed)

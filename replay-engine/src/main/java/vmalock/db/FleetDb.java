@@ -26,31 +26,24 @@ public final class FleetDb implements AutoCloseable {
     public static final List<String> REPORTS = List.of("fleet_summary", "fleet_fallback", "fleet_fault_latency",
             "fleet_writer_waits", "fleet_best_policy", "fleet_errors");
     /**
-     * The workspace tables (queries/README.md) the fleet output fills, in schema {@code ws}: one workspace run per
-     * trace and run — {@code TRACE_ID/observed} and {@code TRACE_ID/POLICY} — so the bundled workspace reports that
-     * read only these run over the fleet output unchanged. The other workspace tables exist there, empty: they hold
-     * events, lock spans, faults or tasks, which the fleet does not write (it writes per-trace figures).
+     * The workspace tables (queries/README.md) the fleet job writes, one workspace run per trace and run — run
+     * {@code TRACE_ID/observed} and {@code TRACE_ID/POLICY} — by the code that loads them into a workspace
+     * ({@link RunTables}); as Parquet tables of the same names (with the fleet keys), but {@code runs}, which is
+     * {@code ws_runs} there. In schema {@code ws} they are views with the workspace's columns, so the bundled
+     * workspace reports run over the fleet output unchanged, each run's rows under its own run id.
      */
-    public static final List<String> WORKSPACE_TABLES = List.of("runs", "run_figures", "counters");
-    /** The workspace macros that read event-level tables (lock_spans). */
-    static final List<String> EVENT_MACROS = List.of("lock_samples", "sample_stats", "log2_hist");
-    /** Where the fleet output answers what a workspace table held, for the "not applicable" notes. */
+    public static final List<String> WORKSPACE_TABLES = List.of("runs", "sources", "event_counts", "lock_spans", "fault_counts",
+            "tasks", "mms", "lost", "counters", "quality", "run_figures");
+    /** The Parquet tables of the workspace tables. */
+    public static final List<String> WORKSPACE_PARQUET = List.of("ws_runs", "sources", "event_counts", "lock_spans",
+            "fault_counts", "tasks", "mms", "lost", "counters", "quality", "run_figures");
+    /** Where the fleet output answers what an unwritten (per-row, lazily loaded) workspace table holds. */
     static final java.util.Map<String, String> INSTEAD = java.util.Map.of(
-            "lock_spans", "stats.{writer_wait,reader_wait,write_hold,read_hold}_* and fleet_writer_waits",
-            "fault_counts", "stats.page_faults/fallback_* and fleet_fallback",
-            "event_counts", "per_mm.events/start_locking/acquire_returned/released and traces.total_events",
-            "mms", "per_mm",
-            "sources", "traces",
-            "lost", "stats.lost_events, traces.lossy",
-            "tasks", "per_mm.tasks/comms");
-    /** What the filled workspace tables lack against a workspace's, said under a report that reads them. */
-    static final java.util.Map<String, String> CAVEATS = java.util.Map.of(
-            "counters", "observed runs have no counters here: the probe counts (lock_vma_under_rcu, __vma_start_write) "
-                    + "and unpaired.* need the events; replays' vma_lock_* and retries are exact",
-            "runs", "runs.events of an observed run is stats' total_events; replays are seed 0, parameters NULL");
+            "events", "event_counts (events by source, task, comm, kind, name and mm)",
+            "faults", "fault_counts (faults by task, comm and path)");
 
     /** The schema version this vmalock reads. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     private final Connection c;
 
@@ -61,7 +54,7 @@ public final class FleetDb implements AutoCloseable {
     /** Opens the fleet output {@code dir}; a one-line DbException when it is not one. */
     public static FleetDb open(Path dir) {
         if (!Files.isDirectory(dir)) throw new DbException(dir + ": no such folder (the output of `vmalock fleet -o DIR`)");
-        for (String t : TABLES) {
+        for (String t : all()) {
             if (!hasParquet(dir.resolve(t))) {
                 throw new DbException(dir + ": not a complete fleet output (no Parquet files under " + t + "/)");
             }
@@ -83,7 +76,7 @@ public final class FleetDb implements AutoCloseable {
                                 + SCHEMA_VERSION + "; run `vmalock fleet` again");
                     }
                 }
-                for (String t : TABLES) {
+                for (String t : all()) {
                     s.execute("CREATE VIEW " + t + " AS SELECT * FROM read_parquet(" + glob(dir.resolve(t))
                             + ", hive_partitioning = true, union_by_name = true)");
                 }
@@ -93,6 +86,13 @@ public final class FleetDb implements AutoCloseable {
         } catch (SQLException e) {
             throw new DbException(dir + ": cannot open the fleet output: " + DbException.firstLine(e), e);
         }
+    }
+
+    /** Every Parquet table of a fleet output but _schema_version. */
+    private static List<String> all() {
+        List<String> l = new ArrayList<>(TABLES);
+        l.addAll(WORKSPACE_PARQUET);
+        return l;
     }
 
     private static String glob(Path table) {
@@ -140,7 +140,10 @@ public final class FleetDb implements AutoCloseable {
         return out;
     }
 
-    /** Fills schema {@code ws} (see {@link #WORKSPACE_TABLES}) from the fleet tables. */
+    /** The time units of the runs in the output: ns first, then ticks (counter clocks). */
+    private final List<String> units = new ArrayList<>();
+
+    /** Schema {@code ws}: the workspace's tables and macros, the ones the fleet writes as views over its Parquet. */
     private void workspaceTables() throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA ws");
@@ -149,46 +152,44 @@ public final class FleetDb implements AutoCloseable {
                 if (!ddl.isBlank()) s.execute(ddl);
             }
             s.execute("SET schema = 'main'");
-            s.execute("INSERT INTO ws.runs SELECT run, row_number() OVER (ORDER BY trace_id, o), policy, NULL, seed, time_unit, "
-                    + "events, false, false, false, false, description FROM ("
-                    + "SELECT trace_id, -1 AS o, trace_id || '/observed' AS run, 'observed' AS policy, NULL::BIGINT AS seed, time_unit,"
-                    + " total_events AS events, 'observed: ' || path AS description FROM traces UNION ALL "
-                    + "SELECT trace_id, policy_order, trace_id || '/' || policy, policy, 0, 'ns', NULL, "
-                    + "'replay of ' || trace_id || ' under ' || policy FROM runs)");
-            com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
-            try (ResultSet r = s.executeQuery("SELECT trace_id || '/' || policy, json FROM runs ORDER BY trace_id, policy_order");
-                 java.sql.PreparedStatement events = c.prepareStatement("UPDATE ws.runs SET events = ? WHERE run = ?");
-                 java.sql.PreparedStatement fig = c.prepareStatement("INSERT INTO ws.run_figures VALUES (?, ?, ?)");
-                 java.sql.PreparedStatement cnt = c.prepareStatement("INSERT INTO ws.counters VALUES (?, ?, ?)")) {
-                while (r.next()) {
-                    String run = r.getString(1);
-                    com.fasterxml.jackson.databind.JsonNode j = m.readTree(r.getString(2));
-                    // compare's entry: its stats are stats --run of the replayed events
-                    events.setLong(1, j.path("stats").path("total_events").asLong());
-                    events.setString(2, run);
-                    events.executeUpdate();
-                    for (var en : ObservedRun.replayFigures(j).entrySet()) {
-                        fig.setString(1, run);
-                        fig.setString(2, en.getKey());
-                        fig.setDouble(3, Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6f", en.getValue())));
-                        fig.executeUpdate();
-                    }
-                    for (var en : ObservedRun.replayCounters(j).entrySet()) {
-                        cnt.setString(1, run);
-                        cnt.setString(2, en.getKey());
-                        cnt.setLong(3, en.getValue());
-                        cnt.executeUpdate();
-                    }
-                }
-            } catch (IOException e) {
-                throw new SQLException("a runs.json value is not JSON: " + e.getMessage(), e);
+            for (String t : WORKSPACE_TABLES) s.execute("DROP TABLE ws." + t);
+            try (ResultSet r = s.executeQuery("SELECT DISTINCT time_unit FROM ws_runs ORDER BY time_unit <> 'ns', time_unit")) {
+                while (r.next()) units.add(r.getString(1));
             }
+            if (units.isEmpty()) units.add("ns");
+        }
+        useUnit(units.get(0));
+    }
+
+    /**
+     * Points the {@code ws} views at the runs in one time unit (a workspace report runs over runs of one unit:
+     * {@code time_div()} and the {@code _us}/{@code _ticks} column names depend on it), all runs when there is one.
+     */
+    private void useUnit(String unit) throws SQLException {
+        String only = units.size() < 2 ? "" : " WHERE run IN (SELECT run FROM main.ws_runs WHERE time_unit = "
+                + WorkspaceDb.quote(unit) + ")";
+        try (Statement s = c.createStatement()) {
+            for (String t : WORKSPACE_TABLES) {
+                List<String> cols = new ArrayList<>();
+                for (String[] col : Schema.columns(t)) cols.add(col[0]);
+                String sql;
+                if (t.equals("runs")) {
+                    // ord: the runs in trace order, each trace's observed run first, then its replays in policy order
+                    cols.set(cols.indexOf("ord"), "CAST(row_number() OVER (ORDER BY trace_id, ord) AS INTEGER) AS ord");
+                    sql = "SELECT " + String.join(", ", cols) + " FROM main.ws_runs" + (only.isEmpty() ? ""
+                            : " WHERE time_unit = " + WorkspaceDb.quote(unit));
+                } else {
+                    sql = "SELECT " + String.join(", ", cols) + " FROM main." + t + only;
+                }
+                s.execute("CREATE OR REPLACE VIEW ws." + t + " AS " + sql);
+            }
+            s.execute("SET VARIABLE time_div = " + ("ns".equals(unit) ? "1000.0" : "1.0"));
         }
     }
 
     /**
-     * The workspace tables and macros a workspace report reads that the fleet output does not fill (empty: the
-     * report cannot apply to it). Names are matched after FROM/JOIN (tables) or before "(" (macros), comments removed.
+     * The workspace tables a report reads that the fleet output does not write (the per-row {@link LazyTable}s:
+     * events, faults, syscalls, contention). Names are matched after FROM/JOIN, comments removed.
      */
     public static List<String> missing(Query q) {
         String sql = q.sql().replaceAll("--[^\n]*", " ");
@@ -197,52 +198,50 @@ public final class FleetDb implements AutoCloseable {
             if (WORKSPACE_TABLES.contains(t)) continue;
             if (java.util.regex.Pattern.compile("(?i)\\b(from|join)\\s+" + t + "\\b").matcher(sql).find()) out.add(t);
         }
-        for (String f : EVENT_MACROS) {
-            if (java.util.regex.Pattern.compile("(?i)\\b" + f + "\\s*\\(").matcher(sql).find()) out.add(f + "()");
-        }
         return out;
     }
 
     /**
-     * Runs a workspace report (queries/*.sql) over the workspace-shaped tables of schema {@code ws}; when it reads a
-     * table the fleet does not fill, one section saying so instead (which tables, and where the fleet output has
-     * the same figures); a note under it when a table it reads is filled only in part.
+     * Runs a workspace report (queries/*.sql) over the workspace tables of schema {@code ws}: every run of every
+     * trace, each under its run id {@code TRACE_ID/…}; once per time unit when the output holds traces in ns and
+     * in ticks (sections titled so, ticks columns named {@code *_ticks} as a workspace in ticks names them). When
+     * it reads a table the fleet does not write, one section saying so instead.
      */
     public List<ResultTable> runWorkspace(Query q) {
         List<String> miss = missing(q);
         if (!miss.isEmpty()) {
             List<String> instead = new ArrayList<>();
             for (String t : miss) {
-                String name = t.replace("()", "");
-                String i = INSTEAD.get(EVENT_MACROS.contains(name) ? "lock_spans" : name); // the macros read lock_spans
-                if (i != null && !instead.contains(i)) instead.add(i);
+                String i = INSTEAD.get(t);
+                if (i != null) instead.add(i);
             }
-            Object[] row = {q.name(), "reads " + String.join(", ", miss) + ": event-level workspace data (one row per event, lock span, "
-                    + "fault or task) that vmalock fleet does not write", instead.isEmpty() ? "-" : String.join("; ", instead)};
+            Object[] row = {q.name(), "reads " + String.join(", ", miss) + ": one row per event, fault, syscall or contention "
+                    + "pair, which vmalock fleet does not write", instead.isEmpty() ? "-" : String.join("; ", instead)};
             return List.of(new ResultTable(q.name(), "not applicable to a fleet output",
                     List.of("report", "why", "in the fleet output instead"), List.of("VARCHAR", "VARCHAR", "VARCHAR"),
                     List.<Object[]>of(row)));
         }
-        List<ResultTable> out;
+        List<ResultTable> out = new ArrayList<>();
         try (Statement s = c.createStatement()) {
-            s.execute("SET schema = 'ws'");
-            try {
-                out = new ArrayList<>(run(q));
-            } finally {
-                s.execute("SET schema = 'main'");
+            for (String unit : units) {
+                useUnit(unit);
+                s.execute("SET schema = 'ws'");
+                try {
+                    for (ResultTable t : run(q)) {
+                        if ("ticks".equals(unit)) t = QueryRunner.inTicks(t);
+                        if (units.size() > 1) {
+                            t = new ResultTable(t.report(), (t.title() == null ? "" : t.title() + ", ") + "runs in " + unit,
+                                    t.columns(), t.types(), t.rows());
+                        }
+                        out.add(t);
+                    }
+                } finally {
+                    s.execute("SET schema = 'main'");
+                }
             }
+            useUnit(units.get(0));
         } catch (SQLException e) {
             throw DbException.query(q.name() + ": " + DbException.firstLine(e), e);
-        }
-        List<Object[]> notes = new ArrayList<>();
-        for (var en : new java.util.TreeMap<>(CAVEATS).entrySet()) {
-            if (java.util.regex.Pattern.compile("(?i)\\b(from|join)\\s+" + en.getKey() + "\\b").matcher(q.sql()).find()) {
-                notes.add(new Object[] {en.getKey(), en.getValue()});
-            }
-        }
-        if (!notes.isEmpty()) {
-            out.add(new ResultTable(q.name(), "fleet output: what differs from a workspace", List.of("table", "note"),
-                    List.of("VARCHAR", "VARCHAR"), notes));
         }
         return out;
     }

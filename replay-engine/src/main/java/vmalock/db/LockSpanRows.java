@@ -35,11 +35,11 @@ public final class LockSpanRows {
         }
     }
 
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
 
     /** @param rows the lock_spans appender, or null to discard the spans (a lazy load of faults only) */
-    LockSpanRows(Rows rows, String run) {
+    LockSpanRows(RowSink rows, String run) {
         this.rows = rows;
         this.run = run;
     }

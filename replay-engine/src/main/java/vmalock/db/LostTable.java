@@ -11,11 +11,12 @@ import vmalock.event.EventKind;
  * (kind {@code overwritten}: entries-written − entries-in-buffer).
  */
 final class LostTable implements RunHandler {
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
-    private final List<SourceRow> sources;
+    private final java.util.function.Supplier<List<SourceRow>> sources;
 
-    LostTable(Rows rows, String run, List<SourceRow> sources) {
+    /** @param sources the run's sources, asked for at {@link #finish} */
+    LostTable(RowSink rows, String run, java.util.function.Supplier<List<SourceRow>> sources) {
         this.rows = rows;
         this.run = run;
         this.sources = sources;
@@ -33,7 +34,7 @@ final class LostTable implements RunHandler {
 
     @Override
     public void finish() throws SQLException {
-        for (SourceRow s : sources) {
+        for (SourceRow s : sources.get()) {
             long n = s.headerOverwritten();
             if (n > 0) {
                 rows.begin().str(run).i32(s.source()).nul().nul().nul().i64(n).str("overwritten");

@@ -26,7 +26,7 @@ final class MmsTable implements RunHandler {
         String lastComm;
     }
 
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
     private final java.util.function.IntPredicate hashedPointers;
     private final Map<Long, Mm> mms = new LinkedHashMap<>();
@@ -34,7 +34,7 @@ final class MmsTable implements RunHandler {
     private Mm last;
 
     /** @param hashedPointers whether a source prints {@code %p} hashed (raw ftrace): 16 hex digits without 0x */
-    MmsTable(Rows rows, String run, java.util.function.IntPredicate hashedPointers) {
+    MmsTable(RowSink rows, String run, java.util.function.IntPredicate hashedPointers) {
         this.rows = rows;
         this.run = run;
         this.hashedPointers = hashedPointers;

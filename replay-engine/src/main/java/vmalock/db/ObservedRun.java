@@ -215,26 +215,12 @@ public final class ObservedRun {
 
     /** A replay's {@code counters} rows from its run.json (or compare's entry for it): vma_lock_*, retries. */
     static java.util.Map<String, Long> replayCounters(com.fasterxml.jackson.databind.JsonNode j) {
-        java.util.Map<String, Long> counters = new java.util.TreeMap<>();
-        j.path("vma_lock").fields().forEachRemaining(en -> counters.put("vma_lock_" + en.getKey(), en.getValue().asLong()));
-        if (j.has("retries")) {
-            counters.put("retries", j.get("retries").asLong());
-        }
-        return counters;
+        return RunTables.replayCounters(j);
     }
 
     /** A replay's {@code run_figures} rows from its run.json (or compare's entry for it). */
     static java.util.Map<String, Double> replayFigures(com.fasterxml.jackson.databind.JsonNode j) {
-        java.util.Map<String, Double> figures = new java.util.TreeMap<>();
-        for (String f : new String[] {"faults_per_s", "makespan_us", "faults_on_mmap_lock", "faults_on_mmap_lock_rate", "changed_ops"}) {
-            if (j.hasNonNull(f)) figures.put(f, j.get(f).asDouble());
-        }
-        for (String f : new String[] {"fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us"}) {
-            j.path(f).fields().forEachRemaining(en -> {
-                if (en.getValue().isNumber()) figures.put(f + "." + en.getKey(), en.getValue().asDouble());
-            });
-        }
-        return figures;
+        return RunTables.replayFigures(j);
     }
 
     /** The raw events of a run (observed or a stored replay), for {@link QueryRunner.EventsSource}; the stream closes its reader at the end. */
@@ -261,17 +247,9 @@ public final class ObservedRun {
     public static List<SourceRow> sourceRows(List<Manifest.Source> sources) {
         List<SourceRow> rows = new ArrayList<>();
         for (Manifest.Source s : sources) {
-            rows.add(new SourceRow(s.index, s.path, s.name, s.size, s.checksum, s.format, s.clock, s.timeUnit,
-                    s.barePointers, s.linesTotal, s.events, s.nonEventLines, kind(s, "header"), kind(s, "blank"),
-                    kind(s, "other"), kind(s, "lost_marker"), s.problems, s.lostEvents, s.lostEventMarkers,
-                    s.lostEventMarkersWithoutCount, s.headerEntriesInBuffer, s.headerEntriesWritten, s.firstTs, s.lastTs));
+            rows.add(SourceRow.of(s));
         }
         return rows;
-    }
-
-    private static long kind(Manifest.Source s, String k) {
-        Long v = s.nonEventLinesByKind.get(k);
-        return v == null ? 0 : v;
     }
 
     private static String fingerprint(List<Manifest.Source> sources) {

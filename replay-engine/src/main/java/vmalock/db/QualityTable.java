@@ -16,13 +16,13 @@ final class QualityTable implements RunHandler {
         long maxBack;
     }
 
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
     private final TreeMap<Integer, Src> bySource = new TreeMap<>();
     private int lastSource = -1;
     private Src cur;
 
-    QualityTable(Rows rows, String run) {
+    QualityTable(RowSink rows, String run) {
         this.rows = rows;
         this.run = run;
     }

@@ -17,7 +17,7 @@ import org.duckdb.DuckDBConnection;
  * run at once. Either way a value's errors surface as {@link DbException} naming the table, by
  * {@link #close()} at the latest.
  */
-final class Rows implements AutoCloseable {
+final class Rows implements RowSink, AutoCloseable {
     /** Wall time the producing threads waited for a free batch (the writer was behind), for {@link LoadTiming}. */
     static final java.util.concurrent.atomic.AtomicLong BLOCKED_NS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -104,14 +104,16 @@ final class Rows implements AutoCloseable {
         b.n++;
     }
 
-    Rows begin() throws SQLException {
+    @Override
+    public Rows begin() throws SQLException {
         if (writer == null) {
             appender.beginRow();
         }
         return this;
     }
 
-    void end() throws SQLException {
+    @Override
+    public void end() throws SQLException {
         count++;
         if (writer == null) {
             appender.endRow();
@@ -189,7 +191,8 @@ final class Rows implements AutoCloseable {
         }
     }
 
-    Rows str(String s) throws SQLException {
+    @Override
+    public Rows str(String s) throws SQLException {
         if (writer != null) {
             put(s == null ? NULL : STR, 0, s);
         } else if (s == null) {
@@ -200,7 +203,8 @@ final class Rows implements AutoCloseable {
         return this;
     }
 
-    Rows i64(long v) throws SQLException {
+    @Override
+    public Rows i64(long v) throws SQLException {
         if (writer != null) {
             put(LONG, v, null);
         } else {
@@ -209,7 +213,8 @@ final class Rows implements AutoCloseable {
         return this;
     }
 
-    Rows i32(int v) throws SQLException {
+    @Override
+    public Rows i32(int v) throws SQLException {
         if (writer != null) {
             put(INT, v, null);
         } else {
@@ -218,7 +223,8 @@ final class Rows implements AutoCloseable {
         return this;
     }
 
-    Rows bool(boolean v) throws SQLException {
+    @Override
+    public Rows bool(boolean v) throws SQLException {
         if (writer != null) {
             put(BOOL, v ? 1 : 0, null);
         } else {
@@ -227,24 +233,8 @@ final class Rows implements AutoCloseable {
         return this;
     }
 
-    /** {@code v}, or NULL when {@code !present}. */
-    Rows i64(long v, boolean present) throws SQLException {
-        return present ? i64(v) : nul();
-    }
-
-    Rows i32(int v, boolean present) throws SQLException {
-        return present ? i32(v) : nul();
-    }
-
-    Rows bool(boolean v, boolean present) throws SQLException {
-        return present ? bool(v) : nul();
-    }
-
-    Rows boxed(Long v) throws SQLException {
-        return v == null ? nul() : i64(v);
-    }
-
-    Rows map(Map<String, Long> m) throws SQLException {
+    @Override
+    public Rows map(Map<String, Long> m) throws SQLException {
         if (writer != null) {
             put(m == null ? NULL : MAP, 0, m);
         } else if (m == null) {
@@ -255,7 +245,8 @@ final class Rows implements AutoCloseable {
         return this;
     }
 
-    Rows list(java.util.Collection<String> l) throws SQLException {
+    @Override
+    public Rows list(java.util.Collection<String> l) throws SQLException {
         if (writer != null) {
             put(LIST, 0, l);
         } else {
@@ -264,7 +255,8 @@ final class Rows implements AutoCloseable {
         return this;
     }
 
-    Rows nul() throws SQLException {
+    @Override
+    public Rows nul() throws SQLException {
         if (writer != null) {
             put(NULL, 0, null);
         } else {

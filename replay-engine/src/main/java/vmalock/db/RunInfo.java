@@ -33,4 +33,9 @@ public record RunInfo(String run, String policy, String parameters, Long seed, S
     public static RunInfo replay(String run, String policy, String parameters, long seed) {
         return new RunInfo(run, policy, parameters, seed, "ns");
     }
+
+    /** The {@code runs.description} of the run. */
+    public String description() {
+        return OBSERVED.equals(policy) ? "the trace as captured" : "replay under " + policy;
+    }
 }

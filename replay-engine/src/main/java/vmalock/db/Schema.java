@@ -92,6 +92,10 @@ public final class Schema {
             "  ELSE v::VARCHAR END;",
             "CREATE OR REPLACE MACRO log2_bucket(v) AS CASE WHEN v < 2 THEN '[' || v::VARCHAR || ']'",
             "  ELSE '[' || bpf_num(log2_lo(v)) || ', ' || bpf_num(log2_hi(v)) || ')' END;",
+            // the run named `name` of the same trace as `run`: in a fleet output (`vmalock report --parquet`) run ids are
+            // TRACE_ID/observed and TRACE_ID/POLICY; in a workspace (no '/' in run ids) just `name`
+            "CREATE OR REPLACE MACRO run_in_trace(run, name) AS",
+            "  CASE WHEN strpos(run, '/') > 0 THEN left(run, strpos(run, '/')) || name ELSE name END;",
             // an address as the tools print it: 16 hex digits
             "CREATE OR REPLACE MACRO hex16(a) AS lower(printf('%016x', a));",
             // ns → the µs of the reports; 1 when every run the reports see is in ticks (counter/TSC clocks):
@@ -122,4 +126,31 @@ public final class Schema {
             "  SELECT r.run, log2_bucket(k.lo) AS bucket, k.lo AS lo_us, log2_hi(k.lo) AS hi_us, coalesce(b.n, 0) AS count,",
             "    '|' || rpad(repeat('@', CAST(coalesce(b.n, 0) * 52 // r.n_max AS INTEGER)), 52, ' ') || '|' AS histogram",
             "  FROM r JOIN k ON k.lo BETWEEN r.lo_min AND r.lo_max LEFT JOIN b ON b.run = r.run AND b.lo = k.lo;");
+
+    /** The columns of a table of {@link #DDL}, each {name, DuckDB type}, in order; empty for an unknown table. */
+    public static List<String[]> columns(String table) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("CREATE TABLE IF NOT EXISTS " + table + " \\((.*?)\\);",
+                java.util.regex.Pattern.DOTALL).matcher(DDL);
+        List<String[]> out = new java.util.ArrayList<>();
+        if (!m.find()) {
+            return out;
+        }
+        String body = m.group(1);
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i <= body.length(); i++) {
+            char c = i < body.length() ? body.charAt(i) : ',';
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                String col = body.substring(from, i).strip();
+                int sp = col.indexOf(' ');
+                out.add(new String[] {col.substring(0, sp), col.substring(sp + 1).strip()});
+                from = i + 1;
+            }
+        }
+        return out;
+    }
 }

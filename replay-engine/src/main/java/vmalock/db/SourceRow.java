@@ -35,4 +35,17 @@ public record SourceRow(int source, String path, String name, long size, String 
         }
         return Math.max(0, headerEntriesWritten - headerEntriesInBuffer);
     }
+
+    /** The row of a workspace manifest's source. */
+    public static SourceRow of(vmalock.store.Manifest.Source s) {
+        return new SourceRow(s.index, s.path, s.name, s.size, s.checksum, s.format, s.clock, s.timeUnit,
+                s.barePointers, s.linesTotal, s.events, s.nonEventLines, kind(s, "header"), kind(s, "blank"),
+                kind(s, "other"), kind(s, "lost_marker"), s.problems, s.lostEvents, s.lostEventMarkers,
+                s.lostEventMarkersWithoutCount, s.headerEntriesInBuffer, s.headerEntriesWritten, s.firstTs, s.lastTs);
+    }
+
+    private static long kind(vmalock.store.Manifest.Source s, String k) {
+        Long v = s.nonEventLinesByKind.get(k);
+        return v == null ? 0 : v;
+    }
 }

@@ -26,13 +26,13 @@ final class SyscallPairs implements RunHandler {
         long[] args;
     }
 
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
     private final IntMap<Open> open = new IntMap<>();
     private final UnpairedCounts unpaired = new UnpairedCounts("sys_exit_without_enter", "sys_enter_without_exit");
 
     /** @param rows the syscalls appender, or null to count the unpaired events only (the rows load lazily) */
-    SyscallPairs(Rows rows, String run) {
+    SyscallPairs(RowSink rows, String run) {
         this.rows = rows;
         this.run = run;
     }

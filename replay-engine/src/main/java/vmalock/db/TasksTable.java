@@ -18,13 +18,13 @@ final class TasksTable implements RunHandler {
         long lastTs;
     }
 
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
     private final Map<Integer, Task> tasks = new LinkedHashMap<>();
     private int lastTid = Integer.MIN_VALUE;
     private Task last;
 
-    TasksTable(Rows rows, String run) {
+    TasksTable(RowSink rows, String run) {
         this.rows = rows;
         this.run = run;
     }

@@ -14,11 +14,11 @@ import vmalock.event.EventKind;
  * A replay writes the exact {@code vma_lock_success/abort/retry/miss} with {@link WorkspaceDb#putCounters}.
  */
 final class VmaLockCounters implements RunHandler {
-    private final Rows rows;
+    private final RowSink rows;
     private final String run;
     private final Map<String, Long> counts = new TreeMap<>();
 
-    VmaLockCounters(Rows rows, String run) {
+    VmaLockCounters(RowSink rows, String run) {
         this.rows = rows;
         this.run = run;
     }

@@ -304,43 +304,13 @@ public final class WorkspaceDb implements AutoCloseable {
         try {
             conn.setAutoCommit(false);
             deleteRun(r);
-            writeSources(r, sources);
+            RunTables tables = new RunTables(run, sources, name -> rows(writer, name, open), pairing, lazy);
             time.phase("delete + sources");
-            List<RunHandler> hs = new ArrayList<>();
-            if (lazy.contains(LazyTable.EVENTS)) {
-                hs.add(new EventsTable(rows(writer, "events", open), r));
+            Event e = new Event();
+            while (events.next(e)) {
+                tables.event(e);
             }
-            hs.add(new EventCounts(rows(writer, "event_counts", open), r));
-            hs.add(new TasksTable(rows(writer, "tasks", open), r));
-            hs.add(new MmsTable(rows(writer, "mms", open), r, src -> hashed(sources, src)));
-            ContentionPairs contention = new ContentionPairs(lazy.contains(LazyTable.CONTENTION) ? rows(writer, "contention", open) : null, r);
-            SyscallPairs syscalls = new SyscallPairs(lazy.contains(LazyTable.SYSCALLS) ? rows(writer, "syscalls", open) : null, r);
-            hs.add(contention);
-            hs.add(syscalls);
-            hs.add(new LostTable(rows(writer, "lost", open), r, sources));
-            hs.add(new QualityTable(rows(writer, "quality", open), r));
-            Rows counters = rows(writer, "counters", open);
-            hs.add(new VmaLockCounters(counters, r));
-            FaultRows faultRows = new FaultRows(lazy.contains(LazyTable.FAULTS) ? rows(writer, "faults", open) : null, r);
-            Rows faultCounts = rows(writer, "fault_counts", open);
-            PairingSink p = pairing == null ? null
-                    : pairing.create(new LockSpanRows(rows(writer, "lock_spans", open), r), faultRows);
-            RunHandler[] handlers = hs.toArray(new RunHandler[0]);
-            long n = stream(events, handlers, p);
-            for (RunHandler h : handlers) {
-                h.finish();
-            }
-            Map<String, Long> count = new TreeMap<>();
-            if (p != null) {
-                p.finish().forEach((k, v) -> count.put("pairing." + k, v));
-            }
-            count.putAll(contention.unpaired());
-            count.putAll(syscalls.unpaired());
-            for (Map.Entry<String, Long> c : count.entrySet()) {
-                counters.begin().str(r).str(c.getKey()).i64(c.getValue());
-                counters.end();
-            }
-            faultRows.writeCounts(faultCounts);
+            long n = tables.finish();
             time.phase("stream + append (" + n + " events)");
             for (Rows rs : open) {
                 rs.close();
@@ -366,7 +336,7 @@ public final class WorkspaceDb implements AutoCloseable {
                 for (LazyTable lt : LazyTable.values()) {
                     ps.setBoolean(i++, lazy.contains(lt));
                 }
-                ps.setString(i, RunInfo.OBSERVED.equals(run.policy()) ? "the trace as captured" : "replay under " + run.policy());
+                ps.setString(i, run.description());
                 ps.executeUpdate();
             }
             conn.commit();
@@ -505,15 +475,6 @@ public final class WorkspaceDb implements AutoCloseable {
         return seq;
     }
 
-    private static boolean hashed(List<SourceRow> sources, int src) {
-        for (SourceRow s : sources) {
-            if (s.source() == src) {
-                return s.hashedPointers();
-            }
-        }
-        return false;
-    }
-
     private Rows rows(RowWriter writer, String table, List<Rows> open) {
         Rows r = new Rows(this, table, writer);
         open.add(r);
@@ -526,20 +487,6 @@ public final class WorkspaceDb implements AutoCloseable {
             exec("DELETE FROM " + t(table) + " WHERE run = " + quote(run));
         }
         exec("DELETE FROM " + t("run_meta") + " WHERE run = " + quote(run));
-    }
-
-    private void writeSources(String run, List<SourceRow> sources) throws SQLException {
-        try (Rows rs = new Rows(this, "sources")) {
-            for (SourceRow s : sources) {
-                rs.begin().str(run).i32(s.source()).str(s.path()).str(s.name()).i64(s.size()).str(s.checksum())
-                        .str(s.format()).str(s.clock()).str(s.timeUnit()).i64(s.linesTotal()).i64(s.events())
-                        .i64(s.nonEventLines()).i64(s.headerLines()).i64(s.blankLines()).i64(s.otherLines())
-                        .i64(s.lostMarkerLines()).i64(s.problems()).bool(s.hashedPointers()).i64(s.lostEvents()).i64(s.lostEventMarkers())
-                        .i64(s.lostEventMarkersWithoutCount()).boxed(s.headerEntriesInBuffer())
-                        .boxed(s.headerEntriesWritten()).boxed(s.firstTs()).boxed(s.lastTs());
-                rs.end();
-            }
-        }
     }
 
     private void exec(String sql) throws SQLException {

@@ -49,7 +49,7 @@ public final class ReplayEngine {
         }
         events.sort(Comparator.comparingLong(e -> e.ts));
         if (sink != null) for (Event e : events) sink.accept(e);
-        return new ReplayResult(o.policy.name, o, total, findings, defects, violations, 0, span, events.size(), w.mms.size(),
+        return new ReplayResult(o.policy.name, o, total, findings, defects, violations, 0, span, events.size(), w.addressSpaces(),
                 w.operations(), System.nanoTime() - wall0);
     }
 
@@ -174,7 +174,7 @@ public final class ReplayEngine {
             if (pool != null) pool.shutdownNow();
         }
         findings.sort(Comparator.comparingLong(Finding::timeNs).thenComparingLong(Finding::mm).thenComparingInt(Finding::tid));
-        return new ReplayResult(o.policy.name, o, total, findings, defects, violations, first, last, events, w.mms.size(),
+        return new ReplayResult(o.policy.name, o, total, findings, defects, violations, first, last, events, w.addressSpaces(),
                 w.operations(), System.nanoTime() - wall0);
     }
 

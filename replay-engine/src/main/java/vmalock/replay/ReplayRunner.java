@@ -90,7 +90,13 @@ public final class ReplayRunner {
      */
     public static Workload load(java.util.function.Consumer<java.util.function.Consumer<Event>> events, long faultCostNs,
                                 double faultCostScale) {
-        WorkBuilder b = new WorkBuilder(faultCostNs);
+        return load(events, faultCostNs, faultCostScale, WorkBuilder.DEFAULT_MEMORY_OPS);
+    }
+
+    /** As above, keeping up to {@code memoryOps} operations in memory before spilling finished ones to a temporary file. */
+    public static Workload load(java.util.function.Consumer<java.util.function.Consumer<Event>> events, long faultCostNs,
+                                double faultCostScale, int memoryOps) {
+        WorkBuilder b = new WorkBuilder(faultCostNs, memoryOps, null);
         b.faultCostScale = faultCostScale;
         events.accept(b::accept);
         return b.finish();

@@ -114,10 +114,48 @@ public final class Workload implements AutoCloseable {
         if (spill != null) spill.close();
     }
 
+    /** Operations of the whole workload (of the one a {@link #share} was cut from). */
     public long operations() {
+        if (shareOperations >= 0) return shareOperations;
         long n = 0;
         for (MmWork m : mms) n += m.operations();
         return n;
+    }
+
+    /** Address spaces of the whole workload (of the one a {@link #share} was cut from). */
+    public int addressSpaces() {
+        return shareAddressSpaces >= 0 ? shareAddressSpaces : mms.size();
+    }
+
+    /** Set in a share: the whole workload's {@link #addressSpaces()} and {@link #operations()}. */
+    private int shareAddressSpaces = -1;
+    private long shareOperations = -1;
+
+    /**
+     * The work of the address spaces {@code only} accepts ({@link MmWork#index}): the same {@link MmWork}s, the same
+     * calibration (fault cost, acquire cost, wake-up latencies, CPUs, resolution, sched timelines) and the whole
+     * workload's counts, so that {@link ReplayEngine#runAddressSpaces} replays them as it does on the whole workload.
+     * Only the operations of those address spaces are in it — what a {@code vmalock fleet --fanout mm} task needs
+     * (the whole trace's events are needed to build the work: task attribution, calibration). Not for a spilled
+     * workload (its operations are in this machine's temporary file).
+     */
+    public Workload share(java.util.function.IntPredicate only) {
+        if (spill != null) throw new IllegalStateException("a spilled workload cannot be shared");
+        List<MmWork> mine = new java.util.ArrayList<>();
+        for (MmWork m : mms) if (only.test(m.index)) mine.add(m);
+        Workload s = new Workload(mine, faultCostNs, faultCostSource, faultCostSamples, acquireCostNs, acquireCostSamples,
+                wakeLatencies, unattributedFaults, unpairedEvents, lostEvents, resolutionNs, memcgField, null);
+        s.shareAddressSpaces = addressSpaces();
+        s.shareOperations = operations();
+        s.observedSyscallLatency = observedSyscallLatency;
+        s.cpus = cpus;
+        s.schedSwitches = schedSwitches;
+        s.idleWakeLatencies = idleWakeLatencies;
+        s.busyWakeLatencies = busyWakeLatencies;
+        s.kernelRelease = kernelRelease;
+        s.kernelReleaseFrom = kernelReleaseFrom;
+        s.perVmaLockConfig = perVmaLockConfig;
+        return s;
     }
 
     public long faultsKnown() {

@@ -23,8 +23,9 @@ import scala.Tuple2;
 /**
  * The fleet job. Stage 1: one task per trace parses it (once, with the streaming parsers) and computes
  * its statistics; its events stay in the task's output as encoded blocks. Stage 2: one task per (trace,
- * policy) replays it — the blocks are the only large data shuffled. Stage 3: the result rows (small) are
- * written as Hive-partitioned Parquet tables. A trace whose parse or any replay failed is left out of every
+ * policy) replays it — the blocks are the only large data shuffled. Stage 3: the result rows — the figures,
+ * and the workspace tables of every run ({@link WsRows}: lock_spans is one row per acquisition) — are written as
+ * Hive-partitioned Parquet tables. A trace whose parse or any replay failed is left out of every
  * table but {@code errors}.
  */
 public final class FleetJob {
@@ -128,6 +129,7 @@ public final class FleetJob {
             Broadcast<Map<Integer, Integer>> denseB = jsc.broadcast(dense);
             JavaPairRDD<Integer, Tuple2<ParsedTrace, Integer>> pairs = withEvents
                     .filter(p -> p.error == null && p.replayNote == null)
+                    .map(ParsedTrace::forReplay)
                     .flatMapToPair(p -> {
                         List<Tuple2<Integer, Tuple2<ParsedTrace, Integer>>> l = new ArrayList<>();
                         int d = denseB.value().get(p.input.index());
@@ -186,6 +188,12 @@ public final class FleetJob {
                 .union(runRows.flatMap(r -> Tables.mms(r.r().input, r.r().policy, r.e().path("stats"))));
         write(spark, out, "per_mm", mms.map(m -> Tables.row(Tables.perMm(), m)), Tables.schema(Tables.perMm()),
                 "trace_id", "run", "mm");
+        // the workspace tables of every run (observed and replays), by the code that loads a workspace's DuckDB
+        for (String t : WsRows.TABLES) {
+            JavaRDD<Row> rows = good.flatMap(p -> WsRows.rows(p.input, p.ws, t))
+                    .union(goodRuns.flatMap(r -> WsRows.rows(r.input, r.ws, t)));
+            write(spark, out, WsRows.parquetName(t), rows, WsRows.schema(t), WsRows.order(t));
+        }
         List<Row> er = new ArrayList<>();
         for (Tables.Error e : errors) er.add(Tables.row(Tables.errors(), e));
         write(spark, out, "errors", jsc.parallelize(er, 1), Tables.schema(Tables.errors()), "trace_id", "policy");
@@ -196,6 +204,8 @@ public final class FleetJob {
         progress.printf("vmalock fleet: stage 3/3 done: %.1f s%n", (System.nanoTime() - t2) / 1e9);
         cached.unpersist();
         runs.unpersist();
+        for (JavaRDD<?> r : release) r.unpersist();
+        release.clear();
         int ok = n - failed.size();
         return new Summary(n, ok, failed.size(), runCount, bytes, (System.nanoTime() - t0) / 1e9);
     }
@@ -206,43 +216,48 @@ public final class FleetJob {
      */
     private static JavaRDD<RunOutcome> perMm(JavaSparkContext jsc, JavaRDD<ParsedTrace> withEvents, List<String> pols,
                                              long timeout, int mmTasks, PrintStream progress) {
-        JavaRDD<ParsedTrace> replayable = withEvents.filter(p -> p.error == null && p.replayNote == null);
-        // the plan: each trace's address spaces (index, operations), from one load of its work in its own task
+        JavaRDD<ParsedTrace> replayable = withEvents.filter(p -> p.error == null && p.replayNote == null)
+                .map(ParsedTrace::forReplay);
+        // the plan: each trace's address spaces (index, operations) and their groups, from one build of its work in its
+        // own task, which also cuts each group's share of the work for the group's tasks (none if the work spilled)
+        JavaRDD<Tuple2<ParsedTrace, MmPlan>> planned = replayable.map(p -> new Tuple2<>(p, FleetTasks.plan(p, mmTasks)))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        release.add(planned);
         Map<Integer, List<int[]>> groups = new HashMap<>();
         Map<Integer, Integer> base = new HashMap<>();
         int tasks = 0;
         int spaces = 0;
-        for (Tuple2<Integer, long[][]> t : replayable.map(p -> new Tuple2<>(p.input.index(), FleetTasks.addressSpaces(p)))
-                .collect()) {
-            List<int[]> g = FleetTasks.groups(t._2(), mmTasks);
-            groups.put(t._1(), g);
-            base.put(t._1(), tasks);
-            tasks += g.size() * pols.size();
-            spaces += t._2().length;
+        for (MmPlan pl : planned.map(t -> t._2().light()).collect()) {
+            groups.put(pl.index, pl.groups);
+            base.put(pl.index, tasks);
+            tasks += pl.groups.size() * pols.size();
+            spaces += pl.spaces.length;
         }
         progress.printf("vmalock fleet: stage 2/3: replays, %d traces x %d address spaces x %d policies (%d tasks, one per "
-                + "trace, address space%s and policy; then one merge task per trace)%n", groups.size(), spaces, pols.size(),
-                tasks, mmTasks > 0 ? " group (at most " + mmTasks + " per trace and policy)" : "");
-        Broadcast<Map<Integer, List<int[]>>> groupsB = jsc.broadcast(groups);
+                + "trace, address space%s and policy, each with its share of the work; then one merge task per trace)%n",
+                groups.size(), spaces, pols.size(), tasks,
+                mmTasks > 0 ? " group (at most " + mmTasks + " per trace and policy)" : "");
         Broadcast<Map<Integer, Integer>> baseB = jsc.broadcast(base);
-        JavaPairRDD<Integer, MmPart> parts = replayable
-                .flatMapToPair(p -> {
-                    List<Tuple2<Integer, Tuple2<ParsedTrace, int[]>>> l = new ArrayList<>();
-                    List<int[]> g = groupsB.value().get(p.input.index());
-                    int b = baseB.value().get(p.input.index());
+        JavaPairRDD<Integer, MmPart> parts = planned
+                .flatMapToPair(t -> {
+                    List<Tuple2<Integer, MmTask>> l = new ArrayList<>();
+                    MmPlan pl = t._2();
+                    int b = baseB.value().get(pl.index);
                     for (int k = 0; k < pols.size(); k++) {
-                        for (int j = 0; j < g.size(); j++) {
-                            l.add(new Tuple2<>(b + k * g.size() + j, new Tuple2<>(p, new int[] {k, j})));
+                        for (int j = 0; j < pl.groups.size(); j++) {
+                            // the group's share of the work; the trace's events only when there is none
+                            MmTask x = new MmTask(t._1().input, pl.shares == null ? t._1() : null,
+                                    pl.shares == null ? null : pl.shares.get(j), k, pl.groups.get(j));
+                            l.add(new Tuple2<>(b + k * pl.groups.size() + j, x));
                         }
                     }
                     return l.iterator();
                 })
                 .partitionBy(new HashPartitioner(Math.max(1, tasks)))
                 .mapToPair(x -> {
-                    ParsedTrace p = x._2()._1();
-                    int k = x._2()._2()[0];
-                    int[] mms = groupsB.value().get(p.input.index()).get(x._2()._2()[1]);
-                    return new Tuple2<>(p.input.index(), FleetTasks.replayMms(p, pols.get(k), k, mms, timeout));
+                    MmTask m = x._2();
+                    return new Tuple2<>(m.in().index(), FleetTasks.replayMms(m.in(), m.p(), m.share(), pols.get(m.order()),
+                            m.order(), m.mms(), timeout));
                 });
         return replayable.mapToPair(p -> new Tuple2<>(p.input.index(), p))
                 .cogroup(parts, new HashPartitioner(Math.max(1, groups.size())))
@@ -254,6 +269,9 @@ public final class FleetJob {
                 })
                 .persist(StorageLevel.MEMORY_AND_DISK());
     }
+
+    /** One {@code --fanout mm} task: a trace's address spaces under one policy, from their share of the work or its events. */
+    record MmTask(TraceInput in, ParsedTrace p, byte[] share, int order, int[] mms) implements java.io.Serializable {}
 
     private static void write(SparkSession spark, String out, String table, JavaRDD<Row> rows, StructType schema,
                               String... order) {
@@ -275,4 +293,6 @@ public final class FleetJob {
     }
 
     private static PrintStream progressOut = System.err;
+    /** Cached by a stage for a later one, released when the job ends. */
+    private static final List<JavaRDD<?>> release = new ArrayList<>();
 }

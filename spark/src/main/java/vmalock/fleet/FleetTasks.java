@@ -85,6 +85,7 @@ public final class FleetTasks {
             StatsJson.kernel(stats, List.of(src)); // as `stats --json` shows the trace
             p.statsJson = StatsJson.JSON.writeValueAsString(stats);
             p.sourceJson = PLAIN.writeValueAsString(src);
+            p.ws = WsRows.observed(in, src, p.blocks); // the workspace tables of the observed run
             if (src.counterClock()) {
                 p.replayNote = in.path() + ": uses the " + src.clock + " clock (ticks, not time): the replay needs a time clock";
             }
@@ -153,14 +154,15 @@ public final class FleetTasks {
             Manifest.Source src = PLAIN.readValue(p.sourceJson, Manifest.Source.class);
             ReplayOptions o = options(PolicyPreset.preset(policy));
             Workload w = load(p, o);
-            Measure m = new Measure(src);
+            Measure m = new Measure(p.input, policy, src);
             ReplayResult r;
             try {
                 r = ReplayEngine.run(w, o, withDeadline(m.counter, deadline, policy, timeoutSeconds));
             } finally {
                 w.close();
             }
-            out.entryJson = m.entry(src, o, policy, w, r);
+            out.entryJson = m.entry(src, o, policy, order, w, r);
+            out.ws = m.tables;
             out.kernelPolicy = w.kernelPolicy();
         } catch (TimedOut x) {
             out.error = p.input.path() + ": " + x.getMessage();
@@ -176,7 +178,17 @@ public final class FleetTasks {
 
     /** The trace's events turned into work (ReplayRunner.load, as compare does). */
     static Workload load(ParsedTrace p, ReplayOptions o) {
-        Workload w = ReplayRunner.load(sink -> EventBlocks.read(p.blocks, sink), FAULT_COST, o.faultCostScale);
+        return load(p, o, vmalock.replay.WorkBuilder.DEFAULT_MEMORY_OPS);
+    }
+
+    /**
+     * Operations the plan task of {@code --fanout mm} keeps in memory (~100 bytes each) so that it can cut shares of the
+     * work: a work that spills to a local file cannot be sent to other tasks.
+     */
+    static final int PLAN_MEMORY_OPS = 2 * 1024 * 1024;
+
+    static Workload load(ParsedTrace p, ReplayOptions o, int memoryOps) {
+        Workload w = ReplayRunner.load(sink -> EventBlocks.read(p.blocks, sink), FAULT_COST, o.faultCostScale, memoryOps);
         Manifest.Source src;
         try {
             src = PLAIN.readValue(p.sourceJson, Manifest.Source.class);
@@ -207,34 +219,74 @@ public final class FleetTasks {
     static final class Measure {
         final ObservedStats st = new ObservedStats();
         final SourceCounter counter;
+        final WsRows.Builder ws;
+        /** The run's workspace tables, once {@link #entry} has run. */
+        WsRows tables;
 
-        Measure(Manifest.Source src) {
-            counter = new SourceCounter("replay-of-" + src.name, "replay-of-" + src.name, st::accept);
+        Measure(TraceInput in, String policy, Manifest.Source src) {
+            ws = WsRows.replay(in, policy, src);
+            counter = new SourceCounter("replay-of-" + src.name, "replay-of-" + src.name, e -> {
+                st.accept(e);
+                ws.accept(e);
+            });
         }
 
-        String entry(Manifest.Source src, ReplayOptions o, String policy, Workload w, ReplayResult r) throws IOException {
+        String entry(Manifest.Source src, ReplayOptions o, String policy, int order, Workload w, ReplayResult r) throws IOException {
             st.endSource();
             Manifest.Source rs = counter.commit("replay", src.clock, false, src.barePointers, null, null);
             String id = ReplayRunner.runId(o);
             ObjectNode runJson = ReplayRunner.runJson(id, o, List.of(src), List.of(w), List.of(r), FAULT_COST);
             ObjectNode e = Comparison.entry(policy, id, StatsJson.build(WorkspaceStats.of(List.of(rs), st, false)), runJson);
+            tables = ws.finish(rs, runJson, order + 2);
             return StatsJson.JSON.writeValueAsString(e);
         }
     }
 
     /**
-     * The address spaces a trace's replay runs, as {index, operations} in index order (for planning its
-     * {@code --fanout mm} tasks); empty when the workload cannot be built (its replay tasks report why).
+     * The plan of a trace's {@code --fanout mm} tasks, from one build of its work: its address spaces
+     * ({index, operations}, index order), their groups ({@link #groups}) and each group's share of the work
+     * ({@link Workload#share}, Kryo-encoded) for the group's tasks — so a task replays its share without
+     * building the trace's work again. No shares when the work spilled to a local file (the tasks then build
+     * the work themselves); no address spaces when the work cannot be built (the replay tasks report why).
      */
-    public static long[][] addressSpaces(ParsedTrace p) {
-        try (Workload w = load(p, options(PolicyPreset.preset("vma-refcount")))) {
+    public static MmPlan plan(ParsedTrace p, int mmTasks) {
+        return plan(p, mmTasks, PLAN_MEMORY_OPS);
+    }
+
+    /** As above, keeping up to {@code memoryOps} operations of the work in memory (a work that spills has no shares). */
+    static MmPlan plan(ParsedTrace p, int mmTasks, int memoryOps) {
+        MmPlan plan = new MmPlan();
+        plan.index = p.input.index();
+        try (Workload w = load(p, options(PolicyPreset.preset("vma-refcount")), memoryOps)) {
             List<long[]> l = new ArrayList<>();
             for (MmWork m : w.mms) if (m.firstStart() != Long.MAX_VALUE) l.add(new long[] {m.index, m.operations()});
             l.sort(java.util.Comparator.comparingLong(a -> a[0]));
-            return l.toArray(new long[0][]);
+            plan.spaces = l.toArray(new long[0][]);
+            plan.groups = groups(plan.spaces, mmTasks);
+            if (w.spilledBytes() == 0) {
+                plan.shares = new ArrayList<>();
+                for (int[] g : plan.groups) {
+                    java.util.Set<Integer> only = new java.util.HashSet<>();
+                    for (int m : g) only.add(m);
+                    plan.shares.add(encode(w.share(only::contains)));
+                }
+            }
         } catch (RuntimeException x) {
-            return new long[0][];
+            plan.spaces = new long[0][];
+            plan.groups = new ArrayList<>();
+            plan.shares = null;
         }
+        return plan;
+    }
+
+    static byte[] encode(Object o) {
+        com.esotericsoftware.kryo.io.Output k = new com.esotericsoftware.kryo.io.Output(4096, -1);
+        KRYO.get().writeClassAndObject(k, o);
+        return k.toBytes();
+    }
+
+    static Object decode(byte[] b) {
+        return KRYO.get().readClassAndObject(new com.esotericsoftware.kryo.io.Input(b));
     }
 
     /**
@@ -268,14 +320,26 @@ public final class FleetTasks {
     private static final ThreadLocal<com.esotericsoftware.kryo.Kryo> KRYO = ThreadLocal.withInitial(() -> {
         com.esotericsoftware.kryo.Kryo k = new com.esotericsoftware.kryo.Kryo();
         k.setRegistrationRequired(false);
+        // the work's classes have no no-argument constructors: objects are created as Java serialization does
+        k.setInstantiatorStrategy(new com.esotericsoftware.kryo.Kryo.DefaultInstantiatorStrategy(
+                new org.objenesis.strategy.StdInstantiatorStrategy()));
         return k;
     });
 
-    /** Replays address spaces {@code mms} of a trace under one policy: a {@code --fanout mm} task. */
+    /** Replays address spaces {@code mms} of a trace under one policy, building the trace's work. */
     public static MmPart replayMms(ParsedTrace p, String policy, int order, int[] mms, long timeoutSeconds) {
+        return replayMms(p.input, p, null, policy, order, mms, timeoutSeconds);
+    }
+
+    /**
+     * A {@code --fanout mm} task: replays address spaces {@code mms} of a trace under one policy — from their share of
+     * the work ({@link #plan}) when there is one, else from the work built from the trace's events ({@code p}).
+     */
+    public static MmPart replayMms(TraceInput in, ParsedTrace p, byte[] share, String policy, int order, int[] mms,
+                                   long timeoutSeconds) {
         long t0 = System.nanoTime();
         MmPart out = new MmPart();
-        out.input = p.input;
+        out.input = in;
         out.policy = policy;
         out.order = order;
         out.mms = mms;
@@ -285,7 +349,7 @@ public final class FleetTasks {
             for (int m : mms) only.add(m);
             EventBlocks.Writer ev = new EventBlocks.Writer();
             ReplayResult r;
-            try (Workload w = load(p, o)) {
+            try (Workload w = share != null ? (Workload) decode(share) : load(p, o)) {
                 long deadline = timeoutSeconds > 0 ? System.nanoTime() + timeoutSeconds * 1_000_000_000L : 0;
                 r = ReplayEngine.runAddressSpaces(w, o, only::contains, withDeadline(ev, deadline, policy, timeoutSeconds));
             }
@@ -306,9 +370,9 @@ public final class FleetTasks {
             out.wallNs = r.wallNs;
             out.workloadMms = r.mms;
         } catch (TimedOut x) {
-            out.error = p.input.path() + ": " + x.getMessage();
+            out.error = in.path() + ": " + x.getMessage();
         } catch (RuntimeException x) {
-            out.error = p.input.path() + ": replay under " + policy + ": " + describe(x);
+            out.error = in.path() + ": replay under " + policy + ": " + describe(x);
         }
         out.replayMs = (System.nanoTime() - t0) / 1_000_000;
         return out;
@@ -356,7 +420,7 @@ public final class FleetTasks {
                     if (out.error != null) continue;
                     ReplayOptions o = options(PolicyPreset.preset(policy));
                     if (w == null) w = load(p, o);
-                    Measure me = new Measure(src);
+                    Measure me = new Measure(p.input, policy, src);
                     List<ReplayResult> rs = new ArrayList<>();
                     List<List<byte[]>> evs = new ArrayList<>();
                     for (MmPart m : mine) {
@@ -365,7 +429,8 @@ public final class FleetTasks {
                     }
                     mergeEvents(evs, o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs, me.counter);
                     ReplayResult r = rs.isEmpty() ? ReplayEngine.run(w, o, me.counter) : ReplayEngine.combine(rs);
-                    out.entryJson = me.entry(src, o, policy, w, r);
+                    out.entryJson = me.entry(src, o, policy, k, w, r);
+                    out.ws = me.tables;
                     out.kernelPolicy = w.kernelPolicy();
                 } catch (RuntimeException | IOException x) {
                     out.error = p.input.path() + ": replay under " + policy + ": " + describe(x);

@@ -19,6 +19,8 @@ public final class ParsedTrace implements Serializable {
     public List<byte[]> blocks;
     public long bytes;
     public long parseMs;
+    /** The observed run's workspace tables (lock_spans, …) under run {@code TRACE_ID/observed}. */
+    public WsRows ws;
 
     /** The same trace without its events (what the output tables need). */
     ParsedTrace light() {
@@ -30,6 +32,15 @@ public final class ParsedTrace implements Serializable {
         p.replayNote = replayNote;
         p.bytes = bytes;
         p.parseMs = parseMs;
+        p.ws = ws;
+        return p;
+    }
+
+    /** The same trace with its events but without its tables, for the replay tasks it is shuffled to. */
+    ParsedTrace forReplay() {
+        ParsedTrace p = light();
+        p.ws = null;
+        p.blocks = blocks;
         return p;
     }
 }

@@ -15,4 +15,6 @@ public final class RunOutcome implements Serializable {
     /** {"policy", "run", "stats", and Comparison.RUN_FIELDS}: compare's entry for this run. */
     public String entryJson;
     public long replayMs;
+    /** The replay's workspace tables (lock_spans, …) under run {@code TRACE_ID/POLICY}. */
+    public WsRows ws;
 }

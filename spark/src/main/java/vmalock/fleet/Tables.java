@@ -23,7 +23,7 @@ import vmalock.stats.StatsJson;
  */
 final class Tables {
     /** Bumped when a table's columns change meaning or go away (adding columns keeps it). */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
     static final String[] SAMPLES = {"writer_wait", "reader_wait", "write_hold", "read_hold"};
     static final String[] LATENCIES = {"fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us"};
 

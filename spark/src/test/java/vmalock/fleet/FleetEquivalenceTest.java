@@ -119,7 +119,10 @@ class FleetEquivalenceTest {
             runs.computeIfAbsent(r.getAs("trace_id"), k -> new ArrayList<>()).add(r);
         }
         int compared = 0;
-        String fleetReport = cli("report", "--parquet", out.toString(), "policy_figures", "vma_lock_counters", "--format", "json");
+        String fleetReport = cli(concat(new String[] {"report", "--parquet", out.toString(), "--format", "json"},
+                vmalock.db.QueryLibrary.BUNDLED.toArray(new String[0])));
+        List<String> fleetRows = reportRows(fleetReport, null, null);
+        int perTrace = 0;
         for (Path t : traces) {
             String id = t.getFileName().toString();
             if (id.equals("broken.txt")) continue;
@@ -136,22 +139,34 @@ class FleetEquivalenceTest {
             assertEquals(s.get("page_faults").asLong(), (long) stats.get(id).getAs("page_faults"), id);
             if (tr.get(id).getAs("replay_note") != null) {
                 assertFalse(runs.containsKey(id), id + ": a counter-clock trace has no runs");
-                continue;
+            } else {
+                String cmp = cli("compare", "-w", ws.toString(), "--policies", String.join(",", POLICIES), "--format", "json")
+                        .replace("(ingest --kernel)", "(fleet manifest)").replace("\"ingest --kernel\"", "\"fleet manifest\"");
+                List<String> entries = new ArrayList<>();
+                for (Row r : runs.get(id)) entries.add(r.getAs("json"));
+                String kp = tr.get(id).getAs("kernel_policy");
+                String fleet = StatsJson.JSON.writeValueAsString(FleetTasks.compareJson(stats.get(id).getAs("json"), entries, kp));
+                assertEquals(cmp.strip(), fleet.strip(), id + ": compare --format json");
+                compared++;
             }
-            String cmp = cli("compare", "-w", ws.toString(), "--policies", String.join(",", POLICIES), "--format", "json")
-                    .replace("(ingest --kernel)", "(fleet manifest)").replace("\"ingest --kernel\"", "\"fleet manifest\"");
-            List<String> entries = new ArrayList<>();
-            for (Row r : runs.get(id)) entries.add(r.getAs("json"));
-            String kp = tr.get(id).getAs("kernel_policy");
-            String fleet = StatsJson.JSON.writeValueAsString(FleetTasks.compareJson(stats.get(id).getAs("json"), entries, kp));
-            assertEquals(cmp.strip(), fleet.strip(), id + ": compare --format json");
-            // the bundled workspace reports that read only runs, counters and run_figures give the workspace's rows
-            String[] rep = {"policy_figures", "vma_lock_counters"};
-            assertEquals(reportRows(cli(concat(new String[] {"report", "-w", ws.toString(), "--run", "all", "--format", "json"}, rep)), null),
-                    reportRows(fleetReport, id + "/"), id + ": " + String.join(", ", rep) + " over the fleet output");
-            compared++;
+            // every bundled workspace report: the trace's rows over the fleet output (of all the traces, where its runs
+            // are TRACE_ID/observed and TRACE_ID/POLICY) are the rows over its workspace (observed and compare's replays)
+            Map<String, String> policyOf = new HashMap<>();
+            for (String line : cli("query", "-w", ws.toString(), "--run", "all", "--format", "csv", "SELECT run, policy FROM runs").strip().lines()
+                    .skip(1).toList()) {
+                String[] f = line.split(",");
+                policyOf.put(f[0], f[1].equals("observed") ? "observed" : f[1]);
+            }
+            String wsReport = cli(concat(new String[] {"report", "-w", ws.toString(), "--run", "all", "--format", "json"},
+                    vmalock.db.QueryLibrary.BUNDLED.toArray(new String[0])));
+            List<String> mine = reportRows(fleetReport, id + "/", null);
+            assertEquals(reportRows(wsReport, null, policyOf), mine, id + ": every bundled report over the fleet output");
+            assertTrue(mine.size() > 20, id + ": " + mine.size() + " rows");
+            perTrace += mine.size();
         }
         assertEquals(5, compared, "traces compared with compare --format json");
+        // and the fleet report's rows are exactly the traces' rows: every row names its trace in its run id
+        assertEquals(fleetRows.size(), perTrace, "rows of the fleet report that belong to no trace");
     }
 
     static String[] concat(String[] a, String[] b) {
@@ -161,21 +176,29 @@ class FleetEquivalenceTest {
     }
 
     /**
-     * The replays' rows of a JSON report, per section, without the run id (a workspace names runs by id, the fleet by
-     * trace/policy), sorted; {@code prefix}: only the runs of one trace in a fleet report.
+     * The rows of a JSON report as "report column=value …" lines, sorted, run ids written as their trace's: in a fleet
+     * report {@code TRACE_ID/NAME} → {@code NAME} (only the runs of {@code prefix}, when given), in a workspace a replay id
+     * → its policy ({@code policyOf}); a section's ", runs in ns" / ", runs in ticks" (a fleet of both units) dropped.
      */
-    static List<String> reportRows(String json, String prefix) throws IOException {
+    static List<String> reportRows(String json, String prefix, Map<String, String> policyOf) throws IOException {
         List<String> l = new ArrayList<>();
         for (JsonNode r : StatsJson.JSON.readTree(json).get("reports")) {
+            if (r.get("name").asText().startsWith("fleet_")) continue;
             for (JsonNode sec : r.get("sections")) {
+                String title = sec.path("title").asText("").replaceAll(",? ?runs in (ns|ticks)$", "");
                 for (JsonNode row : sec.get("rows")) {
-                    if (!row.has("run")) continue; // the fleet's notes under a report
+                    assertTrue(row.has("run"), r.get("name") + ": a row without a run: " + row);
                     String run = row.get("run").asText();
                     if (prefix != null && !run.startsWith(prefix)) continue;
-                    if (run.endsWith("observed") || "observed".equals(row.path("policy").asText())) continue;
                     com.fasterxml.jackson.databind.node.ObjectNode o = ((com.fasterxml.jackson.databind.node.ObjectNode) row).deepCopy();
-                    o.remove("run");
-                    l.add(r.get("name").asText() + " " + o);
+                    for (var it = o.fields(); it.hasNext(); ) {
+                        var f = it.next();
+                        if (!f.getValue().isTextual()) continue;
+                        String v = f.getValue().asText();
+                        if (prefix != null && v.startsWith(prefix)) f.setValue(o.textNode(v.substring(prefix.length())));
+                        if (policyOf != null && policyOf.containsKey(v)) f.setValue(o.textNode(policyOf.get(v)));
+                    }
+                    l.add(r.get("name").asText() + " [" + title + "] " + o);
                 }
             }
         }
@@ -231,11 +254,10 @@ class FleetEquivalenceTest {
         assertEquals("0", r[0], r[2]);
         for (String s : new String[] {"fleet_summary", "fleet_fallback — across traces", "fleet_fault_latency",
                 "fleet_writer_waits", "fleet_best_policy — per trace", "fleet_errors", "broken.txt", "host-b",
-                // then every bundled workspace report: run where the fleet tables carry what it reads, else said why not
-                "== policy_figures — replay figures", "ftrace-memcg.txt/vma-rwsem", "== vma_lock_counters\n",
-                "== vma_lock_counters — fleet output: what differs from a workspace",
-                "== summary — not applicable to a fleet output", "summary  reads lock_spans, fault_counts, lost: event-level",
-                "== wait_cdf — not applicable to a fleet output", "wait_cdf  reads lock_samples(): event-level"}) {
+                // then every bundled workspace report, over every run of every trace (run ids TRACE_ID/…), per time unit
+                "== policy_figures — replay figures", "ftrace-memcg.txt/vma-rwsem", "== vma_lock_counters",
+                "== summary — runs in ns", "== summary — runs in ticks", "ftrace-counter.txt/observed",
+                "== wait_cdf — runs in ns", "perf-disjoint.perf.txt/observed", "writer_wait_p99 (ticks)"}) {
             assertTrue(r[1].contains(s), s + " missing from:\n" + r[1]);
         }
         for (String n : vmalock.db.QueryLibrary.BUNDLED) {
@@ -243,7 +265,13 @@ class FleetEquivalenceTest {
         }
         String[] one = cliRaw("report", "--parquet", out.toString(), "per_mm", "fleet_errors");
         assertEquals("0", one[0], one[2]);
-        assertTrue(one[1].contains("== per_mm — not applicable to a fleet output") && one[1].contains("== fleet_errors"), one[1]);
+        assertTrue(one[1].contains("== per_mm — runs in ns") && one[1].contains("== fleet_errors"), one[1]);
+        assertFalse(one[1].contains("not applicable"), one[1]);
+        // the workspace tables as Parquet: one lock_spans row per acquisition of every run, keyed by trace
+        String[] spans = cliRaw("query", "--parquet", out.toString(), "--format", "csv",
+                "SELECT count(DISTINCT trace_id) AS traces, count(DISTINCT run) AS runs FROM lock_spans");
+        assertEquals("0", spans[0], spans[2]);
+        assertEquals("traces,runs\n6," + (6 + 5 * POLICIES.length), spans[1].strip().replace("\r\n", "\n"));
         String[] q = cliRaw("query", "--parquet", out.toString(), "--format", "csv",
                 "SELECT count(*) AS n, count(DISTINCT host) AS hosts FROM runs");
         assertEquals("0", q[0], q[2]);
@@ -272,6 +300,15 @@ class FleetEquivalenceTest {
             List<Row> a = spark.read().parquet(out2.resolve("runs").toString()).sort("trace_id", "policy_order")
                     .select("trace_id", "policy", "json").collectAsList();
             assertEquals(b, a, f + " against the per-address-space fan-out");
+            // and the workspace tables of the replays (and of the observed runs) too
+            for (String t : new String[] {"lock_spans", "counters", "event_counts", "ws_runs"}) {
+                String where = "trace_id in ('ftrace-memcg.txt', 'ftrace-pipe-lost.txt.gz', 'perf-disjoint.perf.txt')";
+                var cols = spark.read().parquet(out2.resolve(t).toString()).columns();
+                var x = spark.read().parquet(out.resolve(t).toString()).where(where).drop("parse_ms").sort(cols[0], java.util.Arrays.copyOfRange(cols, 1, cols.length)).collectAsList();
+                var y = spark.read().parquet(out2.resolve(t).toString()).sort(cols[0], java.util.Arrays.copyOfRange(cols, 1, cols.length)).collectAsList();
+                assertEquals(x.size(), y.size(), f + ": " + t);
+                assertEquals(x, y, f + ": " + t);
+            }
         }
     }
 
