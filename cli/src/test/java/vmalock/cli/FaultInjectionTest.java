@@ -93,10 +93,7 @@ class FaultInjectionTest {
     @Test
     void aTruncatedQueueFileIsAOneLineWorkspaceError() throws IOException {
         Path ws = overlapWorkspace();
-        Path cq4;
-        try (Stream<Path> s = Files.list(ws.resolve("queue"))) {
-            cq4 = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
-        }
+        Path cq4 = queueFile(ws);
         try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
             f.setLength(256 * 1024);
         }
@@ -105,6 +102,55 @@ class FaultInjectionTest {
             assertEquals(4, r.code, r.toString());
             assertEquals(1, r.err.strip().split("\n").length, r.toString());
             assertFalse(r.err.contains("\tat "), r.toString());
+        }
+    }
+
+    /**
+     * #31: single-bit flips across the event blocks of a real workspace's queue file (40 positions spread
+     * evenly over the used part of the file, one bit each) give either the identical {@code stats} output
+     * or a one-line workspace error (exit 4) naming the workspace and the source, never other numbers.
+     */
+    @Test
+    void bitFlipsInTheQueueNeverChangeTheFigures() throws IOException {
+        Path ws = overlapWorkspace();
+        Path cq4 = queueFile(ws);
+        Cli ref = Cli.run("stats", "-w", ws, "--source", "0", "--json");
+        assertEquals(0, ref.code, ref.toString());
+        byte[] data = Files.readAllBytes(cq4);
+        int used = data.length;
+        while (used > 0 && data[used - 1] == 0) used--;
+        int flips = 40;
+        int detected = 0;
+        for (int i = 0; i < flips; i++) {
+            // the first quarter holds Chronicle's header and index; the blocks follow it
+            long pos = used / 4 + (long) (used - used / 4) * i / flips + 7L * i % 97;
+            int bit = i % 8;
+            try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+                f.seek(pos);
+                int b = f.read();
+                f.seek(pos);
+                f.write(b ^ (1 << bit));
+                Cli r = Cli.run("stats", "-w", ws, "--source", "0", "--json");
+                f.seek(pos);
+                f.write(b);
+                String where = "flip of bit " + bit + " at byte " + pos;
+                if (r.code == 0) {
+                    assertEquals(ref.out, r.out, where + " changed the figures");
+                } else {
+                    detected++;
+                    assertEquals(4, r.code, where + ": " + r);
+                    assertEquals(1, r.err.strip().split("\n").length, where + ": " + r);
+                    assertTrue(r.err.contains(ws.toString()) && r.err.contains("source 0"), where + ": " + r);
+                }
+            }
+        }
+        assertTrue(detected > flips / 2, "most flips land in event data and are detected: " + detected);
+    }
+
+    /** The workspace's one Chronicle cycle file. */
+    private static Path queueFile(Path ws) throws IOException {
+        try (Stream<Path> s = Files.list(ws.resolve("queue"))) {
+            return s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
         }
     }
 

@@ -290,7 +290,7 @@ public final class Workspace implements AutoCloseable {
                 withEvents.add(s);
             }
         }
-        return new EventReader(withEvents.isEmpty() ? null : queue(), withEvents);
+        return new EventReader(dir, withEvents.isEmpty() ? null : queue(), withEvents);
     }
 
     /** Stored blocks no complete source owns (left by interrupted ingests); readers never visit them. */
