@@ -255,14 +255,8 @@ class FaultInjectionTest {
     void aSecondReadingCommandWaitsForTheFirst() throws Exception {
         Path ws = overlapWorkspace();
         assertEquals(0, Cli.run("stats", "-w", ws).code);
-        java.util.List<String> cmd = new java.util.ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-") || a.startsWith("-D")).toList());
-        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "vmalock.cli.Main",
-                "query", "-w", ws.toString(), "SELECT count(*) FROM range(8000000000)"));
         Path log = tmp.resolve("other.log");
-        Process other = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process other = child(log, java.util.List.of(), "query", "-w", ws, "SELECT count(*) FROM range(8000000000)");
         try {
             Thread.sleep(4000); // the other process has the database open
             Cli r = Cli.run("stats", "-w", ws, "--json");
@@ -272,5 +266,41 @@ class FaultInjectionTest {
             other.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
         }
         assertEquals(0, other.exitValue(), Files.readString(log));
+    }
+
+    /** vmalock in another JVM (the test's class path), output to {@code log}. */
+    static Process child(Path log, java.util.List<String> jvmOptions, Object... args) throws IOException {
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-") || a.startsWith("-D")).toList());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "vmalock.cli.Main"));
+        for (Object a : args) {
+            cmd.add(String.valueOf(a));
+        }
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * #24, issue 12 item 2: read-only commands share the database. While this process holds it open as a
+     * reading command does (the database current: nothing to load), a query and a report in another process
+     * get in at once — they are told not to wait for a lock at all — and answer.
+     */
+    @Test
+    void readingCommandsShareTheDatabase() throws Exception {
+        Path ws = overlapWorkspace();
+        Path log = tmp.resolve("child.log");
+        try (vmalock.store.Workspace w = vmalock.store.Workspace.open(ws);
+             vmalock.db.WorkspaceDb held = vmalock.db.ObservedRun.open(w)) {
+            assertTrue(held.readOnly(), "a current database is opened read-only");
+            for (Object[] args : new Object[][] {{"query", "-w", ws, "--format", "csv", "SELECT count(*) AS n FROM faults"},
+                    {"report", "-w", ws, "summary"}}) {
+                Process p = child(log, java.util.List.of("-Dvmalock.db.lockWaitMs=0"), args);
+                assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue(), Files.readString(log));
+                assertFalse(Files.readString(log).contains("Conflicting lock"), Files.readString(log));
+            }
+        }
     }
 }
