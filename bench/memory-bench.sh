@@ -35,7 +35,7 @@ run() { # label, heap option ("" = default), command...
   local err="$DIR/err" rc=0
   rm -rf "$ws/runs"
   VMALOCK_JAVA_OPTS="$heap" /usr/bin/time -o "$DIR/time" -f "%e %M" "$ROOT/vmalock" "$@" -w "$ws" > /dev/null 2> "$err" || rc=$?
-  read -r wall rss < "$DIR/time"
+  read -r wall rss < <(tail -1 "$DIR/time")   # time prefixes "Command exited with non-zero status N"
   printf "%-34s %-10s exit %-3s %7.1f s wall  peak RSS %6d MiB  %s\n" "$label" "${heap:-default}" "$rc" "$wall" \
     $((rss / 1024)) "$(grep -v '^vmalock: building' "$err" | head -1 | cut -c1-90)"
 }
