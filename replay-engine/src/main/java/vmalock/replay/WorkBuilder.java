@@ -943,6 +943,7 @@ public final class WorkBuilder {
         for (MmWork m : mms) {
             if (!m.seedMaps.isEmpty()) m.recountCoverage();
             m.compact();
+            m.owner = null; // extraction only: the process (its tasks' lists) is not kept for the replay
             if (!m.tasks.isEmpty()) {
                 m.tasks.sort((a, b) -> Integer.compare(a.tid, b.tid));
                 out.add(m);
