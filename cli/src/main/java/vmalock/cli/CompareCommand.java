@@ -96,7 +96,8 @@ public final class CompareCommand implements Callable<Integer> {
             }
             Progress bar = Progress.steps("compare", list.size()); // the calibration run or --sweep may add steps
             template.onRun = bar::step;
-            ObjectNode c = Comparison.compare(ws, sources, list, baseline, template, faultCost);
+            // per_mm (one entry per address space, in every run's statistics) only where it is printed
+            ObjectNode c = Comparison.compare(ws, sources, list, baseline, template, faultCost, fmt == CompareWriter.Format.JSON);
             if (filterLine != null) {
                 c.put("filter", template.filter);
                 if (fmt == CompareWriter.Format.TABLE || fmt == CompareWriter.Format.MARKDOWN) out.println(filterLine);

@@ -26,6 +26,11 @@ public final class ExitCode {
     public static final int VIOLATIONS = 8;
     /** {@code validate}: the what-if prediction did not hold on these captures (the table says where). */
     public static final int NOT_HELD = 9;
+    /**
+     * The Java heap was too small for the command (a replay or compare of a very large trace): one line
+     * gives the heap it had and how to raise it ({@code VMALOCK_JAVA_OPTS=-Xmx…}).
+     */
+    public static final int OUT_OF_MEMORY = 10;
     /** An internal error (a bug): please report it with the command line. */
     public static final int INTERNAL = 70;
 
@@ -39,6 +44,7 @@ public final class ExitCode {
                 + "already ingested, --strict stop), or the output could not be written");
         m.put("4", "workspace error (missing, damaged, busy, not writable)");
         m.put("5", "query error (a report's or query's SQL failed)");
+        m.put("10", "out of memory (the Java heap was too small: raise it with VMALOCK_JAVA_OPTS=-Xmx…)");
         m.put("70", "internal error (a bug: please report it)");
         return m;
     }
@@ -51,8 +57,10 @@ public final class ExitCode {
         m.put("4", "workspace error (-w DIR not empty, not writable)");
         m.remove("70");
         m.remove("5");
+        String oom = m.remove("10");
         m.put("6", "cannot trace here (not root, no tracefs, kernel lockdown, none of the events exist)");
         m.put("7", "another vmalock capture is running");
+        m.put("10", oom);
         m.put("70", "internal error (a bug: please report it)");
         return m;
     }
@@ -61,7 +69,9 @@ public final class ExitCode {
     public static java.util.Map<String, String> checkHelpList() {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>(helpList());
         m.remove("70");
+        String oom = m.remove("10");
         m.put("8", "check found invariant violations (listed on stdout)");
+        m.put("10", oom);
         m.put("70", "internal error (a bug: please report it)");
         return m;
     }

@@ -108,7 +108,9 @@ public final class IngestCommand implements Callable<Integer> {
         int worst = ExitCode.OK;
         try (Workspace ws = Workspace.forIngest(workspace);
              IngestTables tables = noTables ? null : IngestTables.start(ws)) {
-            vmalock.db.ObservedRun.dropStatsCache(ws.dir());
+            // the stats cache (stats-observed.json) stays until a source is committed: a failed ingest leaves the
+            // workspace as it was; it names the sources it describes, so it is never taken for a later set
+            int before = ws.manifest().sources.size();
             for (Path file : files) {
                 boolean stdin = file.toString().equals("-"); // a file named '-' is ./-
                 String label = stdin ? Ingester.STDIN_NAME : file.toString();
@@ -171,6 +173,8 @@ public final class IngestCommand implements Callable<Integer> {
             }
             if (tables != null && !ws.manifest().sources.isEmpty()) {
                 tables.finish(ws, err);
+            } else if (ws.manifest().sources.size() != before) {
+                vmalock.db.ObservedRun.dropStatsCache(ws.dir()); // describes the sources before this ingest
             }
         } catch (StoreException e) {
             err.println("vmalock: " + e.getMessage());

@@ -46,6 +46,16 @@ public final class Main implements Runnable {
         System.setProperty("chronicle.announcer.disable", "true");
         System.setProperty("system.properties", "/nonexistent");
         Warmup.start(args);
+        // a heap too small shows once, as one line from the command (exit 10), not as a trace per thread
+        Thread.UncaughtExceptionHandler dflt = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, x) -> {
+            if (x instanceof OutOfMemoryError) return;
+            if (dflt != null) dflt.uncaughtException(t, x);
+            else { // as the JVM prints it (ThreadGroup's handler would call this one again)
+                System.err.print("Exception in thread \"" + t.getName() + "\" ");
+                x.printStackTrace(System.err);
+            }
+        });
         CommandLine cl = commandLine(args);
         // not System.out: a PrintStream swallows write errors (a full disk gave exit 0 with a truncated output)
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out),
@@ -87,6 +97,9 @@ public final class Main implements Runnable {
             } catch (InternalError e) {
                 if (!mappedFileFault(e)) throw e;
                 return mappedFileFailure(last.getErr());
+            } catch (OutOfMemoryError e) {
+                // the command's frames are gone: what it held can be collected, and one line can be printed
+                return outOfMemory(last.getErr(), last.getCommandName());
             } finally {
                 Progress.stopAll(); // no bar outlives its command, whatever path it ended by
             }
@@ -129,6 +142,21 @@ public final class Main implements Runnable {
      */
     static boolean mappedFileFault(Throwable t) {
         return t.getMessage() != null && t.getMessage().contains("unsafe memory access");
+    }
+
+    /**
+     * One line and exit code 10 for a heap that was too small: the heap the JVM had and how to raise it
+     * (the launcher passes {@code VMALOCK_JAVA_OPTS} to the JVM), no stack trace. A replay's staged run is
+     * removed by the replay itself on the way out.
+     */
+    static int outOfMemory(PrintWriter err, String command) {
+        long max = Runtime.getRuntime().maxMemory() >> 20;
+        long more = Math.max(512, Long.highestOneBit(Math.max(1, max)) * 4);
+        String raise = more % 1024 == 0 ? (more / 1024) + "g" : more + "m";
+        err.println("vmalock: out of memory: " + command + " needs more than the " + max + " MiB of Java heap it had; "
+                + "raise it, e.g. VMALOCK_JAVA_OPTS=-Xmx" + raise + " (docs/replay.md, Memory)");
+        err.flush();
+        return ExitCode.OUT_OF_MEMORY;
     }
 
     /** One line and exit code 4 (workspace error) for {@link #mappedFileFault}: no stack trace. */

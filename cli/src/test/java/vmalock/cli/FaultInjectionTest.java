@@ -93,10 +93,7 @@ class FaultInjectionTest {
     @Test
     void aTruncatedQueueFileIsAOneLineWorkspaceError() throws IOException {
         Path ws = overlapWorkspace();
-        Path cq4;
-        try (Stream<Path> s = Files.list(ws.resolve("queue"))) {
-            cq4 = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
-        }
+        Path cq4 = queueFile(ws);
         try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
             f.setLength(256 * 1024);
         }
@@ -105,6 +102,55 @@ class FaultInjectionTest {
             assertEquals(4, r.code, r.toString());
             assertEquals(1, r.err.strip().split("\n").length, r.toString());
             assertFalse(r.err.contains("\tat "), r.toString());
+        }
+    }
+
+    /**
+     * #31: single-bit flips across the event blocks of a real workspace's queue file (40 positions spread
+     * evenly over the used part of the file, one bit each) give either the identical {@code stats} output
+     * or a one-line workspace error (exit 4) naming the workspace and the source, never other numbers.
+     */
+    @Test
+    void bitFlipsInTheQueueNeverChangeTheFigures() throws IOException {
+        Path ws = overlapWorkspace();
+        Path cq4 = queueFile(ws);
+        Cli ref = Cli.run("stats", "-w", ws, "--source", "0", "--json");
+        assertEquals(0, ref.code, ref.toString());
+        byte[] data = Files.readAllBytes(cq4);
+        int used = data.length;
+        while (used > 0 && data[used - 1] == 0) used--;
+        int flips = 40;
+        int detected = 0;
+        for (int i = 0; i < flips; i++) {
+            // the first quarter holds Chronicle's header and index; the blocks follow it
+            long pos = used / 4 + (long) (used - used / 4) * i / flips + 7L * i % 97;
+            int bit = i % 8;
+            try (RandomAccessFile f = new RandomAccessFile(cq4.toFile(), "rw")) {
+                f.seek(pos);
+                int b = f.read();
+                f.seek(pos);
+                f.write(b ^ (1 << bit));
+                Cli r = Cli.run("stats", "-w", ws, "--source", "0", "--json");
+                f.seek(pos);
+                f.write(b);
+                String where = "flip of bit " + bit + " at byte " + pos;
+                if (r.code == 0) {
+                    assertEquals(ref.out, r.out, where + " changed the figures");
+                } else {
+                    detected++;
+                    assertEquals(4, r.code, where + ": " + r);
+                    assertEquals(1, r.err.strip().split("\n").length, where + ": " + r);
+                    assertTrue(r.err.contains(ws.toString()) && r.err.contains("source 0"), where + ": " + r);
+                }
+            }
+        }
+        assertTrue(detected > flips / 2, "most flips land in event data and are detected: " + detected);
+    }
+
+    /** The workspace's one Chronicle cycle file. */
+    private static Path queueFile(Path ws) throws IOException {
+        try (Stream<Path> s = Files.list(ws.resolve("queue"))) {
+            return s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
         }
     }
 
@@ -209,14 +255,8 @@ class FaultInjectionTest {
     void aSecondReadingCommandWaitsForTheFirst() throws Exception {
         Path ws = overlapWorkspace();
         assertEquals(0, Cli.run("stats", "-w", ws).code);
-        java.util.List<String> cmd = new java.util.ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-") || a.startsWith("-D")).toList());
-        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "vmalock.cli.Main",
-                "query", "-w", ws.toString(), "SELECT count(*) FROM range(8000000000)"));
         Path log = tmp.resolve("other.log");
-        Process other = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process other = child(log, java.util.List.of(), "query", "-w", ws, "SELECT count(*) FROM range(8000000000)");
         try {
             Thread.sleep(4000); // the other process has the database open
             Cli r = Cli.run("stats", "-w", ws, "--json");
@@ -226,5 +266,41 @@ class FaultInjectionTest {
             other.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
         }
         assertEquals(0, other.exitValue(), Files.readString(log));
+    }
+
+    /** vmalock in another JVM (the test's class path), output to {@code log}. */
+    static Process child(Path log, java.util.List<String> jvmOptions, Object... args) throws IOException {
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-") || a.startsWith("-D")).toList());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "vmalock.cli.Main"));
+        for (Object a : args) {
+            cmd.add(String.valueOf(a));
+        }
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * #24, issue 12 item 2: read-only commands share the database. While this process holds it open as a
+     * reading command does (the database current: nothing to load), a query and a report in another process
+     * get in at once — they are told not to wait for a lock at all — and answer.
+     */
+    @Test
+    void readingCommandsShareTheDatabase() throws Exception {
+        Path ws = overlapWorkspace();
+        Path log = tmp.resolve("child.log");
+        try (vmalock.store.Workspace w = vmalock.store.Workspace.open(ws);
+             vmalock.db.WorkspaceDb held = vmalock.db.ObservedRun.open(w)) {
+            assertTrue(held.readOnly(), "a current database is opened read-only");
+            for (Object[] args : new Object[][] {{"query", "-w", ws, "--format", "csv", "SELECT count(*) AS n FROM faults"},
+                    {"report", "-w", ws, "summary"}}) {
+                Process p = child(log, java.util.List.of("-Dvmalock.db.lockWaitMs=0"), args);
+                assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue(), Files.readString(log));
+                assertFalse(Files.readString(log).contains("Conflicting lock"), Files.readString(log));
+            }
+        }
     }
 }

@@ -186,7 +186,7 @@ final class CsvEventParser extends TextParser {
         } catch (IllegalArgumentException x) { // NumberFormatException too
             throw fail("csv: bad value (" + x.getMessage() + ")");
         }
-        if (result.clock == null) result.clock = "local";
+        if (result.clock == null) result.clock = SourceResult.UNKNOWN_CLOCK; // no clock= comment
         emit();
     }
 

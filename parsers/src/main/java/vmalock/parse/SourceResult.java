@@ -60,10 +60,15 @@ public final class SourceResult {
     /** {@code none}, {@code gzip}, {@code xz} or {@code zstd} — detected from magic bytes. */
     public String compression() { return compression; }
 
+    /** The clock of a trace whose text does not name it. */
+    public static final String UNKNOWN_CLOCK = "unknown";
+
     /**
-     * {@code local} for timestamps printed as seconds with a fraction (ns-exact: ftrace/trace-cmd
-     * {@code local}/{@code global}/… clocks, perf's clock), {@code counter} for bare integers
-     * ({@code counter} or {@code x86-tsc}: ticks, not ns); {@code null} when there was no event.
+     * The trace's clock as far as its text reveals it: {@link #UNKNOWN_CLOCK} for timestamps printed as
+     * seconds with a fraction (any ns clock: ftrace/trace-cmd {@code local}, {@code global}, {@code mono},
+     * {@code boot}, …, perf's clock — the text does not say which), {@code counter} for bare integers
+     * ({@code counter} or {@code x86-tsc}: ticks, not ns), a CSV's {@code # vmalock-events clock=…} comment;
+     * {@code null} when there was no event.
      */
     public String clock() { return clock; }
 

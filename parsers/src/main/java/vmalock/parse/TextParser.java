@@ -621,7 +621,8 @@ abstract class TextParser {
                         + " after " + (tsStyle == 2 ? "bare integers" : "secs.fraction timestamps") + " earlier in the file");
             }
             tsStyle = style;
-            result.clock = style == 2 ? "counter" : "local";
+            // a secs.fraction timestamp is any of tracefs' ns clocks (local, global, mono, boot, …): the text does not say which
+            result.clock = style == 2 ? "counter" : SourceResult.UNKNOWN_CLOCK;
         }
         p = i + 1;
         return ts;

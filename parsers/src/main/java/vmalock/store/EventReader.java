@@ -35,7 +35,13 @@ public final class EventReader implements AutoCloseable {
     /** Told once when the reader is closed (the workspace's progress count). */
     java.util.function.Consumer<EventReader> onClose;
 
-    EventReader(ChronicleQueue queue, List<Manifest.Source> sources) {
+    /** The workspace (or replay run) directory, for error messages. */
+    private final java.nio.file.Path dir;
+    /** The index of the block being decoded, for error messages. */
+    private long blockIndex = -1;
+
+    EventReader(java.nio.file.Path dir, ChronicleQueue queue, List<Manifest.Source> sources) {
+        this.dir = dir;
         this.sources = sources;
         this.tailer = queue == null ? null : queue.createTailer();
     }
@@ -53,7 +59,11 @@ public final class EventReader implements AutoCloseable {
                     return false;
                 }
             }
-            dec.next(e);
+            try {
+                dec.next(e);
+            } catch (StoreException x) {
+                throw damaged("block " + Long.toHexString(blockIndex) + ": " + x.getMessage());
+            }
             decoded++;
         } while (filter != null && !filter.test(e));
         return true;
@@ -97,8 +107,12 @@ public final class EventReader implements AutoCloseable {
             b.read(in.buf, 0, n);
             in.limit = n;
         }
-        nextIndex++;
-        dec.startBlock();
+        blockIndex = nextIndex++;
+        try {
+            dec.startBlock();
+        } catch (StoreException x) {
+            throw damaged("block " + Long.toHexString(blockIndex) + ": " + x.getMessage());
+        }
         if (dec.source() != current.index) {
             throw damaged("block of source " + dec.source() + " inside the range of source " + current.index);
         }
@@ -106,7 +120,7 @@ public final class EventReader implements AutoCloseable {
     }
 
     private StoreException damaged(String what) {
-        return new StoreException("damaged workspace (source " + current.index + ", " + current.name + "): " + what);
+        return new StoreException(dir + ": damaged workspace (source " + current.index + ", " + current.name + "): " + what);
     }
 
     @Override

@@ -31,9 +31,10 @@ public final class Manifest {
     public static final String FILE = "manifest.json";
     /**
      * Bumped whenever the stored layout changes, so an old workspace is refused with a clear message
-     * instead of being misread. 2: event blocks of {@link BlockCodec} version 2 (byte-width numbers).
+     * instead of being misread. 2: event blocks of {@link BlockCodec} version 2 (byte-width numbers);
+     * 3: version 3, each block with a CRC32C checksum.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -142,6 +143,8 @@ public final class Manifest {
             if (m.vmalockWorkspace != FORMAT_VERSION) {
                 throw new StoreException(dir + ": workspace format " + m.vmalockWorkspace
                         + " is not supported by this vmalock (it reads format " + FORMAT_VERSION
+                        + (m.vmalockWorkspace < FORMAT_VERSION && m.vmalockWorkspace >= 2
+                                ? ", whose event blocks carry checksums" : "")
                         + "); rebuild the workspace with `vmalock ingest` from the original traces");
             }
             m.sources.removeIf(s -> !s.complete);

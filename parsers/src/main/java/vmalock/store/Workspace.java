@@ -26,6 +26,10 @@ public final class Workspace implements AutoCloseable {
 
     private final Path dir;
     private final boolean writable;
+    /** Opened for ingest with no manifest yet: if nothing gets committed, {@link #close} removes what the ingest made. */
+    private boolean fresh;
+    /** The topmost folder {@link #forIngest} created (null: it existed), removed with a fresh workspace left empty. */
+    private Path created;
     private Manifest manifest;
     private FileChannel lockChannel;
     private FileLock lock;
@@ -52,12 +56,18 @@ public final class Workspace implements AutoCloseable {
         if (!existing && Files.isDirectory(dir) && !isEmptyOrOnlyOurs(dir)) {
             throw new StoreException(dir + ": directory is not empty and is not a vmalock workspace; choose a new -w DIR");
         }
+        Path created = null; // the topmost folder this ingest creates, removed again if nothing is committed
+        for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+            created = p;
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new StoreException(dir + ": cannot create workspace directory: " + reason(e), e);
         }
         Workspace ws = new Workspace(dir, true, existing ? Manifest.read(dir) : new Manifest());
+        ws.fresh = !existing;
+        ws.created = created;
         ws.lock();
         ws.deleteStaleStdinCopies();
         // re-read under the lock: another ingest may have committed between our read and the lock
@@ -290,7 +300,7 @@ public final class Workspace implements AutoCloseable {
                 withEvents.add(s);
             }
         }
-        return new EventReader(withEvents.isEmpty() ? null : queue(), withEvents);
+        return new EventReader(dir, withEvents.isEmpty() ? null : queue(), withEvents);
     }
 
     /** Stored blocks no complete source owns (left by interrupted ingests); readers never visit them. */
@@ -356,6 +366,39 @@ public final class Workspace implements AutoCloseable {
             active.abort();
         }
         closeQuietly();
+        if (writable && fresh && !Files.exists(dir.resolve(Manifest.FILE))) {
+            removeUncommitted();
+        }
+    }
+
+    /**
+     * A workspace that an ingest created and into which it committed nothing (a refused file, a full disk,
+     * an error) is removed again, with the folders the ingest created: the path is as it was before. Only
+     * vmalock's own files are deleted; anything else keeps the folder.
+     */
+    private void removeUncommitted() {
+        try {
+            deleteTree(dir.resolve(QUEUE_DIR));
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    String n = p.getFileName().toString();
+                    if (n.equals(LOCK_FILE) || n.equals(Manifest.FILE + ".tmp") || isStdinCopy(n) || n.startsWith("vmalock.duckdb")
+                            || n.startsWith("stats-observed.json")) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+            if (created != null) {
+                for (Path p = dir; p != null && p.startsWith(created); p = p.getParent()) {
+                    try (Stream<Path> s = Files.list(p)) {
+                        if (s.findAny().isPresent()) break;
+                    }
+                    Files.delete(p);
+                }
+            }
+        } catch (IOException | StoreException e) {
+            // best effort: what is left holds no source, and the next ingest into it starts afresh
+        }
     }
 
     private void closeQuietly() {

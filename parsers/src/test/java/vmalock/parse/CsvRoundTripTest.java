@@ -83,7 +83,7 @@ class CsvRoundTripTest {
         CountingSink s = new CountingSink(true);
         s.csv = true;
         SourceResult r = TraceParsers.parse(file, TraceFormat.CSV, 0, s, true);
-        assertEquals("local", r.clock());
+        assertEquals("unknown", r.clock(), "no clock= comment");
         Event back = s.events.get(0);
         assertNull(back.comm);
         assertEquals("", back.memcgPath);

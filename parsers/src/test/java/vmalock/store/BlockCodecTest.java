@@ -16,7 +16,7 @@ import vmalock.event.Event;
 import vmalock.event.EventKind;
 import vmalock.event.Syscall;
 
-/** The event block layout (version 2: byte-width numbers) at its edges, and what a damaged block gives. */
+/** The event block layout (version 3: byte-width numbers, CRC32C trailer) at its edges, and what a damaged block gives. */
 class BlockCodecTest {
     @TempDir
     Path tmp;
@@ -113,16 +113,41 @@ class BlockCodecTest {
         assertTrue(failures > 1000, "most damaged blocks are detected: " + failures);
     }
 
+    /**
+     * Issue 12: a single-bit flip anywhere in a block (header, records, checksum) is detected, none decodes:
+     * every bit of the first 32 and the last 8 bytes of each block, and one bit of every 13th byte between.
+     */
     @Test
-    void aWorkspaceOfTheOldFormatIsRefusedWithAClearMessage() throws Exception {
-        Path dir = tmp.resolve("old");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(Manifest.FILE), "{\"vmalock_workspace\": 1, \"sources\": []}");
-        StoreException ex = assertThrows(StoreException.class, () -> Workspace.open(dir));
-        assertTrue(ex.getMessage().contains("workspace format 1"), ex.getMessage());
-        assertTrue(ex.getMessage().contains("vmalock ingest"), ex.getMessage());
-        ex = assertThrows(StoreException.class, () -> Workspace.forIngest(dir));
-        assertTrue(ex.getMessage().contains("workspace format 1"), ex.getMessage());
+    void everySingleBitFlipIsDetected() {
+        for (byte[] block : encode(extremes())) {
+            for (int bit = 0; bit < block.length * 8; bit++) {
+                int at = bit >>> 3;
+                if (at >= 32 && at < block.length - 8 && (at % 13 != 0 || (bit & 7) != at % 8)) continue;
+                byte[] bad = block.clone();
+                bad[bit >>> 3] ^= (byte) (1 << (bit & 7));
+                final int b = bit;
+                StoreException ex = assertThrows(StoreException.class, () -> decode(bad, new ArrayList<>()), "bit " + b);
+                if ((b >>> 3) >= 2) { // past magic and version
+                    assertTrue(ex.getMessage().contains("checksum mismatch"), ex.getMessage());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWorkspaceOfAnOldFormatIsRefusedWithAClearMessage() throws Exception {
+        for (int format = 1; format < Manifest.FORMAT_VERSION; format++) {
+            Path dir = tmp.resolve("old" + format);
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(Manifest.FILE), "{\"vmalock_workspace\": " + format + ", \"sources\": []}");
+            for (org.junit.jupiter.api.function.Executable open : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> Workspace.open(dir), () -> Workspace.forIngest(dir))) {
+                StoreException ex = assertThrows(StoreException.class, open);
+                assertTrue(ex.getMessage().contains("workspace format " + format), ex.getMessage());
+                assertTrue(ex.getMessage().contains("vmalock ingest"), ex.getMessage());
+                assertTrue(format < 2 || ex.getMessage().contains("checksums"), ex.getMessage());
+            }
+        }
     }
 
     private static List<byte[]> encode(List<Event> events) {

@@ -20,17 +20,56 @@ public final class ObservedRun {
 
     /** Opens the workspace's database with its observed run and stored replay runs loaded and current. */
     public static WorkspaceDb open(Workspace ws) {
-        WorkspaceDb db = WorkspaceDb.open(ws.dir());
-        try {
-            ensureLoaded(ws, db);
-            for (String id : replayIds(ws.dir())) {
-                ensureReplayLoaded(ws.dir(), id, db);
+        for (int attempt = 0; ; attempt++) {
+            WorkspaceDb ro = openReadOnlyIfCurrent(ws);
+            if (ro != null) {
+                return ro;
             }
-            return db;
+            WorkspaceDb db = WorkspaceDb.open(ws.dir());
+            try {
+                ensureLoaded(ws, db);
+                for (String id : replayIds(ws.dir())) {
+                    ensureReplayLoaded(ws.dir(), id, db);
+                }
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+            if (attempt > 0) {
+                return db; // changed again in between (a concurrent ingest or compare): go on as the writer
+            }
+            // loaded: read on with a shared (read-only) open, so that other readers need not wait for this command
+            db.close();
+        }
+    }
+
+    /**
+     * The database opened read-only ({@link WorkspaceDb#openReadOnly}) when it already holds the observed run
+     * and every stored replay run exactly as they are now; else null.
+     */
+    static WorkspaceDb openReadOnlyIfCurrent(Workspace ws) {
+        List<Manifest.Source> sources = ws.manifest().sources;
+        if (sources.isEmpty()) {
+            return null;
+        }
+        WorkspaceDb db = WorkspaceDb.openReadOnly(ws.dir());
+        if (db == null) {
+            return null;
+        }
+        try {
+            boolean current = db.hasRun(RunInfo.OBSERVED) && fingerprint(sources).equals(db.runMeta(RunInfo.OBSERVED, "sources"));
+            for (String id : replayIds(ws.dir())) {
+                current = current && db.hasRun(id) && replayFingerprint(ws.dir(), id).equals(db.runMeta(id, "sources"));
+            }
+            if (current) {
+                return db;
+            }
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+        db.close();
+        return null;
     }
 
     /**
@@ -183,15 +222,10 @@ public final class ObservedRun {
      */
     static void ensureReplayLoaded(java.nio.file.Path dir, String id, WorkspaceDb db) {
         java.nio.file.Path runDir = dir.resolve(vmalock.replay.ReplayRunner.RUNS_DIR).resolve(id);
-        String runJson;
-        try {
-            runJson = java.nio.file.Files.readString(runDir.resolve(vmalock.replay.ReplayRunner.RUN_FILE));
-        } catch (java.io.IOException e) {
-            throw new StoreException(runDir + ": cannot read " + vmalock.replay.ReplayRunner.RUN_FILE + ": " + e.getMessage(), e);
-        }
+        String runJson = runJson(runDir);
         try (Workspace rw = Workspace.open(runDir)) {
             List<Manifest.Source> sources = rw.manifest().sources;
-            String fp = fingerprint(sources) + "run.json:" + runJson.hashCode() + ":" + runJson.length();
+            String fp = replayFingerprint(sources, runJson);
             if (db.hasRun(id) && fp.equals(db.runMeta(id, "sources"))) {
                 return;
             }
@@ -211,6 +245,25 @@ public final class ObservedRun {
             db.putFigures(id, replayFigures(j));
             db.setRunMeta(id, "sources", fp);
         }
+    }
+
+    private static String runJson(java.nio.file.Path runDir) {
+        try {
+            return java.nio.file.Files.readString(runDir.resolve(vmalock.replay.ReplayRunner.RUN_FILE));
+        } catch (java.io.IOException e) {
+            throw new StoreException(runDir + ": cannot read " + vmalock.replay.ReplayRunner.RUN_FILE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What the database records of a stored replay run: its sources and its run.json. */
+    private static String replayFingerprint(List<Manifest.Source> sources, String runJson) {
+        return fingerprint(sources) + "run.json:" + runJson.hashCode() + ":" + runJson.length();
+    }
+
+    private static String replayFingerprint(java.nio.file.Path dir, String id) {
+        java.nio.file.Path runDir = dir.resolve(vmalock.replay.ReplayRunner.RUNS_DIR).resolve(id);
+        String json = runJson(runDir);
+        return replayFingerprint(Manifest.read(runDir).sources, json);
     }
 
     /** A replay's {@code counters} rows from its run.json (or compare's entry for it): vma_lock_*, retries. */

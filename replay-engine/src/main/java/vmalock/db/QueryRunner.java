@@ -56,11 +56,11 @@ public final class QueryRunner {
         try (Statement s = db.connection().createStatement()) {
             String in = String.join(", ", this.runs.stream().map(WorkspaceDb::quote).toList());
             for (String t : Schema.RUN_TABLES) {
-                s.execute("CREATE OR REPLACE TEMP VIEW " + t + " AS SELECT * FROM " + ident(db.catalog()) + ".main." + t
+                db.session("CREATE OR REPLACE TEMP VIEW " + t + " AS SELECT * FROM " + ident(db.catalog()) + ".main." + t
                         + (runs.isEmpty() ? "" : " WHERE run IN (" + in + ")"));
             }
             for (Map.Entry<String, String> v : variables.entrySet()) {
-                s.execute("SET VARIABLE " + ident(v.getKey()) + " = " + WorkspaceDb.quote(v.getValue()));
+                db.session("SET VARIABLE " + ident(v.getKey()) + " = " + WorkspaceDb.quote(v.getValue()));
             }
             boolean allTicks = false;
             try (ResultSet r = s.executeQuery("SELECT count(*) > 0 AND count(*) FILTER (WHERE time_unit IS NULL OR time_unit = 'ns') = 0"
@@ -68,7 +68,7 @@ public final class QueryRunner {
                 allTicks = r.next() && r.getBoolean(1);
             }
             this.ticks = allTicks;
-            s.execute("SET VARIABLE time_div = " + (allTicks ? "1.0" : "1000.0"));
+            db.session("SET VARIABLE time_div = " + (allTicks ? "1.0" : "1000.0"));
         } catch (SQLException e) {
             throw new DbException("cannot prepare the run views: " + DbException.firstLine(e), e);
         }
@@ -126,9 +126,14 @@ public final class QueryRunner {
      * Irreversible for this database instance. {@code vmalock query/report --allow-external} skips it.
      */
     public void noExternalAccess() {
-        exec("SET autoinstall_known_extensions = false");
-        exec("SET autoload_known_extensions = false");
-        exec("SET enable_external_access = false");
+        for (String sql : new String[] {"SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false",
+                "SET enable_external_access = false"}) {
+            try {
+                db.session(sql);
+            } catch (SQLException e) {
+                throw DbException.query(sql + ": " + DbException.firstLine(e), e);
+            }
+        }
     }
 
     /**
@@ -147,6 +152,7 @@ public final class QueryRunner {
                 }
             }
             if (!missing.isEmpty()) {
+                db.makeWritable(); // a database opened read-only (nothing needed loading then) takes the writer's lock for it
                 EventStream es = eventsSource.open(r);
                 if (es != null) {
                     db.loadLazy(r, missing, es);

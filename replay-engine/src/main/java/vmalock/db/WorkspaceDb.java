@@ -34,13 +34,89 @@ public final class WorkspaceDb implements AutoCloseable {
     public static final String FILE = "vmalock.duckdb";
 
     private final Path file;
-    private final Connection conn;
+    private Connection conn;
     private final String catalog;
+    /** Opened with DuckDB's {@code access_mode=READ_ONLY}: several processes may hold it at once. */
+    private boolean readOnly;
+    /** Session statements (temporary views, variables, settings) to run again when {@link #makeWritable} reopens. */
+    private final List<String> session = new ArrayList<>();
 
     private WorkspaceDb(Path file, Connection conn) throws SQLException {
         this.file = file;
         this.conn = conn;
         this.catalog = scalar("SELECT current_database()");
+    }
+
+    /**
+     * Opens an existing, current-schema database file read-only (DuckDB lets several processes read one
+     * file at once, and keeps a writer out while any reads it): what the read-only commands use when nothing
+     * needs loading. Null when there is no such file, or it is of another schema or storage version, or
+     * damaged: then {@link #open} (read-write, rebuilding if need be) is the way.
+     */
+    public static WorkspaceDb openReadOnly(Path workspaceDir) {
+        Path f = file(workspaceDir);
+        try {
+            if (!Files.isRegularFile(f) || storageVersion(f) < 0 || storageVersion(f) > MAX_STORAGE_VERSION) {
+                return null;
+            }
+            WorkspaceDb db;
+            try {
+                db = new WorkspaceDb(f, waitForLock(f, true));
+            } catch (SQLException e) {
+                if (damaged(e)) return null;
+                throw e;
+            }
+            db.readOnly = true;
+            try {
+                if (String.valueOf(Schema.VERSION).equals(db.meta("schema_version")) && ddlTag().equals(db.meta("schema_ddl"))) {
+                    return db;
+                }
+            } catch (SQLException e) {
+                // no meta table, or unreadable: the read-write open rebuilds it
+            }
+            db.close();
+            return null;
+        } catch (SQLException e) {
+            throw new DbException(f + ": cannot open the database: " + DbException.firstLine(e), e);
+        } catch (IOException e) {
+            throw new DbException(f + ": cannot read the database: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this database was opened read-only ({@link #openReadOnly}) and not made writable since. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /**
+     * Reopens a read-only database read-write (waiting, like {@link #open}, until no other process reads
+     * it) for a load it turned out to need, and runs its {@link #session} statements again. Nothing when
+     * already writable.
+     */
+    public void makeWritable() {
+        if (!readOnly) {
+            return;
+        }
+        try {
+            conn.close();
+            conn = waitForLock(file, false);
+            readOnly = false;
+            try (Statement s = conn.createStatement()) {
+                for (String sql : session) {
+                    s.execute(sql);
+                }
+            }
+        } catch (SQLException e) {
+            throw new DbException(file + ": cannot open the database for writing: " + DbException.firstLine(e), e);
+        }
+    }
+
+    /** Runs a statement that sets up this connection's session (a temporary view, a variable, a setting), kept for {@link #makeWritable}. */
+    public void session(String sql) throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            s.execute(sql);
+        }
+        session.add(sql);
     }
 
     /** The database file of a workspace directory. */
@@ -114,10 +190,20 @@ public final class WorkspaceDb implements AutoCloseable {
      * query: DuckDB admits one writing process), waits for it instead of failing with "Conflicting lock".
      */
     private static WorkspaceDb openFile(Path f) throws SQLException {
+        WorkspaceDb db = new WorkspaceDb(f, waitForLock(f, false));
+        db.exec("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)");
+        return db;
+    }
+
+    /**
+     * Connects, waiting while DuckDB's file lock keeps us out (another process writing; or, for a writer,
+     * others reading), up to {@link #LOCK_WAIT_MS}.
+     */
+    private static Connection waitForLock(Path f, boolean readOnly) throws SQLException {
         long deadline = System.currentTimeMillis() + LOCK_WAIT_MS;
         while (true) {
             try {
-                return openFileOnce(f);
+                return connect(f, readOnly);
             } catch (SQLException e) {
                 String m = String.valueOf(e.getMessage());
                 boolean locked = m.contains("Could not set lock") || m.contains("Conflicting lock");
@@ -132,10 +218,12 @@ public final class WorkspaceDb implements AutoCloseable {
         }
     }
 
-    private static WorkspaceDb openFileOnce(Path f) throws SQLException {
-        WorkspaceDb db = new WorkspaceDb(f, DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath(), fileProperties()));
-        db.exec("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)");
-        return db;
+    private static Connection connect(Path f, boolean readOnly) throws SQLException {
+        java.util.Properties p = fileProperties();
+        if (readOnly) {
+            p.setProperty("access_mode", "READ_ONLY");
+        }
+        return DriverManager.getConnection("jdbc:duckdb:" + f.toAbsolutePath(), p);
     }
 
     /**
@@ -168,9 +256,14 @@ public final class WorkspaceDb implements AutoCloseable {
         return p;
     }
 
+    /** What {@code meta.schema_ddl} holds once {@link Schema#DDL} ran on a file. */
+    private static String ddlTag() {
+        return Integer.toHexString(Schema.DDL.hashCode()) + ":" + Schema.DDL.length();
+    }
+
     private void initSchema() throws SQLException {
         // the DDL (tables, macros) takes ~0.1 s and a write transaction: skipped when this exact text already ran on the file
-        String ddl = Integer.toHexString(Schema.DDL.hashCode()) + ":" + Schema.DDL.length();
+        String ddl = ddlTag();
         if (file != null && ddl.equals(meta("schema_ddl"))) {
             return;
         }

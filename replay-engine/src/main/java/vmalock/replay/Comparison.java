@@ -32,7 +32,17 @@ public final class Comparison {
      */
     public static ObjectNode compare(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
                                      String baseline, ReplayOptions template, long faultCostNs) {
-        ObjectNode observed = StatsJson.build(WorkspaceStats.compute(ws, indexes(sources)));
+        return compare(ws, sources, policies, baseline, template, faultCostNs, true);
+    }
+
+    /**
+     * {@code perMm} false: the statistics kept (observed, each run's) leave out {@code per_mm}, one entry per
+     * address space — the table, CSV and Markdown layouts and the sweep never show it, and on a trace of
+     * 100,000 address spaces the nine copies a compare holds took gigabytes of heap.
+     */
+    public static ObjectNode compare(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
+                                     String baseline, ReplayOptions template, long faultCostNs, boolean perMm) {
+        ObjectNode observed = withoutPerMm(StatsJson.build(WorkspaceStats.compute(ws, indexes(sources))), perMm);
         StatsJson.kernel(observed, sources); // as `stats --json` shows the trace
         String kernelPolicy = null;
         ArrayNode runs = StatsJson.JSON.createArrayNode();
@@ -41,8 +51,8 @@ public final class Comparison {
         for (PolicyPreset p : policies) {
             ReplayOptions o = copy(template).policy(p);
             ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
-            if (kernelPolicy == null && !run.workloads.isEmpty()) kernelPolicy = run.workloads.get(0).kernelPolicy();
-            ObjectNode s = ReplayRunner.stats(ws.dir(), run.id);
+            if (kernelPolicy == null && !sources.isEmpty()) kernelPolicy = run.kernelPolicy;
+            ObjectNode s = withoutPerMm(ReplayRunner.stats(ws.dir(), run.id), perMm);
             runs.add(entry(p.name, run.id, s, run.json));
             if (p.name.equals(kernelPolicy)) {
                 calibrated = s;
@@ -55,13 +65,18 @@ public final class Comparison {
             // for the calibration, and as the first row when it is the baseline the deltas refer to
             ReplayOptions o = copy(template).policy(PolicyPreset.preset(kernelPolicy));
             ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
-            calibrated = ReplayRunner.stats(ws.dir(), run.id);
+            calibrated = withoutPerMm(ReplayRunner.stats(ws.dir(), run.id), perMm);
             calibratedRun = run.json;
             if (baseline == null) runs.insert(0, entry(kernelPolicy, run.id, calibrated, run.json));
         }
         ObjectNode out = assemble(observed, runs, baseline, kernelPolicy, calibrated, calibratedRun);
         kernelFields(out, runs.size() == 0 ? calibratedRun : runs.get(0));
         return out;
+    }
+
+    private static ObjectNode withoutPerMm(ObjectNode stats, boolean keep) {
+        if (!keep) stats.remove("per_mm");
+        return stats;
     }
 
     /**
@@ -175,7 +190,7 @@ public final class Comparison {
         v = copy(template); v.seed = template.seed + 1; variants.add(v); names.add("seed " + v.seed);
         v = copy(template); v.seed = template.seed + 2; variants.add(v); names.add("seed " + v.seed);
         List<ObjectNode> outs = new java.util.ArrayList<>();
-        for (ReplayOptions o : variants) outs.add(compare(ws, sources, policies, baseline, o, faultCostNs));
+        for (ReplayOptions o : variants) outs.add(compare(ws, sources, policies, baseline, o, faultCostNs, false));
         ObjectNode sw = StatsJson.JSON.createObjectNode();
         ArrayNode vs = sw.putArray("variants");
         for (String n : names) vs.add(n);

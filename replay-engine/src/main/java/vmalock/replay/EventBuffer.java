@@ -13,14 +13,14 @@ final class EventBuffer {
     private static final EventKind[] KINDS = EventKind.values();
     int n;
     private int pos;
-    private byte[] kind = new byte[256];
-    private byte[] bits = new byte[256];
-    long[] ts = new long[256];
-    private int[] tid = new int[256];
-    private long[] a = new long[256];   // mm / address / lockAddr
-    private long[] b = new long[256];   // memcgId / errorCode / flags / ret
-    private long[] c = new long[256];   // ip
-    private String[] comm = new String[256];
+    private byte[] kind = new byte[16];
+    private byte[] bits = new byte[16];
+    long[] ts = new long[16];
+    private int[] tid = new int[16];
+    private long[] a = new long[16];   // mm / address / lockAddr
+    private long[] b = new long[16];   // memcgId / errorCode / flags / ret
+    private long[] c = new long[16];   // ip
+    private String[] comm = new String[16];
 
     void add(Event e) {
         if (n == kind.length) grow();

@@ -106,11 +106,16 @@ public final class Ops {
     }
 
     private void grow() {
-        resize(kind.length * 2);
+        resize(Math.max(2, kind.length * 2));
     }
 
-    /** Derives think and service times; {@code faultCostNs} is the estimate for per-VMA-lock faults. */
+    /**
+     * Derives think and service times; {@code faultCostNs} is the estimate for per-VMA-lock faults. The
+     * columns are trimmed to the operations first: a workload of many tasks with few operations each keeps
+     * no spare slots for the whole replay.
+     */
     void finish(long faultCostNs) {
+        if (kind.length != n) resize(n);
         think = new long[n];
         service = new long[n];
         sleep = new long[n];
@@ -268,8 +273,9 @@ public final class Ops {
         return o;
     }
 
+    /** Starts empty: the columns grow with the first operation (a task may have only one or two). */
     Ops() {
-        this(16);
+        this(0);
     }
 
     private Ops(int c) {

@@ -169,6 +169,7 @@ public final class ReplayEngine {
         } catch (ExecutionException x) {
             Throwable c = x.getCause();
             if (c instanceof RuntimeException) throw (RuntimeException) c;
+            if (c instanceof Error) throw (Error) c; // OutOfMemoryError in a worker: the command reports it
             throw new IllegalStateException(c);
         } finally {
             if (pool != null) pool.shutdownNow();

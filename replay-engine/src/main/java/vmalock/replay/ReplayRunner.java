@@ -134,14 +134,19 @@ public final class ReplayRunner {
         public final String id;
         public final Path dir;
         public final List<ReplayResult> results;
-        public final List<Workload> workloads;
+        /**
+         * The policy of the kernel that made the first source's trace (vma-refcount without sources). The
+         * workloads themselves are not kept: once run.json is written a run's figures need none of their
+         * per-task work, and holding it through the run's statistics doubled a replay's heap.
+         */
+        public final String kernelPolicy;
         public final ObjectNode json;
 
-        Run(String id, Path dir, List<ReplayResult> results, List<Workload> workloads, ObjectNode json) {
+        Run(String id, Path dir, List<ReplayResult> results, String kernelPolicy, ObjectNode json) {
             this.id = id;
             this.dir = dir;
             this.results = results;
-            this.workloads = workloads;
+            this.kernelPolicy = kernelPolicy;
             this.json = json;
         }
     }
@@ -221,7 +226,7 @@ public final class ReplayRunner {
         } catch (IOException e) {
             throw new StoreException(dir + ": cannot write " + RUN_FILE + ": " + e.getMessage(), e);
         }
-        return new Run(id, dir, results, workloads, json);
+        return new Run(id, dir, results, workloads.isEmpty() ? "vma-refcount" : workloads.get(0).kernelPolicy(), json);
     }
 
     /** Replaces the run directory by the finished stage (a concurrent replay of the same id may win a race: retried). */

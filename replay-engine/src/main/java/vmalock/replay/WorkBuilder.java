@@ -1094,7 +1094,7 @@ public final class WorkBuilder {
         for (MmWork m : mms) {
             if (!m.seedMaps.isEmpty()) m.recountCoverage();
             m.compact();
-            m.owner = null; // extraction only: the replay never reads it (and a share of the work must not carry the builder's state)
+            m.owner = null; // extraction only: the replay never reads it (a share of the work must not carry the builder's state, nor the run its process)
             if (!m.tasks.isEmpty()) {
                 m.tasks.sort((a, b) -> Integer.compare(a.tid, b.tid));
                 out.add(m);

@@ -47,4 +47,39 @@ class SamplesTest {
         assertEquals("5.000000001", StatsJson.formatTs(5_000_000_001L, false));
         assertEquals("123", StatsJson.formatTs(123, true));
     }
+
+    /**
+     * Issue 12 item 12: samples are held as ints while they fit (half the heap of the millions of waits and
+     * holds a large trace's statistics collect), as longs from the first one that does not; the figures are
+     * those of the plain long array in both cases, unsorted input, negatives and merging included.
+     */
+    @Test
+    void intSamplesUntilOneDoesNotFitSameFigures() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        Samples small = new Samples();
+        Samples mixed = new Samples();
+        long[] ref = new long[5000];
+        for (int i = 0; i < ref.length; i++) {
+            long x = r.nextLong(-1000, 2_000_000_000L);
+            ref[i] = i == 3000 ? 5_000_000_000L : x; // one 5 s sample (ns) part-way
+            if (i < 3000) small.add(x);
+            mixed.add(ref[i]);
+        }
+        assertEquals(true, small.compact());
+        assertEquals(false, mixed.compact());
+        Samples merged = new Samples();
+        merged.addAll(small);
+        assertEquals(true, merged.compact());
+        merged.addAll(mixed);
+        java.util.Arrays.sort(ref);
+        assertEquals(ref.length, mixed.count());
+        assertEquals(java.util.Arrays.stream(ref).sum(), mixed.sum());
+        assertEquals(ref[0], mixed.min());
+        assertEquals(ref[ref.length - 1], mixed.max());
+        assertEquals(ref[(99 * ref.length + 99) / 100 - 1], mixed.percentile(99));
+        assertEquals(ref[(999 * ref.length + 999) / 1000 - 1], mixed.permille(999));
+        assertEquals(java.util.Arrays.stream(ref).filter(x -> x < 0).count(), mixed.negatives());
+        assertEquals(3000 + 5000, merged.count());
+        assertEquals(5_000_000_000L, merged.max());
+    }
 }
