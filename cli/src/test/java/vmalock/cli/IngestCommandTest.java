@@ -57,7 +57,7 @@ class IngestCommandTest {
     void goodFileExitsZeroAndPrintsOneLinePerSource() throws IOException {
         Cli c = Cli.run("ingest", write("ok.txt", HEADER + L1 + L2 + L3), "-w", ws());
         assertEquals(0, c.code, c.toString());
-        assertTrue(c.out.startsWith("source 0: ") && c.out.contains("ftrace, local clock, 7 lines: 3 events, 4 non-event lines, 0 problems"), c.out);
+        assertTrue(c.out.startsWith("source 0: ") && c.out.contains("ftrace, unknown clock, 7 lines: 3 events, 4 non-event lines, 0 problems"), c.out);
         assertEquals("", c.err);
     }
 

@@ -166,13 +166,27 @@ public final class ObservedRun {
             if (!fingerprint(ws.manifest().sources).equals(j.path("sources").asText(null)) || !j.path("stats").isObject()) {
                 return null;
             }
-            return new CachedStats((com.fasterxml.jackson.databind.node.ObjectNode) j.get("stats"), j.path("orphan_blocks").asLong());
+            // an ingest interrupted after the cache was written leaves blocks no source owns, and no commit to drop the
+            // cache: the stored count then is stale (-1: the command counts them)
+            long orphans = queueWrittenSince(ws.dir().resolve("queue"), java.nio.file.Files.getLastModifiedTime(f).toMillis())
+                    ? -1 : j.path("orphan_blocks").asLong();
+            return new CachedStats((com.fasterxml.jackson.databind.node.ObjectNode) j.get("stats"), orphans);
         } catch (java.io.IOException | RuntimeException e) {
             return null; // unreadable: computed afresh
         }
     }
 
-    /** The cached {@code stats} document and the orphan block count at the time. */
+    private static boolean queueWrittenSince(java.nio.file.Path queue, long millis) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(queue)) return false;
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(queue)) {
+            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) s::iterator) {
+                if (java.nio.file.Files.getLastModifiedTime(p).toMillis() > millis) return true;
+            }
+        }
+        return false;
+    }
+
+    /** The cached {@code stats} document and the orphan block count at the time (-1: unknown, count them). */
     public record CachedStats(com.fasterxml.jackson.databind.node.ObjectNode stats, long orphanBlocks) {
     }
 
