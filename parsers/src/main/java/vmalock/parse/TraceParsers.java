@@ -178,6 +178,12 @@ public final class TraceParsers {
     /** Test hook: {@code [chunks, chunks parsed again]} of the last parallel parse. */
     static volatile long[] lastChunks;
 
+    /** {@code [chunks merged, chunks parsed again]} of the last parse on several threads in this JVM, or null (benches). */
+    public static long[] lastChunkCounts() {
+        long[] c = lastChunks;
+        return c == null ? null : c.clone();
+    }
+
     /** trace-cmd's binary file ({@code trace.dat}) starts with these bytes: 0x17 0x08 'D' "tracing". */
     static final byte[] TRACE_CMD_MAGIC = {0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g'};
     /** perf's binary file ({@code perf.data}): "PERFILE2" (and "PERFFILE", the format before perf 2.6.33). */

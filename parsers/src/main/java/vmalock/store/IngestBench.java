@@ -56,6 +56,8 @@ public final class IngestBench {
             Checksums.of(file);
             double sumCpu = (mx.getCurrentThreadCpuTime() - c1) / 1e9;
             records = s.records;
+            long[] chunks = vmalock.parse.TraceParsers.lastChunkCounts();
+            if (chunks != null) System.out.println("chunks=" + chunks[0] + " parsed_again=" + chunks[1]);
             best = Math.min(best, secs);
             bestCpu = Math.min(bestCpu, cpu);
             Runtime rt = Runtime.getRuntime();
