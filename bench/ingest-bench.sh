@@ -6,6 +6,7 @@
 #
 # Usage: bench/ingest-bench.sh [SIZE_MB]        (default 600)
 #   RUNS=3                  runs of each setting; the best (least wall time) is kept: the machine is shared
+#   RUNS_TABLES=$RUNS       runs of the two settings that build the tables (minutes each on a busy machine)
 #   BIG=/tmp/vmalock-bench-ftrace-shifted-600m.txt   built on first use (never committed): the shared ftrace
 #                           traces (ftrace-overlap-default.txt and the cf-overlap-*.txt.xz captures) concatenated
 #                           again and again, each copy's timestamps shifted to start 1 s after the previous
@@ -19,6 +20,7 @@ SHARED=${VMALOCK_SHARED:-$ROOT/../shared}
 [ -d "$SHARED/traces" ] || SHARED=$ROOT/sample-traces/shared
 SIZE_MB=${1:-600}
 RUNS=${RUNS:-3}
+RUNS_TABLES=${RUNS_TABLES:-$RUNS}
 BIG=${BIG:-/tmp/vmalock-bench-ftrace-shifted-${SIZE_MB}m.txt}
 WS_DIR=${WS_DIR:-/tmp}
 V="$ROOT/vmalock"
@@ -83,27 +85,26 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 WS="$WS_DIR/vmalock-ingest-bench-ws"
 best wc : -- wc -l "$BIG"
 LINES=$(awk '{ print $1 }' "$TMP/out")
-best awk : -- "$AWK" -f "$ROOT/sample-traces/expected.awk" "$BIG"
-best n1 'rm -rf "$WS"' -- "$V" ingest --no-tables --threads 1 "$BIG" -w "$WS"
-EVENTS=$(sed -nE 's/.* lines: ([0-9,]+) events.*/\1/p' "$TMP/out" | tr -d ,)
-best nd 'rm -rf "$WS"' -- "$V" ingest --no-tables "$BIG" -w "$WS"
-if [ "${SKIP_TABLES:-0}" != 1 ]; then
-  best t1 'rm -rf "$WS"' -- "$V" ingest --threads 1 "$BIG" -w "$WS"
-  best td 'rm -rf "$WS"' -- "$V" ingest "$BIG" -w "$WS"
-fi
-rm -rf "$WS"
-echo "input: $BIG ($MB MB, $LINES lines, $EVENTS events); $(nproc) cores; $(java -version 2>&1 | head -1)"
-echo "load average at start: $LOAD0; at end: $(cut -d' ' -f1-3 /proc/loadavg) (best of $RUNS runs each; cold JVM per run, file in page cache)"
+echo "input: $BIG ($MB MB, $LINES lines); $(nproc) cores; $(java -version 2>&1 | head -1)"
+echo "load average at start: $LOAD0 (best of $RUNS runs each, $RUNS_TABLES with the tables; a cold JVM per run, the file in the page cache)"
 echo
 echo "| command | wall s (best) | MB/s | CPU s | wall s of every run | awk / this | wc -l / this | threads 1 / this |"
 echo "|---|---|---|---|---|---|---|---|"
+best awk : -- "$AWK" -f "$ROOT/sample-traces/expected.awk" "$BIG"
 row '`wc -l`' wc "–"
 row '`awk -f sample-traces/expected.awk` (truth script)' awk "–"
+best n1 'rm -rf "$WS"' -- "$V" ingest --no-tables --threads 1 "$BIG" -w "$WS"
 row '`vmalock ingest --no-tables --threads 1`' n1 1
+best nd 'rm -rf "$WS"' -- "$V" ingest --no-tables "$BIG" -w "$WS"
 row "\`vmalock ingest --no-tables\` ($(nproc) threads)" nd "$(div "$W_n1" "$W_nd")"
 if [ "${SKIP_TABLES:-0}" != 1 ]; then
+  RUNS=$RUNS_TABLES
+  best t1 'rm -rf "$WS"' -- "$V" ingest --threads 1 "$BIG" -w "$WS"
   row '`vmalock ingest --threads 1` (tables built)' t1 1
+  best td 'rm -rf "$WS"' -- "$V" ingest "$BIG" -w "$WS"
   row "\`vmalock ingest\` ($(nproc) threads, tables built)" td "$(div "$W_t1" "$W_td")"
   echo
-  echo "tables built / --no-tables (wall, default threads): $(div "$W_td" "$W_nd")"
+  echo "tables built / --no-tables (wall, default threads): $(div "$W_td" "$W_nd"); (--threads 1): $(div "$W_t1" "$W_n1")"
 fi
+rm -rf "$WS"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import vmalock.event.Event;
+import vmalock.event.EventKind;
 import vmalock.event.EventSink;
 
 /**
@@ -344,27 +345,64 @@ final class ChunkedParse {
     }
 
     /**
-     * The sink calls of one chunk, in order, with copies of the events (the parser's event is a flyweight).
+     * The sink calls of one chunk, in order. The parser's event is a flyweight, so each event's fields are
+     * copied: its numbers into a reused {@code long[]} (no garbage, and no write barrier: no references), its
+     * strings into an {@code Object[]} new for every chunk (a young array: storing references into long-lived
+     * event copies cost the G1 collector's write barrier on every field, ~40 % more CPU than the whole
+     * one-thread ingest; a new copy per event made a gigabyte of garbage per 600 MB of trace).
      */
     static final class Recorder implements EventSink {
         private static final byte EVENT = 0;
         private static final byte NON_EVENT = 1;
         private static final byte PROBLEM = 2;
+        private static final EventKind[] KINDS = EventKind.values();
+        private static final vmalock.event.Syscall[] SYSCALLS = vmalock.event.Syscall.values();
+        /** Numbers of an event before its arguments. */
+        private static final int FIXED = 14;
         private byte[] type = new byte[1024];
         private long[] line = new long[1024];
         private Object[] arg = new Object[1024]; // NonEventKind or the problem's reason
-        private Event[] events = new Event[1024];
         private int n;
-        private int nEvents;
+        private long[] nums = new long[1 << 14];
+        private int np;
+        private Object[] strs = new Object[1 << 12];
+        private int sp;
+        private final Event out = new Event();
 
         @Override
         public void event(Event e) {
             int i = slot(EVENT, e.line);
-            if (nEvents == events.length) events = java.util.Arrays.copyOf(events, nEvents * 2);
-            Event copy = new Event();
-            copy.copyFrom(e);
-            events[nEvents++] = copy;
             arg[i] = null;
+            int k = e.nargs;
+            if (np + FIXED + k > nums.length) nums = java.util.Arrays.copyOf(nums, nums.length * 2);
+            if (sp + 4 + k > strs.length) strs = java.util.Arrays.copyOf(strs, strs.length * 2);
+            long[] d = nums;
+            int p = np;
+            d[p] = e.kind.ordinal() | (e.write ? 1 << 8 : 0) | (e.success ? 1 << 9 : 0) | (long) k << 10
+                    | (long) e.syscall.ordinal() << 16 | (long) e.flags << 32;
+            d[p + 1] = e.ts;
+            d[p + 2] = e.line;
+            d[p + 3] = (e.cpu & 0xffffffffL) | (long) e.tid << 32;
+            d[p + 4] = (e.tgid & 0xffffffffL) | (long) e.source << 32;
+            d[p + 5] = e.mm;
+            d[p + 6] = e.memcgId;
+            d[p + 7] = e.address;
+            d[p + 8] = e.ip;
+            d[p + 9] = e.errorCode;
+            d[p + 10] = e.lockAddr;
+            d[p + 11] = e.ret;
+            d[p + 12] = e.otherPid;
+            d[p + 13] = e.count;
+            System.arraycopy(e.args, 0, d, p + FIXED, k);
+            np = p + FIXED + k;
+            Object[] s = strs;
+            int q = sp;
+            s[q] = e.name;
+            s[q + 1] = e.comm;
+            s[q + 2] = e.memcgPath;
+            s[q + 3] = e.text;
+            System.arraycopy(e.argNames, 0, s, q + 4, k);
+            sp = q + 4 + k;
         }
 
         @Override
@@ -390,16 +428,51 @@ final class ChunkedParse {
             return n++;
         }
 
-        /**
-         * Forgets the calls. The event copies and their array are new for every chunk, not reused: young objects
-         * die young, while storing references into long-lived ones costs the collector's write barrier on every
-         * field (measured: reused copies cost 40 % more CPU than the whole one-thread ingest under G1).
-         */
         void clear() {
             java.util.Arrays.fill(arg, 0, n, null);
             n = 0;
-            nEvents = 0;
-            events = new Event[events.length];
+            np = 0;
+            sp = 0;
+            strs = new Object[strs.length];
+        }
+
+        /** Fills the flyweight {@link #out} from the event at {@code nums[p]}, {@code strs[q]}. */
+        private Event load(int p, int q) {
+            long[] d = nums;
+            Object[] s = strs;
+            Event e = out;
+            long h = d[p];
+            int k = (int) (h >>> 10) & 0x3f;
+            e.kind = KINDS[(int) h & 0xff];
+            e.write = (h & 1 << 8) != 0;
+            e.success = (h & 1 << 9) != 0;
+            e.syscall = SYSCALLS[(int) (h >>> 16) & 0xffff];
+            e.flags = (int) (h >>> 32);
+            e.ts = d[p + 1];
+            e.line = d[p + 2];
+            e.cpu = (int) d[p + 3];
+            e.tid = (int) (d[p + 3] >>> 32);
+            e.tgid = (int) d[p + 4];
+            e.source = (int) (d[p + 4] >>> 32);
+            e.mm = d[p + 5];
+            e.memcgId = d[p + 6];
+            e.address = d[p + 7];
+            e.ip = d[p + 8];
+            e.errorCode = d[p + 9];
+            e.lockAddr = d[p + 10];
+            e.ret = d[p + 11];
+            e.otherPid = (int) d[p + 12];
+            e.count = d[p + 13];
+            e.name = (String) s[q];
+            e.comm = (String) s[q + 1];
+            e.memcgPath = (String) s[q + 2];
+            e.text = (String) s[q + 3];
+            e.nargs = k;
+            for (int i = 0; i < Event.MAX_ARGS; i++) {
+                e.args[i] = i < k ? d[p + FIXED + i] : 0;
+                e.argNames[i] = i < k ? (String) s[q + 4 + i] : null;
+            }
+            return e;
         }
 
         /**
@@ -408,12 +481,16 @@ final class ChunkedParse {
          * sink is a {@link TextParser.SinkFailure}, as in the parser.
          */
         void replay(EventSink sink, long offset, boolean eventLines) {
-            int ev = 0;
+            int p = 0;
+            int q = 0;
             try {
                 for (int i = 0; i < n; i++) {
                     switch (type[i]) {
                         case EVENT -> {
-                            Event e = events[ev++];
+                            Event e = load(p, q);
+                            int k = e.nargs;
+                            p += FIXED + k;
+                            q += 4 + k;
                             if (eventLines) e.line += offset;
                             sink.event(e);
                         }
