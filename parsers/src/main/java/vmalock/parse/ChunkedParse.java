@@ -347,9 +347,11 @@ final class ChunkedParse {
     /**
      * The sink calls of one chunk, in order. The parser's event is a flyweight, so each event's fields are
      * copied: its numbers into a reused {@code long[]} (no garbage, and no write barrier: no references), its
-     * strings into an {@code Object[]} new for every chunk (a young array: storing references into long-lived
-     * event copies cost the G1 collector's write barrier on every field, ~40 % more CPU than the whole
-     * one-thread ingest; a new copy per event made a gigabyte of garbage per 600 MB of trace).
+     * strings into arrays new for every chunk (young arrays: storing references into long-lived event copies
+     * cost the G1 collector's write barrier on every field, ~40 % more CPU than the whole one-thread ingest; a
+     * new copy per event made a gigabyte of garbage per 600 MB of trace). The string arrays are segments of
+     * {@value #SEG} references: a larger array is a G1 "humongous" object, which a young collection does not
+     * free — with a 330 MB heap they piled up to a third of it per 100 MB of trace and cost twice the CPU.
      */
     static final class Recorder implements EventSink {
         private static final byte EVENT = 0;
@@ -365,7 +367,9 @@ final class ChunkedParse {
         private int n;
         private long[] nums = new long[1 << 14];
         private int np;
-        private Object[] strs = new Object[1 << 12];
+        static final int SEG = 1 << 14;
+        private Object[][] segs = new Object[8][];
+        private int seg;
         private int sp;
         private final Event out = new Event();
 
@@ -375,7 +379,13 @@ final class ChunkedParse {
             arg[i] = null;
             int k = e.nargs;
             if (np + FIXED + k > nums.length) nums = java.util.Arrays.copyOf(nums, nums.length * 2);
-            if (sp + 4 + k > strs.length) strs = java.util.Arrays.copyOf(strs, strs.length * 2);
+            if (segs[seg] == null) {
+                segs[seg] = new Object[SEG];
+            } else if (sp + 4 + k > SEG) { // an event's strings stay in one segment
+                if (++seg == segs.length) segs = java.util.Arrays.copyOf(segs, seg * 2);
+                segs[seg] = new Object[SEG];
+                sp = 0;
+            }
             long[] d = nums;
             int p = np;
             d[p] = e.kind.ordinal() | (e.write ? 1 << 8 : 0) | (e.success ? 1 << 9 : 0) | (long) k << 10
@@ -395,7 +405,7 @@ final class ChunkedParse {
             d[p + 13] = e.count;
             System.arraycopy(e.args, 0, d, p + FIXED, k);
             np = p + FIXED + k;
-            Object[] s = strs;
+            Object[] s = segs[seg];
             int q = sp;
             s[q] = e.name;
             s[q + 1] = e.comm;
@@ -432,14 +442,14 @@ final class ChunkedParse {
             java.util.Arrays.fill(arg, 0, n, null);
             n = 0;
             np = 0;
+            java.util.Arrays.fill(segs, 0, seg + 1, null); // new ones for the next chunk
+            seg = 0;
             sp = 0;
-            strs = new Object[strs.length];
         }
 
-        /** Fills the flyweight {@link #out} from the event at {@code nums[p]}, {@code strs[q]}. */
-        private Event load(int p, int q) {
+        /** Fills the flyweight {@link #out} from the event at {@code nums[p]}, {@code s[q]}. */
+        private Event load(int p, Object[] s, int q) {
             long[] d = nums;
-            Object[] s = strs;
             Event e = out;
             long h = d[p];
             int k = (int) (h >>> 10) & 0x3f;
@@ -482,13 +492,18 @@ final class ChunkedParse {
          */
         void replay(EventSink sink, long offset, boolean eventLines) {
             int p = 0;
+            int sg = 0;
             int q = 0;
             try {
                 for (int i = 0; i < n; i++) {
                     switch (type[i]) {
                         case EVENT -> {
-                            Event e = load(p, q);
-                            int k = e.nargs;
+                            int k = (int) (nums[p] >>> 10) & 0x3f;
+                            if (q + 4 + k > SEG) {
+                                sg++;
+                                q = 0;
+                            }
+                            Event e = load(p, segs[sg], q);
                             p += FIXED + k;
                             q += 4 + k;
                             if (eventLines) e.line += offset;
