@@ -14,8 +14,8 @@
 #   BENCH_CSV_MB=100        ftrace megabytes (the start of the big file) exported to CSV for the CSV step
 #                           (CSV is ~1.3x larger than the ftrace text it came from; "" or 0 skips the step)
 # One function per measured step: wc, awk, parse (ParseBench), ingest (IngestBench: checksum + parse +
-# store, best of RUNS in one JVM), the same ingest with the store on a second thread (2 threads, not
-# pinned: a separate, clearly labelled figure, not the one-core one), the end-to-end `./vmalock ingest` (one run, JVM start included), and
+# store, best of RUNS in one JVM), the same ingest with chunks of the file parsed on 2 threads while the
+# first stores them (not pinned: a separate, clearly labelled figure, not the one-core one), the end-to-end `./vmalock ingest` (one run, JVM start included), and
 # the CSV format: `vmalock export` of the first BENCH_CSV_MB of the trace, parsed and ingested back
 # (best of RUNS) next to an awk event count of the same CSV file.
 set -euo pipefail
@@ -71,7 +71,7 @@ measure_awk() {       # one pass: count event lines by event name (the 5th field
 
 run_bench() {         # run_bench PREFIX FILE FORMAT [THREADS]: ParseBench or IngestBench (best of RUNS in one JVM) on
                       # FILE; sets BEST_S (wall), BEST_CPU (the working thread's CPU time) and BEST_EVENTS.
-                      # THREADS=2: the pipelined ingest (store on a second thread), not pinned to one core
+                      # THREADS=2: chunks parsed on 2 threads, stored in file order by this one, not pinned to one core
   local prefix=$1 file=$2 format=$3 threads=${4:-1} best pin=("${PIN[@]}")
   if [ "$threads" = 2 ]; then pin=(); fi
   if [ "$prefix" = parse ]; then
@@ -96,7 +96,7 @@ measure_ingest() {    # vmalock.store.IngestBench: best of RUNS ingests in one J
   INGEST_S=$BEST_S; INGEST_CPU=$BEST_CPU; INGEST_EVENTS=$BEST_EVENTS
 }
 
-measure_ingest2() {   # the pipelined ingest: parse on one thread, store on another (2 cores, NOT the one-core figure)
+measure_ingest2() {   # the parallel ingest: chunks parsed on 2 threads, stored by the first (2 cores, NOT the one-core figure)
   run_bench ingest "$BIG" ftrace 2
   INGEST2_S=$BEST_S; INGEST2_CPU=$BEST_CPU; INGEST2_EVENTS=$BEST_EVENTS
 }
@@ -105,7 +105,7 @@ measure_cli_ingest() { # ./vmalock ingest, end to end: JVM start, JIT, checksum,
   local ws="$WS_DIR/vmalock-bench-cli-ws"
   rm -rf "$ws"
   (cd "$ROOT" && mvn -B -q -o package -DskipTests >/dev/null)   # the launcher's jar, built outside the timing
-  VMALOCK_JAVA_OPTS="-Xmx$XMX" elapsed_of "${PIN[@]}" "$ROOT/vmalock" ingest "$BIG" -w "$ws"
+  VMALOCK_JAVA_OPTS="-Xmx$XMX" elapsed_of "${PIN[@]}" "$ROOT/vmalock" ingest --threads 1 "$BIG" -w "$ws"
   sed 's/^/  /' "$OUT" >&2
   CLI_S=$WALL; CLI_CPU=$CPU
   CLI_EVENTS=$(sed -nE 's/.* lines: ([0-9,]+) events.*/\1/p' "$OUT" | tr -d ,)
@@ -162,7 +162,7 @@ report() {
   row "vmalock ingest (best)" "$INGEST_S" "$INGEST_CPU" "$INGEST_EVENTS"
   row "./vmalock ingest (1 run)" "$CLI_S" "$CLI_CPU" "$CLI_EVENTS"
   row "ingest 2 threads (best)" "$INGEST2_S" "$INGEST2_CPU" "$INGEST2_EVENTS"
-  echo "  (2 threads: not pinned, store on a second thread; its cpu column is the parsing thread's alone)"
+  echo "  (2 threads: not pinned, chunks parsed on 2 threads; its cpu column is the storing thread's alone)"
   echo "ratios (wall):  parse/wc = $(div "$WC_S" "$PARSE_S"), parse/awk = $(div "$AWK_S" "$PARSE_S") (MB/s; events/s the same, equal event counts)"
   echo "ratios (cpu):   parse/wc = $(div "$WC_CPU" "$PARSE_CPU"), parse/awk = $(div "$AWK_CPU" "$PARSE_CPU")"
   echo "ratios (wall):  ingest/wc = $(div "$WC_S" "$INGEST_S"), ingest/awk = $(div "$AWK_S" "$INGEST_S"), cli-ingest/awk = $(div "$AWK_S" "$CLI_S")"

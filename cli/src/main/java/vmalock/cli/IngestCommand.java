@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import vmalock.parse.Parallelism;
 import vmalock.parse.TraceFormat;
 import vmalock.parse.TraceInputException;
 import vmalock.store.DuplicateSourceException;
@@ -19,7 +20,7 @@ import vmalock.store.Manifest;
 import vmalock.store.StoreException;
 import vmalock.store.Workspace;
 
-/** {@code vmalock ingest FILE… -w DIR [--format F] [--strict] [--threads 1|2]}: parse traces into a workspace. */
+/** {@code vmalock ingest FILE… -w DIR [--format F] [--strict] [--threads N]}: parse traces into a workspace. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Parse trace files (raw ftrace trace/trace_pipe, trace-cmd report, perf script, vmalock CSV; "
                 + ".gz/.xz/.zst transparently) into a workspace: a Chronicle Queue of canonical events plus a manifest.",
@@ -58,10 +59,14 @@ public final class IngestCommand implements Callable<Integer> {
             description = "the traced kernel's CONFIG_PER_VMA_LOCK / CONFIG_PER_VMA_LOCK_STATS, e.g. CONFIG_PER_VMA_LOCK=n")
     java.util.Map<String, String> kernelConfig;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "1 (default): parse and store on one thread; 2: store on a second thread while this one "
-                    + "parses (same workspace, faster on two free cores)")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N",
+            description = "threads parsing each file (chunks cut at line ends, stored in file order: the same workspace "
+                    + "as one thread); default: every processor for a file of 8 MB or more, else 1")
+    Integer threads;
+
+    /** Input bytes per parsing chunk with more than one thread (hidden: tests cut files into tiny chunks). */
+    @Option(names = "--chunk-bytes", hidden = true, paramLabel = "N")
+    Integer chunkBytes;
 
     @Option(names = "--no-tables",
             description = "do not build the workspace database's tables now (they then load on first use)")
@@ -97,8 +102,9 @@ public final class IngestCommand implements Callable<Integer> {
                 }
             }
         }
-        if (threads != 1 && threads != 2) {
-            err.println("vmalock ingest: --threads must be 1 or 2, not " + threads);
+        if (threads != null && (threads < 1 || threads > 256) || chunkBytes != null && chunkBytes < 1) {
+            err.println("vmalock ingest: " + (chunkBytes != null && chunkBytes < 1 ? "--chunk-bytes must be at least 1"
+                    : "--threads must be 1 to 256, not " + threads));
             err.flush();
             return ExitCode.USAGE;
         }
@@ -135,8 +141,8 @@ public final class IngestCommand implements Callable<Integer> {
                             problems.problem(line, reason);
                         }
                     };
-                    s = stdin ? Ingester.ingest(ws, stdinStream(), fmt, strict, observer, threads == 2)
-                            : Ingester.ingest(ws, file, fmt, strict, observer, threads == 2);
+                    s = stdin ? Ingester.ingest(ws, stdinStream(), fmt, strict, observer, parallelism(null))
+                            : Ingester.ingest(ws, file, fmt, strict, observer, parallelism(file));
                 } catch (TraceInputException | DuplicateSourceException e) {
                     progress.stop();
                     problems.discard(); // a refused file: its one-line error says it all
@@ -182,6 +188,23 @@ public final class IngestCommand implements Callable<Integer> {
             return ExitCode.WORKSPACE;
         }
         return worst;
+    }
+
+    /** How many threads parse {@code file} (standard input: null, copied to a file first): --threads, or by its size. */
+    private Parallelism parallelism(Path file) {
+        int n;
+        if (threads != null) {
+            n = threads;
+        } else {
+            long size = 0;
+            try {
+                size = file == null ? 0 : java.nio.file.Files.size(file);
+            } catch (java.io.IOException e) {
+                // the ingest reports the file
+            }
+            n = Parallelism.auto(size).threads();
+        }
+        return chunkBytes == null ? Parallelism.of(n) : new Parallelism(n, chunkBytes);
     }
 
     /** Standard input (tests replace it with System.setIn). */

@@ -60,6 +60,7 @@ final class CsvEventParser extends TextParser {
             } catch (UncheckedIOException | IllegalStateException x) {
                 // Commons CSV cannot read the record: skip the rest of the line it stopped on, start afresh
                 feeder.skipRestOfLine();
+                openAtEnd = feeder.exhausted();
                 String m = x.getCause() != null && x instanceof UncheckedIOException ? x.getCause().getMessage() : x.getMessage();
                 lines(first, feeder.newlines, null, "csv: " + oneLine(m));
                 records = records();
@@ -78,9 +79,34 @@ final class CsvEventParser extends TextParser {
                 lines(first, feeder.newlines, null, "csv: carriage return inside an unquoted field");
                 continue;
             }
+            openAtEnd = false;
             lines(first, feeder.newlines, r, null);
         }
         finish();
+    }
+
+    /** The last record read failed at the end of the input (e.g. a quoted field still open): it may go on after it. */
+    private boolean openAtEnd;
+
+    @Override
+    boolean endsBetweenRecords() {
+        return !openAtEnd;
+    }
+
+    @Override
+    void runChunk(byte[] buf, int from, int to) throws IOException {
+        run(new java.io.ByteArrayInputStream(buf, from, to - from));
+    }
+
+    @Override
+    protected Object carried() {
+        return col;
+    }
+
+    @Override
+    protected void carry(Object extra) {
+        col = (int[]) extra;
+        colMax = col == null ? 0 : max(col);
     }
 
     private Iterator<CSVRecord> records() throws IOException {
@@ -97,7 +123,7 @@ final class CsvEventParser extends TextParser {
      */
     private void lines(long first, long last, CSVRecord r, String problem) {
         for (long l = first; l <= last; l++) {
-            lineNo = l;
+            lineNo = lineBase + l;
             result.linesTotal++;
             String tooLong = feeder.tooLong.remove(l);
             if (tooLong != null) {
@@ -116,11 +142,22 @@ final class CsvEventParser extends TextParser {
         }
     }
 
+    /**
+     * Commons CSV's message, first line only, without its own {@code at line: N, position: P} and
+     * {@code (startline N)} (counted from where its parser started, not in the file: the problem's line number
+     * says where).
+     */
     private static String oneLine(String m) {
         if (m == null) return "unreadable record";
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        String first = nl < 0 ? m : m.substring(0, nl);
+        return STARTLINE.matcher(POSITION.matcher(first).replaceAll("")).replaceAll("");
     }
+
+    private static final java.util.regex.Pattern STARTLINE = java.util.regex.Pattern.compile("\\(startline \\d+\\) ");
+
+    private static final java.util.regex.Pattern POSITION =
+            java.util.regex.Pattern.compile(" at line:? \\d+(, position:? [\\d,]+)?");
 
     private void record(CSVRecord r) {
         int n = r.size();
@@ -279,6 +316,11 @@ final class CsvEventParser extends TextParser {
             }
             if (!nextLine()) return -1;
             return read(cbuf, off, len);
+        }
+
+        /** Nothing left: the input ended and every line was handed out. */
+        boolean exhausted() {
+            return eof && start >= lim && textPos >= text.length() && !newlinePending;
         }
 
         /** Drops what is left of the current line, its newline included (after a record Commons CSV rejected). */

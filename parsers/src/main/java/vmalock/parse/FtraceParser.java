@@ -234,6 +234,16 @@ class FtraceParser extends EventLineParser {
 
     /** Set by a {@code # tracer: function} header: a line may end with a bare function name. */
     private boolean functionTracer;
+
+    @Override
+    protected Object carried() {
+        return functionTracer;
+    }
+
+    @Override
+    protected void carry(Object extra) {
+        functionTracer = Boolean.TRUE.equals(extra);
+    }
     private static final byte[] TRACER_FUNCTION = ascii("# tracer: function");
     private final InternCache<String> calls = new InternCache<>(4096, x -> x);
 

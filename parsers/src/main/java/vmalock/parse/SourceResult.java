@@ -149,6 +149,32 @@ public final class SourceResult {
         return Timestamps.format(ts, isCounterClock());
     }
 
+    /**
+     * Adds what a parse of the next lines found ({@code ChunkedParse}): counts add up, its problems' line numbers
+     * move by {@code lineOffset}, the first and last timestamps and the header facts follow as they would had
+     * one parser read both (the header facts and the clock are the chunk's: it started from this result's).
+     */
+    void append(SourceResult c, long lineOffset) {
+        linesTotal += c.linesTotal;
+        for (int k = 0; k < nonEvent.length; k++) nonEvent[k] += c.nonEvent[k];
+        events += c.events;
+        lostMarkers += c.lostMarkers;
+        lostMarkersWithoutCount += c.lostMarkersWithoutCount;
+        lostEvents = TextParser.saturatedAdd(lostEvents, c.lostEvents);
+        c.lostEventsByCpu.forEach((cpu, n) -> lostEventsByCpu.merge(cpu, n, TextParser::saturatedAdd));
+        problems += c.problems;
+        for (Problem p : c.keptProblems) {
+            if (keptProblems.size() >= MAX_KEPT_PROBLEMS) break;
+            keptProblems.add(new Problem(p.line() + lineOffset, p.reason()));
+        }
+        if (firstTs == Long.MIN_VALUE) firstTs = c.firstTs;
+        if (c.events > 0) lastTs = c.lastTs;
+        clock = c.clock;
+        headerEntriesInBuffer = c.headerEntriesInBuffer;
+        headerEntriesWritten = c.headerEntriesWritten;
+        cpus = c.cpus;
+    }
+
     void addProblem(long line, String reason) {
         problems++;
         if (keptProblems.size() < MAX_KEPT_PROBLEMS) keptProblems.add(new Problem(line, reason));

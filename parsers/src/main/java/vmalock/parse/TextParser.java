@@ -110,6 +110,96 @@ abstract class TextParser {
         finish();
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // one chunk of a file parsed on its own (ChunkedParse): line numbers count from the chunk's start
+
+    /**
+     * Parses the whole lines {@code buf[from, to)} (each ends with a newline, but for the file's last line)
+     * exactly as {@link #run} parses them inside a stream.
+     */
+    void runChunk(byte[] buf, int from, int to) throws IOException {
+        int start = lines(buf, from, from, to);
+        if (start < to) {
+            line(buf, start, to); // the file's last line, without a newline
+        }
+    }
+
+    /** One line longer than any buffer (its bytes were skipped by the reader), as {@link #run} reports it. */
+    void longLineChunk(long bytes) {
+        lineTooLong(bytes);
+    }
+
+    /** Numbers lines from {@code base + 1} (a parse that starts in the middle of a file). */
+    void startAtLine(long base) {
+        lineNo = base;
+        lineBase = base;
+    }
+
+    /** Lines before the first one this parser reads ({@link #startAtLine}). */
+    protected long lineBase;
+
+    /**
+     * What one line's parse may leave for the next lines to depend on (besides the line number): the
+     * timestamp style and clock, plus the subclass's own ({@link #carried()}). Caches (interned names, the
+     * previous line's prefix) are not part of it: they never change a result.
+     */
+    record CarriedState(int tsStyle, String clock, long headerEntriesInBuffer, long headerEntriesWritten, int cpus,
+            Object extra) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CarriedState c && c.tsStyle == tsStyle && java.util.Objects.equals(c.clock, clock)
+                    && c.headerEntriesInBuffer == headerEntriesInBuffer && c.headerEntriesWritten == headerEntriesWritten
+                    && c.cpus == cpus && java.util.Objects.deepEquals(c.extra, extra);
+        }
+
+        @Override
+        public int hashCode() {
+            return tsStyle * 31 + java.util.Objects.hashCode(clock);
+        }
+
+        @Override
+        public String toString() {
+            return "tsStyle=" + tsStyle + " clock=" + clock + " entries=" + headerEntriesInBuffer + "/" + headerEntriesWritten
+                    + " cpus=" + cpus + " extra=" + (extra instanceof int[] a ? java.util.Arrays.toString(a) : extra);
+        }
+    }
+
+    /**
+     * The state the next line would start from: the timestamp style, and what the source's header lines
+     * set (clock, {@code entries-in-buffer/entries-written}, cpus), which later lines read or add to.
+     */
+    final CarriedState carriedState() {
+        return new CarriedState(tsStyle, result.clock, result.headerEntriesInBuffer, result.headerEntriesWritten,
+                result.cpus, carried());
+    }
+
+    /** Starts from {@code s} (a fresh parser starts from its own {@link #carriedState()}). */
+    final void startFrom(CarriedState s) {
+        tsStyle = s.tsStyle;
+        result.clock = s.clock;
+        result.headerEntriesInBuffer = s.headerEntriesInBuffer;
+        result.headerEntriesWritten = s.headerEntriesWritten;
+        result.cpus = s.cpus;
+        carry(s.extra);
+    }
+
+    /** The subclass's part of {@link #carriedState()}: an immutable value (or an array, compared by content). */
+    protected Object carried() {
+        return null;
+    }
+
+    /** Restores what {@link #carried()} returned. */
+    protected void carry(Object extra) {
+    }
+
+    /**
+     * Whether the chunk parsed last ended between two records. Only CSV can end inside one (a quoted
+     * field holding a newline); a line-based parser always can be cut at a line end.
+     */
+    boolean endsBetweenRecords() {
+        return true;
+    }
+
     /** Processes every complete line in {@code buf[start, lim)}; returns the start of the incomplete rest. */
     private int lines(byte[] buf, int start, int scan, int lim) {
         while (true) {

@@ -69,6 +69,15 @@ public final class TraceParsers {
     /** {@link #parse(Path, TraceFormat, int, EventSink, boolean, Consumer)} with {@code name} in messages instead of the path. */
     public static SourceResult parse(Path file, String name, TraceFormat format, int sourceIndex, EventSink sink,
             boolean strict, Consumer<ByteBuffer> tap) throws TraceInputException {
+        return parse(file, name, format, sourceIndex, sink, strict, tap, Parallelism.ONE);
+    }
+
+    /**
+     * {@link #parse(Path, String, TraceFormat, int, EventSink, boolean, Consumer)} on {@code par.threads()}
+     * threads: the sink hears exactly the calls one thread makes, in the same order, and the result is the same.
+     */
+    public static SourceResult parse(Path file, String name, TraceFormat format, int sourceIndex, EventSink sink,
+            boolean strict, Consumer<ByteBuffer> tap, Parallelism par) throws TraceInputException {
         if (Files.isDirectory(file)) throw new TraceInputException(name + ": is a directory, not a trace file");
         InputStream raw;
         try {
@@ -81,7 +90,7 @@ public final class TraceParsers {
             throw new TraceInputException(name + ": cannot read (" + x.getMessage() + ")");
         }
         try (InputStream in = raw) {
-            SourceResult r = parse(in, name, format, sourceIndex, sink, strict, true);
+            SourceResult r = parse(in, name, format, sourceIndex, sink, strict, true, par);
             if (r.events() == 0 && r.lostMarkers() == 0 && r.problems() == 0) {
                 throw new TraceInputException(name + ": no events (" + r.linesTotal() + " lines, all "
                         + (r.nonEventLines() == r.nonEventLines(EventSink.NonEventKind.BLANK) ? "blank" : "headers or blank") + ")");
@@ -101,11 +110,11 @@ public final class TraceParsers {
      */
     public static SourceResult parse(InputStream in, String name, TraceFormat format, int sourceIndex, EventSink sink,
             boolean strict) throws TraceInputException {
-        return parse(in, name, format, sourceIndex, sink, strict, false);
+        return parse(in, name, format, sourceIndex, sink, strict, false, Parallelism.ONE);
     }
 
     private static SourceResult parse(InputStream in, String name, TraceFormat format, int sourceIndex, EventSink sink,
-            boolean strict, boolean readAhead) throws TraceInputException {
+            boolean strict, boolean readAhead, Parallelism par) throws TraceInputException {
         SourceResult result = new SourceResult(name);
         TextParser parser = null;
         long lineBefore = 0;
@@ -139,8 +148,12 @@ public final class TraceParsers {
                 }
                 s = new SequenceInputStream(new ByteArrayInputStream(head, 0, len), s);
             }
-            parser = create(format, sink, result, strict, sourceIndex);
-            parser.run(s);
+            if (par.threads() > 1) { // (an error message names no line: the chunks are read ahead of the ones merged)
+                lastChunks = ChunkedParse.run(s, format, name, sink, result, strict, sourceIndex, par.threads(), par.chunkBytes());
+            } else {
+                parser = create(format, sink, result, strict, sourceIndex);
+                parser.run(s);
+            }
             return result;
         } catch (TextParser.SinkFailure x) {
             throw (RuntimeException) x.getCause(); // the sink's own exception, unchanged
@@ -160,6 +173,15 @@ public final class TraceParsers {
             if ("none".equals(result.compression)) throw x;
             throw new TraceInputException(name + ": corrupt " + result.compression + " data" + atLine(parser) + " (" + x + ")");
         }
+    }
+
+    /** Test hook: {@code [chunks, chunks parsed again]} of the last parallel parse. */
+    static volatile long[] lastChunks;
+
+    /** {@code [chunks merged, chunks parsed again]} of the last parse on several threads in this JVM, or null (benches). */
+    public static long[] lastChunkCounts() {
+        long[] c = lastChunks;
+        return c == null ? null : c.clone();
     }
 
     /** trace-cmd's binary file ({@code trace.dat}) starts with these bytes: 0x17 0x08 'D' "tracing". */

@@ -15,9 +15,10 @@ import vmalock.parse.TraceFormat;
  * the best: wall-clock and CPU-time (of the ingesting thread: what one core does, whatever else the
  * machine runs) throughput, the CPU cost of the checksum alone (measured by a separate pass after the
  * run: the ingest itself computes it on the chunks its parse reads), queue size and heap use.
- * Usage: {@code IngestBench FILE WORKDIR [runs] [format] [threads]}; threads 2 stores on a second thread
- * ({@link PipelinedSink}): then the CPU time printed is the parsing thread's only, and the wall time is
- * the figure to read (plus the process CPU time, which counts both threads and the JVM's own).
+ * Usage: {@code IngestBench FILE WORKDIR [runs] [format] [threads]}; threads N > 1 parses chunks of the file
+ * on N threads ({@link vmalock.parse.Parallelism}) while this one stores them: then the CPU time printed is
+ * this thread's only, and the wall time is the figure to read (plus the process CPU time, which counts every
+ * thread and the JVM's own).
  */
 public final class IngestBench {
     private IngestBench() {
@@ -32,7 +33,7 @@ public final class IngestBench {
         Path work = Paths.get(args[1]);
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         TraceFormat format = args.length > 3 ? TraceFormat.fromCliName(args[3]) : null;
-        boolean pipelined = args.length > 4 && args[4].equals("2");
+        int threads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         long size = Files.size(file);
         double best = Double.MAX_VALUE;
         double bestCpu = Double.MAX_VALUE;
@@ -46,7 +47,7 @@ public final class IngestBench {
             long t0 = System.nanoTime();
             Manifest.Source s;
             try (Workspace ws = Workspace.forIngest(dir)) {
-                s = Ingester.ingest(ws, file, format, false, null, pipelined);
+                s = Ingester.ingest(ws, file, format, false, null, vmalock.parse.Parallelism.of(threads));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
@@ -55,6 +56,8 @@ public final class IngestBench {
             Checksums.of(file);
             double sumCpu = (mx.getCurrentThreadCpuTime() - c1) / 1e9;
             records = s.records;
+            long[] chunks = vmalock.parse.TraceParsers.lastChunkCounts();
+            if (chunks != null) System.out.println("chunks=" + chunks[0] + " parsed_again=" + chunks[1]);
             best = Math.min(best, secs);
             bestCpu = Math.min(bestCpu, cpu);
             Runtime rt = Runtime.getRuntime();
@@ -63,7 +66,7 @@ public final class IngestBench {
                             + "mb_per_cpu_s=%.1f events_per_cpu_s=%.0f checksum_cpu_seconds=%.3f "
                             + "process_cpu_seconds=%.3f threads=%d blocks=%d queue_bytes=%d heap_used_mb=%d max_heap_mb=%d problems=%d",
                     run, size, secs, size / 1e6 / secs, records, records / secs, cpu, size / 1e6 / cpu, records / cpu, sumCpu,
-                    processCpu, pipelined ? 2 : 1,
+                    processCpu, threads,
                     s.blocks, allocated(dir),
                     (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20, s.problems));
         }

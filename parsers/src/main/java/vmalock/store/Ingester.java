@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import vmalock.parse.Parallelism;
 import vmalock.parse.SourceResult;
 import vmalock.parse.TraceFormat;
 import vmalock.parse.TraceInputException;
@@ -34,16 +35,16 @@ public final class Ingester {
      */
     public static Manifest.Source ingest(Workspace ws, Path file, TraceFormat format, boolean strict, Observer observer)
             throws TraceInputException {
-        return ingest(ws, file, format, strict, observer, false);
+        return ingest(ws, file, format, strict, observer, Parallelism.ONE);
     }
 
     /**
-     * @param pipelined store on a second thread ({@link PipelinedSink}) while this one parses; the stored
-     *                  events, counts and problems are the same as with one thread
+     * @param par how many threads parse the file ({@link Parallelism}); the stored events, counts and problems
+     *            are the same whatever it is
      */
     public static Manifest.Source ingest(Workspace ws, Path file, TraceFormat format, boolean strict, Observer observer,
-            boolean pipelined) throws TraceInputException {
-        return ingest(ws, file, null, format, strict, observer, pipelined);
+            Parallelism par) throws TraceInputException {
+        return ingest(ws, file, null, format, strict, observer, par);
     }
 
     /** What messages and the manifest call a trace read from standard input. */
@@ -55,7 +56,7 @@ public final class Ingester {
      * a file; messages and the manifest name it {@link #STDIN_NAME}.
      */
     public static Manifest.Source ingest(Workspace ws, java.io.InputStream in, TraceFormat format, boolean strict,
-            Observer observer, boolean pipelined) throws TraceInputException {
+            Observer observer, Parallelism par) throws TraceInputException {
         Path tmp;
         try {
             tmp = Files.createTempFile(ws.dir(), ".stdin-", ".tmp");
@@ -68,7 +69,7 @@ public final class Ingester {
             } catch (IOException e) {
                 throw new TraceInputException(STDIN_NAME + ": cannot read or store it (" + e.getMessage() + ")");
             }
-            return ingest(ws, tmp, STDIN_NAME, format, strict, observer, pipelined);
+            return ingest(ws, tmp, STDIN_NAME, format, strict, observer, par);
         } finally {
             try {
                 Files.deleteIfExists(tmp);
@@ -79,7 +80,7 @@ public final class Ingester {
     }
 
     private static Manifest.Source ingest(Workspace ws, Path file, String label, TraceFormat format, boolean strict,
-            Observer observer, boolean pipelined) throws TraceInputException {
+            Observer observer, Parallelism par) throws TraceInputException {
         String name = label != null ? label : file.toString();
         if (Files.isDirectory(file)) {
             throw new TraceInputException(name + ": is a directory, not a trace file");
@@ -106,24 +107,17 @@ public final class Ingester {
             session.entry().path = label;
             session.entry().name = label;
         }
-        PipelinedSink pipe = null;
         try {
             if (observer != null) {
                 session.onProblem(observer);
                 observer.started(session);
             }
             Checksums.Running running = checksum == null ? new Checksums.Running() : null;
-            if (pipelined) {
-                pipe = new PipelinedSink(session, String.valueOf(session.sourceIndex()));
-            }
             java.util.function.Consumer<java.nio.ByteBuffer> tap = buf -> {
                 session.addProgressBytes(buf.remaining());
                 if (running != null) running.accept(buf);
             };
-            SourceResult r = TraceParsers.parse(file, name, format, session.sourceIndex(), pipe == null ? session : pipe, strict, tap);
-            if (pipe != null) {
-                pipe.finish(); // every event stored (or the store's failure rethrown) before the commit
-            }
+            SourceResult r = TraceParsers.parse(file, name, format, session.sourceIndex(), session, strict, tap, par);
             refuseUnusable(name, r);
             refuseSameCapture(file, ws, r);
             if (running != null) {
@@ -147,13 +141,6 @@ public final class Ingester {
             d.linesTotal = r.linesTotal();
             return session.commit(d);
         } finally {
-            if (pipe != null) {
-                try {
-                    pipe.finish(); // after an error: the store thread still sees (and reports) what was parsed
-                } catch (RuntimeException alreadyFailing) {
-                    // the error that brought us here is the one to report
-                }
-            }
             session.abort(); // no-op after a commit
         }
     }

@@ -170,58 +170,6 @@ class WorkspaceTest {
         }
     }
 
-    /** Storing on a second thread (PipelinedSink) gives the same stored events and manifest counts as one thread. */
-    @Test
-    void pipelinedIngestStoresTheSameEvents() throws Exception {
-        Path trace = SharedTraces.trace(SharedTraces.TRACE_CMD);
-        List<Event> want;
-        Manifest.Source one;
-        try (Workspace ws = Workspace.forIngest(tmp.resolve("one"))) {
-            one = Ingester.ingest(ws, trace, null, false, null, false);
-            want = readAll(ws);
-        }
-        try (Workspace ws = Workspace.forIngest(tmp.resolve("two"))) {
-            Manifest.Source two = Ingester.ingest(ws, trace, null, false, null, true);
-            assertEquals(want, readAll(ws));
-            assertEquals(one.linesTotal, two.linesTotal);
-            assertEquals(one.events, two.events);
-            assertEquals(one.nonEventLinesByKind, two.nonEventLinesByKind);
-            assertEquals(one.blocks, two.blocks);
-            assertEquals(one.checksum, two.checksum);
-            assertTrue(want.size() > 60000, "events: " + want.size());
-        }
-    }
-
-    /** A store failure on the second thread reaches the parsing thread as itself, and nothing is committed. */
-    @Test
-    void pipelinedStoreFailureIsRethrown() throws Exception {
-        EventSink failing = new EventSink() {
-            int n;
-
-            @Override
-            public void event(Event e) {
-                if (++n == 5000) throw new StoreException("disk full (test)");
-            }
-
-            @Override
-            public void nonEventLine(NonEventKind kind, long line) {
-            }
-
-            @Override
-            public void problem(long line, String reason) {
-            }
-        };
-        PipelinedSink pipe = new PipelinedSink(failing, "t");
-        StoreException ex = assertThrows(StoreException.class, () -> {
-            Event e = new Event();
-            e.kind = EventKind.GENERIC;
-            for (int i = 0; i < 100_000; i++) pipe.event(e);
-            pipe.finish();
-        });
-        assertEquals("disk full (test)", ex.getMessage());
-        pipe.close();
-    }
-
     @Test
     void interruptedIngestIsNeverReadAsComplete() throws Exception {
         Path dir = tmp.resolve("ws");
