@@ -29,7 +29,7 @@ class SourcesAndRemoveTest {
         String[] lines = t.out.split("\n");
         assertEquals(3, lines.length, t.out);
         assertTrue(lines[0].matches("id\\s+format\\s+clock\\s+events\\s+size\\s+checksum\\s+path"), lines[0]);
-        assertTrue(lines[1].matches("0\\s+ftrace\\s+local\\s+19,444\\s+2\\.2 MiB\\s+crc32c\\S+\\s+/.*ftrace-overlap-default.txt"), lines[1]);
+        assertTrue(lines[1].matches("0\\s+ftrace\\s+unknown\\s+19,444\\s+2\\.2 MiB\\s+crc32c\\S+\\s+/.*ftrace-overlap-default.txt"), lines[1]);
         assertTrue(lines[2].startsWith("1   trace-cmd"), lines[2]);
         JsonNode j = JSON.readTree(Cli.run("sources", "-w", ws, "--json").out);
         assertEquals(2, j.size());
