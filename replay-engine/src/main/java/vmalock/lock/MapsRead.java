@@ -116,10 +116,7 @@ public final class MapsRead extends Op {
         }
     }
 
-    private int done(Task t, long ret) {
-        InvariantChecker ck = t.driver.checker();
-        if (ck != null) ck.returnToUser(t, "maps read");
-        t.ret = ret;
-        return DONE;
+    private static int done(Task t, long ret) {
+        return returnToUser(t, "maps read", ret, 0);
     }
 }
