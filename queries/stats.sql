@@ -65,6 +65,25 @@ SELECT u.run, metrics.metric, u.unit, coalesce(a.count, 0) AS count, coalesce(a.
 FROM u CROSS JOIN metrics LEFT JOIN a ON a.run = u.run AND a.metric = metrics.metric
 ORDER BY u.rord, metrics.ord;
 
+-- section: syscall_latency
+-- VMA-changing syscalls (mmap, munmap, mprotect, madvise, mremap, brk), sys_enter to the same task's sys_exit
+-- of the same syscall: the load's summary of the syscalls pairs (`counters` 'syscall_latency.*', in the
+-- run's unit; the per-row syscalls table is not needed), in µs (or ticks).
+WITH c AS (SELECT run,
+    sum(value) FILTER (WHERE counter = 'syscall_latency.count') AS count,
+    sum(value) FILTER (WHERE counter = 'syscall_latency.sum') AS sum,
+    sum(value) FILTER (WHERE counter = 'syscall_latency.min') AS min,
+    sum(value) FILTER (WHERE counter = 'syscall_latency.p50') AS p50,
+    sum(value) FILTER (WHERE counter = 'syscall_latency.p90') AS p90,
+    sum(value) FILTER (WHERE counter = 'syscall_latency.p99') AS p99,
+    sum(value) FILTER (WHERE counter = 'syscall_latency.max') AS max
+  FROM counters GROUP BY run),
+u AS (SELECT run, ord, CASE WHEN time_unit = 'ns' THEN 1000.0 ELSE 1.0 END AS div FROM runs)
+SELECT u.run, coalesce(c.count, 0) AS count, coalesce(c.sum, 0) / u.div AS sum, c.min / u.div AS min,
+  c.p50 / u.div AS p50, c.p90 / u.div AS p90, c.p99 / u.div AS p99, c.max / u.div AS max
+FROM u LEFT JOIN c USING (run)
+ORDER BY u.ord;
+
 -- section: events_by_type
 SELECT run, name, sum(events) AS events FROM event_counts WHERE kind <> 'lost' GROUP BY run, name
 ORDER BY run, name;

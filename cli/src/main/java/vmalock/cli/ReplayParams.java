@@ -48,6 +48,12 @@ public final class ReplayParams {
             description = "time slice of the modelled CPUs: 'auto' (default: 3ms) or a time such as 1.4ms")
     String slice;
 
+    @Option(names = "--migration-cost", paramLabel = "TIME", defaultValue = "0",
+            description = "the modelled scheduler's migration cost (the kernel's sched_migration_cost, 500us by default "
+                    + "there): a task preempted off a CPU stays queued on it while it is cache-hot instead of taking a CPU "
+                    + "that goes idle; 0 (default): one run queue for all modelled CPUs")
+    String migrationCost;
+
     @Option(names = "--wakeup-preempt", paramLabel = "on|off|trace|min-run", defaultValue = "on",
             description = "a task woken from a lock wait or a sleep preempts a running one at once (on), waits for a "
                     + "slice's end or a free CPU (off: EEVDF's RUN_TO_PARITY protects the running task's slice), "
@@ -98,6 +104,7 @@ public final class ReplayParams {
         o.timing(parseTiming(timing));
         o.wakeLatency(parseTime("--wake-latency", wakeLatency));
         if (!slice.trim().equalsIgnoreCase("auto")) o.sliceNs = parseTime("--slice", slice);
+        o.migrationCostNs = parseTime("--migration-cost", migrationCost);
         switch (wakeupPreempt.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "on": o.wakeupPreemption = true; break;
             case "trace": o.wakeupPreemption = true; o.wakeupPreemptFromTrace = true; break;

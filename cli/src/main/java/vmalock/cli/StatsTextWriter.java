@@ -86,6 +86,13 @@ final class StatsTextWriter {
         samples("reader wait (success only)", json.get("reader_wait_success_only" + sfx));
         samples("write hold", json.get("write_hold" + sfx));
         samples("read hold", json.get("read_hold" + sfx));
+        if (json.has("syscall_latency" + sfx)) {
+            samples("VMA syscall latency", json.get("syscall_latency" + sfx));
+        }
+        if (json.hasNonNull("faults_per_s") && json.has("makespan_us")) {
+            p("%nthroughput              %,.1f faults/s over a makespan of %,d µs (first event to last)%n",
+                    json.get("faults_per_s").asDouble(), json.get("makespan_us").asLong());
+        }
         out.println();
         p("pairing diagnostics%n");
         json.get("pairing_diagnostics").fields().forEachRemaining(x -> {

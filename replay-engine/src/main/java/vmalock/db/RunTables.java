@@ -112,6 +112,7 @@ public final class RunTables {
         }
         count.putAll(contention.unpaired());
         count.putAll(syscalls.unpaired());
+        count.putAll(syscalls.latency());
         count.putAll(extra);
         for (Map.Entry<String, Long> c : count.entrySet()) {
             counters.begin().str(run).str(c.getKey()).i64(c.getValue());

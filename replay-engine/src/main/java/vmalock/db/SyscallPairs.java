@@ -30,6 +30,8 @@ final class SyscallPairs implements RunHandler {
     private final String run;
     private final IntMap<Open> open = new IntMap<>();
     private final UnpairedCounts unpaired = new UnpairedCounts("sys_exit_without_enter", "sys_enter_without_exit");
+    /** Enter-to-exit of the paired VMA-changing syscalls (mmap, munmap, mprotect, madvise, mremap, brk), in the run's unit. */
+    private final vmalock.stats.Samples vmaLatency = new vmalock.stats.Samples();
 
     /** @param rows the syscalls appender, or null to count the unpaired events only (the rows load lazily) */
     SyscallPairs(RowSink rows, String run) {
@@ -78,6 +80,9 @@ final class SyscallPairs implements RunHandler {
     private void row(int tid, Open o, boolean hasExit, long exitTs, long ret, long exitSeq) throws SQLException {
         boolean hasEnter = o.seq >= 0;
         unpaired.row(hasEnter, hasExit);
+        if (hasEnter && hasExit && vmalock.event.Syscall.ofKernelName(o.name) != vmalock.event.Syscall.OTHER) {
+            vmaLatency.add(exitTs - o.ts);
+        }
         if (rows == null) {
             return;
         }
@@ -140,6 +145,25 @@ final class SyscallPairs implements RunHandler {
     /** The unpaired events, as {@code counters}: {@code unpaired.sys_exit_without_enter}, {@code unpaired.sys_enter_without_exit}. */
     Map<String, Long> unpaired() {
         return unpaired.asMap();
+    }
+
+    /**
+     * The VMA-changing syscalls' enter-to-exit summary, as {@code counters} ({@code syscall_latency.count}, {@code .sum},
+     * {@code .min}, {@code .p50}, {@code .p90}, {@code .p99}, {@code .max}, in the run's unit): what {@code stats} shows as
+     * {@code syscall_latency_us} without the per-row table.
+     */
+    Map<String, Long> latency() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        m.put("syscall_latency.count", (long) vmaLatency.count());
+        if (vmaLatency.count() > 0) {
+            m.put("syscall_latency.sum", vmaLatency.sum());
+            m.put("syscall_latency.min", vmaLatency.min());
+            m.put("syscall_latency.p50", vmaLatency.percentile(50));
+            m.put("syscall_latency.p90", vmaLatency.percentile(90));
+            m.put("syscall_latency.p99", vmaLatency.percentile(99));
+            m.put("syscall_latency.max", vmaLatency.max());
+        }
+        return m;
     }
 
     @Override

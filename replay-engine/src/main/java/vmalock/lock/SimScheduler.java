@@ -27,6 +27,8 @@ public final class SimScheduler implements Driver {
     private static final int KILL = -1;
     /** gen value marking a deferred wake-up preemption ({@link #wakePreemptDelay}). */
     private static final int PREEMPT = -2;
+    /** gen value marking the end of a queued task's cache-hot time ({@link #migrationCostNs}): an idle CPU may take it. */
+    private static final int BALANCE = -3;
 
     private final List<Task> tasks = new ArrayList<>();
     private final Findings findings;
@@ -82,6 +84,16 @@ public final class SimScheduler implements Driver {
      * first; -1: no such protection ({@link #wakeupPreemption} preempts at once).
      */
     public long wakePreemptMinRunNs = -1;
+    /**
+     * The kernel's {@code sysctl_sched_migration_cost} (ns): a task preempted off a CPU (by a wake-up or at
+     * its slice's end) stays queued on that CPU, and another CPU that goes idle does not pull it while it is
+     * cache-hot — until this long after it last ran ({@code task_hot()} in the load balancer); it runs when
+     * its own CPU is given up, or on an idle one once it has cooled. 0: one run queue for all CPUs (a
+     * preempted task takes the first CPU that frees up). A woken task picks an idle CPU either way.
+     */
+    public long migrationCostNs;
+    /** Which modelled CPUs are taken (by id: {@link Task#cpu}). */
+    private boolean[] cpuBusy = new boolean[0];
     /** Queued tasks whose wake-up preemption waits for a CPU's return to user mode. */
     private int pendingPreempts;
     /** Total ns tasks spent runnable, waiting for a modelled CPU. */
@@ -224,6 +236,21 @@ public final class SimScheduler implements Driver {
                 if (t.waitingCpu && t.preemptAt == time) preemptFor(t);
                 continue;
             }
+            if (gen == BALANCE) {
+                if (t.waitingCpu && !t.hasCpu && t.hotUntil == time && busy < cpus) {
+                    runq.remove(t); // cooled down: an idle CPU pulls it
+                    t.waitingCpu = false;
+                    t.preemptAt = 0;
+                    if (t.preemptPending) {
+                        t.preemptPending = false;
+                        pendingPreempts--;
+                    }
+                    take(t, freeCpu(t.lastCpu));
+                    cpuWaitNs += now - t.cpuWaitSince;
+                    push(now, indexOf(t), t.gen);
+                }
+                continue;
+            }
             if (gen != t.gen || t.simState == FINISHED) continue; // stale timer
             if (cpus > 0) {
                 if (!t.hasCpu && !grab(t)) continue;
@@ -257,13 +284,11 @@ public final class SimScheduler implements Driver {
     /** Takes a free CPU for {@code t}, or queues it (runnable) until one is released. */
     private boolean grab(Task t) {
         if (busy < cpus) {
-            busy++;
-            t.hasCpu = true;
-            t.sliceStart = now;
             t.wokenUp = false;
-            holders.add(t);
+            take(t, freeCpu(t.lastCpu));
             return true;
         }
+        t.hotUntil = 0; // a woken or new task waits for any CPU
         if (wakeupPreemption && t.wokenUp && wakePreemptDelay != null) {
             long d = wakePreemptDelay.applyAsLong(t);
             if (d > 0) { // preempt later, unless a CPU frees up first
@@ -368,11 +393,36 @@ public final class SimScheduler implements Driver {
         v.delayLeft += v.chunkEnd - now;
         v.hasCpu = false;
         holders.remove(v);
+        int c = v.cpu;
+        v.cpu = -1;
+        v.lastCpu = c;
+        v.hotUntil = now + migrationCostNs;
         v.onCpu = false;
         v.waitingCpu = true;
         v.cpuWaitSince = now;
         runq.addFirst(v);
         t.hasCpu = true;
+        t.cpu = c;
+        t.lastCpu = c;
+        t.sliceStart = now;
+        holders.add(t);
+    }
+
+    /** The CPU for a task that may take any free one: {@code preferred} when it is free, else the lowest free id. */
+    private int freeCpu(int preferred) {
+        if (cpuBusy.length < cpus) cpuBusy = Arrays.copyOf(cpuBusy, cpus);
+        if (preferred >= 0 && preferred < cpus && !cpuBusy[preferred]) return preferred;
+        for (int c = 0; c < cpus; c++) if (!cpuBusy[c]) return c;
+        throw new IllegalStateException("no free CPU");
+    }
+
+    /** {@code t} takes the free CPU {@code c}. */
+    private void take(Task t, int c) {
+        busy++;
+        cpuBusy[c] = true;
+        t.hasCpu = true;
+        t.cpu = c;
+        t.lastCpu = c;
         t.sliceStart = now;
         holders.add(t);
     }
@@ -382,11 +432,32 @@ public final class SimScheduler implements Driver {
         if (!t.hasCpu) return;
         t.hasCpu = false;
         holders.remove(t);
-        Task next = runq.pollFirst();
+        int c = t.cpu;
+        t.cpu = -1;
+        Task next = null;
+        if (migrationCostNs <= 0) {
+            next = runq.pollFirst();
+        } else {
+            // the first queued task this CPU may run: its own, or one not cache-hot elsewhere
+            for (java.util.Iterator<Task> it = runq.iterator(); it.hasNext(); ) {
+                Task x = it.next();
+                if (x.lastCpu == c || x.lastCpu < 0 || x.hotUntil <= now) {
+                    it.remove();
+                    next = x;
+                    break;
+                }
+            }
+            if (next == null) {
+                for (Task x : runq) if (x.hotUntil > now) push(x.hotUntil, indexOf(x), BALANCE);
+            }
+        }
         if (next == null) {
             busy--;
+            cpuBusy[c] = false;
             return;
         }
+        next.cpu = c;
+        next.lastCpu = c;
         next.waitingCpu = false;
         next.preemptAt = 0;
         if (next.preemptPending) {
@@ -406,6 +477,7 @@ public final class SimScheduler implements Driver {
         if (!runq.isEmpty() && t.preemptibleDelay && (used >= sliceNs || pendingPreempts > 0)) {
             preemptions++;
             release(t);
+            t.hotUntil = now + migrationCostNs; // queued on the CPU it ran on
             t.onCpu = false;
             t.waitingCpu = true;
             t.cpuWaitSince = now;

@@ -93,6 +93,11 @@ public final class Task {
     boolean preemptPending;
     /** SimScheduler CPU model: when a deferred wake-up preemption is due (0: none armed). */
     long preemptAt;
+    /** The modelled CPU this task holds (-1: none) and the one it last ran on ({@link SimScheduler#migrationCostNs}). */
+    int cpu = -1;
+    int lastCpu = -1;
+    /** Until then a task preempted off {@link #lastCpu} stays queued there (cache-hot: no other CPU pulls it). */
+    long hotUntil;
     int simIndex = -1;
     int gen;
     Thread thread;

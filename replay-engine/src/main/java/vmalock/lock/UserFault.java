@@ -148,17 +148,29 @@ public final class UserFault extends Op {
                 // vmf_anon_prepare (do_anonymous_page, do_cow_fault, wp_page_copy): a write fault needs the
                 // anon_vma — mmap_read_trylock under the VMA lock; a read fault maps the zero page without it
                 if (v.anonymous && !v.hasAnonVma && f.write()) {
+                    if (mm.mmapLock.acquireCostNs > 0) {
+                        // the traced kernel's cost between the trylock's start_locking and acquire_returned
+                        mm.mmapLock.readTrylockBegin(t);
+                        pc = 32;
+                        t.delay = mm.mmapLock.acquireCostNs;
+                        return DELAY;
+                    }
                     if (!mm.mmapLock.readTrylock(t)) {
                         VmaLock.endRead(t, v); // the handler drops the VMA lock with VM_FAULT_RETRY
                         return vmaRetried(t);
                     }
-                    v.hasAnonVma = true; // anon_vma_prepare
-                    mm.mmapLock.readUnlock(t);
+                    return anonVmaPrepared(t, v);
                 }
                 pc = 2;
                 t.delay = f.serviceNs;
                 return f.serviceNs > 0 ? DELAY : RUN;
             }
+            case 32: // vmf_anon_prepare's mmap_read_trylock, after its acquire cost
+                if (!mm.mmapLock.readTrylockEnd(t)) {
+                    VmaLock.endRead(t, vma);
+                    return vmaRetried(t);
+                }
+                return anonVmaPrepared(t, vma);
             case 2: // handle_mm_fault(FAULT_FLAG_VMA_LOCK) returned
                 if (f.underVmaLock != Fault.RETRY) {
                     // the faulted page is mapped before the VMA lock is dropped (remote access's fast-path
@@ -279,6 +291,15 @@ public final class UserFault extends Op {
         if (!f.user && !f.kernelFixup) return finish(t, OOPS);
         pc = 11;
         return t.call(readLock.init(mm, true, true));
+    }
+
+    /** anon_vma_prepare under the trylocked mmap_lock, unlock, then handle_mm_fault's service under the VMA lock. */
+    private int anonVmaPrepared(Task t, Vma v) {
+        v.hasAnonVma = true;
+        mm.mmapLock.readUnlock(t);
+        pc = 2;
+        t.delay = f.serviceNs;
+        return f.serviceNs > 0 ? DELAY : RUN;
     }
 
     private int vmaRetried(Task t) {

@@ -111,6 +111,12 @@ public final class ReplayOptions {
      * the median run before a preemption in the trace), else it waits for that or for a free CPU.
      */
     public boolean wakeupPreemptMinRun;
+    /**
+     * The modelled scheduler's migration cost (ns, {@code sysctl_sched_migration_cost}): a task preempted off a
+     * CPU stays queued there while cache-hot instead of taking another CPU that goes idle
+     * ({@link vmalock.lock.SimScheduler#migrationCostNs}); 0 = one run queue for all CPUs.
+     */
+    public long migrationCostNs;
 
     /** A copy of every option (compare's runs and sweep variants, replay's policies start from one template). */
     public ReplayOptions copy() {
@@ -132,6 +138,7 @@ public final class ReplayOptions {
         o.wakeupPreemption = wakeupPreemption;
         o.wakeupPreemptFromTrace = wakeupPreemptFromTrace;
         o.wakeupPreemptMinRun = wakeupPreemptMinRun;
+        o.migrationCostNs = migrationCostNs;
         o.live = live;
         o.filter = filter;
         o.onRun = onRun;

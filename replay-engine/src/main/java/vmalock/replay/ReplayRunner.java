@@ -3,6 +3,7 @@ package vmalock.replay;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ public final class ReplayRunner {
         if (o.timing != ReplayOptions.Timing.AUTO) sb.append('-').append(o.timing.name().toLowerCase(Locale.ROOT));
         if (o.wakeLatencyNs >= 0) sb.append("-w").append(o.wakeLatencyNs);
         if (o.faultCostScale != 1) sb.append("-fx").append(o.faultCostScale);
+        if (o.migrationCostNs > 0) sb.append("-m").append(o.migrationCostNs);
         if (o.live) sb.append("-live");
         if (o.filter != null) sb.append("-f").append(sha256(o.filter), 0, 8); // a filtered run never replaces the whole one
         return sb.toString();
@@ -294,9 +296,19 @@ public final class ReplayRunner {
         if (!Files.isDirectory(dir)) {
             throw new StoreException(workspace + ": no run '" + runId + "' (runs: " + String.join(", ", runIds(workspace)) + ")");
         }
+        ObjectNode o;
         try (Workspace rw = Workspace.open(dir)) {
-            return StatsJson.build(WorkspaceStats.compute(rw, null));
+            o = StatsJson.build(WorkspaceStats.compute(rw, null));
         }
+        com.fasterxml.jackson.databind.JsonNode run;
+        try {
+            run = StatsJson.JSON.readTree(dir.resolve(RUN_FILE).toFile());
+        } catch (IOException e) {
+            throw new StoreException(dir.resolve(RUN_FILE) + ": cannot read: " + e.getMessage(), e);
+        }
+        Map<String, Double> figures = vmalock.db.RunTables.replayFigures(run);
+        StatsJson.replayFigures(o, f -> figures.containsKey(f) ? vmalock.db.RunTables.figureValue(figures.get(f)) : null);
+        return o;
     }
 
     /** The ids of the stored runs, sorted. */
@@ -343,6 +355,7 @@ public final class ReplayRunner {
         j.put("preempt", o.kernelPreemption ? "full" : "none");
         j.put("wakeup_preempt", !o.wakeupPreemption ? "off" : o.wakeupPreemptFromTrace ? "trace"
                 : o.wakeupPreemptMinRun ? "min-run" : "on");
+        if (o.migrationCostNs > 0) j.put("migration_cost_us", o.migrationCostNs / 1000.0);
         j.put("deterministic", !o.live);
         if (o.live) j.put("driver", "live: real threads (ThreadDriver), wall-clock times, think times as traced");
         if (o.filter != null) j.put("filter", o.filter);

@@ -44,6 +44,14 @@ public final class ObservedStats implements PairingListener {
     public final Samples readerWaitSuccessOnly = new Samples();
     public final Samples writeHold = new Samples();
     public final Samples readHold = new Samples();
+    /**
+     * VMA-changing syscalls (mmap, munmap, mprotect, madvise, mremap, brk), sys_enter to the task's next
+     * sys_exit of the same syscall: the pairing of the {@code syscalls} table (an enter replaced by the
+     * task's next enter is unpaired), so the SQL path gives the same samples.
+     */
+    public final Samples syscallLatency = new Samples();
+    /** tid → the task's open sys_enter: {VMA syscall ordinal or -1, enter ts}. */
+    private final Map<Integer, long[]> openSyscall = new HashMap<>();
 
     public final Map<Long, MmStats> perMm = new HashMap<>();
     public final Map<String, CommStats> perComm = new HashMap<>();
@@ -104,6 +112,20 @@ public final class ObservedStats implements PairingListener {
                 pageFaults++;
                 c.pageFaults++;
                 break;
+            case SYS_ENTER:
+                // {syscall ordinal, or -1 for any other syscall; enter ts}
+                openSyscall.put(e.tid, new long[] {vmaSyscall(e), e.ts});
+                break;
+            case SYS_EXIT: {
+                long[] open = openSyscall.get(e.tid);
+                long sc = vmaSyscall(e);
+                // any other syscall's exit leaves no sample, whether or not it ends the open enter
+                if (open != null && sc >= 0 && open[0] == sc) {
+                    openSyscall.remove(e.tid);
+                    syscallLatency.add(e.ts - open[1]);
+                }
+                break;
+            }
             case MMAP_LOCK_START_LOCKING:
                 mm(e).startLocking++;
                 break;
@@ -136,6 +158,16 @@ public final class ObservedStats implements PairingListener {
                 break;
         }
         pairing.accept(e);
+    }
+
+    /** The VMA-changing syscall's ordinal ({@link vmalock.event.Syscall}), or -1 for any other syscall. */
+    private static long vmaSyscall(Event e) {
+        return e.syscall == null || e.syscall == vmalock.event.Syscall.OTHER ? -1 : e.syscall.ordinal();
+    }
+
+    /** Last event's time minus the first's (0 without timestamps). */
+    public long makespan() {
+        return hasTs && lastTs > firstTs ? lastTs - firstTs : 0;
     }
 
     private CommStats comm(Event e) {

@@ -132,6 +132,9 @@ public final class StatsJson {
         putSamples(o, "reader_wait_success_only", s.readerWaitSuccessOnly, ticks);
         putSamples(o, "write_hold", s.writeHold, ticks);
         putSamples(o, "read_hold", s.readHold, ticks);
+        putRate(o, s.makespan(), s.pageFaults, ticks);
+        putSamples(o, "syscall_latency", s.syscallLatency, ticks);
+        o.putNull("fault_latency_us"); // no trace shows it (a replay run's document has it: replayFigures)
         ObjectNode diag = o.putObject("pairing_diagnostics");
         s.diagnostics().asMap().forEach(diag::put);
         // ftrace's hashed %p values are 32-bit hashes printed as 16 digits; no kernel address is below 2^32.
@@ -189,6 +192,56 @@ public final class StatsJson {
             putValue(n, "max", v.max(), ticks);
         }
         n.put("negative_samples", v.negatives());
+    }
+
+    /**
+     * {@code makespan_us} (first event to last, whole µs, as a replay's) and {@code faults_per_s} (user faults
+     * over it, 0.1 resolution, as a replay's); on a tick clock {@code makespan_ticks} and a null rate.
+     */
+    public static void putRate(ObjectNode o, long makespan, long faults, boolean ticks) {
+        if (ticks) {
+            o.put("makespan_ticks", makespan);
+            o.putNull("faults_per_s");
+        } else {
+            o.put("makespan_us", makespan / 1000);
+            o.put("faults_per_s", makespan == 0 ? 0.0 : Math.round(faults * 1e10 / makespan) / 10.0);
+        }
+    }
+
+    /**
+     * A replay run's own figures in its {@code stats --json} document, in place of what its replayed events
+     * show: {@code makespan_us}, {@code faults_per_s} and {@code syscall_latency_us} as run.json has them (the
+     * replayed events carry no syscall events), and {@code fault_latency_us} (null in an observed run's: no
+     * tracepoint ends a fault, and a per-VMA-lock fault leaves no later event of its own). {@code figure} gives a run.json figure by its
+     * dotted name ({@code syscall_latency_us.p99}), or null.
+     */
+    public static void replayFigures(ObjectNode o, java.util.function.Function<String, Double> figure) {
+        Double makespan = figure.apply("makespan_us");
+        if (makespan == null) {
+            return;
+        }
+        o.put("makespan_us", makespan.longValue());
+        o.put("faults_per_s", figure.apply("faults_per_s"));
+        latency(o, "syscall_latency_us", figure);
+        latency(o, "fault_latency_us", figure);
+    }
+
+    private static void latency(ObjectNode o, String name, java.util.function.Function<String, Double> figure) {
+        ObjectNode n = o.putObject(name);
+        Double count = figure.apply(name + ".count");
+        long c = count == null ? 0 : count.longValue();
+        n.put("count", c);
+        Double sum = figure.apply(name + ".sum");
+        n.put("sum", sum == null ? 0.0 : sum);
+        for (String k : new String[] {"min", "p50", "p90", "p99", "max"}) {
+            Double v = figure.apply(name + "." + k);
+            if (c == 0 || v == null) {
+                n.putNull(k);
+            } else {
+                n.put(k, v);
+            }
+        }
+        n.put("negative_samples", 0);
     }
 
     /** ns are printed as µs (exact: ns / 1000 has at most three decimals); ticks as integers. */

@@ -198,4 +198,33 @@ class SimSchedulerCpuTest {
         // preempted after running 50 µs (7), 10 µs (8) and 100 µs (7): the median is 50 µs
         assertEquals(50_000, w.wakePreemptMinRunNs());
     }
+
+    /**
+     * The kernel's migration cost: a task preempted off its CPU stays queued there while cache-hot, and a CPU that goes
+     * idle does not pull it until it has cooled (the cf-overlap capture shows a preempted mmap_lock writer waiting 250 µs
+     * behind a faulter while the other vCPU sat idle). x and y compute from 0 on the two CPUs; z wakes at 100 µs and
+     * preempts x (the first of the two longest in their slices); y ends at 150 µs and frees CPU 1.
+     */
+    @Test
+    void aPreemptedTaskStaysOnItsCpuWhileCacheHot() {
+        for (long mc : new long[] {0, 500_000}) {
+            SimScheduler s = sim(2);
+            s.migrationCostNs = mc;
+            Task x = new Task(1, "x"), y = new Task(2, "y"), z = new Task(3, "z");
+            long[] xDone = new long[1];
+            // z first: it takes a CPU and goes to sleep at once
+            s.spawn(z, Seq.of(t -> t.ops().hold.initSleep(100_000), t -> t.ops().hold.initUser(1_000_000)), 0);
+            s.spawn(x, Seq.of(t -> t.ops().hold.initUser(1_000_000), t -> t.ops().call.init(q -> xDone[0] = q.now())), 0);
+            s.spawn(y, Seq.of(t -> t.ops().hold.initUser(150_000)), 0);
+            s.run();
+            if (mc == 0) {
+                // one run queue: x takes CPU 1 at 150 µs with 900 µs left
+                assertEquals(1_050_000, xDone[0], "x without a migration cost");
+            } else {
+                // x is cache-hot on CPU 0 until 600 µs (preempted at 100 µs): CPU 1 idles from 150 to 600 µs
+                assertEquals(1_500_000, xDone[0], "x with a 500 µs migration cost");
+            }
+            assertEquals(1, s.preemptions(), "z preempts x once");
+        }
+    }
 }
