@@ -91,12 +91,12 @@ public final class Comparison {
     /**
      * A generous estimate of the heap one policy's replay and the statistics of its run need at their peak: a
      * bounded part for the work held in memory ({@link WorkBuilder#DEFAULT_MEMORY_OPS} operations) and the
-     * replay's buffers, plus 24 bytes per stored record (latency and wait samples, held as ints, while their
+     * replay's buffers, plus 32 bytes per stored record (latency and wait samples, held as ints, while their
      * arrays double) and 4 KiB per address space and per task (the builder's per-task state, the traced VMA
      * layouts, the statistics' per-mm and per-comm tables).
      */
     static long replayHeap(List<Manifest.Source> sources, long addressSpaces, long tasks) {
-        return (48L << 20) + 24 * Workspace.records(sources) + 4096 * (addressSpaces + tasks);
+        return (48L << 20) + 32 * Workspace.records(sources) + 4096 * (addressSpaces + tasks);
     }
 
     /**
