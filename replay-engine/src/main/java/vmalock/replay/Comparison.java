@@ -93,8 +93,8 @@ public final class Comparison {
      * bounded part for the work held in memory ({@link WorkBuilder#DEFAULT_MEMORY_OPS} operations) and the
      * replay's buffers, plus 32 bytes per stored record (the run's replayed events' wait, hold and latency
      * samples, held as ints, and what reading them allocates) and 4 KiB per address space and per task (the
-     * builder's per-task state, the traced VMA layouts, the statistics' per-mm and per-comm tables). Measured
-     * live at the peak: under 230 MiB for 9.5 M records and 5,826 address spaces.
+     * builder's per-task state, the traced VMA layouts, the statistics' per-mm and per-comm tables). For scale:
+     * the heap after collections stayed under 230 MiB for 9.5 M records and 5,826 address spaces (one job).
      */
     static long replayHeap(List<Manifest.Source> sources, long addressSpaces, long tasks) {
         return (48L << 20) + 32 * Workspace.records(sources) + 4096 * (addressSpaces + tasks);
