@@ -8,17 +8,12 @@
 #   BIG=/tmp/vmalock-bench-ftrace-120m.txt   the shared ftrace capture repeated to SIZE_MB (as bench/startup-bench.sh)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SHARED=${VMALOCK_SHARED:-$ROOT/../shared}
-[ -d "$SHARED/traces" ] || SHARED=$ROOT/sample-traces/shared
+. "$ROOT/bench/repeat-trace.sh"
 SIZE_MB=${1:-120}
 BIG=${BIG:-/tmp/vmalock-bench-ftrace-${SIZE_MB}m.txt}
 V="$ROOT/vmalock"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-want=$((SIZE_MB * 1000 * 1000))
-if [ ! -f "$BIG" ] || [ "$(stat -c %s "$BIG")" -lt "$want" ]; then
-  : > "$BIG"
-  while [ "$(stat -c %s "$BIG")" -lt "$want" ]; do cat "$SHARED/traces/ftrace-overlap-default.txt" >> "$BIG"; done
-fi
+repeat_trace "$BIG" "$SIZE_MB"
 "$V" --version > /dev/null
 cat "$BIG" > /dev/null
 echo "input: $BIG ($(awk -v b="$(stat -c %s "$BIG")" 'BEGIN { printf "%.0f", b / 1e6 }') MB); $(nproc) cores; $(free -m | awk '/Mem:/ { print $2 }') MB of RAM; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -61,6 +61,11 @@ public final class CompareCommand implements Callable<Integer> {
             description = "table (default), json, csv or markdown")
     String format;
 
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "0",
+            description = "policies replayed at once (0 = two on a machine of two or more cores when the Java heap "
+            + "holds two replays, else one); the output does not depend on it")
+    int jobs;
+
     @Mixin
     ReplayParams params;
 
@@ -78,6 +83,7 @@ public final class CompareCommand implements Callable<Integer> {
                 if (!list.contains(b)) list = withFirst(list, b);
             }
             fmt = CompareWriter.Format.parse(format);
+            if (jobs < 0) throw new IllegalArgumentException("--jobs must be 0 (automatic) or more, not " + jobs);
             faultCost = params.faultCostNs();
             params.options();
         } catch (IllegalArgumentException e) {
@@ -95,16 +101,21 @@ public final class CompareCommand implements Callable<Integer> {
                 return Failure.report(err, e.getMessage(), ExitCode.USAGE);
             }
             Progress bar = Progress.steps("compare", list.size()); // the calibration run or --sweep may add steps
-            template.onRun = bar::step;
+            template.onRun = id -> {
+                synchronized (bar) { // policies may run at once (--jobs)
+                    bar.step(id);
+                }
+            };
             // per_mm (one entry per address space, in every run's statistics) only where it is printed
-            ObjectNode c = Comparison.compare(ws, sources, list, baseline, template, faultCost, fmt == CompareWriter.Format.JSON);
+            ObjectNode c = Comparison.compare(ws, sources, list, baseline, template, faultCost, fmt == CompareWriter.Format.JSON,
+                    jobs);
             if (filterLine != null) {
                 c.put("filter", template.filter);
                 if (fmt == CompareWriter.Format.TABLE || fmt == CompareWriter.Format.MARKDOWN) out.println(filterLine);
                 else err.println("vmalock: " + filterLine); // JSON has "filter"; CSV stays one table
             }
             if (sweep) {
-                c.set("sweep", Comparison.sweep(ws, sources, list, baseline, template, faultCost, c));
+                c.set("sweep", Comparison.sweep(ws, sources, list, baseline, template, faultCost, c, jobs));
                 // the variants stored runs of their own; the main runs stay as they were (other run ids)
             }
             bar.stop();

@@ -42,37 +42,79 @@ public final class Comparison {
      */
     public static ObjectNode compare(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
                                      String baseline, ReplayOptions template, long faultCostNs, boolean perMm) {
-        ObjectNode observed = withoutPerMm(StatsJson.build(WorkspaceStats.compute(ws, indexes(sources))), perMm);
+        return compare(ws, sources, policies, baseline, template, faultCostNs, perMm, 1);
+    }
+
+    /**
+     * As above, replaying up to {@code jobs} policies at once ({@code jobs} &lt;= 0: {@link #autoJobs}). The
+     * document is the same whatever {@code jobs} is: each policy's replay and statistics do not depend on the
+     * others, and the entries are put together in the order of {@code policies}.
+     */
+    public static ObjectNode compare(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
+                                     String baseline, ReplayOptions template, long faultCostNs, boolean perMm, int jobs) {
+        WorkspaceStats ow = WorkspaceStats.compute(ws, indexes(sources));
+        long mms = ow.stats.perMm.size();
+        long tasks = ow.stats.perComm.size();
+        ObjectNode observed = withoutPerMm(StatsJson.build(ow), perMm);
+        ow = null; // only the document is kept
         StatsJson.kernel(observed, sources); // as `stats --json` shows the trace
+        if (jobs <= 0) jobs = autoJobs(ws, sources, template, policies.size(), mms, tasks);
         String kernelPolicy = null;
         ArrayNode runs = StatsJson.JSON.createArrayNode();
         ObjectNode calibrated = null;
         ObjectNode calibratedRun = null;
-        for (PolicyPreset p : policies) {
-            ReplayOptions o = copy(template).policy(p);
-            ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
-            if (kernelPolicy == null && !sources.isEmpty()) kernelPolicy = run.kernelPolicy;
-            ObjectNode s = withoutPerMm(ReplayRunner.stats(ws.dir(), run.id), perMm);
-            runs.add(entry(p.name, run.id, s, run.json));
-            if (p.name.equals(kernelPolicy)) {
-                calibrated = s;
-                calibratedRun = run.json;
+        for (PolicyRun run : PolicyRuns.run(ws, sources, policies, template, faultCostNs, perMm, jobs)) {
+            if (kernelPolicy == null && !sources.isEmpty()) kernelPolicy = run.kernelPolicy();
+            runs.add(entry(run.policy(), run.id(), run.stats(), run.json()));
+            if (run.policy().equals(kernelPolicy)) {
+                calibrated = run.stats();
+                calibratedRun = run.json();
             }
         }
         if (kernelPolicy == null) kernelPolicy = "vma-refcount";
         if (calibrated == null) {
             // the trace's kernel policy was not asked for (e.g. vma-rwsem-6.4, outside 'all'): replay it
             // for the calibration, and as the first row when it is the baseline the deltas refer to
-            ReplayOptions o = copy(template).policy(PolicyPreset.preset(kernelPolicy));
-            ReplayRunner.Run run = ReplayRunner.run(ws, sources, o, faultCostNs);
-            calibrated = withoutPerMm(ReplayRunner.stats(ws.dir(), run.id), perMm);
-            calibratedRun = run.json;
-            if (baseline == null) runs.insert(0, entry(kernelPolicy, run.id, calibrated, run.json));
+            PolicyRun run = PolicyRuns.one(ws, sources, PolicyPreset.preset(kernelPolicy), template, faultCostNs, perMm);
+            calibrated = run.stats();
+            calibratedRun = run.json();
+            if (baseline == null) runs.insert(0, entry(kernelPolicy, run.id(), calibrated, run.json()));
         }
         ObjectNode out = assemble(observed, runs, baseline, kernelPolicy, calibrated, calibratedRun);
         kernelFields(out, runs.size() == 0 ? calibratedRun : runs.get(0));
         return out;
     }
+
+    /** Heap a compare keeps for itself besides its replays (the observed statistics, the runs' documents, the JVM's own). */
+    static final long BASE_HEAP = 64L << 20;
+
+    /**
+     * A generous estimate of the heap one policy's replay and the statistics of its run need at their peak: a
+     * bounded part for the work held in memory ({@link WorkBuilder#DEFAULT_MEMORY_OPS} operations) and the
+     * replay's buffers, plus 32 bytes per stored record (the run's replayed events' wait, hold and latency
+     * samples, held as ints, and what reading them allocates) and 4 KiB per address space and per task (the
+     * builder's per-task state, the traced VMA layouts, the statistics' per-mm and per-comm tables). For scale:
+     * the heap after collections stayed under 230 MiB for 9.5 M records and 5,826 address spaces (one job).
+     */
+    static long replayHeap(List<Manifest.Source> sources, long addressSpaces, long tasks) {
+        return (48L << 20) + 32 * Workspace.records(sources) + 4096 * (addressSpaces + tasks);
+    }
+
+    /**
+     * How many policies compare replays at once by default: 2 (on two or more processors) when the heap holds
+     * two replays' {@link #replayHeap} beside {@link #BASE_HEAP}, else 1; 1 for a filtered workspace (the filter
+     * counts what it reads) or a live replay (wall-clock timing).
+     */
+    static int autoJobs(Workspace ws, List<Manifest.Source> sources, ReplayOptions template, int policies,
+                        long addressSpaces, long tasks) {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (cpus < 2 || policies < 2 || ws.filter() != null || template.live) return 1;
+        long need = replayHeap(sources, addressSpaces, tasks);
+        return Runtime.getRuntime().maxMemory() >= BASE_HEAP + 2 * need ? 2 : 1;
+    }
+
+    /** One policy's stored run as compare keeps it: its id, the trace's kernel policy, its statistics and run.json. */
+    record PolicyRun(String policy, String id, String kernelPolicy, ObjectNode stats, ObjectNode json) {}
 
     private static ObjectNode withoutPerMm(ObjectNode stats, boolean keep) {
         if (!keep) stats.remove("per_mm");
@@ -179,6 +221,12 @@ public final class Comparison {
      */
     public static ObjectNode sweep(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
                                    String baseline, ReplayOptions template, long faultCostNs, ObjectNode main) {
+        return sweep(ws, sources, policies, baseline, template, faultCostNs, main, 1);
+    }
+
+    /** As above, each variant's policies replayed {@code jobs} at a time (see {@link #compare}). */
+    public static ObjectNode sweep(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
+                                   String baseline, ReplayOptions template, long faultCostNs, ObjectNode main, int jobs) {
         List<ReplayOptions> variants = new java.util.ArrayList<>();
         List<String> names = new java.util.ArrayList<>();
         ReplayOptions v;
@@ -190,7 +238,7 @@ public final class Comparison {
         v = copy(template); v.seed = template.seed + 1; variants.add(v); names.add("seed " + v.seed);
         v = copy(template); v.seed = template.seed + 2; variants.add(v); names.add("seed " + v.seed);
         List<ObjectNode> outs = new java.util.ArrayList<>();
-        for (ReplayOptions o : variants) outs.add(compare(ws, sources, policies, baseline, o, faultCostNs, false));
+        for (ReplayOptions o : variants) outs.add(compare(ws, sources, policies, baseline, o, faultCostNs, false, jobs));
         ObjectNode sw = StatsJson.JSON.createObjectNode();
         ArrayNode vs = sw.putArray("variants");
         for (String n : names) vs.add(n);

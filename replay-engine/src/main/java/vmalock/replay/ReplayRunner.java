@@ -169,15 +169,24 @@ public final class ReplayRunner {
             }
         }
         Path staging = dir.resolveSibling(STAGING_DIR);
-        sweepAbandoned(staging);
         Path stage = staging.resolve(ProcessHandle.current().pid() + "-" + id + "-" + STAGE_SEQ.incrementAndGet());
         try {
+            synchronized (STAGE_SEQ) { // replays of one process (compare's policies at once) never delete another's stage folder
+                sweepAbandoned(staging);
+                try {
+                    Files.createDirectories(stage);
+                } catch (IOException e) {
+                    throw new StoreException(stage + ": cannot create the run's folder: " + e.getMessage(), e);
+                }
+            }
             Run run = runInto(ws, sources, o, faultCostNs, id, dir, stage);
             publish(stage, dir);
-            try (Stream<Path> left = Files.list(staging)) {
-                if (left.findAny().isEmpty()) Files.deleteIfExists(staging);
-            } catch (IOException e) {
-                // a concurrent replay still stages there; it removes the folder when done
+            synchronized (STAGE_SEQ) {
+                try (Stream<Path> left = Files.list(staging)) {
+                    if (left.findAny().isEmpty()) Files.deleteIfExists(staging);
+                } catch (IOException e) {
+                    // a concurrent replay still stages there; it removes the folder when done
+                }
             }
             return run;
         } catch (RuntimeException | Error e) {

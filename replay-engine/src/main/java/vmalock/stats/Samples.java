@@ -31,42 +31,78 @@ public final class Samples {
 
     /**
      * The samples as ints while every one fits (ns up to 2.1 s: nearly every wait and hold), else as longs:
-     * half the heap for the millions of samples of a large trace (a compare of a 1.1 GB trace ran out of a
-     * 256 MB heap here). Allocated with the first sample: a replay has three per address space, most of
-     * them empty or small. Sorting and every figure are the same either way.
+     * half the heap for the millions of samples of a large trace. Held in chunks of {@link #CHUNK}: the first
+     * grows from 16 (a replay has three Samples per address space, most of them empty or small), every later
+     * one is allocated whole. No array is ever copied to a larger one, and none is large enough to be a
+     * humongous object of the G1 collector: a contiguous array of millions of samples doubled at each growth
+     * (three times its size for the copy) and needed that many contiguous free regions, which a compare of a
+     * 1.1 GB trace in a 256 MB heap could not find ({@code OutOfMemoryError} with 156 MB live).
      */
-    private int[] iv = new int[0];
-    /** Non-null once a sample did not fit in an int ({@link #iv} is then dropped). */
-    private long[] v;
+    static final int CHUNK_BITS = 15;
+    static final int CHUNK = 1 << CHUNK_BITS;
+    /** The int chunks, every one but the last full; null once a sample did not fit in an int. */
+    private int[][] ic = new int[1][];
+    /** The long chunks, non-null once a sample did not fit in an int ({@link #ic} is then dropped). */
+    private long[][] lc;
     private int n;
+    /** Every chunk is in ascending order (then min, max and percentiles need no sort). */
     private boolean sorted = true;
 
     private long at(int i) {
-        return v != null ? v[i] : iv[i];
+        return lc != null ? lc[i >>> CHUNK_BITS][i & (CHUNK - 1)] : ic[i >>> CHUNK_BITS][i & (CHUNK - 1)];
+    }
+
+    private int chunks() {
+        return n == 0 ? 0 : ((n - 1) >>> CHUNK_BITS) + 1;
+    }
+
+    /** Samples in chunk {@code c}. */
+    private int size(int c) {
+        return c < chunks() - 1 ? CHUNK : n - (c << CHUNK_BITS);
     }
 
     public void add(long x) {
-        if (n > 0 && x < at(n - 1)) {
+        int off = n & (CHUNK - 1);
+        if (off > 0 && x < at(n - 1)) {
             sorted = false;
         }
-        if (v == null && x == (int) x) {
-            if (n == iv.length) {
-                iv = Arrays.copyOf(iv, Math.max(16, n * 2));
+        int c = n >>> CHUNK_BITS;
+        if (lc == null && x == (int) x) {
+            if (c == ic.length) {
+                ic = Arrays.copyOf(ic, c * 2);
             }
-            iv[n++] = (int) x;
+            int[] a = ic[c];
+            if (a == null || off == a.length) { // the first chunk grows from 16, the others are allocated whole
+                a = a == null ? new int[c == 0 ? 16 : CHUNK] : Arrays.copyOf(a, Math.min(CHUNK, off * 2));
+                ic[c] = a;
+            }
+            a[off] = (int) x;
+            n++;
             return;
         }
-        if (v == null) {
-            v = new long[Math.max(16, iv.length)];
-            for (int i = 0; i < n; i++) {
-                v[i] = iv[i];
+        if (lc == null) {
+            lc = new long[ic.length][];
+            for (int k = 0; k < chunks(); k++) {
+                int[] a = ic[k];
+                long[] l = new long[a.length];
+                for (int i = 0; i < size(k); i++) {
+                    l[i] = a[i];
+                }
+                lc[k] = l;
+                ic[k] = null; // freed as it goes
             }
-            iv = null;
+            ic = null;
         }
-        if (n == v.length) {
-            v = Arrays.copyOf(v, Math.max(16, n * 2));
+        if (c == lc.length) {
+            lc = Arrays.copyOf(lc, c * 2);
         }
-        v[n++] = x;
+        long[] a = lc[c];
+        if (a == null || off == a.length) {
+            a = a == null ? new long[c == 0 ? 16 : CHUNK] : Arrays.copyOf(a, Math.min(CHUNK, off * 2));
+            lc[c] = a;
+        }
+        a[off] = x;
+        n++;
     }
 
     /** Adds every sample of {@code o}. */
@@ -76,7 +112,16 @@ public final class Samples {
 
     /** For tests: the samples are held as ints (4 bytes each), not longs. */
     boolean compact() {
-        return v == null;
+        return lc == null;
+    }
+
+    /** For tests: the length of the longest array held. */
+    int longestArray() {
+        int m = 0;
+        for (int k = 0; k < chunks(); k++) {
+            m = Math.max(m, lc != null ? lc[k].length : ic[k].length);
+        }
+        return Math.max(m, lc != null ? lc.length : ic.length);
     }
 
     public int count() {
@@ -103,42 +148,88 @@ public final class Samples {
 
     private void sort() {
         if (!sorted) {
-            if (v != null) {
-                Arrays.sort(v, 0, n);
-            } else {
-                Arrays.sort(iv, 0, n);
+            for (int k = 0; k < chunks(); k++) {
+                if (lc != null) {
+                    Arrays.sort(lc[k], 0, size(k));
+                } else {
+                    Arrays.sort(ic[k], 0, size(k));
+                }
             }
             sorted = true;
         }
     }
 
     public long min() {
-        sort();
-        return at(0);
+        return rank(1);
     }
 
     public long max() {
+        return rank(n);
+    }
+
+    /**
+     * The sample of 1-based rank {@code r} in ascending order (as if all were sorted into one array): with one
+     * chunk its element; with several (each sorted), the smallest value v with at least r samples ≤ v, found by
+     * halving the value range — exactly the element a sort of all the samples puts at r.
+     */
+    private long rank(long r) {
         sort();
-        return at(n - 1);
+        int k = chunks();
+        if (k == 1) {
+            return at((int) r - 1);
+        }
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (int c = 0; c < k; c++) {
+            lo = Math.min(lo, at(c << CHUNK_BITS));
+            hi = Math.max(hi, at((c << CHUNK_BITS) + size(c) - 1));
+        }
+        while (lo < hi) { // invariant: the answer is in [lo, hi]
+            long mid = (lo >> 1) + (hi >> 1) + (lo & hi & 1); // floor((lo + hi) / 2) without overflow
+            if (atMost(mid) >= r) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /** The number of samples ≤ v (every chunk sorted). */
+    private long atMost(long v) {
+        long m = 0;
+        for (int c = 0; c < chunks(); c++) {
+            int a = 0;
+            int b = size(c); // first index in [a, b) whose sample is > v
+            while (a < b) {
+                int h = (a + b) >>> 1;
+                long x = lc != null ? lc[c][h] : ic[c][h];
+                if (x <= v) {
+                    a = h + 1;
+                } else {
+                    b = h;
+                }
+            }
+            m += a;
+        }
+        return m;
     }
 
     /** Nearest-rank percentile in tenths of a percent ({@code 999} = p99.9); requires count() > 0. */
     public long permille(int pm) {
-        sort();
         long rank = ((long) pm * n + 999) / 1000;
         if (rank < 1) {
             rank = 1;
         }
-        return at((int) rank - 1);
+        return rank(rank);
     }
 
     /** Nearest-rank percentile, {@code 0 < pct <= 100}; requires count() > 0. */
     public long percentile(int pct) {
-        sort();
         long rank = ((long) pct * n + 99) / 100; // ceil(pct/100 * n) in integers
         if (rank < 1) {
             rank = 1;
         }
-        return at((int) rank - 1);
+        return rank(rank);
     }
 }

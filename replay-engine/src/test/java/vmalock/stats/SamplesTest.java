@@ -82,4 +82,47 @@ class SamplesTest {
         assertEquals(3000 + 5000, merged.count());
         assertEquals(5_000_000_000L, merged.max());
     }
+    /**
+     * Issue 12 item 12 (compare of a 1.1 GB trace in 256 MB): samples are held in chunks of {@link Samples#CHUNK}, never
+     * in one array of millions (a humongous object of the G1 collector, doubled at each growth); the figures are
+     * those of one sorted array — across chunk ends, with ties, negatives, unsorted input and in both int and
+     * long form, samples added after a first figure included.
+     */
+    @Test
+    void chunkedSamplesGiveTheFiguresOfOneSortedArray() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        for (int round = 0; round < 6; round++) {
+            int n = new int[] {1, 17, Samples.CHUNK, Samples.CHUNK + 1, 3 * Samples.CHUNK + 5, 200_000}[round];
+            boolean longs = round % 2 == 1;
+            Samples s = new Samples();
+            long[] ref = new long[n];
+            for (int i = 0; i < n; i++) {
+                long x = round == 5 ? r.nextLong(-50, 50) // many ties
+                        : i % 3 == 0 ? i : r.nextLong(-1000, 2_000_000_000L); // runs in order, then not
+                if (longs && i == n / 2) x = -7_000_000_000L;
+                ref[i] = x;
+                s.add(x);
+                if (i == n / 3) s.percentile(50); // a figure mid-way sorts the chunks so far; adding goes on
+            }
+            assertEquals(!longs, s.compact(), "round " + round);
+            assertEquals(true, s.longestArray() <= Samples.CHUNK, "round " + round + ": " + s.longestArray());
+            long[] sorted = ref.clone();
+            java.util.Arrays.sort(sorted);
+            assertEquals(n, s.count());
+            assertEquals(java.util.Arrays.stream(ref).sum(), s.sum());
+            assertEquals(java.util.Arrays.stream(ref).filter(x -> x < 0).count(), s.negatives());
+            assertEquals(sorted[0], s.min());
+            assertEquals(sorted[n - 1], s.max());
+            for (int pct = 1; pct <= 100; pct++) {
+                assertEquals(sorted[Math.max(1, (pct * n + 99) / 100) - 1], s.percentile(pct), "round " + round + " p" + pct);
+            }
+            for (int pm : new int[] {1, 500, 900, 990, 999, 1000}) {
+                assertEquals(sorted[(int) Math.max(1, ((long) pm * n + 999) / 1000) - 1], s.permille(pm), "round " + round);
+            }
+            Samples copy = new Samples();
+            copy.addAll(s);
+            assertEquals(s.sum(), copy.sum());
+            assertEquals(s.percentile(99), copy.percentile(99));
+        }
+    }
 }
