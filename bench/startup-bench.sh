@@ -4,7 +4,7 @@
 # input in the page cache.
 #
 # Usage: bench/startup-bench.sh            (RUNS=7 repetitions of each short command; the median is printed)
-#   RUNS=7                 repetitions of the short commands
+#   RUNS=7                 repetitions of the short commands (RUNS_V=15 of --version and java -version)
 #   BIG_MB=120             size of the trace for the first-query figures ("" or 0 skips them)
 #   BIG=/tmp/vmalock-bench-ftrace-120m.txt   built from ../shared/traces/ftrace-overlap-default.txt on first use
 # Figures: wall seconds (median of RUNS) and CPU seconds (user+sys, median). The machine has 2 cores and
@@ -14,6 +14,8 @@
 #      (also without the class archive: VMALOCK_CDS=0, and with the tables left for later: --no-tables)
 #   3. BIG: ingest (tables built), then the first query over events and over faults;
 #      before = ingest --no-tables, then the first query (which loads the table lazily)   target: query <= ingest
+#   4. BIG: `report --html` after that ingest (tables built), against the ingest of the same trace   target: <= 2 s
+#      COMPARE=1: also after `compare` (all presets): the first report (loads the replay runs) and a second one
 #   BASE=DIR               a checkout of the code before (e.g. `git archive 0459fbc | tar -x -C DIR`, built with
 #                          `mvn -q -DskipTests -pl cli -am package`): its ./vmalock is measured in the same run,
 #                          interleaved, and printed as "before" rows
@@ -49,10 +51,12 @@ row() { printf "| %s | %s | %s | %s |\n" "$@"; }
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(java -version 2>&1 | head -1)"
 echo
+RUNS_SHORT=$RUNS RUNS=${RUNS_V:-15}   # --version: 10 ms timer steps, so more runs
 echo "## 1. --version (median of $RUNS; wall s / CPU s)"
 measure jv : -- java -version
 measure vv : -- "$V" --version
 [ -n "${BASE:-}" ] && measure bvv : -- "$BASE/vmalock" --version
+RUNS=$RUNS_SHORT
 row "command" "wall s" "CPU s" "ratio to java -version (wall / CPU)"
 row "---" "---" "---" "---"
 row '`java -version`' "$W_jv" "$C_jv" "1"
@@ -102,6 +106,13 @@ if [ -n "$BIG_MB" ] && [ "$BIG_MB" != 0 ]; then
   measure bqe : -- "$V" query -w "$WS" "SELECT count(*) FROM events"
   measure bqf : -- "$V" query -w "$WS" "SELECT count(*) FROM faults"
   measure bs : -- "$V" stats -w "$WS"
+  measure brh : -- "$V" report -w "$WS" --html "$TMP/report.html"
+  [ -n "${BASE:-}" ] && measure obrh : -- "$BASE/vmalock" report -w "$WS" --html "$TMP/report-before.html"
+  if [ "${COMPARE:-0}" = 1 ]; then
+    measure bc : -- "$V" compare -w "$WS"
+    measure brh1 : -- "$V" report -w "$WS" --html "$TMP/report.html"
+    measure brh2 : -- "$V" report -w "$WS" --html "$TMP/report.html"
+  fi
   measure bin 'rm -rf "$WS"' -- "$V" ingest --no-tables "$BIG" -w "$WS"
   measure bqen : -- "$V" query -w "$WS" "SELECT count(*) FROM events"
   measure bqfn : -- "$V" query -w "$WS" "SELECT count(*) FROM faults"
@@ -116,6 +127,13 @@ if [ -n "$BIG_MB" ] && [ "$BIG_MB" != 0 ]; then
   row 'first `query … FROM events`' "$W_bqe" "$C_bqe" "$(ratio "$W_bqe" "$W_bi") (target <= 1)"
   row 'first `query … FROM faults`' "$W_bqf" "$C_bqf" "$(ratio "$W_bqf" "$W_bi")"
   row '`stats`' "$W_bs" "$C_bs" "$(ratio "$W_bs" "$W_bi")"
+  row '`report --html`' "$W_brh" "$C_brh" "$(ratio "$W_brh" "$W_bi") (target <= 2 s wall)"
+  [ -n "${BASE:-}" ] && row 'before: `report --html` (same workspace)' "$W_obrh" "$C_obrh" "$(ratio "$W_obrh" "$W_bi"); after/before $(ratio "$W_brh" "$W_obrh") wall, $(ratio "$C_brh" "$C_obrh") CPU"
+  if [ "${COMPARE:-0}" = 1 ]; then
+    row '`compare` (all presets)' "$W_bc" "$C_bc" "$(ratio "$W_bc" "$W_bi")"
+    row 'then `report --html` (loads the replay runs)' "$W_brh1" "$C_brh1" "$(ratio "$W_brh1" "$W_bi")"
+    row 'then `report --html` again' "$W_brh2" "$C_brh2" "$(ratio "$W_brh2" "$W_bi") (target <= 2 s wall)"
+  fi
   row '`vmalock ingest --no-tables BIG -w WS` (before)' "$W_bin" "$C_bin" "1"
   row 'first `query … FROM events` (lazy load)' "$W_bqen" "$C_bqen" "$(ratio "$W_bqen" "$W_bin")"
   row 'then first `query … FROM faults` (lazy load)' "$W_bqfn" "$C_bqfn" "$(ratio "$W_bqfn" "$W_bin")"

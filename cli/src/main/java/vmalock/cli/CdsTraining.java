@@ -26,6 +26,7 @@ public final class CdsTraining {
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
         System.setProperty("system.properties", "/nonexistent");
+        Main.jnaSearchPath();
         Path tmp = Files.createTempDirectory("vmalock-cds-");
         int rc = 0;
         try {
@@ -37,6 +38,11 @@ public final class CdsTraining {
                     run("stats", "-w", ws);
                     run("stats", "-w", ws, "--json");
                     run("query", "-w", ws, "SELECT count(*) FROM events");
+                    run("sources", "-w", ws);
+                    // the replays, and the HTML page with its charts (AWT's fonts, XChart, the SVG writer, the
+                    // JDK's XML serialiser: ~2,000 classes that report --html otherwise parses and verifies)
+                    run("compare", "-w", ws);
+                    run("report", "-w", ws, "--html", tmp.resolve("report.html").toString());
                 }
             }
             run("--help");

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import vmalock.db.DbException;
+import vmalock.db.ObservedRun;
 import vmalock.db.QueryLibrary;
 import vmalock.db.QueryRunner;
 import vmalock.db.ResultTable;
@@ -88,11 +89,15 @@ final class HtmlReportPage {
         for (String r : ids) {
             if (!r.equals(RunInfo.OBSERVED) && (selected.isEmpty() || selected.contains(r))) keep.add(r);
         }
-        // stats first: SqlStats replaces the connection's run views, the QueryRunner below sets them again
+        // stats first: SqlStats replaces the connection's run views, the QueryRunner below sets them again. The
+        // observed run's figures are the ones ingest stored when they are of the current sources and no filter is
+        // set (the same document: ObservedRun.materialize; ~0.4 s of CPU of a 120 MB trace's page otherwise)
+        ObservedRun.CachedStats cached = ws.filter() == null ? ObservedRun.cachedStats(ws) : null;
         for (String r : keep) {
             JsonNode rj = r.equals(RunInfo.OBSERVED) ? null : runJson(ws.dir(), r);
             String policy = rj == null ? RunInfo.OBSERVED : rj.path("policy").asText(r);
-            p.runs.add(new Run(r, policy, SqlStats.build(db, r), rj));
+            ObjectNode st = rj != null ? replayStats(ws.dir(), db, r) : cached != null ? cached.stats() : SqlStats.build(db, r);
+            p.runs.add(new Run(r, policy, st, rj));
         }
         List<String> order = PolicyPreset.names();
         p.runs.sort(Comparator.comparing((Run x) -> x.runJson() == null ? -1 : rank(order, x.policy()))
@@ -187,6 +192,49 @@ final class HtmlReportPage {
                     + " no longer has section " + i + " with column " + column);
         }
         return t.get(i);
+    }
+
+    /** A replay run's stats figures as {@link #replayStats} keeps them in the run's folder. */
+    static final String REPLAY_STATS = "stats-cache.json";
+
+    /**
+     * A replay run's {@code stats} figures (the SQL report, {@link SqlStats}), kept in the run's folder with the
+     * fingerprint the database loaded the run under: later pages of the same runs read them instead of running the
+     * report once per replay (most of a page's CPU after {@code compare}; issue 13). A run replaced or reloaded
+     * has another fingerprint and is computed afresh; a folder that cannot be written only costs the speed-up.
+     */
+    private static ObjectNode replayStats(Path ws, WorkspaceDb db, String run) {
+        String fp = db.runMeta(run, "sources");
+        Path f = ReplayRunner.runDir(ws, run).resolve(REPLAY_STATS);
+        if (fp != null && Files.isRegularFile(f)) {
+            try {
+                JsonNode j = StatsJson.JSON.readTree(f.toFile());
+                if (fp.equals(j.path("sources").asText(null)) && j.path("stats").isObject()) {
+                    return (ObjectNode) j.get("stats");
+                }
+            } catch (IOException | RuntimeException e) {
+                // unreadable: computed afresh
+            }
+        }
+        ObjectNode st = SqlStats.build(db, run);
+        if (fp != null) {
+            ObjectNode cache = StatsJson.JSON.createObjectNode();
+            cache.put("sources", fp);
+            cache.set("stats", st);
+            Path tmp = f.resolveSibling(REPLAY_STATS + "." + ProcessHandle.current().pid() + ".tmp");
+            try {
+                Files.write(tmp, StatsJson.JSON.writeValueAsBytes(cache));
+                Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // nothing more to clean
+                }
+            }
+        }
+        return st;
     }
 
     private static JsonNode runJson(Path ws, String run) {

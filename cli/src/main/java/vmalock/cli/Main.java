@@ -45,6 +45,7 @@ public final class Main implements Runnable {
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
         System.setProperty("system.properties", "/nonexistent");
+        jnaSearchPath();
         Warmup.start(args);
         // a heap too small shows once, as one line from the command (exit 10), not as a trace per thread
         Thread.UncaughtExceptionHandler dflt = Thread.getDefaultUncaughtExceptionHandler();
@@ -61,6 +62,23 @@ public final class Main implements Runnable {
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out),
                 java.nio.charset.StandardCharsets.UTF_8), true));
         System.exit(cl.execute(args));
+    }
+
+    /**
+     * Chronicle's start-up probes its thread-affinity library, which loads JNA, whose first library lookup runs
+     * {@code ldconfig -p} in a child process to learn the library directories (~20 ms of CPU and a fork of every
+     * command that opens the queue) unless {@code jna.platform.library.path} names them (issue 13, start-up).
+     * Set to the usual ones when the user did not set it; nothing vmalock runs needs the affinity library.
+     */
+    static void jnaSearchPath() {
+        if (System.getProperty("jna.platform.library.path") != null) {
+            return;
+        }
+        String arch = System.getProperty("os.arch", "");
+        String multiarch = "amd64".equals(arch) || "x86_64".equals(arch) ? "x86_64-linux-gnu"
+                : "aarch64".equals(arch) ? "aarch64-linux-gnu" : null;
+        System.setProperty("jna.platform.library.path", (multiarch == null ? ""
+                : "/usr/lib/" + multiarch + ":/lib/" + multiarch + ":") + "/usr/lib64:/lib64:/usr/lib:/lib");
     }
 
     /** The full command line, every subcommand registered. */

@@ -131,7 +131,7 @@ public final class ObservedRun {
         com.fasterxml.jackson.databind.node.ObjectNode cache = vmalock.stats.StatsJson.JSON.createObjectNode();
         cache.put("sources", fp);
         cache.put("orphan_blocks", orphanBlocks);
-        cache.set("stats", SqlStats.build(db, RunInfo.OBSERVED));
+        cache.set("stats", observedStats(ws, db, sources));
         java.nio.file.Path f = ws.dir().resolve(STATS_CACHE);
         java.nio.file.Path tmp = ws.dir().resolve(STATS_CACHE + ".tmp");
         try {
@@ -141,6 +141,27 @@ public final class ObservedRun {
         } catch (java.io.IOException e) {
             throw new StoreException(f + ": cannot write: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Up to this many stored records, {@link #materialize} computes the cached figures with the Java aggregation
+     * ({@link vmalock.stats.WorkspaceStats}, one pass over the queue) rather than the SQL report: the same document
+     * field for field ({@code SqlStatsTest}), without the report's ~30 queries, which cost a small ingest more than
+     * the rest of its database work (issue 13, start-up).
+     */
+    static final long JAVA_STATS_MAX_RECORDS = 200_000;
+
+    /** The observed run's {@code stats --json} document: the Java aggregation for a small run, else the SQL report. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode observedStats(Workspace ws, WorkspaceDb db,
+            List<Manifest.Source> sources) {
+        long records = 0;
+        for (Manifest.Source s : sources) {
+            records += s.records;
+        }
+        if (records <= JAVA_STATS_MAX_RECORDS) {
+            return vmalock.stats.StatsJson.build(vmalock.stats.WorkspaceStats.compute(ws, null));
+        }
+        return SqlStats.build(db, RunInfo.OBSERVED);
     }
 
     /** The observed run's {@code stats} figures as of the last ingest ({@link #materialize}). */
