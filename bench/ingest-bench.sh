@@ -1,39 +1,55 @@
 #!/usr/bin/env bash
-# Cold ingest as a user runs it (issue 13 target 2): `./vmalock ingest` of a ~600 MB raw ftrace file (a cold
-# JVM each run, the file in the page cache), on the default threads (every processor) and with --threads 1,
-# with the tables built (the default) and with --no-tables, next to `wc -l` and the awk truth script
-# (sample-traces/expected.awk) on the same file in the same run. Prints MB/s, the ratios, the load average.
+# Cold ingest and the tables as a user sees them (issue 13 targets 2, 3 and 5): `./vmalock ingest` of ~600 MB
+# traces (a cold JVM each run, the file in the page cache), each figure next to its baseline from the same run,
+# with the ratio and the load average (the machine has 2 cores and may be shared: compare ratios, not seconds).
 #
 # Usage: bench/ingest-bench.sh [SIZE_MB]        (default 600)
-#   RUNS=3                  runs of each setting; the best (least wall time) is kept: the machine is shared
-#   RUNS_TABLES=$RUNS       runs of the two settings that build the tables (minutes each on a busy machine)
+#   2. raw ftrace: `wc -l`, the awk truth script (sample-traces/expected.awk), `vmalock ingest` (tables built, the
+#      default) and `--no-tables`, on the default threads and with --threads 1       target >= 600 MB/s,
+#      >= 16x awk, >= 1/10 of wc -l; the same for trace-cmd and perf text; CSV (`vmalock export` of the ftrace
+#      workspace) >= 200 MB/s
+#   3. first `vmalock query` over events, faults, syscalls and contention after the default ingest, against that
+#      ingest's time (target <= 1); and after `--no-tables` (each table then loads on first use)
+#   5. `ingest` + `stats` against `ingest` alone on a STATS_MB (1000) MB ftrace trace      target <= 2
+#
+#   RUNS=2                  runs of each ingest (the best, least wall time, is kept); RUNS_TABLES=$RUNS for the
+#                           ingests that build the tables
 #   BIG=/tmp/vmalock-bench-ftrace-shifted-600m.txt   built on first use (never committed): the shared ftrace
 #                           traces (ftrace-overlap-default.txt and the cf-overlap-*.txt.xz captures) concatenated
 #                           again and again, each copy's timestamps shifted to start 1 s after the previous
 #                           copy's last, header lines kept from the first copy only: one long, well-ordered trace
+#   TC, PERF                the same from ../shared/traces/tc-overlap.report.txt and perf-disjoint.perf.txt
+#   FORMATS="ftrace trace-cmd perf csv"   which inputs of target 2 to measure
+#   STATS_MB=1000           size of the trace for target 5 (0 skips it)
 #   WS_DIR=/tmp             where the workspaces go (deleted after each run)
-#   SKIP_TABLES=1           measure --no-tables only (the table load is the slow part on a busy machine)
 # Wall seconds and CPU seconds (user+sys of the process: every thread, the JVM's own included) per run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${VMALOCK_SHARED:-$ROOT/../shared}
 [ -d "$SHARED/traces" ] || SHARED=$ROOT/sample-traces/shared
 SIZE_MB=${1:-600}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-2}
 RUNS_TABLES=${RUNS_TABLES:-$RUNS}
 BIG=${BIG:-/tmp/vmalock-bench-ftrace-shifted-${SIZE_MB}m.txt}
+TC=${TC:-/tmp/vmalock-bench-tc-shifted-${SIZE_MB}m.txt}
+PERF=${PERF:-/tmp/vmalock-bench-perf-shifted-${SIZE_MB}m.txt}
+FORMATS=${FORMATS:-ftrace trace-cmd perf csv}
+STATS_MB=${STATS_MB:-1000}
 WS_DIR=${WS_DIR:-/tmp}
 V="$ROOT/vmalock"
 AWK=$(command -v mawk || command -v awk)
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 
+# build_input OUT SIZE_MB PIECE…: PIECEs (.xz decompressed) concatenated up to SIZE_MB, timestamps shifted
 build_input() {
-  local want=$((SIZE_MB * 1000 * 1000))
-  if [ -f "$BIG" ] && [ "$(stat -c %s "$BIG")" -ge "$want" ]; then return; fi
-  local pieces=("$SHARED/traces/ftrace-overlap-default.txt") f
-  for f in "$SHARED"/traces/cf-overlap-*.txt.xz; do
-    xz -dc "$f" > "$TMP/$(basename "$f" .xz)"
-    pieces+=("$TMP/$(basename "$f" .xz)")
+  local out=$1 want=$(($2 * 1000 * 1000)); shift 2
+  if [ -f "$out" ] && [ "$(stat -c %s "$out")" -ge "$want" ]; then return; fi
+  local pieces=() f
+  for f in "$@"; do
+    case "$f" in
+      *.xz) xz -dc "$f" > "$TMP/$(basename "$f" .xz)"; pieces+=("$TMP/$(basename "$f" .xz)") ;;
+      *) pieces+=("$f") ;;
+    esac
   done
   local args=() total=0 s
   while [ "$total" -lt "$want" ]; do
@@ -54,57 +70,126 @@ build_input() {
       s = sec + shift; if (s > last) last = s
       p = index($0, " " $i)
       print substr($0, 1, p) s substr($i, dot) substr($0, p + 1 + length($i))
-    }' "${args[@]}" > "$BIG.tmp"
-  mv "$BIG.tmp" "$BIG"
+    }' "${args[@]}" > "$out.tmp"
+  mv "$out.tmp" "$out"
 }
 
 one() {               # one run of "$@" (stdout to $TMP/out); appends "wall cpu" to $TMP/times
   /usr/bin/time -f "%e %U %S" -o "$TMP/t" "$@" > "$TMP/out" 2> "$TMP/err" || [ $? -le 1 ] || { cat "$TMP/err" >&2; return 1; }
   awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$TMP/t" >> "$TMP/times"
 }
-best() {              # best NAME SETUP -- CMD…: RUNS runs, keeps the least wall time (and that run's CPU) in W_NAME, C_NAME
-  local name=$1 setup=$2; shift 3
+# best NAME N FILE SETUP -- CMD…: N runs (FILE read into the page cache and SETUP before each), the least wall
+# time (and that run's CPU) in W_NAME, C_NAME, every run's wall time in ALL_NAME
+best() {
+  local name=$1 n=$2 file=$3 setup=$4; shift 5
   : > "$TMP/times"
-  for _ in $(seq "$RUNS"); do eval "$setup"; cat "$BIG" > /dev/null; one "$@"; done
+  for _ in $(seq "$n"); do eval "$setup"; [ -z "$file" ] || cat "$file" > /dev/null; one "$@"; done
   read -r w c < <(sort -n -k1 "$TMP/times" | head -1)
   printf -v "W_$name" '%s' "$w"; printf -v "C_$name" '%s' "$c"
   printf -v "ALL_$name" '%s' "$(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$TMP/times")"
 }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-row() {               # label name: | label | wall | MB/s | cpu | all runs | × awk | × wc | × threads 1 |
-  local w c; w=$(eval echo "\$W_$2"); c=$(eval echo "\$C_$2")
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$w" "$(div "$MB" "$w")" "$c" "$(eval echo "\$ALL_$2")" \
-    "$(div "$W_awk" "$w")" "$(div "$W_wc" "$w")" "$3"
+mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+w() { eval echo "\$W_$1"; }
+c() { eval echo "\$C_$1"; }
+all() { eval echo "\$ALL_$1"; }
+# row LABEL NAME MB BASE_LABEL: | label | wall | MB/s | CPU | every run | awk / this | wc -l / this |
+row() {
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(w "$2")" "$(div "$3" "$(w "$2")")" "$(c "$2")" "$(all "$2")" \
+    "$(div "$W_awk" "$(w "$2")")" "$(div "$W_wc" "$(w "$2")")"
 }
 
-build_input
 "$V" --version > /dev/null   # builds the jar and the class archive if needed, outside the measurements
-cat "$BIG" > /dev/null
-MB=$(awk -v b="$(stat -c %s "$BIG")" 'BEGIN { printf "%.1f", b / 1e6 }')
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 WS="$WS_DIR/vmalock-ingest-bench-ws"
-best wc : -- wc -l "$BIG"
+echo "$(nproc) cores; $(java -version 2>&1 | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "(best of $RUNS runs of each ingest without the tables, $RUNS_TABLES with; a cold JVM per run, the input in the page cache)"
+
+# ---- target 2 ----
+build_input "$BIG" "$SIZE_MB" "$SHARED/traces/ftrace-overlap-default.txt" "$SHARED"/traces/cf-overlap-*.txt.xz
+MB=$(mb "$BIG")
+best wc 3 "$BIG" : -- wc -l "$BIG"
 LINES=$(awk '{ print $1 }' "$TMP/out")
-echo "input: $BIG ($MB MB, $LINES lines); $(nproc) cores; $(java -version 2>&1 | head -1)"
-echo "load average at start: $LOAD0 (best of $RUNS runs each, $RUNS_TABLES with the tables; a cold JVM per run, the file in the page cache)"
+best awk 1 "$BIG" : -- "$AWK" -f "$ROOT/sample-traces/expected.awk" "$BIG"
 echo
-echo "| command | wall s (best) | MB/s | CPU s | wall s of every run | awk / this | wc -l / this | threads 1 / this |"
-echo "|---|---|---|---|---|---|---|---|"
-best awk : -- "$AWK" -f "$ROOT/sample-traces/expected.awk" "$BIG"
-row '`wc -l`' wc "–"
-row '`awk -f sample-traces/expected.awk` (truth script)' awk "–"
-best n1 'rm -rf "$WS"' -- "$V" ingest --no-tables --threads 1 "$BIG" -w "$WS"
-row '`vmalock ingest --no-tables --threads 1`' n1 1
-best nd 'rm -rf "$WS"' -- "$V" ingest --no-tables "$BIG" -w "$WS"
-row "\`vmalock ingest --no-tables\` ($(nproc) threads)" nd "$(div "$W_n1" "$W_nd")"
-if [ "${SKIP_TABLES:-0}" != 1 ]; then
-  RUNS=$RUNS_TABLES
-  best t1 'rm -rf "$WS"' -- "$V" ingest --threads 1 "$BIG" -w "$WS"
-  row '`vmalock ingest --threads 1` (tables built)' t1 1
-  best td 'rm -rf "$WS"' -- "$V" ingest "$BIG" -w "$WS"
-  row "\`vmalock ingest\` ($(nproc) threads, tables built)" td "$(div "$W_t1" "$W_td")"
+echo "## 2. cold ingest ($BIG: $MB MB, $LINES lines)"
+echo
+echo "| command | wall s (best) | MB/s | CPU s | wall s of every run | awk / this | wc -l / this |"
+echo "|---|---|---|---|---|---|---|"
+row '`wc -l`' wc "$MB"
+row '`awk -f sample-traces/expected.awk` (truth script)' awk "$MB"
+for f in $FORMATS; do
+  case "$f" in
+    ftrace)
+      best ft "$RUNS_TABLES" "$BIG" 'rm -rf "$WS"' -- "$V" ingest "$BIG" -w "$WS"
+      row "\`vmalock ingest\` ftrace ($(nproc) threads, tables built)" ft "$MB"
+      best ft1 "$RUNS_TABLES" "$BIG" 'rm -rf "$WS"' -- "$V" ingest --threads 1 "$BIG" -w "$WS"
+      row '`vmalock ingest --threads 1` ftrace (tables built)' ft1 "$MB"
+      best ftn "$RUNS" "$BIG" 'rm -rf "$WS"' -- "$V" ingest --no-tables "$BIG" -w "$WS"
+      row "\`vmalock ingest --no-tables\` ftrace ($(nproc) threads)" ftn "$MB"
+      best ftn1 "$RUNS" "$BIG" 'rm -rf "$WS"' -- "$V" ingest --no-tables --threads 1 "$BIG" -w "$WS"
+      row '`vmalock ingest --no-tables --threads 1` ftrace' ftn1 "$MB"
+      ;;
+    trace-cmd|perf)
+      if [ "$f" = perf ]; then in=$PERF; src="$SHARED/traces/perf-disjoint.perf.txt"; else in=$TC; src="$SHARED/traces/tc-overlap.report.txt"; fi
+      build_input "$in" "$SIZE_MB" "$src"
+      n=${f/-/}
+      best "$n" "$RUNS_TABLES" "$in" 'rm -rf "$WS"' -- "$V" ingest "$in" -w "$WS"
+      row "\`vmalock ingest\` $f, $(mb "$in") MB (tables built)" "$n" "$(mb "$in")"
+      best "${n}n" "$RUNS" "$in" 'rm -rf "$WS"' -- "$V" ingest --no-tables "$in" -w "$WS"
+      row "\`vmalock ingest --no-tables\` $f" "${n}n" "$(mb "$in")"
+      ;;
+    csv)
+      CSV="$WS_DIR/vmalock-ingest-bench.csv"
+      if [ ! -s "$CSV" ] || [ "$CSV" -ot "$BIG" ]; then
+        rm -rf "$WS"; "$V" ingest --no-tables "$BIG" -w "$WS" > /dev/null; "$V" export -w "$WS" -o "$CSV" > /dev/null
+      fi
+      best csv "$RUNS_TABLES" "$CSV" 'rm -rf "$WS"' -- "$V" ingest "$CSV" -w "$WS"
+      row "\`vmalock ingest\` CSV ($(mb "$CSV") MB, \`vmalock export\` of the ftrace trace; tables built)" csv "$(mb "$CSV")"
+      best csvn "$RUNS" "$CSV" 'rm -rf "$WS"' -- "$V" ingest --no-tables "$CSV" -w "$WS"
+      row '`vmalock ingest --no-tables` CSV' csvn "$(mb "$CSV")"
+      ;;
+  esac
+done
+case " $FORMATS " in *" ftrace "*)
   echo
-  echo "tables built / --no-tables (wall, default threads): $(div "$W_td" "$W_nd"); (--threads 1): $(div "$W_t1" "$W_n1")"
+  echo "ftrace: tables built / --no-tables (wall, default threads): $(div "$W_ft" "$W_ftn"); wall of the default threads / wall of --threads 1: $(div "$W_ft" "$W_ft1") (tables built), $(div "$W_ftn" "$W_ftn1") (--no-tables; < 1: the second thread gains)"
+esac
+
+# ---- target 3 ----
+echo
+echo "## 3. the first query over each table ($BIG), against the ingest before it"
+echo
+echo "| command | wall s | CPU s | / its ingest (wall) |"
+echo "|---|---|---|---|"
+best i3 1 "$BIG" 'rm -rf "$WS"' -- "$V" ingest "$BIG" -w "$WS"
+printf '| %s | %s | %s | 1 |\n' '`vmalock ingest` (tables built)' "$W_i3" "$C_i3"
+for t in events faults syscalls contention; do
+  best "q$t" 1 "" : -- "$V" query -w "$WS" "SELECT count(*) FROM $t"
+  printf '| first `query … FROM %s` | %s | %s | %s (target <= 1) |\n' "$t" "$(w "q$t")" "$(c "q$t")" "$(div "$(w "q$t")" "$W_i3")"
+done
+best n3 1 "$BIG" 'rm -rf "$WS"' -- "$V" ingest --no-tables "$BIG" -w "$WS"
+printf '| %s | %s | %s | 1 |\n' '`vmalock ingest --no-tables`' "$W_n3" "$C_n3"
+for t in events faults syscalls contention; do
+  best "l$t" 1 "" : -- "$V" query -w "$WS" "SELECT count(*) FROM $t"
+  printf '| then first `query … FROM %s` (loads it) | %s | %s | %s |\n' "$t" "$(w "l$t")" "$(c "l$t")" "$(div "$(w "l$t")" "$W_n3")"
+done
+
+# ---- target 5 ----
+if [ "$STATS_MB" != 0 ]; then
+  BIG5=/tmp/vmalock-bench-ftrace-shifted-${STATS_MB}m.txt
+  build_input "$BIG5" "$STATS_MB" "$SHARED/traces/ftrace-overlap-default.txt" "$SHARED"/traces/cf-overlap-*.txt.xz
+  echo
+  echo "## 5. ingest + stats on $BIG5 ($(mb "$BIG5") MB)"
+  echo
+  best i5 1 "$BIG5" 'rm -rf "$WS"' -- "$V" ingest "$BIG5" -w "$WS"
+  best s5 1 "" : -- "$V" stats -w "$WS"
+  echo "| command | wall s | CPU s |"
+  echo "|---|---|---|"
+  printf '| `vmalock ingest` | %s | %s |\n' "$W_i5" "$C_i5"
+  printf '| then `vmalock stats` | %s | %s |\n' "$W_s5" "$C_s5"
+  echo
+  echo "(ingest + stats) / ingest: $(div "$(awk -v a="$W_i5" -v b="$W_s5" 'BEGIN { print a + b }')" "$W_i5") wall (target <= 2)"
 fi
 rm -rf "$WS"
+echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
