@@ -134,6 +134,11 @@ final class Progress implements AutoCloseable {
         }
         ProgressBar b = bar;
         if (b != null) {
+            // the last state is drawn once before the line is erased: a command shorter than one update period
+            // (250 ms) would otherwise show only the bar's first draw, without the step it was at
+            String name = stepName;
+            if (name != null) b.setExtraMessage(" " + name);
+            b.refresh();
             b.close(); // clearDisplayOnFinish: the line is erased
             bar = null;
         }
