@@ -315,9 +315,17 @@ public final class ReplayRunner {
         } catch (IOException e) {
             throw new StoreException(dir.resolve(RUN_FILE) + ": cannot read: " + e.getMessage(), e);
         }
-        Map<String, Double> figures = vmalock.db.RunTables.replayFigures(run);
-        StatsJson.replayFigures(o, f -> figures.containsKey(f) ? vmalock.db.RunTables.figureValue(figures.get(f)) : null);
+        withReplayFigures(o, run);
         return o;
+    }
+
+    /**
+     * A replay's statistics document with the replay's own makespan, throughput and latencies from its run.json
+     * ({@link StatsJson#replayFigures}, as {@code run_figures} stores them): the single-machine and fleet paths alike.
+     */
+    public static void withReplayFigures(ObjectNode stats, com.fasterxml.jackson.databind.JsonNode runJson) {
+        Map<String, Double> figures = vmalock.db.RunTables.replayFigures(runJson);
+        StatsJson.replayFigures(stats, f -> figures.containsKey(f) ? vmalock.db.RunTables.figureValue(figures.get(f)) : null);
     }
 
     /** The ids of the stored runs, sorted. */

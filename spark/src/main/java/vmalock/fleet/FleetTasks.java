@@ -236,7 +236,9 @@ public final class FleetTasks {
             Manifest.Source rs = counter.commit("replay", src.clock, false, src.barePointers, null, null);
             String id = ReplayRunner.runId(o);
             ObjectNode runJson = ReplayRunner.runJson(id, o, List.of(src), List.of(w), List.of(r), FAULT_COST);
-            ObjectNode e = Comparison.entry(policy, id, StatsJson.build(WorkspaceStats.of(List.of(rs), st, false)), runJson);
+            ObjectNode stats = StatsJson.build(WorkspaceStats.of(List.of(rs), st, false));
+            ReplayRunner.withReplayFigures(stats, runJson);
+            ObjectNode e = Comparison.entry(policy, id, stats, runJson);
             tables = ws.finish(rs, runJson, order + 2);
             return StatsJson.JSON.writeValueAsString(e);
         }
