@@ -79,8 +79,10 @@ WITH c AS (SELECT run,
     sum(value) FILTER (WHERE counter = 'syscall_latency.max') AS max
   FROM counters GROUP BY run),
 u AS (SELECT run, ord, CASE WHEN time_unit = 'ns' THEN 1000.0 ELSE 1.0 END AS div FROM runs)
-SELECT u.run, coalesce(c.count, 0) AS count, coalesce(c.sum, 0) / u.div AS sum, c.min / u.div AS min,
-  c.p50 / u.div AS p50, c.p90 / u.div AS p90, c.p99 / u.div AS p99, c.max / u.div AS max
+-- (the columns of the samples section)
+SELECT u.run, 'syscall_latency' AS metric, NULL AS unit, coalesce(c.count, 0) AS count, coalesce(c.sum, 0) / u.div AS sum,
+  c.min / u.div AS min, c.p50 / u.div AS p50, c.p90 / u.div AS p90, c.p99 / u.div AS p99, NULL AS p99_9,
+  c.max / u.div AS max, 0 AS negative_samples
 FROM u LEFT JOIN c USING (run)
 ORDER BY u.ord;
 

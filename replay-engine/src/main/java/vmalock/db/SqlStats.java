@@ -109,20 +109,8 @@ public final class SqlStats {
         }
         long makespan = first == null ? 0 : Math.max(0, ((Number) last).longValue() - ((Number) first).longValue());
         StatsJson.putRate(o, makespan, pageFaults, ticks);
-        Object[] sc = sec.get("syscall_latency").rows().get(0);
-        // as the samples rows: run, metric, unit, count, sum, min, p50, p90, p99, p99_9, max, negative_samples
-        samples(o, "syscall_latency", new Object[] {sc[0], "syscall_latency", null, sc[1], sc[2], sc[3], sc[4], sc[5], sc[6],
-            null, sc[7], 0L}, ticks);
-        o.putNull("fault_latency_us");
-        Map<String, Double> figures = new HashMap<>();
-        try (var st = db.connection().createStatement();
-             var rs = st.executeQuery("SELECT figure, value FROM run_figures WHERE run = " + WorkspaceDb.quote(run))) {
-            while (rs.next()) {
-                figures.put(rs.getString(1), rs.getDouble(2));
-            }
-        } catch (java.sql.SQLException e) {
-            throw new DbException("stats: " + DbException.firstLine(e), e);
-        }
+        samples(o, "syscall_latency", sec.get("syscall_latency").rows().get(0), ticks);
+        o.putNull("fault_latency_us"); // a replay run's: replayFigures below
         ObjectNode diag = o.putObject("pairing_diagnostics");
         ResultTable pd = sec.get("pairing_diagnostics");
         Map<String, Long> d = new TreeMap<>();
@@ -158,8 +146,22 @@ public final class SqlStats {
         o.put("lossy", lost > 0 || markers > 0 || (written != null && written > inBuffer));
         var w = o.putArray("warnings");
         StatsJson.warnings(lost, markers, withoutCount, inBuffer, written, num(tot, "problems")).forEach(w::add);
-        StatsJson.replayFigures(o, figures::get);
+        StatsJson.replayFigures(o, runFigures(db, run)::get);
         return o;
+    }
+
+    /** A replay run's own figures ({@code run_figures}: faults_per_s, fault_latency_us.p99, …); empty for the observed run. */
+    private static Map<String, Double> runFigures(WorkspaceDb db, String run) {
+        Map<String, Double> figures = new HashMap<>();
+        try (var st = db.connection().createStatement();
+             var rs = st.executeQuery("SELECT figure, value FROM run_figures WHERE run = " + WorkspaceDb.quote(run))) {
+            while (rs.next()) {
+                figures.put(rs.getString(1), rs.getDouble(2));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new DbException("stats: " + DbException.firstLine(e), e);
+        }
+        return figures;
     }
 
     private static void samples(ObjectNode o, String metric, Object[] r, boolean ticks) {
