@@ -54,12 +54,13 @@ public final class ReplayParams {
                     + "that goes idle; 0 (default): one run queue for all modelled CPUs")
     String migrationCost;
 
-    @Option(names = "--wakeup-preempt", paramLabel = "on|off|trace|min-run", defaultValue = "on",
+    @Option(names = "--wakeup-preempt", paramLabel = "on|off|trace|min-run|prev-cpu", defaultValue = "on",
             description = "a task woken from a lock wait or a sleep preempts a running one at once (on), waits for a "
                     + "slice's end or a free CPU (off: EEVDF's RUN_TO_PARITY protects the running task's slice), "
                     + "preempts after a delay drawn from the trace's own wake-ups that preempted a running task (trace), "
                     + "or preempts only a task that has run at least the trace's own median run before a preemption "
-                    + "(min-run: sched_switch prev_state R, switch-in to switch-out), waiting for that or a free CPU")
+                    + "(min-run: sched_switch prev_state R, switch-in to switch-out), waiting for that or a free CPU, "
+                    + "or preempts the task on the CPU it last ran on, else waits (prev-cpu)")
     String wakeupPreempt;
 
     @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
@@ -110,7 +111,8 @@ public final class ReplayParams {
             case "trace": o.wakeupPreemption = true; o.wakeupPreemptFromTrace = true; break;
             case "off": o.wakeupPreemption = false; break;
             case "min-run": o.wakeupPreemption = true; o.wakeupPreemptMinRun = true; break;
-            default: throw new IllegalArgumentException("--wakeup-preempt: '" + wakeupPreempt + "' is not on, off, trace or min-run");
+            case "prev-cpu": o.wakeupPreemption = true; o.wakeupPreemptPrevCpu = true; break;
+            default: throw new IllegalArgumentException("--wakeup-preempt: '" + wakeupPreempt + "' is not on, off, trace, min-run or prev-cpu");
         }
         switch (preempt.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "none": case "voluntary": o.kernelPreemption(false); break;

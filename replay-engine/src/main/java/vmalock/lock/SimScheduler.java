@@ -85,6 +85,12 @@ public final class SimScheduler implements Driver {
      */
     public long wakePreemptMinRunNs = -1;
     /**
+     * A woken task that finds every CPU busy preempts the task on the CPU it last ran on (the kernel enqueues a
+     * wakee on its previous CPU when no idle one is found, and wake-up preemption acts on that CPU's current task),
+     * not the one longest in its slice anywhere; when that task cannot be preempted, it waits in the queue.
+     */
+    public boolean wakePreemptPrevCpu;
+    /**
      * The kernel's {@code sysctl_sched_migration_cost} (ns): a task preempted off a CPU (by a wake-up or at
      * its slice's end) stays queued on that CPU, and another CPU that goes idle does not pull it while it is
      * cache-hot — until this long after it last ran ({@code task_hot()} in the load balancer); it runs when
@@ -321,7 +327,18 @@ public final class SimScheduler implements Driver {
                 return false;
             }
         }
-        if (wakeupPreemption && t.wokenUp) {
+        if (wakeupPreemption && t.wokenUp && wakePreemptPrevCpu && t.lastCpu >= 0) {
+            Task v = null;
+            for (Task h : holders) {
+                if (h.cpu == t.lastCpu && h.inDelay && h.preemptibleDelay && h.chunkEnd > now) v = h;
+            }
+            if (v != null) {
+                t.wokenUp = false;
+                preempt(v, t);
+                return true;
+            }
+        }
+        if (wakeupPreemption && t.wokenUp && !(wakePreemptPrevCpu && t.lastCpu >= 0)) {
             t.wokenUp = false;
             Task v = victim();
             if (v != null) {

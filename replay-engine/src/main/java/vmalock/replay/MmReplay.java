@@ -128,6 +128,7 @@ final class MmReplay implements LockEventListener {
         if (opt.sliceNs > 0) sim.sliceNs = opt.sliceNs;
         sim.wakeupPreemption = opt.wakeupPreemption;
         sim.migrationCostNs = opt.migrationCostNs;
+        sim.wakePreemptPrevCpu = opt.wakeupPreemptPrevCpu;
         if (opt.wakeupPreemptMinRun && wl != null) sim.wakePreemptMinRunNs = Math.max(0, wl.wakePreemptMinRunNs());
         if (opt.wakeupPreemptFromTrace && wl != null && wl.busyWakeLatencies.length > 0) {
             final long[] bw = wl.busyWakeLatencies;

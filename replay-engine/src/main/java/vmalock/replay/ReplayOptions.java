@@ -117,6 +117,8 @@ public final class ReplayOptions {
      * ({@link vmalock.lock.SimScheduler#migrationCostNs}); 0 = one run queue for all CPUs.
      */
     public long migrationCostNs;
+    /** With {@link #wakeupPreemption}: a woken task preempts the task on its previous CPU ({@link vmalock.lock.SimScheduler#wakePreemptPrevCpu}). */
+    public boolean wakeupPreemptPrevCpu;
 
     /** A copy of every option (compare's runs and sweep variants, replay's policies start from one template). */
     public ReplayOptions copy() {
@@ -139,6 +141,7 @@ public final class ReplayOptions {
         o.wakeupPreemptFromTrace = wakeupPreemptFromTrace;
         o.wakeupPreemptMinRun = wakeupPreemptMinRun;
         o.migrationCostNs = migrationCostNs;
+        o.wakeupPreemptPrevCpu = wakeupPreemptPrevCpu;
         o.live = live;
         o.filter = filter;
         o.onRun = onRun;

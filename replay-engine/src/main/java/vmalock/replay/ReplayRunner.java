@@ -371,7 +371,7 @@ public final class ReplayRunner {
         j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
         j.put("preempt", o.kernelPreemption ? "full" : "none");
         j.put("wakeup_preempt", !o.wakeupPreemption ? "off" : o.wakeupPreemptFromTrace ? "trace"
-                : o.wakeupPreemptMinRun ? "min-run" : "on");
+                : o.wakeupPreemptMinRun ? "min-run" : o.wakeupPreemptPrevCpu ? "prev-cpu" : "on");
         if (o.migrationCostNs > 0) j.put("migration_cost_us", o.migrationCostNs / 1000.0);
         j.put("deterministic", !o.live);
         if (o.live) j.put("driver", "live: real threads (ThreadDriver), wall-clock times, think times as traced");

@@ -227,4 +227,30 @@ class SimSchedulerCpuTest {
             assertEquals(1, s.preemptions(), "z preempts x once");
         }
     }
+
+    /**
+     * --wakeup-preempt prev-cpu: a woken task preempts the task on the CPU it last ran on, not the one longest in its
+     * slice. x computes on CPU 0 from 0, z takes CPU 1 and sleeps at once, y computes on CPU 1 from 10 µs; z wakes at
+     * 100 µs and computes 100 µs.
+     */
+    @Test
+    void aWokenTaskPreemptsTheTaskOnItsPreviousCpu() {
+        for (boolean prev : new boolean[] {false, true}) {
+            SimScheduler s = sim(2);
+            s.wakePreemptPrevCpu = prev;
+            Task x = new Task(1, "x"), y = new Task(2, "y"), z = new Task(3, "z");
+            long[] done = new long[2];
+            s.spawn(x, Seq.of(t -> t.ops().hold.initUser(1_000_000), t -> t.ops().call.init(q -> done[0] = q.now())), 0);
+            s.spawn(z, Seq.of(t -> t.ops().hold.initSleep(100_000), t -> t.ops().hold.initUser(100_000)), 0);
+            s.spawn(y, Seq.of(t -> t.ops().hold.initUser(1_000_000), t -> t.ops().call.init(q -> done[1] = q.now())), 10_000);
+            s.run();
+            if (prev) {
+                assertEquals(1_000_000, done[0], "x keeps CPU 0");
+                assertEquals(1_110_000, done[1], "y, on z's previous CPU, is preempted for 100 µs");
+            } else {
+                assertEquals(1_100_000, done[0], "x, longest in its slice, is preempted for 100 µs");
+                assertEquals(1_010_000, done[1], "y keeps CPU 1");
+            }
+        }
+    }
 }
