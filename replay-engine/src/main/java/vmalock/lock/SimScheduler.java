@@ -245,15 +245,8 @@ public final class SimScheduler implements Driver {
             if (gen == BALANCE) {
                 if (t.waitingCpu && !t.hasCpu && t.hotUntil == time && busy < cpus) {
                     runq.remove(t); // cooled down: an idle CPU pulls it
-                    t.waitingCpu = false;
-                    t.preemptAt = 0;
-                    if (t.preemptPending) {
-                        t.preemptPending = false;
-                        pendingPreempts--;
-                    }
-                    take(t, freeCpu(t.lastCpu));
-                    cpuWaitNs += now - t.cpuWaitSince;
-                    push(now, indexOf(t), t.gen);
+                    busy++;
+                    leaveQueue(t, freeCpu(t.lastCpu));
                 }
                 continue;
             }
@@ -327,7 +320,8 @@ public final class SimScheduler implements Driver {
                 return false;
             }
         }
-        if (wakeupPreemption && t.wokenUp && wakePreemptPrevCpu && t.lastCpu >= 0) {
+        boolean prevCpu = wakePreemptPrevCpu && t.lastCpu >= 0;
+        if (wakeupPreemption && t.wokenUp && prevCpu) {
             Task v = null;
             for (Task h : holders) {
                 if (h.cpu == t.lastCpu && h.inDelay && h.preemptibleDelay && h.chunkEnd > now) v = h;
@@ -338,7 +332,7 @@ public final class SimScheduler implements Driver {
                 return true;
             }
         }
-        if (wakeupPreemption && t.wokenUp && !(wakePreemptPrevCpu && t.lastCpu >= 0)) {
+        if (wakeupPreemption && t.wokenUp && !prevCpu) {
             t.wokenUp = false;
             Task v = victim();
             if (v != null) {
@@ -418,11 +412,7 @@ public final class SimScheduler implements Driver {
         v.waitingCpu = true;
         v.cpuWaitSince = now;
         runq.addFirst(v);
-        t.hasCpu = true;
-        t.cpu = c;
-        t.lastCpu = c;
-        t.sliceStart = now;
-        holders.add(t);
+        onCpu(t, c);
     }
 
     /** The CPU for a task that may take any free one: {@code preferred} when it is free, else the lowest free id. */
@@ -436,12 +426,30 @@ public final class SimScheduler implements Driver {
     /** {@code t} takes the free CPU {@code c}. */
     private void take(Task t, int c) {
         busy++;
+        onCpu(t, c);
+    }
+
+    /** {@code t} runs on CPU {@code c} from now, with a new slice. */
+    private void onCpu(Task t, int c) {
         cpuBusy[c] = true;
         t.hasCpu = true;
         t.cpu = c;
         t.lastCpu = c;
         t.sliceStart = now;
         holders.add(t);
+    }
+
+    /** The queued task {@code t} (already off the run queue) gets CPU {@code c} and resumes now. */
+    private void leaveQueue(Task t, int c) {
+        t.waitingCpu = false;
+        t.preemptAt = 0;
+        if (t.preemptPending) {
+            t.preemptPending = false;
+            pendingPreempts--;
+        }
+        onCpu(t, c);
+        cpuWaitNs += now - t.cpuWaitSince;
+        push(now, indexOf(t), t.gen);
     }
 
     /** {@code t} gives its CPU up; the first queued task gets it at once. */
@@ -473,19 +481,7 @@ public final class SimScheduler implements Driver {
             cpuBusy[c] = false;
             return;
         }
-        next.cpu = c;
-        next.lastCpu = c;
-        next.waitingCpu = false;
-        next.preemptAt = 0;
-        if (next.preemptPending) {
-            next.preemptPending = false;
-            pendingPreempts--;
-        }
-        next.hasCpu = true;
-        next.sliceStart = now;
-        holders.add(next);
-        cpuWaitNs += now - next.cpuWaitSince;
-        push(now, indexOf(next), next.gen);
+        leaveQueue(next, c);
     }
 
     /** Spends the next part of an on-CPU delay, or yields when the slice is over and others wait. */
