@@ -37,11 +37,12 @@ public final class ReplayParams {
                     + "anchored (max(trace, previous end + think)), closed (previous end + whole gap as think)")
     String timing;
 
-    @Option(names = "--preempt", paramLabel = "MODEL", defaultValue = "full",
-            description = "preemption of kernel work in the CPU model: full (default; the setting the what-if oracle was "
-                    + "measured with) — a fault or lock holder can lose its CPU to a woken task or at a slice's end; none "
-                    + "or voluntary (what the kernel of the bundled captures runs: dmesg 'Dynamic Preempt: none') — kernel "
-                    + "work keeps its CPU until it returns to user mode or sleeps. See docs/replay.md")
+    @Option(names = "--preempt", paramLabel = "MODEL", defaultValue = "auto",
+            description = "preemption of kernel work in the CPU model: auto (default: as the trace shows — a task "
+                    + "preempted in kernel mode, sched_switch prev_state R+, while holding a fault's mmap_lock means full, "
+                    + "else none; run.json says which and why), full — a fault or lock holder can lose its CPU to a woken "
+                    + "task or at a slice's end; none or voluntary — kernel work keeps its CPU until it returns to user "
+                    + "mode, sleeps or reaches cond_resched() in a VMA syscall's page-table walk. See docs/replay.md")
     String preempt;
 
     @Option(names = "--slice", paramLabel = "TIME", defaultValue = "auto",
@@ -117,7 +118,8 @@ public final class ReplayParams {
         switch (preempt.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "none": case "voluntary": o.kernelPreemption(false); break;
             case "full": o.kernelPreemption(true); break;
-            default: throw new IllegalArgumentException("--preempt: '" + preempt + "' is not none, voluntary or full");
+            case "auto": o.kernelPreemption(null); break;
+            default: throw new IllegalArgumentException("--preempt: '" + preempt + "' is not auto, none, voluntary or full");
         }
         return o;
     }

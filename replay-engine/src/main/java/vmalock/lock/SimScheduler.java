@@ -200,6 +200,12 @@ public final class SimScheduler implements Driver {
         if (t.simState == BLOCKED) {
             t.simState = QUEUED;
             t.gen++;
+            if (t.spinning) {
+                // an optimistic spinner never left its CPU: it polls the lock word and sees the release at
+                // once — no scheduler wake-up, so no wake-up latency and no wake-up preemption
+                push(now, indexOf(t), t.gen);
+                return;
+            }
             t.wokenUp = true;
             push(now + (wakeLatency != null ? wakeLatency.applyAsLong(t) : wakeLatencyNs), indexOf(t), t.gen);
         } else {
@@ -558,7 +564,7 @@ public final class SimScheduler implements Driver {
                         } else {
                             t.inDelay = true;
                             t.delayLeft = Math.max(0, t.delay);
-                            t.preemptibleDelay = t.userDelay || kernelPreemption;
+                            t.preemptibleDelay = t.userDelay || kernelPreemption || t.condResched;
                             sliceDelay(t);
                         }
                         t.userDelay = false;

@@ -87,6 +87,12 @@ public final class Task {
     public boolean offCpuDelay;
     /** Set by an op before {@link Op#DELAY}: the delay is user-mode compute (else kernel work: a fault, a hold). */
     public boolean userDelay;
+    /**
+     * Set by the driver for the whole of an operation whose kernel work reaches {@code cond_resched()}: a VMA
+     * syscall's page-table walk (zap_pte_range, change_pte_range). Without kernel preemption (preempt=none) its
+     * delays are still preemptible there; a fault's are not (the anonymous fault path has no cond_resched).
+     */
+    public boolean condResched;
     /** SimScheduler CPU model: the current on-CPU delay may be preempted (user mode, or a preemptible kernel). */
     boolean preemptibleDelay;
     /** SimScheduler CPU model: woken while every CPU ran non-preemptible kernel work; preempts at the next return to user. */

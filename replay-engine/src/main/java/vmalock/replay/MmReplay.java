@@ -124,7 +124,7 @@ final class MmReplay implements LockEventListener {
         for (Vma v : as.vmas()) WritePlanner.seed(mm, v);
         this.planner = new WritePlanner(mm, as);
         if (ncpus > 0) sim.cpus = ncpus;
-        sim.kernelPreemption = opt.kernelPreemption;
+        sim.kernelPreemption = opt.effectiveKernelPreemption(wl);
         if (opt.sliceNs > 0) sim.sliceNs = opt.sliceNs;
         sim.wakeupPreemption = opt.wakeupPreemption;
         sim.migrationCostNs = opt.migrationCostNs;
@@ -306,6 +306,9 @@ final class MmReplay implements LockEventListener {
         private Op build(Task t) {
             kind = ops.kind(i);
             long svc = ops.service(i);
+            // a VMA syscall walks page tables (zap, change_protection) with cond_resched() in the loop: under
+            // preempt=none a woken task can take its CPU there; a fault's path has no such point
+            t.condResched = kind == Ops.WRITE || kind == Ops.VMA_SYSCALL || kind == Ops.READ && ops.sub(i) == Ops.CLASS_MADVISE;
             switch (kind) {
                 case Ops.FAULT: {
                     long err = ops.a1(i);

@@ -88,13 +88,41 @@ public final class ReplayOptions {
     public double faultCostScale = 1;
 
     /**
-     * Kernel work (a fault's service, a lock hold) can lose its CPU to a woken task or at a slice's end, as
-     * under preempt=full (default: the setting the what-if oracle table was measured with). False models
-     * preempt=none/voluntary — what the bundled captures' kernel runs — where kernel work keeps its CPU until it
-     * returns to user mode; on the oracle that was no better (d4's VMA-syscall p99 fell from 0.61× to 0.08× of
-     * the real one), see docs/replay.md.
+     * Whether kernel work can lose its CPU anywhere, as under preempt=full (TRUE), or only where it reaches
+     * cond_resched() — a VMA syscall's page-table walk, never a fault's path — as under preempt=none/voluntary
+     * (FALSE); null (default): as the trace shows ({@link #effectiveKernelPreemption}).
      */
-    public boolean kernelPreemption = true;
+    public Boolean kernelPreemption;
+
+    /** In-kernel preemptions (sched_switch prev_state R+) a trace needs for their absence from faults to count. */
+    public static final long MIN_PREEMPTION_EVIDENCE = 20;
+
+    /**
+     * The kernel preemption model a workload is replayed with: the option, else the trace's evidence — a task
+     * switched out in kernel mode (prev_state R+) while holding a fault's mmap_lock shows a preemptible kernel (the
+     * anonymous fault path has no cond_resched()); at least {@link #MIN_PREEMPTION_EVIDENCE} such switches, none
+     * of them there, show preempt=none/voluntary; fewer: none/voluntary assumed (the distributions' default).
+     */
+    public boolean effectiveKernelPreemption(Workload w) {
+        if (kernelPreemption != null) return kernelPreemption;
+        return w != null && w.kernelPreemptionsInFaultHold > 0;
+    }
+
+    /** Why {@link #effectiveKernelPreemption} chose what it did, for run.json. */
+    public String kernelPreemptionBasis(Workload w) {
+        if (kernelPreemption != null) return "option";
+        if (w == null) return "no trace";
+        if (w.kernelPreemptionsInFaultHold > 0) {
+            return "trace: " + w.kernelPreemptionsInFaultHold + " of its " + w.kernelPreemptions
+                    + " in-kernel preemptions (sched_switch prev_state R+) inside a fault's mmap_lock hold";
+        }
+        if (w.kernelPreemptions >= MIN_PREEMPTION_EVIDENCE) {
+            return "trace: none of its " + w.kernelPreemptions + " in-kernel preemptions (sched_switch prev_state R+) "
+                    + "inside any of its " + w.faultHolds + " faults' mmap_lock holds";
+        }
+        return "assumed (the distributions' default): the trace has " + w.kernelPreemptions
+                + " in-kernel preemptions (sched_switch prev_state R+), fewer than " + MIN_PREEMPTION_EVIDENCE + " to tell";
+    }
 
     /** Time slice of the modelled CPUs (ns); -1 = the scheduler's default for the modelled CPU count. */
     public long sliceNs = -1;
@@ -148,7 +176,7 @@ public final class ReplayOptions {
         return o;
     }
 
-    public ReplayOptions kernelPreemption(boolean b) {
+    public ReplayOptions kernelPreemption(Boolean b) {
         this.kernelPreemption = b;
         return this;
     }

@@ -369,7 +369,7 @@ public final class ReplayRunner {
         j.put("seed", o.seed);
         j.put("cpus", o.cpus == 0 ? "unlimited" : o.cpus < 0 ? "auto" : Integer.toString(o.cpus));
         j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
-        j.put("preempt", o.kernelPreemption ? "full" : "none");
+        j.put("preempt", o.kernelPreemption == null ? "auto" : o.kernelPreemption ? "full" : "none");
         j.put("wakeup_preempt", !o.wakeupPreemption ? "off" : o.wakeupPreemptFromTrace ? "trace"
                 : o.wakeupPreemptMinRun ? "min-run" : o.wakeupPreemptPrevCpu ? "prev-cpu" : "on");
         if (o.migrationCostNs > 0) j.put("migration_cost_us", o.migrationCostNs / 1000.0);
@@ -410,8 +410,16 @@ public final class ReplayRunner {
             s.put("fault_cost_source", w.faultCostSource);
             s.put("fault_cost_samples", w.faultCostSamples);
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
-            s.put("wake_latency_samples", w.wakeLatencies.length);
-            s.put("wake_latency_p50_ns", w.wakeLatencies.length == 0 ? 0 : w.wakeLatencies[(w.wakeLatencies.length + 1) / 2 - 1]);
+            // the samples the replay draws a sleeper's wake-up latency from (MmReplay): the closed loop's come from
+            // the trace's wake-ups onto an idle CPU, the open loop's from its mmap_lock sleepers' release→acquire gaps
+            boolean idle = o.effectiveTiming(w) == ReplayOptions.Timing.SCHED && w.idleWakeLatencies.length > 0;
+            long[] wake = idle ? w.idleWakeLatencies : w.wakeLatencies;
+            s.put("preempt", o.effectiveKernelPreemption(w) ? "full" : "none");
+            s.put("preempt_basis", o.kernelPreemptionBasis(w));
+            s.put("wake_latency_source", o.wakeLatencyNs >= 0 ? "option" : idle ? w.idleWakeSource
+                    : wake.length == 0 ? "none" : "trace-mmap-lock-release-to-acquire");
+            s.put("wake_latency_samples", o.wakeLatencyNs >= 0 ? 0 : wake.length);
+            s.put("wake_latency_p50_ns", o.wakeLatencyNs >= 0 ? o.wakeLatencyNs : wake.length == 0 ? 0 : wake[(wake.length + 1) / 2 - 1]);
             s.put("resolution_ns", o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs);
             KernelBaseline kb = w.kernelBaseline();
             s.put("kernel_policy", kb.policy);

@@ -20,6 +20,8 @@ final class SchedTimeline {
     // state of the builder
     private long outTs = -1, wakeTs = -1;
     private boolean outBlocked;
+    /** Whether the recorded wake-up was emitted by a running task (a lock release, a futex wake), not by idle. */
+    private boolean wakeByTask, lastWakeByTask;
     /** When the task was last switched in (-1: not seen). */
     private long inTs = -1;
 
@@ -35,19 +37,32 @@ final class SchedTimeline {
         outBlocked = state != null && !state.isEmpty() && state.charAt(0) != 'R';
     }
 
-    void wakeup(long ts) {
-        if (outTs >= 0 && outBlocked && wakeTs < 0) wakeTs = ts;
+    /** A sched_waking/sched_wakeup of this task at {@code ts}, emitted by a running task when {@code byTask}. */
+    void wakeup(long ts, boolean byTask) {
+        if (outTs >= 0 && outBlocked && wakeTs < 0) {
+            wakeTs = ts;
+            wakeByTask = byTask;
+        }
+    }
+
+    /** Whether the wake-up whose latency the last {@link #switchIn} returned was emitted by a running task. */
+    boolean lastWakeByTask() {
+        return lastWakeByTask;
     }
 
     /** Switched in at {@code ts}; returns the wake-up→run latency when it had slept and was woken, else -1. */
     long switchIn(long ts) {
         long lat = -1;
+        lastWakeByTask = false;
         if (outTs >= 0 && ts >= outTs) {
             if (outBlocked) {
                 long w = wakeTs >= outTs && wakeTs <= ts ? wakeTs : ts;
                 add(outTs, w, BLOCKED);
                 add(w, ts, RUNNABLE);
-                if (wakeTs >= outTs && wakeTs <= ts) lat = ts - wakeTs;
+                if (wakeTs >= outTs && wakeTs <= ts) {
+                    lat = ts - wakeTs;
+                    lastWakeByTask = wakeByTask;
+                }
             } else {
                 add(outTs, ts, RUNNABLE);
             }

@@ -81,12 +81,19 @@ public final class WorkBuilder {
     private long schedSwitches;
     private long[] idleWake = new long[64];
     private int nIdleWake;
+    /** … of those, the wake-ups a running task emitted (a lock release's hand-over, not a timer on an idle CPU). */
+    private long[] taskIdleWake = new long[64];
+    private int nTaskIdleWake;
+    /** Task-emitted wake-ups needed for the replay's lock wake-ups to be sampled from them alone. */
+    static final int MIN_TASK_WAKES = 20;
     /** Wake-up → running delays of woken tasks that took the CPU of a preempted one (prev_state R). */
     private long[] busyWake = new long[64];
     private int nBusyWake;
     /** How long a task had run since its switch-in when it was preempted (sched_switch prev_state R). */
     private long[] preemptedRun = new long[64];
     private int nPreemptedRun;
+    /** Switches out in kernel mode (prev_state R+), and those of a task holding a fault's mmap_lock. */
+    private long kernelPreemptions, kernelPreemptionsInFaultHold, kernelFaultHolds;
 
     /**
      * Operations held in memory before finished ones are spilled to a temporary file (≈100 bytes
@@ -126,6 +133,7 @@ public final class WorkBuilder {
         }
         switch (e.kind) {
             case PAGE_FAULT_USER: onFault(e); break;
+            case PAGE_FAULT_KERNEL: task(e).kFault = true; break; // its mmap_lock section is replayed as a read
             case MMAP_LOCK_START_LOCKING: onStart(e); break;
             case MMAP_LOCK_ACQUIRE_RETURNED: onAcquire(e); break;
             case MMAP_LOCK_RELEASED: onReleased(e); break;
@@ -238,6 +246,8 @@ public final class WorkBuilder {
             t.rMm = mm;
             t.rState = R_STARTED;
             t.rStart = e.ts;
+            t.rKFault = t.kFault; // a kernel-mode fault's lock_mm_and_find_vma
+            t.kFault = false;
             t.rFlags = t.sc == Syscall.OTHER && t.scGup ? Ops.F_GUP : 0;
             if (t.sc == Syscall.OTHER) t.rFlags |= t.scProcFile;
             if (t.sc == Syscall.OTHER && t.scMem) {
@@ -304,6 +314,15 @@ public final class WorkBuilder {
                 SchedTimeline ptl = timeline(prev);
                 String st = (String) f[1];
                 long ran = ptl.ranUntil(e.ts);
+                if (st != null && st.startsWith("R+")) {
+                    // preempted in kernel mode (__schedule(SM_PREEMPT): prev_state "R+"): at cond_resched() on any
+                    // kernel, anywhere only with kernel preemption — a fault's mmap_lock hold has no cond_resched
+                    kernelPreemptions++;
+                    Task pt = tasks.get(prev);
+                    if (pt != null && (pt.faultOpen && pt.fState == F_HELD || pt.rState == R_HELD && pt.rKFault)) {
+                        kernelPreemptionsInFaultHold++;
+                    }
+                }
                 if (ran >= 0 && st != null && st.startsWith("R")) {
                     if (nPreemptedRun == preemptedRun.length) preemptedRun = Arrays.copyOf(preemptedRun, 2 * nPreemptedRun);
                     preemptedRun[nPreemptedRun++] = ran;
@@ -311,11 +330,16 @@ public final class WorkBuilder {
                 ptl.switchOut(e.ts, st);
             }
             if (next > 0) {
-                long lat = timeline(next).switchIn(e.ts);
+                SchedTimeline ntl = timeline(next);
+                long lat = ntl.switchIn(e.ts);
                 // wake-up latency onto an idle CPU: the scheduler's own, without a queue in front
                 if (lat >= 0 && prev == 0) {
                     if (nIdleWake == idleWake.length) idleWake = Arrays.copyOf(idleWake, 2 * nIdleWake);
                     idleWake[nIdleWake++] = lat;
+                    if (ntl.lastWakeByTask()) {
+                        if (nTaskIdleWake == taskIdleWake.length) taskIdleWake = Arrays.copyOf(taskIdleWake, 2 * nTaskIdleWake);
+                        taskIdleWake[nTaskIdleWake++] = lat;
+                    }
                 }
                 // … and onto a busy one: the woken task took the CPU of a task it preempted (still runnable)
                 String ps = (String) f[1];
@@ -326,7 +350,9 @@ public final class WorkBuilder {
             }
         } else if (n.equals("sched_wakeup") || n.equals("sched_waking")) {
             int pid = SchedTimeline.parseWakeup(e.text);
-            if (pid > 0) timeline(pid).wakeup(e.ts);
+            // emitted by a running task (sched_waking runs in the waker's context): a lock release's hand-over;
+            // by the idle task: a timer or an interrupt on an idle CPU, or the remote half of a queued wake-up
+            if (pid > 0) timeline(pid).wakeup(e.ts, e.tid > 0);
         }
     }
 
@@ -368,6 +394,7 @@ public final class WorkBuilder {
                 t.rAcq = e.ts;
                 if (e.success) {
                     t.rState = R_HELD;
+                    if (t.rKFault) kernelFaultHolds++;
                 } else {
                     t.rState = R_TRYFAILED;
                     t.rFailTs = e.ts;
@@ -693,6 +720,8 @@ public final class WorkBuilder {
         long rStart, rAcq, rFailTs;
         int rFlags;
         boolean rMadvise;
+        /** A page_fault_kernel was the task's last fault event; the read section it starts is that fault's. */
+        boolean kFault, rKFault;
         // write
         int wState;
         MmWork wMm;
@@ -1112,13 +1141,20 @@ public final class WorkBuilder {
         wl.mapsReadsUnattributed = mapsReadsUnattributed;
         long[] bw = Arrays.copyOf(busyWake, nBusyWake);
         Arrays.sort(bw);
-        long[] iw = Arrays.copyOf(idleWake, nIdleWake);
+        // a lock waiter is woken by the releasing task, on another CPU: its latency is a task-emitted wake-up's,
+        // which on a VM (an idle vCPU halted, the wake-up an IPI) is longer than a timer's on its own idle CPU
+        boolean byTask = nTaskIdleWake >= MIN_TASK_WAKES;
+        long[] iw = byTask ? Arrays.copyOf(taskIdleWake, nTaskIdleWake) : Arrays.copyOf(idleWake, nIdleWake);
         Arrays.sort(iw);
         wl.idleWakeLatencies = iw;
+        wl.idleWakeSource = iw.length == 0 ? "none" : byTask ? "trace-task-wakeups-onto-idle-cpu" : "trace-wakeups-onto-idle-cpu";
         wl.busyWakeLatencies = bw;
         long[] pr = Arrays.copyOf(preemptedRun, nPreemptedRun);
         Arrays.sort(pr);
         wl.preemptedRunLengths = pr;
+        wl.kernelPreemptions = kernelPreemptions;
+        wl.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
+        wl.faultHolds = nFallbackHolds + kernelFaultHolds;
         return wl;
     }
 }

@@ -48,10 +48,22 @@ public final class Workload implements AutoCloseable {
     public long schedSwitches;
     /** Wake-up → running latencies onto an idle CPU (sched_wakeup → sched_switch from idle), sorted, ns. */
     public long[] idleWakeLatencies = new long[0];
+    /**
+     * Which wake-ups {@link #idleWakeLatencies} holds: {@code trace-task-wakeups-onto-idle-cpu} (those a running task
+     * emitted, as a lock release does; at least {@code WorkBuilder.MIN_TASK_WAKES}), else
+     * {@code trace-wakeups-onto-idle-cpu} (every one), {@code none}.
+     */
+    public String idleWakeSource = "none";
     /** Wake-up → running delays of wake-ups that preempted a running task (sched_switch prev_state R), sorted, ns. */
     public long[] busyWakeLatencies = new long[0];
     /** How long tasks had run since their switch-in when preempted (sched_switch prev_state R), sorted, ns. */
     public long[] preemptedRunLengths = new long[0];
+    /** Switches out in kernel mode (sched_switch prev_state R+): preemptions at cond_resched() or anywhere. */
+    public long kernelPreemptions;
+    /** … of a task holding a fault's mmap_lock, where only a preemptible kernel (preempt=full) switches. */
+    public long kernelPreemptionsInFaultHold;
+    /** Faults the trace shows under mmap_lock (their holds are where {@link #kernelPreemptionsInFaultHold} counts). */
+    public long faultHolds;
 
     /**
      * The traced scheduler's protection of a running task against wake-up preemption: the median time a task
@@ -151,6 +163,10 @@ public final class Workload implements AutoCloseable {
         s.cpus = cpus;
         s.schedSwitches = schedSwitches;
         s.idleWakeLatencies = idleWakeLatencies;
+        s.idleWakeSource = idleWakeSource;
+        s.kernelPreemptions = kernelPreemptions;
+        s.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
+        s.faultHolds = faultHolds;
         s.busyWakeLatencies = busyWakeLatencies;
         s.kernelRelease = kernelRelease;
         s.kernelReleaseFrom = kernelReleaseFrom;

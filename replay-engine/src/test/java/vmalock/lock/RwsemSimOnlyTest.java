@@ -56,6 +56,24 @@ class RwsemSimOnlyTest {
     }
 
     @Test
+    void aSpinningWriterTakesTheLockAtTheReleaseWithoutAWakeUpLatency() {
+        // the spinner polls on its CPU: a scheduler wake-up latency (here 50 µs) is for sleepers only. Before,
+        // the spinner was "woken" with it and readers arriving meanwhile kept the lock (o2-k1 replayed against
+        // itself: writer wait sum 1.6x the trace's, p99 10 µs against 5)
+        Harness.Sim h = new Harness.Sim();
+        h.s.wakeLatencyNs = 50_000;
+        Mm mm = h.mm(VmaLockDesign.REFCOUNT);
+        h.s.spawn(new Task(1, "r1"), readSection(mm, "r1", 5_000), 0);
+        h.s.spawn(new Task(2, "w"), writeSection(mm, "w", 1_000), 10);
+        h.s.spawn(new Task(3, "r2"), readSection(mm, "r2", 1_000), 5_500); // after r1's release
+        h.runAll();
+        assertEquals(List.of("0 r1", "5000 w", "56000 r2"), log,
+                "w takes the lock when r1 leaves; r2, a sleeper behind it, pays the wake latency");
+        assertEquals(List.of("start w1", "acq w1 1", "rel w1"), h.shapes(2), "spinning fires no contention event");
+        assertEquals(0, h.findings.total(), h.findings::toString);
+    }
+
+    @Test
     void handoffAfterTheWaiterTimeoutBlocksStealers() {
         for (boolean late : new boolean[] {false, true}) {
             log.clear();

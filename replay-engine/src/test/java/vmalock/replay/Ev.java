@@ -91,6 +91,14 @@ final class Ev {
         return this;
     }
 
+    /** A fault taken in kernel mode on a user address (x86: always handled under mmap_lock). */
+    Ev kfault(long us, int tid, long addr) {
+        Event e = base(EventKind.PAGE_FAULT_KERNEL, "page_fault_kernel", us, tid, "t" + tid);
+        e.address = addr;
+        e.errorCode = 2;
+        return this;
+    }
+
     /** read section: start, acquire, release. */
     Ev read(long us, int tid, long mm, long hold) {
         return start(us, tid, mm, false).acq(us, tid, mm, false, true).rel(us + hold, tid, mm, false);

@@ -1,6 +1,7 @@
 package vmalock.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -125,5 +126,78 @@ class WorkBuilderTest {
         assertEquals(5000, sleepingWriter(true).service(1));
         // no per-VMA-lock fault in the trace: the sleep is something the model does not recreate (10 - 1)
         assertEquals(9000, sleepingWriter(false).service(1));
+    }
+
+    /** {@code n} in-kernel preemptions of task 12 inside an mprotect's write hold (a cond_resched() site). */
+    private static Ev preemptedInSyscalls(Ev ev, int n) {
+        for (int i = 0; i < n; i++) {
+            long t = 1000 + 100L * i;
+            ev.enter(t, 12, Syscall.MPROTECT, REGION, 0x1000, 1).start(t, 12, MM, true).acq(t + 1, 12, MM, true, true)
+                    .sw(t + 2, 12, "R+", 0).sw(t + 5, 0, "R", 12)
+                    .rel(t + 6, 12, MM, true).exit(t + 7, 12, Syscall.MPROTECT, 0);
+        }
+        return ev;
+    }
+
+    @Test
+    void thePreemptionModelComesFromTheTrace() {
+        ReplayOptions auto = new ReplayOptions();
+        // a kernel-mode fault's mmap_lock hold preempted (R+): only a preemptible kernel switches there
+        Ev full = preemptedInSyscalls(new Ev(), 3);
+        full.kfault(50, 11, REGION + 0x1000).start(50, 11, MM, false).acq(50, 11, MM, false, true)
+                .sw(51, 11, "R+", 0).sw(60, 0, "R", 11).rel(61, 11, MM, false);
+        Workload wf = full.build(-1);
+        assertEquals(4, wf.kernelPreemptions);
+        assertEquals(1, wf.kernelPreemptionsInFaultHold);
+        assertTrue(auto.effectiveKernelPreemption(wf));
+        assertTrue(auto.kernelPreemptionBasis(wf).startsWith("trace: 1 of its 4 in-kernel preemptions"), auto.kernelPreemptionBasis(wf));
+        // so is a user fault's fallback hold
+        Ev fb = new Ev();
+        fb.fault(50, 11, REGION + 0x1000, 6).start(50, 11, MM, false).acq(50, 11, MM, false, true)
+                .sw(51, 11, "R+", 0).sw(60, 0, "R", 11).rel(61, 11, MM, false);
+        assertEquals(1, fb.build(-1).kernelPreemptionsInFaultHold);
+        // 20 in-kernel preemptions, all at a syscall's cond_resched(), none inside the fault's hold: preempt=none
+        Ev none = preemptedInSyscalls(new Ev(), 20);
+        none.kfault(50, 11, REGION + 0x1000).read(50, 11, MM, 3);
+        Workload wn = none.build(-1);
+        assertEquals(20, wn.kernelPreemptions);
+        assertEquals(0, wn.kernelPreemptionsInFaultHold);
+        assertEquals(1, wn.faultHolds);
+        assertFalse(auto.effectiveKernelPreemption(wn));
+        assertTrue(auto.kernelPreemptionBasis(wn).startsWith("trace: none of its 20"), auto.kernelPreemptionBasis(wn));
+        // a plain R (preempted on the way back to user mode) is no in-kernel preemption
+        Ev user = new Ev();
+        user.kfault(50, 11, REGION + 0x1000).start(50, 11, MM, false).acq(50, 11, MM, false, true)
+                .sw(51, 11, "R", 0).sw(60, 0, "R", 11).rel(61, 11, MM, false);
+        assertEquals(0, user.build(-1).kernelPreemptions);
+        // too few to tell: preempt=none assumed, and said so
+        Workload few = preemptedInSyscalls(new Ev(), 3).build(-1);
+        assertFalse(auto.effectiveKernelPreemption(few));
+        assertTrue(auto.kernelPreemptionBasis(few).startsWith("assumed"), auto.kernelPreemptionBasis(few));
+        // the option wins
+        assertTrue(new ReplayOptions().kernelPreemption(true).effectiveKernelPreemption(wn));
+        assertEquals("option", new ReplayOptions().kernelPreemption(false).kernelPreemptionBasis(wf));
+    }
+
+    /** {@code n} wake-ups of task 20 onto an idle CPU after {@code lat} µs, emitted by task 21 or by the idle task. */
+    private static Ev wakeups(Ev ev, int n, boolean byTask, long lat, long from) {
+        for (int i = 0; i < n; i++) {
+            long t = from + 1000L * i;
+            ev.sw(t, 20, "S", 0).waking(t + 100, byTask ? 21 : 0, 20).sw(t + 100 + lat, 0, "R", 20);
+        }
+        return ev;
+    }
+
+    @Test
+    void lockWakeUpsAreSampledFromTaskEmittedWakeUps() {
+        // 20 wake-ups by a task (a lock release's hand-over: 9 µs) among 50 timer wake-ups on the idle CPU (2 µs)
+        Workload w = wakeups(wakeups(new Ev(), 50, false, 2, 0), 20, true, 9, 100_000).build(-1);
+        assertEquals("trace-task-wakeups-onto-idle-cpu", w.idleWakeSource);
+        assertEquals(20, w.idleWakeLatencies.length);
+        assertEquals(9000, w.idleWakeLatencies[0]);
+        // fewer than 20 by a task: every wake-up onto an idle CPU
+        Workload few = wakeups(wakeups(new Ev(), 50, false, 2, 0), 19, true, 9, 100_000).build(-1);
+        assertEquals("trace-wakeups-onto-idle-cpu", few.idleWakeSource);
+        assertEquals(69, few.idleWakeLatencies.length);
     }
 }
