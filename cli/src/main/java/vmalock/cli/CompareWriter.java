@@ -110,9 +110,47 @@ final class CompareWriter {
                             + (c.get("kernel_policy_guessed").asBoolean() ? "guessed (no kernel release; ingest --kernel)"
                             : c.get("kernel_policy_basis").asText()));
                 }
+                model(c, baseline);
                 tableCal(cal);
         }
         if (c.has("sweep") && fmt != Format.CSV) sweep(c.get("sweep"));
+    }
+
+    /**
+     * The timing and CPU model the baseline's replay ran with, per source, each with where it came from: what
+     * the what-if figures above rest on (run.json's inputs).
+     */
+    private void model(JsonNode c, String baseline) {
+        JsonNode run = null;
+        for (JsonNode r : c.path("runs")) if (r.path("policy").asText().equals(baseline)) run = r;
+        if (run == null) return;
+        for (JsonNode in : run.path("inputs")) {
+            out.println("model (" + in.path("name").asText() + "), what the figures above rest on:");
+            if (in.path("timing").asText().equals("sched")) {
+                wrapped("closed loop on " + in.path("cpus").asText() + " CPUs; kernel preemption " + in.path("preempt").asText()
+                        + " (" + in.path("preempt_basis").asText() + ")");
+            } else {
+                wrapped(in.path("timing").asText() + " timing (open loop: the trace has no sched events); CPUs "
+                        + in.path("cpus").asText());
+            }
+            wrapped("per-VMA fault cost " + in.path("fault_cost_ns").asLong() + " ns (" + in.path("fault_cost_source").asText()
+                    + "); wake-up latency p50 " + in.path("wake_latency_p50_ns").asLong() + " ns of "
+                    + in.path("wake_latency_samples").asLong() + " samples (" + in.path("wake_latency_source").asText() + ")");
+        }
+    }
+
+    /** One item of a note, indented two spaces and wrapped at word boundaries to fit 100 columns. */
+    private void wrapped(String text) {
+        StringBuilder line = new StringBuilder("  ");
+        for (String w : text.split(" ")) {
+            if (line.length() > 2 && line.length() + 1 + w.length() > 100) {
+                out.println(line);
+                line = new StringBuilder("    ");
+            }
+            if (line.length() > 2 && !line.toString().isBlank()) line.append(' ');
+            line.append(w);
+        }
+        out.println(line);
     }
 
     /** compare --sweep: each delta's range over the variants, and whether its sign held. */

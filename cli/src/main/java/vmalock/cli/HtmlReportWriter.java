@@ -135,7 +135,8 @@ final class HtmlReportWriter {
             JsonNode j = r.runJson();
             JsonNode in = j.path("inputs").path(0);
             rows.add(new String[] {r.id(), r.policy(), j.path("kernel").asText(), j.path("seed").asText(),
-                j.path("cpus").asText(), j.path("timing").asText(),
+                j.path("cpus").asText(), j.path("timing").asText()
+                        + (in.has("preempt") ? "; kernel preemption " + in.path("preempt").asText() : ""),
                 in.path("fault_cost_ns").asText() + " ns (" + in.path("fault_cost_source").asText() + ")",
                 pct(j.path("address_space").path("known_fraction").asDouble()),
                 j.path("defect_count").asText(), j.path("violations").asText(), j.path("deterministic").asText()});

@@ -106,6 +106,10 @@ class CompareCommandTest {
         Cli t = Cli.run("compare", "-w", ws, "--policies", "all", "--baseline", "vma-refcount");
         assertEquals(0, t.code, t.toString());
         assertTrue(t.out.contains("calibration: observed vs replayed under vma-refcount (the trace's kernel policy)"), t.out);
+        // what the figures rest on: the baseline replay's timing, CPU and preemption model, fault cost and wake-ups
+        assertTrue(t.out.contains("model (perf-fields.perf.txt), what the figures above rest on:"), t.out);
+        assertTrue(t.out.contains("\n  per-VMA fault cost "), t.out);
+        assertTrue(t.out.contains("(trace-mmap-lock-release-to-acquire)"), t.out); // open loop: its wake-up samples
         assertTrue(t.out.contains("faults/s") && t.out.contains("fault p99") && t.out.contains("ww sum"), t.out);
         assertTrue(t.out.lines().anyMatch(l -> l.startsWith("observed")), t.out);
         for (String l : t.out.split("\n")) assertTrue(l.length() <= 100, "fits 100 columns: " + l);
