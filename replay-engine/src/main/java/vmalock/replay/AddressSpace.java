@@ -122,7 +122,10 @@ public final class AddressSpace {
     /** mmap returned {@code addr}: unmap what it overlaps, then insert (or merge into) the new VMA. */
     public void mmap(long addr, long len, int prot, int mapFlags, Listener l) {
         long end = addr + pageAlign(len);
+        long at = tracedAt;
+        tracedAt = Long.MAX_VALUE; // the kernel returned this range: whatever the model still has there goes
         unmap(addr, end, l);
+        tracedAt = at;
         boolean anon = (mapFlags & MAP_ANONYMOUS) != 0 && (mapFlags & MAP_SHARED) == 0;
         int flags = (mapFlags & MAP_GROWSDOWN) != 0 ? Vma.VM_GROWSDOWN : 0;
         Vma prev = find(addr - 1);
@@ -134,13 +137,33 @@ public final class AddressSpace {
             return;
         }
         Vma v = new Vma(nextId++, addr, end, prot, flags, anon, Vma.Origin.SYSCALL);
+        v.mappedAt = at;
         l.writeLock(v); // new VMA locked before insertion (refcnt 0: only the seq is set)
         vmas.put(addr, v);
         l.attach(v);
     }
 
+    /**
+     * Traced start of the syscall being applied (ns), Long.MAX_VALUE when none is ({@link SyscallEffect#apply} sets
+     * it): a munmap leaves alone what a syscall traced after it mapped. Two threads of a process can have the
+     * kernel hand one's munmapped range to the other's mmap while the munmap is still finishing; the closed-loop
+     * replay may then run the mmap first — its own unmap of the overlap takes the old mapping away, and the
+     * munmap, replayed after, must not take the new one.
+     */
+    long tracedAt = Long.MAX_VALUE;
+    /** munmaps that found part of their range mapped by a syscall traced after them (replayed out of order). */
+    long unmapsOfLaterMappings;
+
     /** munmap / the unmapping part of mremap and brk shrink: split the edges, lock and detach. */
     public void unmap(long start, long end, Listener l) {
+        for (Vma v : overlapping(start, end)) {
+            if (v.mappedAt > tracedAt) { // mapped by a syscall traced later: unmap only around it
+                unmapsOfLaterMappings++;
+                if (start < v.start) unmap(start, v.start, l);
+                if (v.end < end) unmap(v.end, end, l);
+                return;
+            }
+        }
         splitAt(start, l);
         splitAt(end, l);
         List<Vma> in = overlapping(start, end);
@@ -271,6 +294,7 @@ public final class AddressSpace {
         if (v == null || v.start == at) return;
         l.writeLock(v);
         Vma tail = new Vma(nextId++, at, v.end, v.prot, v.flags, v.anon, v.origin);
+        tail.mappedAt = v.mappedAt;
         tail.hasAnonVma = v.hasAnonVma;
         tail.populated = v.populated;
         l.writeLock(tail);

@@ -212,6 +212,7 @@ final class MmReplay implements LockEventListener {
         c.vmaLockMiss = vmEvents.miss();
         c.vmaLockRetry = vmEvents.retry();
         c.vmasLocked = planner.vmasLocked;
+        c.unmapsOfLaterMappings = as.unmapsOfLaterMappings;
         c.cpuWaitNs = sim.cpuWaitNs();
         c.steps = sim.steps();
         if (haltedAtNs >= 0) c.haltedMms++;

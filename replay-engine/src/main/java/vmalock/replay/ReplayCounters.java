@@ -27,6 +27,8 @@ public final class ReplayCounters {
     public long vmaSyscalls;
     /** Per-fault agreement with the trace: observed per-VMA but replayed under mmap_lock, and the reverse. */
     public long faultsVmaToMmap, faultsMmapToVma;
+    /** munmaps replayed after an mmap traced later had reused part of their range (AddressSpace#tracedAt). */
+    public long unmapsOfLaterMappings;
     public long cpuWaitNs;
     public long steps;
     /** Address spaces whose replay stopped at a modelled oops (v2's NULL dereference). */
@@ -75,6 +77,7 @@ public final class ReplayCounters {
         vmaSyscalls += o.vmaSyscalls;
         faultsVmaToMmap += o.faultsVmaToMmap;
         faultsMmapToVma += o.faultsMmapToVma;
+        unmapsOfLaterMappings += o.unmapsOfLaterMappings;
         cpuWaitNs += o.cpuWaitNs;
         steps += o.steps;
         haltedMms += o.haltedMms;

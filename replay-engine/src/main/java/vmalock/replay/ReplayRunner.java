@@ -511,6 +511,7 @@ public final class ReplayRunner {
         c.put("write_sections_failed", total.writesFailed);
         c.put("write_sections_skipped", total.writesSkipped);
         c.put("vmas_write_locked", total.vmasLocked);
+        c.put("munmaps_after_a_later_mmap_of_their_range", total.unmapsOfLaterMappings);
         c.put("remote_reads", total.remote);
         c.put("remote_reads_fast_path", total.remoteFast);
         c.put("remote_reads_proc_mem", total.remoteMem);

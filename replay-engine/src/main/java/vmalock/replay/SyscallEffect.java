@@ -17,6 +17,16 @@ final class SyscallEffect {
         if (failed(ret)) return;
         long addr = ops.addr(i);
         long len = ops.a1(i);
+        as.tracedAt = ops.start(i);
+        try {
+            effect(as, ops, i, l, sc, ret, addr, len);
+        } finally {
+            as.tracedAt = Long.MAX_VALUE;
+        }
+    }
+
+    private static void effect(AddressSpace as, Ops ops, int i, AddressSpace.Listener l, Syscall sc, long ret, long addr,
+                               long len) {
         switch (sc) {
             case MMAP:
                 if (ret != 0) as.mmap(ret, len, (int) ops.a2(i), (int) ops.a3(i), l);

@@ -40,6 +40,11 @@ public final class Vma {
     public Origin origin;
     /** The lock model's state for this VMA (set by the simulator). */
     public Object lock;
+    /**
+     * Traced start of the syscall that mapped this range (ns; Long.MIN_VALUE: present before the trace or
+     * inferred). A munmap traced before it cannot have removed it, whatever order the replay runs them in.
+     */
+    public long mappedAt = Long.MIN_VALUE;
 
     Vma(int id, long start, long end, int prot, int flags, boolean anon, Origin origin) {
         this.id = id;
