@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import vmalock.stats.StatsJson;
 import vmalock.stats.WorkspaceStats;
 import vmalock.store.Manifest;
@@ -52,18 +54,76 @@ public final class Comparison {
      */
     public static ObjectNode compare(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
                                      String baseline, ReplayOptions template, long faultCostNs, boolean perMm, int jobs) {
-        WorkspaceStats ow = WorkspaceStats.compute(ws, indexes(sources));
-        long mms = ow.stats.perMm.size();
-        long tasks = ow.stats.perComm.size();
-        ObjectNode observed = withoutPerMm(StatsJson.build(ow), perMm);
-        ow = null; // only the document is kept
-        StatsJson.kernel(observed, sources); // as `stats --json` shows the trace
-        if (jobs <= 0) jobs = autoJobs(ws, sources, template, policies.size(), mms, tasks);
+        // the policies' shared work is built on a second thread while this one measures the trace (not when a filter,
+        // which counts what it reads, is set), kept if the heap holds it beside the replays (shareWork, from the
+        // trace's address spaces and tasks)
+        FutureTask<List<Workload>> building = ws.filter() == null && shareWork(sources, template, 0, 0)
+                ? new FutureTask<>(() -> ReplayRunner.loadAll(ws, sources, faultCostNs, template.faultCostScale)) : null;
+        if (building != null) {
+            Thread t = new Thread(building, "vmalock-work");
+            t.setDaemon(true);
+            t.start();
+        }
+        List<Workload> work = null;
+        try {
+            WorkspaceStats ow;
+            try {
+                ow = WorkspaceStats.compute(ws, indexes(sources));
+            } catch (RuntimeException | Error e) {
+                if (building != null) ReplayRunner.closeAll(resultQuietly(building));
+                throw e;
+            }
+            long mms = ow.stats.perMm.size();
+            long tasks = ow.stats.perComm.size();
+            ObjectNode observed = withoutPerMm(StatsJson.build(ow), perMm);
+            ow = null; // only the document is kept
+            StatsJson.kernel(observed, sources); // as `stats --json` shows the trace
+            if (jobs <= 0) jobs = autoJobs(ws, sources, template, policies.size(), mms, tasks);
+            if (building != null) work = result(building); // a source the replay refuses: its error, as a replay's
+            building = null;
+            if (!shareWork(sources, template, mms, tasks)) {
+                ReplayRunner.closeAll(work); // each replay builds its own
+                work = null;
+            } else if (work == null) {
+                work = ReplayRunner.loadAll(ws, sources, faultCostNs, template.faultCostScale);
+            }
+            return compare(ws, sources, policies, baseline, template, faultCostNs, perMm, jobs, observed, work);
+        } finally {
+            ReplayRunner.closeAll(work);
+        }
+    }
+
+    /** The built work, or the builder's error. */
+    private static List<Workload> result(FutureTask<List<Workload>> building) {
+        try {
+            return building.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("compare interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error x) throw x;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The built work once the builder is done, or null when it failed (another error is being reported). */
+    private static List<Workload> resultQuietly(FutureTask<List<Workload>> building) {
+        try {
+            return result(building);
+        } catch (RuntimeException | Error e) {
+            return null;
+        }
+    }
+
+    private static ObjectNode compare(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
+                                      String baseline, ReplayOptions template, long faultCostNs, boolean perMm, int jobs,
+                                      ObjectNode observed, List<Workload> work) {
         String kernelPolicy = null;
         ArrayNode runs = StatsJson.JSON.createArrayNode();
         ObjectNode calibrated = null;
         ObjectNode calibratedRun = null;
-        for (PolicyRun run : PolicyRuns.run(ws, sources, policies, template, faultCostNs, perMm, jobs)) {
+        for (PolicyRun run : PolicyRuns.run(ws, sources, policies, template, faultCostNs, perMm, jobs, work)) {
             if (kernelPolicy == null && !sources.isEmpty()) kernelPolicy = run.kernelPolicy();
             runs.add(entry(run.policy(), run.id(), run.stats(), run.json()));
             if (run.policy().equals(kernelPolicy)) {
@@ -75,7 +135,7 @@ public final class Comparison {
         if (calibrated == null) {
             // the trace's kernel policy was not asked for (e.g. vma-rwsem-6.4, outside 'all'): replay it
             // for the calibration, and as the first row when it is the baseline the deltas refer to
-            PolicyRun run = PolicyRuns.one(ws, sources, PolicyPreset.preset(kernelPolicy), template, faultCostNs, perMm);
+            PolicyRun run = PolicyRuns.one(ws, sources, PolicyPreset.preset(kernelPolicy), template, faultCostNs, perMm, work);
             calibrated = run.stats();
             calibratedRun = run.json();
             if (baseline == null) runs.insert(0, entry(kernelPolicy, run.id(), calibrated, run.json()));
@@ -111,6 +171,18 @@ public final class Comparison {
         if (cpus < 2 || policies < 2 || ws.filter() != null || template.live) return 1;
         long need = replayHeap(sources, addressSpaces, tasks);
         return Runtime.getRuntime().maxMemory() >= BASE_HEAP + 2 * need ? 2 : 1;
+    }
+
+    /**
+     * Whether compare builds the sources' work once and replays every policy from it (the work depends on the sources,
+     * the fault cost and its scale, never on the policy): when the heap holds two replays' {@link #replayHeap} beside
+     * {@link #BASE_HEAP} (the shared work, held until the last policy's statistics, is less than one replay's part),
+     * else each replay builds its own and drops it before its run's statistics, as the smallest heaps need; never for
+     * a live replay. The output is the same either way; {@code -Dvmalock.compare.share=off} turns it off.
+     */
+    static boolean shareWork(List<Manifest.Source> sources, ReplayOptions template, long addressSpaces, long tasks) {
+        if (template.live || "off".equals(System.getProperty("vmalock.compare.share"))) return false;
+        return Runtime.getRuntime().maxMemory() >= BASE_HEAP + 2 * replayHeap(sources, addressSpaces, tasks);
     }
 
     /** One policy's stored run as compare keeps it: its id, the trace's kernel policy, its statistics and run.json. */
