@@ -21,7 +21,10 @@
 #   TC, PERF                the same from ../shared/traces/tc-overlap.report.txt and perf-disjoint.perf.txt
 #   FORMATS="ftrace trace-cmd perf csv"   which inputs of target 2 to measure
 #   STATS_MB=1000           size of the trace for target 5 (0 skips it)
+#   QUERIES=1               target 3 (0 skips it)
 #   WS_DIR=/tmp             where the workspaces go (deleted after each run)
+#   BASE=DIR                a checkout of older code (built there with mvn -pl cli -am package): its CSV ingests run in
+#                           the same rounds, alternating with this code's, and are printed as "before" rows
 # Wall seconds and CPU seconds (user+sys of the process: every thread, the JVM's own included) per run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -143,10 +146,33 @@ for f in $FORMATS; do
       if [ ! -s "$CSV" ] || [ "$CSV" -ot "$BIG" ]; then
         rm -rf "$WS"; "$V" ingest --no-tables "$BIG" -w "$WS" > /dev/null; "$V" export -w "$WS" -o "$CSV" > /dev/null
       fi
-      best csv "$RUNS_TABLES" "$CSV" 'rm -rf "$WS"' -- "$V" ingest "$CSV" -w "$WS"
+      if [ -z "${BASE:-}" ]; then
+        best csv "$RUNS_TABLES" "$CSV" 'rm -rf "$WS"' -- "$V" ingest "$CSV" -w "$WS"
+        best csvn "$RUNS" "$CSV" 'rm -rf "$WS"' -- "$V" ingest --no-tables "$CSV" -w "$WS"
+      else # alternate with the older code's, one run at a time, and keep each one's best
+        : > "$TMP/pair"
+        for _ in $(seq "$RUNS"); do
+          for k in csv bcsv csvn bcsvn; do
+            case $k in
+              csv) best t1 1 "$CSV" 'rm -rf "$WS"' -- "$V" ingest "$CSV" -w "$WS" ;;
+              bcsv) best t1 1 "$CSV" 'rm -rf "$WS"' -- "$BASE/vmalock" ingest "$CSV" -w "$WS" ;;
+              csvn) best t1 1 "$CSV" 'rm -rf "$WS"' -- "$V" ingest --no-tables "$CSV" -w "$WS" ;;
+              bcsvn) best t1 1 "$CSV" 'rm -rf "$WS"' -- "$BASE/vmalock" ingest --no-tables "$CSV" -w "$WS" ;;
+            esac
+            echo "$k $W_t1 $C_t1" >> "$TMP/pair"
+          done
+        done
+        for k in csv bcsv csvn bcsvn; do
+          read -r w c < <(awk -v k="$k" '$1 == k { print $2, $3 }' "$TMP/pair" | sort -n | head -1)
+          printf -v "W_$k" '%s' "$w"; printf -v "C_$k" '%s' "$c"
+          printf -v "ALL_$k" '%s' "$(awk -v k="$k" '$1 == k { printf "%s%s", (n++ ? ", " : ""), $2 }' "$TMP/pair")"
+        done
+      fi
       row "\`vmalock ingest\` CSV ($(mb "$CSV") MB, \`vmalock export\` of the ftrace trace; tables built)" csv "$(mb "$CSV")"
-      best csvn "$RUNS" "$CSV" 'rm -rf "$WS"' -- "$V" ingest --no-tables "$CSV" -w "$WS"
+      [ -n "${BASE:-}" ] && row 'before: `vmalock ingest` CSV (tables built)' bcsv "$(mb "$CSV")"
       row '`vmalock ingest --no-tables` CSV' csvn "$(mb "$CSV")"
+      [ -n "${BASE:-}" ] && row 'before: `vmalock ingest --no-tables` CSV' bcsvn "$(mb "$CSV")"
+      [ -n "${BASE:-}" ] && echo "| CSV after / before (wall) | tables built $(div "$W_csv" "$W_bcsv"), --no-tables $(div "$W_csvn" "$W_bcsvn") | | | | | |"
       ;;
   esac
 done
@@ -156,6 +182,7 @@ case " $FORMATS " in *" ftrace "*)
 esac
 
 # ---- target 3 ----
+if [ "${QUERIES:-1}" != 0 ]; then
 echo
 echo "## 3. the first query over each table ($BIG), against the ingest before it"
 echo
@@ -173,6 +200,8 @@ for t in events faults syscalls contention; do
   best "l$t" 1 "" : -- "$V" query -w "$WS" "SELECT count(*) FROM $t"
   printf '| then first `query … FROM %s` (loads it) | %s | %s | %s |\n' "$t" "$(w "l$t")" "$(c "l$t")" "$(div "$(w "l$t")" "$W_n3")"
 done
+
+fi
 
 # ---- target 5 ----
 if [ "$STATS_MB" != 0 ]; then
