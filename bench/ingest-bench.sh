@@ -13,7 +13,7 @@
 #   5. `ingest` + `stats` against `ingest` alone on a STATS_MB (1000) MB ftrace trace      target <= 2
 #
 #   RUNS=2                  runs of each ingest (the best, least wall time, is kept); RUNS_TABLES=$RUNS for the
-#                           ingests that build the tables
+#                           ingests that build the tables (with BASE, 0 leaves out the CSV ingests that build them)
 #   BIG=/tmp/vmalock-bench-ftrace-shifted-600m.txt   built on first use (never committed): the shared ftrace
 #                           traces (ftrace-overlap-default.txt and the cf-overlap-*.txt.xz captures) concatenated
 #                           again and again, each copy's timestamps shifted to start 1 s after the previous
@@ -153,6 +153,7 @@ for f in $FORMATS; do
         : > "$TMP/pair"
         for _ in $(seq "$RUNS"); do
           for k in csv bcsv csvn bcsvn; do
+            [ "$RUNS_TABLES" = 0 ] && [ "${k%n}" = "$k" ] && continue # RUNS_TABLES=0: --no-tables only
             case $k in
               csv) best t1 1 "$CSV" 'rm -rf "$WS"' -- "$V" ingest "$CSV" -w "$WS" ;;
               bcsv) best t1 1 "$CSV" 'rm -rf "$WS"' -- "$BASE/vmalock" ingest "$CSV" -w "$WS" ;;
@@ -163,16 +164,19 @@ for f in $FORMATS; do
           done
         done
         for k in csv bcsv csvn bcsvn; do
+          grep -q "^$k " "$TMP/pair" || continue
           read -r w c < <(awk -v k="$k" '$1 == k { print $2, $3 }' "$TMP/pair" | sort -n | head -1)
           printf -v "W_$k" '%s' "$w"; printf -v "C_$k" '%s' "$c"
           printf -v "ALL_$k" '%s' "$(awk -v k="$k" '$1 == k { printf "%s%s", (n++ ? ", " : ""), $2 }' "$TMP/pair")"
         done
       fi
-      row "\`vmalock ingest\` CSV ($(mb "$CSV") MB, \`vmalock export\` of the ftrace trace; tables built)" csv "$(mb "$CSV")"
-      [ -n "${BASE:-}" ] && row 'before: `vmalock ingest` CSV (tables built)' bcsv "$(mb "$CSV")"
-      row '`vmalock ingest --no-tables` CSV' csvn "$(mb "$CSV")"
+      if [ "$RUNS_TABLES" != 0 ]; then
+        row "\`vmalock ingest\` CSV ($(mb "$CSV") MB, \`vmalock export\` of the ftrace trace; tables built)" csv "$(mb "$CSV")"
+        [ -n "${BASE:-}" ] && row 'before: `vmalock ingest` CSV (tables built)' bcsv "$(mb "$CSV")"
+      fi
+      row "\`vmalock ingest --no-tables\` CSV ($(mb "$CSV") MB)" csvn "$(mb "$CSV")"
       [ -n "${BASE:-}" ] && row 'before: `vmalock ingest --no-tables` CSV' bcsvn "$(mb "$CSV")"
-      [ -n "${BASE:-}" ] && echo "| CSV after / before (wall) | tables built $(div "$W_csv" "$W_bcsv"), --no-tables $(div "$W_csvn" "$W_bcsvn") | | | | | |"
+      [ -n "${BASE:-}" ] && echo "| CSV after / before | wall $(div "$W_csvn" "$W_bcsvn") (--no-tables)$( [ "$RUNS_TABLES" = 0 ] || echo ", $(div "$W_csv" "$W_bcsv") (tables built)"); CPU $(div "$C_csvn" "$C_bcsvn") (--no-tables) | | | | | |"
       ;;
   esac
 done
