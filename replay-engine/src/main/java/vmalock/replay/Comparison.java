@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import vmalock.stats.StatsJson;
 import vmalock.stats.WorkspaceStats;
 import vmalock.store.Manifest;
@@ -54,65 +52,21 @@ public final class Comparison {
      */
     public static ObjectNode compare(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
                                      String baseline, ReplayOptions template, long faultCostNs, boolean perMm, int jobs) {
-        // the policies' shared work is built on a second thread while this one measures the trace (not when a filter,
-        // which counts what it reads, is set), kept if the heap holds it beside the replays (shareWork, from the
-        // trace's address spaces and tasks)
-        FutureTask<List<Workload>> building = ws.filter() == null && shareWork(sources, template, 0, 0)
-                ? new FutureTask<>(() -> ReplayRunner.loadAll(ws, sources, faultCostNs, template.faultCostScale)) : null;
-        if (building != null) {
-            Thread t = new Thread(building, "vmalock-work");
-            t.setDaemon(true);
-            t.start();
-        }
-        List<Workload> work = null;
+        WorkspaceStats ow = WorkspaceStats.compute(ws, indexes(sources));
+        long mms = ow.stats.perMm.size();
+        long tasks = ow.stats.perComm.size();
+        ObjectNode observed = withoutPerMm(StatsJson.build(ow), perMm);
+        ow = null; // only the document is kept
+        StatsJson.kernel(observed, sources); // as `stats --json` shows the trace
+        if (jobs <= 0) jobs = autoJobs(ws, sources, template, policies.size(), mms, tasks);
+        // the policies' shared work, built once the trace's address spaces and tasks are known (building it beside the
+        // observed statistics ran a 100,000-task trace out of a 256 MB heap)
+        List<Workload> work = shareWork(sources, template, mms, tasks)
+                ? ReplayRunner.loadAll(ws, sources, faultCostNs, template.faultCostScale) : null;
         try {
-            WorkspaceStats ow;
-            try {
-                ow = WorkspaceStats.compute(ws, indexes(sources));
-            } catch (RuntimeException | Error e) {
-                if (building != null) ReplayRunner.closeAll(resultQuietly(building));
-                throw e;
-            }
-            long mms = ow.stats.perMm.size();
-            long tasks = ow.stats.perComm.size();
-            ObjectNode observed = withoutPerMm(StatsJson.build(ow), perMm);
-            ow = null; // only the document is kept
-            StatsJson.kernel(observed, sources); // as `stats --json` shows the trace
-            if (jobs <= 0) jobs = autoJobs(ws, sources, template, policies.size(), mms, tasks);
-            if (building != null) work = result(building); // a source the replay refuses: its error, as a replay's
-            building = null;
-            if (!shareWork(sources, template, mms, tasks)) {
-                ReplayRunner.closeAll(work); // each replay builds its own
-                work = null;
-            } else if (work == null) {
-                work = ReplayRunner.loadAll(ws, sources, faultCostNs, template.faultCostScale);
-            }
             return compare(ws, sources, policies, baseline, template, faultCostNs, perMm, jobs, observed, work);
         } finally {
             ReplayRunner.closeAll(work);
-        }
-    }
-
-    /** The built work, or the builder's error. */
-    private static List<Workload> result(FutureTask<List<Workload>> building) {
-        try {
-            return building.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("compare interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error x) throw x;
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    /** The built work once the builder is done, or null when it failed (another error is being reported). */
-    private static List<Workload> resultQuietly(FutureTask<List<Workload>> building) {
-        try {
-            return result(building);
-        } catch (RuntimeException | Error e) {
-            return null;
         }
     }
 
