@@ -13,7 +13,7 @@
 #   5. `ingest` + `stats` against `ingest` alone on a STATS_MB (1000) MB ftrace trace      target <= 2
 #
 #   RUNS=2                  runs of each ingest (the best, least wall time, is kept); RUNS_TABLES=$RUNS for the
-#                           ingests that build the tables
+#                           ingests that build the tables (with BASE, 0 leaves out the CSV ingests that build them)
 #   BIG=/tmp/vmalock-bench-ftrace-shifted-600m.txt   built on first use (never committed): the shared ftrace
 #                           traces (ftrace-overlap-default.txt and the cf-overlap-*.txt.xz captures) concatenated
 #                           again and again, each copy's timestamps shifted to start 1 s after the previous
@@ -21,7 +21,10 @@
 #   TC, PERF                the same from ../shared/traces/tc-overlap.report.txt and perf-disjoint.perf.txt
 #   FORMATS="ftrace trace-cmd perf csv"   which inputs of target 2 to measure
 #   STATS_MB=1000           size of the trace for target 5 (0 skips it)
+#   QUERIES=1               target 3 (0 skips it)
 #   WS_DIR=/tmp             where the workspaces go (deleted after each run)
+#   BASE=DIR                a checkout of older code (built there with mvn -pl cli -am package): its CSV ingests run in
+#                           the same rounds, alternating with this code's, and are printed as "before" rows
 # Wall seconds and CPU seconds (user+sys of the process: every thread, the JVM's own included) per run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -143,10 +146,37 @@ for f in $FORMATS; do
       if [ ! -s "$CSV" ] || [ "$CSV" -ot "$BIG" ]; then
         rm -rf "$WS"; "$V" ingest --no-tables "$BIG" -w "$WS" > /dev/null; "$V" export -w "$WS" -o "$CSV" > /dev/null
       fi
-      best csv "$RUNS_TABLES" "$CSV" 'rm -rf "$WS"' -- "$V" ingest "$CSV" -w "$WS"
-      row "\`vmalock ingest\` CSV ($(mb "$CSV") MB, \`vmalock export\` of the ftrace trace; tables built)" csv "$(mb "$CSV")"
-      best csvn "$RUNS" "$CSV" 'rm -rf "$WS"' -- "$V" ingest --no-tables "$CSV" -w "$WS"
-      row '`vmalock ingest --no-tables` CSV' csvn "$(mb "$CSV")"
+      if [ -z "${BASE:-}" ]; then
+        best csv "$RUNS_TABLES" "$CSV" 'rm -rf "$WS"' -- "$V" ingest "$CSV" -w "$WS"
+        best csvn "$RUNS" "$CSV" 'rm -rf "$WS"' -- "$V" ingest --no-tables "$CSV" -w "$WS"
+      else # alternate with the older code's, one run at a time, and keep each one's best
+        : > "$TMP/pair"
+        for _ in $(seq "$RUNS"); do
+          for k in csv bcsv csvn bcsvn; do
+            [ "$RUNS_TABLES" = 0 ] && [ "${k%n}" = "$k" ] && continue # RUNS_TABLES=0: --no-tables only
+            case $k in
+              csv) best t1 1 "$CSV" 'rm -rf "$WS"' -- "$V" ingest "$CSV" -w "$WS" ;;
+              bcsv) best t1 1 "$CSV" 'rm -rf "$WS"' -- "$BASE/vmalock" ingest "$CSV" -w "$WS" ;;
+              csvn) best t1 1 "$CSV" 'rm -rf "$WS"' -- "$V" ingest --no-tables "$CSV" -w "$WS" ;;
+              bcsvn) best t1 1 "$CSV" 'rm -rf "$WS"' -- "$BASE/vmalock" ingest --no-tables "$CSV" -w "$WS" ;;
+            esac
+            echo "$k $W_t1 $C_t1" >> "$TMP/pair"
+          done
+        done
+        for k in csv bcsv csvn bcsvn; do
+          grep -q "^$k " "$TMP/pair" || continue
+          read -r w c < <(awk -v k="$k" '$1 == k { print $2, $3 }' "$TMP/pair" | sort -n | head -1)
+          printf -v "W_$k" '%s' "$w"; printf -v "C_$k" '%s' "$c"
+          printf -v "ALL_$k" '%s' "$(awk -v k="$k" '$1 == k { printf "%s%s", (n++ ? ", " : ""), $2 }' "$TMP/pair")"
+        done
+      fi
+      if [ "$RUNS_TABLES" != 0 ]; then
+        row "\`vmalock ingest\` CSV ($(mb "$CSV") MB, \`vmalock export\` of the ftrace trace; tables built)" csv "$(mb "$CSV")"
+        [ -n "${BASE:-}" ] && row 'before: `vmalock ingest` CSV (tables built)' bcsv "$(mb "$CSV")"
+      fi
+      row "\`vmalock ingest --no-tables\` CSV ($(mb "$CSV") MB)" csvn "$(mb "$CSV")"
+      [ -n "${BASE:-}" ] && row 'before: `vmalock ingest --no-tables` CSV' bcsvn "$(mb "$CSV")"
+      [ -n "${BASE:-}" ] && echo "| CSV after / before | wall $(div "$W_csvn" "$W_bcsvn") (--no-tables)$( [ "$RUNS_TABLES" = 0 ] || echo ", $(div "$W_csv" "$W_bcsv") (tables built)"); CPU $(div "$C_csvn" "$C_bcsvn") (--no-tables) | | | | | |"
       ;;
   esac
 done
@@ -156,6 +186,7 @@ case " $FORMATS " in *" ftrace "*)
 esac
 
 # ---- target 3 ----
+if [ "${QUERIES:-1}" != 0 ]; then
 echo
 echo "## 3. the first query over each table ($BIG), against the ingest before it"
 echo
@@ -173,6 +204,8 @@ for t in events faults syscalls contention; do
   best "l$t" 1 "" : -- "$V" query -w "$WS" "SELECT count(*) FROM $t"
   printf '| then first `query … FROM %s` (loads it) | %s | %s | %s |\n' "$t" "$(w "l$t")" "$(c "l$t")" "$(div "$(w "l$t")" "$W_n3")"
 done
+
+fi
 
 # ---- target 5 ----
 if [ "$STATS_MB" != 0 ]; then

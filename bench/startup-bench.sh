@@ -15,7 +15,8 @@
 #   3. BIG: ingest (tables built), then the first query over events and over faults;
 #      before = ingest --no-tables, then the first query (which loads the table lazily)   target: query <= ingest
 #   4. BIG: `report --html` after that ingest (tables built), against the ingest of the same trace   target: <= 2 s
-#      COMPARE=1: also after `compare` (all presets): the first report (loads the replay runs) and a second one
+#      COMPARE=1: also `compare` (all presets; with BASE, the older code's too, on the same workspace) and after it
+#      the first report (loads the replay runs) and a second one
 #   BASE=DIR               a checkout of the code before (e.g. `git archive 0459fbc | tar -x -C DIR`, built with
 #                          `mvn -q -DskipTests -pl cli -am package`): its ./vmalock is measured in the same run,
 #                          interleaved, and printed as "before" rows
@@ -110,6 +111,7 @@ if [ -n "$BIG_MB" ] && [ "$BIG_MB" != 0 ]; then
   [ -n "${BASE:-}" ] && measure obrh : -- "$BASE/vmalock" report -w "$WS" --html "$TMP/report-before.html"
   if [ "${COMPARE:-0}" = 1 ]; then
     measure bc : -- "$V" compare -w "$WS"
+    [ -n "${BASE:-}" ] && measure obc : -- "$BASE/vmalock" compare -w "$WS"
     measure brh1 : -- "$V" report -w "$WS" --html "$TMP/report.html"
     measure brh2 : -- "$V" report -w "$WS" --html "$TMP/report.html"
   fi
@@ -130,7 +132,8 @@ if [ -n "$BIG_MB" ] && [ "$BIG_MB" != 0 ]; then
   row '`report --html`' "$W_brh" "$C_brh" "$(ratio "$W_brh" "$W_bi") (target <= 2 s wall)"
   [ -n "${BASE:-}" ] && row 'before: `report --html` (same workspace)' "$W_obrh" "$C_obrh" "$(ratio "$W_obrh" "$W_bi"); after/before $(ratio "$W_brh" "$W_obrh") wall, $(ratio "$C_brh" "$C_obrh") CPU"
   if [ "${COMPARE:-0}" = 1 ]; then
-    row '`compare` (all presets)' "$W_bc" "$C_bc" "$(ratio "$W_bc" "$W_bi")"
+    row '`compare` (all presets)' "$W_bc" "$C_bc" "$(ratio "$W_bc" "$W_bi") (target <= 3)"
+    [ -n "${BASE:-}" ] && row 'before: `compare` (same workspace)' "$W_obc" "$C_obc" "$(ratio "$W_obc" "$W_bi"); after/before $(ratio "$W_bc" "$W_obc") wall, $(ratio "$C_bc" "$C_obc") CPU"
     row 'then `report --html` (loads the replay runs)' "$W_brh1" "$C_brh1" "$(ratio "$W_brh1" "$W_bi")"
     row 'then `report --html` again' "$W_brh2" "$C_brh2" "$(ratio "$W_brh2" "$W_bi") (target <= 2 s wall)"
   fi

@@ -58,6 +58,38 @@ class CompareJobsTest {
         }
     }
 
+    /**
+     * compare builds the trace's work once and replays every policy from it: the document and every stored run must
+     * be those of replays that each build their own work (-Dvmalock.compare.share=off), one and two policies at once.
+     */
+    @Test
+    void sharingTheWorkBetweenPoliciesChangesNoRun() throws Exception {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-tgid.txt"), Cli.sample("ftrace-remote-heavy.txt"), "-w", ws).code);
+        Map<String, Cli> outs = new TreeMap<>();
+        Map<String, Map<String, String>> runs = new TreeMap<>();
+        for (String share : new String[] {"off", "on"}) {
+            for (String jobs : new String[] {"1", "2"}) {
+                String key = share + "/" + jobs;
+                System.setProperty("vmalock.compare.share", share);
+                try {
+                    outs.put(key, Cli.run("compare", "-w", ws, "--format", "json", "--jobs", jobs));
+                } finally {
+                    System.clearProperty("vmalock.compare.share");
+                }
+                assertEquals(0, outs.get(key).code, outs.get(key).toString());
+                runs.put(key, runs(ws));
+                deleteRuns(ws);
+            }
+        }
+        for (String key : outs.keySet()) {
+            assertEquals(outs.get("off/1").out, outs.get(key).out, key);
+            assertEquals(outs.get("off/1").err, outs.get(key).err, key);
+            assertEquals(runs.get("off/1"), runs.get(key), key + ": the stored runs");
+        }
+        assertTrue(runs.get("on/2").size() > 8 * 2, runs.toString());
+    }
+
     @Test
     void sweepAndAPolicyListAreTheSameWithTwoJobs() {
         Path ws = tmp.resolve("ws");

@@ -31,6 +31,10 @@ import vmalock.event.Syscall;
  * text has it): such a record is one event on its first line, and its further lines are counted as
  * non-event lines ({@code other}). A record that Commons CSV rejects (an unterminated quote, text after
  * a closing quote) is a problem on its first line; the parser then starts afresh on the next line.
+ *
+ * <p>Speed: a plain event row (what {@link CsvEventWriter} writes for almost every event: no quote, no carriage
+ * return, ASCII, well-formed values) is read straight from its bytes between Commons CSV's records ({@link Quick}),
+ * with the same result; Commons CSV reads every other line.
  */
 final class CsvEventParser extends TextParser {
     private int[] col; // column index per CsvEventWriter.COLUMNS entry, or null before the header
@@ -48,10 +52,26 @@ final class CsvEventParser extends TextParser {
 
     @Override
     void run(InputStream in) throws IOException {
-        feeder = new Feeder(in);
-        Iterator<CSVRecord> records = records();
+        run(new Feeder(in));
+    }
+
+    private void run(Feeder f) throws IOException {
+        feeder = f;
+        Iterator<CSVRecord> records = null; // Commons CSV's, made when a line needs it
         while (true) {
             long first = feeder.newlines + 1;
+            if (quickRows && col != null && feeder.peekLine() && quick.parse(feeder.buf, feeder.lineStart, feeder.lineEnd)) {
+                // a plain event row (no quote, no carriage return, ASCII, every value well-formed): read here, as
+                // Commons CSV and record() read it
+                feeder.skipPeeked();
+                openAtEnd = false;
+                lineNo = lineBase + first;
+                result.linesTotal++;
+                if (result.clock == null) result.clock = SourceResult.UNKNOWN_CLOCK; // no clock= comment
+                emit();
+                continue;
+            }
+            if (records == null) records = records();
             CSVRecord r;
             try {
                 r = records.next();
@@ -95,7 +115,7 @@ final class CsvEventParser extends TextParser {
 
     @Override
     void runChunk(byte[] buf, int from, int to) throws IOException {
-        run(new java.io.ByteArrayInputStream(buf, from, to - from));
+        run(new Feeder(buf, from, to));
     }
 
     @Override
@@ -229,6 +249,249 @@ final class CsvEventParser extends TextParser {
 
     private int colMax;
 
+    private final Quick quick = new Quick();
+
+    /** Off: every record through Commons CSV (the tests compare the two). */
+    static boolean quickRows = true;
+
+    /**
+     * The common row read straight from the line's bytes: no quote, no carriage return, only ASCII, not a comment,
+     * at most one field per column and every value of the form {@link CsvEventWriter} writes (decimal numbers of at
+     * most 18 digits, {@code 0x} and 1–16 hex digits, {@code true}/{@code false}, a kind and syscall by name,
+     * {@code name=0x…} arguments one space apart). For such a line Commons CSV's fields are the text between the
+     * commas ({@code \N} a null), so {@link #parse} fills {@link #ev} exactly as {@link #record} does; any other line
+     * (or value) is left to Commons CSV and {@link #record}, which also word its problems.
+     */
+    private final class Quick {
+        private final int[] at = new int[CsvEventWriter.COLUMNS.size() + 1]; // field k: bytes [at[k], at[k + 1] - 1)
+        private byte[] b;
+        private boolean bad;
+        private final String[] cache = new String[1024];
+        private final byte[][] cacheKey = new byte[1024][];
+
+        boolean parse(byte[] line, int s, int e) {
+            if (s == e || line[s] == '#') return false;
+            int n = 0;
+            at[0] = s;
+            int i = s;
+            for (; i + 8 <= e; i += 8) { // 8 bytes at a time: refuse a quote, a carriage return, a non-ASCII byte
+                long w = (long) LONGS.get(line, i);
+                if ((w & HIGH) != 0 || (zeros(w ^ QUOTES) | zeros(w ^ CRS)) != 0) return false;
+                for (long m = zeros(w ^ COMMAS); m != 0; m &= m - 1) {
+                    if (++n == CsvEventWriter.COLUMNS.size()) return false;
+                    at[n] = i + (Long.numberOfTrailingZeros(m) >>> 3) + 1;
+                }
+            }
+            for (; i < e; i++) {
+                byte c = line[i];
+                if (c == ',') {
+                    if (++n == CsvEventWriter.COLUMNS.size()) return false;
+                    at[n] = i + 1;
+                } else if (c == '"' || c == '\r' || c < 0) {
+                    return false;
+                }
+            }
+            at[++n] = e + 1;
+            if (n == 1 || n != CsvEventWriter.COLUMNS.size() && n < colMax + 1 || colMax >= n) return false;
+            b = line;
+            bad = false;
+            Event ev = CsvEventParser.this.ev.clear();
+            ev.source = (int) integer(0);
+            ev.line = number(1);
+            ev.kind = kind(2);
+            ev.name = name(3);
+            ev.ts = number(4);
+            ev.cpu = (int) integer(5);
+            ev.tid = (int) integer(6);
+            ev.tgid = (int) integer(7);
+            ev.comm = name(8);
+            ev.mm = hex(9);
+            ev.write = bool(10);
+            ev.success = bool(11);
+            ev.memcgId = number(12);
+            ev.memcgPath = name(13);
+            ev.address = hex(14);
+            ev.ip = hex(15);
+            ev.errorCode = hex(16);
+            ev.lockAddr = hex(17);
+            ev.flags = (int) integer(18);
+            ev.syscall = syscall(19);
+            args(ev, 20);
+            ev.ret = number(21);
+            ev.otherPid = (int) integer(22);
+            ev.text = text(23);
+            ev.count = number(24);
+            return !bad;
+        }
+
+        private int from(int column) {
+            return at[col[column]];
+        }
+
+        private int to(int column) {
+            return at[col[column] + 1] - 1;
+        }
+
+        private boolean isNull(int f, int t) {
+            return t - f == 2 && b[f] == '\\' && b[f + 1] == 'N';
+        }
+
+        /** A decimal of at most 18 digits (Long.parseLong's value); else bad. */
+        private long number(int column) {
+            int f = from(column), t = to(column);
+            boolean neg = f < t && b[f] == '-';
+            if (neg) f++;
+            if (f == t || t - f > 18) {
+                bad = true;
+                return 0;
+            }
+            long v = 0;
+            for (int i = f; i < t; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    bad = true;
+                    return 0;
+                }
+                v = v * 10 + d;
+            }
+            return neg ? -v : v;
+        }
+
+        /** As {@link #number}, within an int's range (Integer.parseInt's value). */
+        private long integer(int column) {
+            long v = number(column);
+            if (v != (int) v) bad = true;
+            return v;
+        }
+
+        private long hex(int column) {
+            return hex(from(column), to(column));
+        }
+
+        /** {@code 0x} and 1–16 hex digits (CsvEventParser.hex's value); else bad. */
+        private long hex(int f, int t) {
+            if (t - f < 3 || t - f > 18 || b[f] != '0' || b[f + 1] != 'x') {
+                bad = true;
+                return 0;
+            }
+            long v = 0;
+            for (int i = f + 2; i < t; i++) {
+                int d = Character.digit(b[i], 16); // ASCII only here: 0-9, a-f, A-F
+                if (d < 0) {
+                    bad = true;
+                    return 0;
+                }
+                v = v << 4 | d;
+            }
+            return v;
+        }
+
+        private boolean bool(int column) {
+            int f = from(column), t = to(column);
+            if (is(f, t, TRUE)) return true;
+            if (!is(f, t, FALSE)) bad = true;
+            return false;
+        }
+
+        private boolean is(int f, int t, byte[] word) {
+            return java.util.Arrays.equals(b, f, t, word, 0, word.length);
+        }
+
+        private EventKind kind(int column) {
+            int f = from(column), t = to(column);
+            for (int k = 0; k < KINDS.length; k++) if (is(f, t, KIND_NAMES[k])) return KINDS[k];
+            bad = true;
+            return null;
+        }
+
+        private Syscall syscall(int column) {
+            int f = from(column), t = to(column);
+            for (int k = 0; k < SYSCALLS.length; k++) if (is(f, t, SYSCALL_NAMES[k])) return SYSCALLS[k];
+            bad = true;
+            return null;
+        }
+
+        /** A repeating string (name, comm, memcg path): one instance per distinct value, as {@link #names} gives. */
+        private String name(int column) {
+            int f = from(column), t = to(column);
+            return isNull(f, t) ? null : cached(f, t, false);
+        }
+
+        private String text(int column) {
+            int f = from(column), t = to(column);
+            return isNull(f, t) ? null : new String(b, f, t - f, StandardCharsets.ISO_8859_1);
+        }
+
+        private String cached(int f, int t, boolean intern) {
+            int h = 1;
+            for (int i = f; i < t; i++) h = 31 * h + b[i];
+            int slot = (h * 0x9E3779B9) >>> 22; // 1024 slots
+            byte[] k = cacheKey[slot];
+            if (k != null && java.util.Arrays.equals(b, f, t, k, 0, k.length)) return cache[slot];
+            String v = new String(b, f, t - f, StandardCharsets.ISO_8859_1);
+            if (intern) v = v.intern();
+            cacheKey[slot] = java.util.Arrays.copyOfRange(b, f, t);
+            cache[slot] = v;
+            return v;
+        }
+
+        /** {@code name=0x…} separated by single spaces (CsvEventParser.args' value); else bad. */
+        private void args(Event e, int column) {
+            int f = from(column), t = to(column);
+            if (f == t) return;
+            if (isNull(f, t)) {
+                bad = true;
+                return;
+            }
+            int k = 0;
+            int i = f;
+            while (true) {
+                int sp = i;
+                while (sp < t && b[sp] != ' ') sp++;
+                int eq = i;
+                while (eq < sp && b[eq] != '=') eq++;
+                if (k == Event.MAX_ARGS || eq == i || eq == sp) {
+                    bad = true;
+                    return;
+                }
+                e.argNames[k] = cached(i, eq, true);
+                e.args[k] = hex(eq + 1, sp);
+                k++;
+                if (sp == t) break;
+                i = sp + 1;
+                if (i == t) { // a trailing space: String.split drops the empty last part
+                    bad = true;
+                    return;
+                }
+            }
+            e.nargs = k;
+        }
+    }
+
+    private static final long HIGH = 0x8080808080808080L;
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long COMMAS = 0x2C2C2C2C2C2C2C2CL;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+
+    /** The high bit of each zero byte of {@code x}, whose bytes are all below 0x80 (exact: no carry between bytes). */
+    private static long zeros(long x) {
+        return ~((x + LOW7) | x) & HIGH;
+    }
+
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
+    private static final EventKind[] KINDS = EventKind.values();
+    private static final byte[][] KIND_NAMES = names(KINDS);
+    private static final Syscall[] SYSCALLS = Syscall.values();
+    private static final byte[][] SYSCALL_NAMES = names(SYSCALLS);
+
+    private static byte[][] names(Enum<?>[] values) {
+        byte[][] n = new byte[values.length][];
+        for (int k = 0; k < values.length; k++) n[k] = values[k].name().getBytes(StandardCharsets.US_ASCII);
+        return n;
+    }
+
     /**
      * Interns the strings that repeat on every row (event names, comms, memcg paths), so the store's
      * identity cache sees one instance per distinct value; bounded like the text parsers' caches.
@@ -282,10 +545,13 @@ final class CsvEventParser extends TextParser {
      */
     final class Feeder extends java.io.Reader {
         private final InputStream in;
-        private final byte[] buf = new byte[1 << 20];
+        private final byte[] buf;
         private int start;
         private int lim;
         private boolean eof;
+        /** The line {@link #peekLine} found: bytes {@code buf[lineStart, lineEnd)}. */
+        int lineStart;
+        int lineEnd;
         /** Newlines handed to the CSV parser so far = number of the last line it has seen complete. */
         long newlines;
         /** Physical lines read so far. */
@@ -297,6 +563,48 @@ final class CsvEventParser extends TextParser {
 
         Feeder(InputStream in) {
             this.in = in;
+            this.buf = new byte[1 << 20];
+        }
+
+        /** The whole input in {@code b[from, to)} (a chunk of the file: read where it is, not copied). */
+        Feeder(byte[] b, int from, int to) {
+            this.in = null;
+            this.buf = b;
+            this.start = from;
+            this.lim = to;
+            this.eof = true;
+            result.bytes += to - from;
+        }
+
+        /**
+         * Between records (everything handed out so far read by the CSV parser), finds the next line, at most
+         * {@link TextParser#MAX_LINE} bytes, without handing it out: {@code buf[lineStart, lineEnd)}. False
+         * otherwise (inside a record, at the end, an overlong line): the CSV parser reads on.
+         */
+        boolean peekLine() throws IOException {
+            if (textPos < text.length() || newlinePending) return false;
+            while (true) {
+                int nl = indexOfNewline(buf, start, lim);
+                if (nl >= 0) {
+                    lineStart = start;
+                    lineEnd = nl;
+                    return nl - start <= MAX_LINE;
+                }
+                if (lim - start > MAX_LINE) return false;
+                if (eof) {
+                    lineStart = start;
+                    lineEnd = lim;
+                    return lim > start;
+                }
+                fill();
+            }
+        }
+
+        /** The line {@link #peekLine} found was read without the CSV parser: as if handed out, newline included. */
+        void skipPeeked() {
+            start = lineEnd < lim ? lineEnd + 1 : lim;
+            linesRead++;
+            newlines++;
         }
 
         @Override

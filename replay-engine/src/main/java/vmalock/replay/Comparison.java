@@ -59,11 +59,25 @@ public final class Comparison {
         ow = null; // only the document is kept
         StatsJson.kernel(observed, sources); // as `stats --json` shows the trace
         if (jobs <= 0) jobs = autoJobs(ws, sources, template, policies.size(), mms, tasks);
+        // the policies' shared work, built once the trace's address spaces and tasks are known (building it beside the
+        // observed statistics ran a 100,000-task trace out of a 256 MB heap)
+        List<Workload> work = shareWork(sources, template, mms, tasks)
+                ? ReplayRunner.loadAll(ws, sources, faultCostNs, template.faultCostScale) : null;
+        try {
+            return compare(ws, sources, policies, baseline, template, faultCostNs, perMm, jobs, observed, work);
+        } finally {
+            ReplayRunner.closeAll(work);
+        }
+    }
+
+    private static ObjectNode compare(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
+                                      String baseline, ReplayOptions template, long faultCostNs, boolean perMm, int jobs,
+                                      ObjectNode observed, List<Workload> work) {
         String kernelPolicy = null;
         ArrayNode runs = StatsJson.JSON.createArrayNode();
         ObjectNode calibrated = null;
         ObjectNode calibratedRun = null;
-        for (PolicyRun run : PolicyRuns.run(ws, sources, policies, template, faultCostNs, perMm, jobs)) {
+        for (PolicyRun run : PolicyRuns.run(ws, sources, policies, template, faultCostNs, perMm, jobs, work)) {
             if (kernelPolicy == null && !sources.isEmpty()) kernelPolicy = run.kernelPolicy();
             runs.add(entry(run.policy(), run.id(), run.stats(), run.json()));
             if (run.policy().equals(kernelPolicy)) {
@@ -75,7 +89,7 @@ public final class Comparison {
         if (calibrated == null) {
             // the trace's kernel policy was not asked for (e.g. vma-rwsem-6.4, outside 'all'): replay it
             // for the calibration, and as the first row when it is the baseline the deltas refer to
-            PolicyRun run = PolicyRuns.one(ws, sources, PolicyPreset.preset(kernelPolicy), template, faultCostNs, perMm);
+            PolicyRun run = PolicyRuns.one(ws, sources, PolicyPreset.preset(kernelPolicy), template, faultCostNs, perMm, work);
             calibrated = run.stats();
             calibratedRun = run.json();
             if (baseline == null) runs.insert(0, entry(kernelPolicy, run.id(), calibrated, run.json()));
@@ -111,6 +125,18 @@ public final class Comparison {
         if (cpus < 2 || policies < 2 || ws.filter() != null || template.live) return 1;
         long need = replayHeap(sources, addressSpaces, tasks);
         return Runtime.getRuntime().maxMemory() >= BASE_HEAP + 2 * need ? 2 : 1;
+    }
+
+    /**
+     * Whether compare builds the sources' work once and replays every policy from it (the work depends on the sources,
+     * the fault cost and its scale, never on the policy): when the heap holds two replays' {@link #replayHeap} beside
+     * {@link #BASE_HEAP} (the shared work, held until the last policy's statistics, is less than one replay's part),
+     * else each replay builds its own and drops it before its run's statistics, as the smallest heaps need; never for
+     * a live replay. The output is the same either way; {@code -Dvmalock.compare.share=off} turns it off.
+     */
+    static boolean shareWork(List<Manifest.Source> sources, ReplayOptions template, long addressSpaces, long tasks) {
+        if (template.live || "off".equals(System.getProperty("vmalock.compare.share"))) return false;
+        return Runtime.getRuntime().maxMemory() >= BASE_HEAP + 2 * replayHeap(sources, addressSpaces, tasks);
     }
 
     /** One policy's stored run as compare keeps it: its id, the trace's kernel policy, its statistics and run.json. */

@@ -21,21 +21,28 @@ import vmalock.store.Workspace;
 final class PolicyRuns {
     private PolicyRuns() {}
 
-    /** Replays {@code p} and measures its stored run ({@code per_mm} left out unless {@code perMm}). */
+    /**
+     * Replays {@code p} and measures its stored run ({@code per_mm} left out unless {@code perMm}); {@code work}: the
+     * sources' work shared by the policies ({@link ReplayRunner#loadAll}), or null to build it for this replay.
+     */
     static Comparison.PolicyRun one(Workspace ws, List<Manifest.Source> sources, PolicyPreset p, ReplayOptions template,
-                                    long faultCostNs, boolean perMm) {
-        ReplayRunner.Run run = ReplayRunner.run(ws, sources, template.copy().policy(p), faultCostNs);
+                                    long faultCostNs, boolean perMm, List<Workload> work) {
+        ReplayRunner.Run run = ReplayRunner.run(ws, sources, template.copy().policy(p), faultCostNs, work);
         ObjectNode s = ReplayRunner.stats(ws.dir(), run.id);
         if (!perMm) s.remove("per_mm");
         return new Comparison.PolicyRun(p.name, run.id, run.kernelPolicy, s, run.json);
     }
 
-    /** Every policy's run, in the order of {@code policies}, with up to {@code jobs} replays at once. */
+    /**
+     * Every policy's run, in the order of {@code policies}, with up to {@code jobs} replays at once, all of them
+     * replaying {@code work} when it is not null (the sources' work, built once).
+     */
     static List<Comparison.PolicyRun> run(Workspace ws, List<Manifest.Source> sources, List<PolicyPreset> policies,
-                                          ReplayOptions template, long faultCostNs, boolean perMm, int jobs) {
+                                          ReplayOptions template, long faultCostNs, boolean perMm, int jobs,
+                                          List<Workload> work) {
         List<Comparison.PolicyRun> out = new ArrayList<>(policies.size());
         if (jobs <= 1 || policies.size() < 2) {
-            for (PolicyPreset p : policies) out.add(one(ws, sources, p, template, faultCostNs, perMm));
+            for (PolicyPreset p : policies) out.add(one(ws, sources, p, template, faultCostNs, perMm, work));
             return out;
         }
         // the cores are shared between the policies: each replay's per-address-space workers get their part
@@ -50,7 +57,7 @@ final class PolicyRuns {
         try {
             List<Future<Comparison.PolicyRun>> fs = new ArrayList<>();
             for (PolicyPreset p : policies) {
-                fs.add(pool.submit(() -> alone.get() ? null : one(ws, sources, p, shared, faultCostNs, perMm)));
+                fs.add(pool.submit(() -> alone.get() ? null : one(ws, sources, p, shared, faultCostNs, perMm, work)));
             }
             for (Future<Comparison.PolicyRun> f : fs) {
                 try {
@@ -72,7 +79,7 @@ final class PolicyRuns {
             pool.shutdown();
         }
         for (int k = 0; k < out.size(); k++) {
-            if (out.get(k) == null) out.set(k, one(ws, sources, policies.get(k), template, faultCostNs, perMm));
+            if (out.get(k) == null) out.set(k, one(ws, sources, policies.get(k), template, faultCostNs, perMm, work));
         }
         return out;
     }

@@ -87,6 +87,32 @@ public final class ReplayRunner {
     }
 
     /**
+     * Every source's work as {@link #run} builds it, for several replays of it ({@link #run} with {@code work}):
+     * read-only from then on, so replays may share it at once (each streams a spilled task back through a reader
+     * of its own). The caller closes each workload when its replays are done.
+     */
+    static List<Workload> loadAll(Workspace ws, List<Manifest.Source> sources, long faultCostNs, double faultCostScale) {
+        List<Workload> out = new ArrayList<>(sources.size());
+        try {
+            for (Manifest.Source src : sources) {
+                Workload w = load(ws, src, faultCostNs, faultCostScale);
+                out.add(w);
+                for (MmWork m : w.mms) m.firstStart(); // its lazily computed value, set before other threads read it
+            }
+        } catch (RuntimeException | Error e) {
+            closeAll(out);
+            throw e;
+        }
+        return out;
+    }
+
+    /** Closes every workload of {@link #loadAll} (null: none). */
+    static void closeAll(List<Workload> work) {
+        if (work == null) return;
+        for (Workload w : work) w.close();
+    }
+
+    /**
      * Work from events read elsewhere (the fleet job's event blocks, no workspace): {@code events} hands every
      * event of one source to the consumer it is given, in order — the same building as {@link #load}.
      */
@@ -158,6 +184,15 @@ public final class ReplayRunner {
      * with the same id). {@code faultCostNs} -1 calibrates the per-VMA fault cost from each trace.
      */
     public static Run run(Workspace ws, List<Manifest.Source> sources, ReplayOptions o, long faultCostNs) {
+        return run(ws, sources, o, faultCostNs, null);
+    }
+
+    /**
+     * As above; {@code work}: the sources' work built once by {@link #loadAll} with the same fault cost and scale
+     * (compare's policies share it: the work does not depend on the policy), replayed as it is and left open;
+     * null builds each source's work here and deletes it after its replay.
+     */
+    static Run run(Workspace ws, List<Manifest.Source> sources, ReplayOptions o, long faultCostNs, List<Workload> work) {
         String id = runId(o);
         if (o.onRun != null) o.onRun.accept(id);
         Path dir = runDir(ws.dir(), id);
@@ -179,7 +214,7 @@ public final class ReplayRunner {
                     throw new StoreException(stage + ": cannot create the run's folder: " + e.getMessage(), e);
                 }
             }
-            Run run = runInto(ws, sources, o, faultCostNs, id, dir, stage);
+            Run run = runInto(ws, sources, o, faultCostNs, id, dir, stage, work);
             publish(stage, dir);
             synchronized (STAGE_SEQ) {
                 try (Stream<Path> left = Files.list(staging)) {
@@ -200,12 +235,12 @@ public final class ReplayRunner {
     private static final java.util.concurrent.atomic.AtomicLong STAGE_SEQ = new java.util.concurrent.atomic.AtomicLong();
 
     private static Run runInto(Workspace ws, List<Manifest.Source> sources, ReplayOptions o, long faultCostNs,
-                               String id, Path dir, Path stage) {
+                               String id, Path dir, Path stage, List<Workload> work) {
         List<ReplayResult> results = new ArrayList<>();
         List<Workload> workloads = new ArrayList<>();
         try (Workspace out = Workspace.forIngest(stage)) {
             for (Manifest.Source src : sources) {
-                Workload w = load(ws, src, faultCostNs, o.faultCostScale);
+                Workload w = work != null ? work.get(workloads.size()) : load(ws, src, faultCostNs, o.faultCostScale);
                 workloads.add(w);
                 String key = src.checksum + "|" + o.policy.spec() + "|" + id + "|" + faultCostNs + "|" + o.faultCostScale;
                 IngestSession s = out.beginSource(dir.resolve("replay-of-" + src.name), 0, sha256(key));
@@ -217,7 +252,7 @@ public final class ReplayRunner {
                         Thread.currentThread().interrupt();
                         throw new StoreException(dir + ": live replay interrupted", x);
                     } finally {
-                        w.close(); // the temporary work file; the workload's figures stay readable
+                        if (work == null) w.close(); // the temporary work file; the workload's figures stay readable
                     }
                     IngestSession.Details d = new IngestSession.Details();
                     d.format = "replay";

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,17 +48,7 @@ class SpillTest {
             assertEquals(expectSpill, w.spilledBytes() > 0, "spilled " + w.spilledBytes() + " bytes");
             // unlinked while in use: a replay killed now leaves nothing in the spill folder (issue 12)
             assertEquals(0, files(), "no work file visible while spilled");
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            long[] n = new long[1];
-            ReplayResult r = ReplayEngine.run(w, o, e -> {
-                md.update(e.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                n[0]++;
-            });
-            ReplayCounters c = r.counters;
-            return new String[] {java.util.HexFormat.of().formatHex(md.digest()), Long.toString(n[0]),
-                c.faults + " " + c.faultsVma + " " + c.faultsMmap + " " + c.writes + " " + c.remote + " " + c.remoteFast
-                        + " " + c.otherReads + " " + c.vmaLockAbort + " " + c.steps,
-                Long.toString(w.operations()), r.firstNs + "-" + r.lastNs};
+            return Traces.replayDigest(w, o);
         } finally {
             assertFalse(files() > 0, "the work file is deleted on close");
         }

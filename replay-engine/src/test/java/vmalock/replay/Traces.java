@@ -49,4 +49,23 @@ public final class Traces {
         for (Event e : events) b.accept(e);
         return b.finish();
     }
+
+    /**
+     * A replay of {@code w} under {@code o}, as figures to compare: the SHA-256 of every emitted event's text, the
+     * event count, the counters, the time span, the defects, violations and findings, the operations.
+     */
+    static String[] replayDigest(Workload w, ReplayOptions o) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        long[] n = new long[1];
+        ReplayResult r = ReplayEngine.run(w, o, e -> {
+            md.update(e.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            n[0]++;
+        });
+        ReplayCounters c = r.counters;
+        return new String[] {java.util.HexFormat.of().formatHex(md.digest()), Long.toString(n[0]),
+            c.faults + " " + c.faultsVma + " " + c.faultsMmap + " " + c.writes + " " + c.remote + " " + c.remoteFast
+                    + " " + c.otherReads + " " + c.vmaLockAbort + " " + c.steps + " " + c.cpuWaitNs,
+            Long.toString(w.operations()), r.firstNs + "-" + r.lastNs,
+            r.defects + " " + r.violations + " " + r.findings.size()};
+    }
 }
