@@ -61,8 +61,7 @@ final class VmaTree {
     /** A copy with v stored for [start, end); overlapping entries must have been removed. */
     VmaTree with(Vma v, long start, long end) {
         int n = vmas.length;
-        int pos = 0;
-        while (pos < n && starts[pos] < start) pos++;
+        int pos = start == Long.MIN_VALUE ? 0 : floor(start - 1) + 1; // the first entry with start ≥ start
         long[] s = new long[n + 1], e = new long[n + 1];
         Vma[] a = new Vma[n + 1];
         System.arraycopy(starts, 0, s, 0, pos);
