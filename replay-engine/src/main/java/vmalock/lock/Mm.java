@@ -121,7 +121,8 @@ public final class Mm {
             ck.report("1-vma-modified-unlocked", t, this, v, "VMA range changed without vma_start_write");
         }
         VmaTree tr = tree;
-        if (tr.indexOf(v) >= 0) tr = tr.without(v).with(v, start, end);
+        int i = tr.indexOf(v);
+        if (i >= 0) tr = tr.withRange(i, start, end);
         tree = tr;
         v.vmStart = start;
         v.vmEnd = end;

@@ -54,8 +54,25 @@ final class VmaTree {
     }
 
     int indexOf(Vma v) {
-        for (int i = 0; i < vmas.length; i++) if (vmas[i] == v) return i;
+        int i = floor(v.vmStart); // where its tree range starts, unless a writer is changing it
+        if (i >= 0 && vmas[i] == v) return i;
+        for (i = 0; i < vmas.length; i++) if (vmas[i] == v) return i;
         return -1;
+    }
+
+    /**
+     * A copy with entry {@code i} stored for [start, end) — {@code without(v).with(v, start, end)} in one copy of
+     * the bounds when the entry keeps its place in the order (the VMA array is shared: snapshots are immutable).
+     */
+    VmaTree withRange(int i, long start, long end) {
+        int n = vmas.length;
+        if ((i > 0 && starts[i - 1] >= start) || (i + 1 < n && starts[i + 1] <= start)) {
+            return without(vmas[i]).with(vmas[i], start, end);
+        }
+        long[] s = starts.clone(), e = ends.clone();
+        s[i] = start;
+        e[i] = end;
+        return new VmaTree(s, e, vmas);
     }
 
     /** A copy with v stored for [start, end); overlapping entries must have been removed. */

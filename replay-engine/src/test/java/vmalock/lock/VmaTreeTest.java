@@ -1,5 +1,6 @@
 package vmalock.lock;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.SplittableRandom;
@@ -31,6 +32,32 @@ class VmaTreeTest {
                 assertSame(walk, mm.walk(addr), () -> "walk 0x" + Long.toHexString(addr));
                 assertSame(find, mm.findVma(addr), () -> "find_vma 0x" + Long.toHexString(addr));
             }
+        }
+    }
+
+    @Test
+    void aRangeChangeInOneCopyEqualsRemoveAndInsert() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int layout = 0; layout < 300; layout++) {
+            VmaTree t = VmaTree.EMPTY;
+            Mm mm = new Mm(0x1000, null);
+            int n = rnd.nextInt(1, 10);
+            long at = 0x1000;
+            for (int i = 0; i < n; i++) {
+                long len = rnd.nextInt(1, 5) * 0x1000L;
+                t = t.with(new Vma(mm, at, at + len), at, at + len);
+                at += len + rnd.nextInt(0, 3) * 0x1000L;
+            }
+            int i = rnd.nextInt(n);
+            Vma v = t.vmas[i];
+            // a new range that keeps its place (shrink, grow into a gap) or moves past a neighbour
+            long start = Math.max(0, t.starts[i] + rnd.nextInt(-3, 4) * 0x1000L);
+            long end = start + rnd.nextInt(1, 4) * 0x1000L;
+            VmaTree one = t.withRange(t.indexOf(v), start, end);
+            VmaTree two = t.without(v).with(v, start, end);
+            assertArrayEquals(two.starts, one.starts);
+            assertArrayEquals(two.ends, one.ends);
+            assertArrayEquals(two.vmas, one.vmas);
         }
     }
 }
