@@ -142,13 +142,16 @@ final class CompareWriter {
     /** One item of a note, indented two spaces and wrapped at word boundaries to fit 100 columns. */
     private void wrapped(String text) {
         StringBuilder line = new StringBuilder("  ");
+        boolean empty = true; // nothing after the indent yet
         for (String w : text.split(" ")) {
-            if (line.length() > 2 && line.length() + 1 + w.length() > 100) {
+            if (!empty && line.length() + 1 + w.length() > 100) {
                 out.println(line);
                 line = new StringBuilder("    ");
+                empty = true;
             }
-            if (line.length() > 2 && !line.toString().isBlank()) line.append(' ');
+            if (!empty) line.append(' ');
             line.append(w);
+            empty = false;
         }
         out.println(line);
     }

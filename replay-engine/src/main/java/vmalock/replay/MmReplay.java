@@ -82,9 +82,7 @@ final class MmReplay implements LockEventListener {
         this.timing = wl == null ? (opt.timing == ReplayOptions.Timing.AUTO ? ReplayOptions.Timing.TRACE : opt.timing)
                 : opt.effectiveTiming(wl);
         this.ncpus = wl == null ? Math.max(0, opt.cpus) : opt.effectiveCpus(wl);
-        if (timing == ReplayOptions.Timing.SCHED && wl != null && wl.idleWakeLatencies.length > 0) {
-            wakeSamples = wl.idleWakeLatencies;
-        }
+        if (wl != null) wakeSamples = wl.sleeperWakeSamples(timing == ReplayOptions.Timing.SCHED);
         this.work = work;
         this.opt = opt;
         Policy p = opt.policy.policy.withSmp(ncpus != 1);

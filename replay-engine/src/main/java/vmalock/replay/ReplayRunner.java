@@ -445,14 +445,12 @@ public final class ReplayRunner {
             s.put("fault_cost_source", w.faultCostSource);
             s.put("fault_cost_samples", w.faultCostSamples);
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
-            // the samples the replay draws a sleeper's wake-up latency from (MmReplay): the closed loop's come from
-            // the trace's wake-ups onto an idle CPU, the open loop's from its mmap_lock sleepers' release→acquire gaps
-            boolean idle = o.effectiveTiming(w) == ReplayOptions.Timing.SCHED && w.idleWakeLatencies.length > 0;
-            long[] wake = idle ? w.idleWakeLatencies : w.wakeLatencies;
             s.put("preempt", o.effectiveKernelPreemption(w) ? "full" : "none");
             s.put("preempt_basis", o.kernelPreemptionBasis(w));
-            s.put("wake_latency_source", o.wakeLatencyNs >= 0 ? "option" : idle ? w.idleWakeSource
-                    : wake.length == 0 ? "none" : "trace-mmap-lock-release-to-acquire");
+            // the samples the replay draws a sleeper's wake-up latency from (MmReplay)
+            boolean closedLoop = o.effectiveTiming(w) == ReplayOptions.Timing.SCHED;
+            long[] wake = w.sleeperWakeSamples(closedLoop);
+            s.put("wake_latency_source", o.wakeLatencyNs >= 0 ? "option" : w.sleeperWakeSource(closedLoop));
             s.put("wake_latency_samples", o.wakeLatencyNs >= 0 ? 0 : wake.length);
             s.put("wake_latency_p50_ns", o.wakeLatencyNs >= 0 ? o.wakeLatencyNs : wake.length == 0 ? 0 : wake[(wake.length + 1) / 2 - 1]);
             s.put("resolution_ns", o.resolutionNs > 0 ? o.resolutionNs : w.resolutionNs);

@@ -213,6 +213,7 @@ public final class WorkBuilder {
     private void onFault(Event e) {
         Task t = task(e);
         endPendingOps(t, e.ts);
+        t.kFault = false; // a user fault: whatever follows is its own
         t.faultOpen = true;
         t.fTs = e.ts;
         t.fAddr = e.address;

@@ -54,6 +54,20 @@ public final class Workload implements AutoCloseable {
      * {@code trace-wakeups-onto-idle-cpu} (every one), {@code none}.
      */
     public String idleWakeSource = "none";
+
+    /**
+     * The samples a sleeper's wake-up latency is drawn from: in the closed loop the trace's wake-ups onto an idle
+     * CPU ({@link #idleWakeLatencies}) when it has them, else its mmap_lock sleepers' release→acquire gaps.
+     */
+    public long[] sleeperWakeSamples(boolean closedLoop) {
+        return closedLoop && idleWakeLatencies.length > 0 ? idleWakeLatencies : wakeLatencies;
+    }
+
+    /** Which samples {@link #sleeperWakeSamples} gives, for run.json. */
+    public String sleeperWakeSource(boolean closedLoop) {
+        if (closedLoop && idleWakeLatencies.length > 0) return idleWakeSource;
+        return wakeLatencies.length == 0 ? "none" : "trace-mmap-lock-release-to-acquire";
+    }
     /** Wake-up → running delays of wake-ups that preempted a running task (sched_switch prev_state R), sorted, ns. */
     public long[] busyWakeLatencies = new long[0];
     /** How long tasks had run since their switch-in when preempted (sched_switch prev_state R), sorted, ns. */
