@@ -129,6 +129,12 @@ final class CompareWriter {
             if (in.path("timing").asText().equals("sched")) {
                 wrapped("closed loop on " + in.path("cpus").asText() + " CPUs; kernel preemption " + in.path("preempt").asText()
                         + " (" + in.path("preempt_basis").asText() + ")");
+                if (in.has("wake_cpu")) {
+                    wrapped("a woken task runs on " + (in.path("wake_cpu").asText().equals("prev")
+                            ? "its previous CPU, or waits there (an idle CPU takes it after the "
+                                    + in.path("migration_cost_us").asText() + " µs migration cost)"
+                            : "any idle CPU") + " (" + in.path("wake_cpu_basis").asText() + ")");
+                }
             } else {
                 wrapped(in.path("timing").asText() + " timing (open loop: the trace has no sched events); CPUs "
                         + in.path("cpus").asText());

@@ -136,7 +136,9 @@ final class HtmlReportWriter {
             JsonNode in = j.path("inputs").path(0);
             rows.add(new String[] {r.id(), r.policy(), j.path("kernel").asText(), j.path("seed").asText(),
                 j.path("cpus").asText(), j.path("timing").asText()
-                        + (in.has("preempt") ? "; kernel preemption " + in.path("preempt").asText() : ""),
+                        + (in.has("preempt") ? "; kernel preemption " + in.path("preempt").asText() : "")
+                        + (in.has("wake_cpu") ? "; woken tasks on " + (in.path("wake_cpu").asText().equals("prev")
+                                ? "their previous CPU" : "any idle CPU") : ""),
                 in.path("fault_cost_ns").asText() + " ns (" + in.path("fault_cost_source").asText() + ")",
                 pct(j.path("address_space").path("known_fraction").asDouble()),
                 j.path("defect_count").asText(), j.path("violations").asText(), j.path("deterministic").asText()});

@@ -45,23 +45,36 @@ public final class ReplayParams {
                     + "mode, sleeps or reaches cond_resched() in a VMA syscall's page-table walk. See docs/replay.md")
     String preempt;
 
+    @Option(names = "--wake-cpu", paramLabel = "auto|prev|idle", defaultValue = "auto",
+            description = "where a woken task runs in the CPU model: auto (default: under eevdf as the trace shows — when "
+                    + "at least 90 %% of its wake-ups of a task whose previous CPU was busy while another was idle went to "
+                    + "the previous CPU, prev, else idle; the other --wakeup-preempt models: idle; run.json says which and "
+                    + "why), prev — queued on the CPU it last ran on, where it "
+                    + "preempts that CPU's task or waits (an idle CPU takes it once it is cache-hot no more: "
+                    + "--migration-cost, the kernel's 500us when not given), idle — any idle CPU at once")
+    String wakeCpu;
+
     @Option(names = "--slice", paramLabel = "TIME", defaultValue = "auto",
-            description = "time slice of the modelled CPUs: 'auto' (default: 3ms) or a time such as 1.4ms")
+            description = "time slice of the modelled CPUs: 'auto' (default: the kernel's base slice, 0.75 ms × (1 + log2 "
+                    + "CPUs), under eevdf; 3 ms under the other --wakeup-preempt models) or a time such as 1.4ms")
     String slice;
 
     @Option(names = "--migration-cost", paramLabel = "TIME", defaultValue = "0",
             description = "the modelled scheduler's migration cost (the kernel's sched_migration_cost, 500us by default "
                     + "there): a task preempted off a CPU stays queued on it while it is cache-hot instead of taking a CPU "
-                    + "that goes idle; 0 (default): one run queue for all modelled CPUs")
+                    + "that goes idle; 0 (default): the kernel's 500us with per-CPU run queues (eevdf, --wake-cpu prev), "
+                    + "else one run queue for all modelled CPUs")
     String migrationCost;
 
-    @Option(names = "--wakeup-preempt", paramLabel = "on|off|trace|min-run|prev-cpu", defaultValue = "on",
-            description = "a task woken from a lock wait or a sleep preempts a running one at once (on), waits for a "
-                    + "slice's end or a free CPU (off: EEVDF's RUN_TO_PARITY protects the running task's slice), "
-                    + "preempts after a delay drawn from the trace's own wake-ups that preempted a running task (trace), "
-                    + "or preempts only a task that has run at least the trace's own median run before a preemption "
-                    + "(min-run: sched_switch prev_state R, switch-in to switch-out), waiting for that or a free CPU, "
-                    + "or preempts the task on the CPU it last ran on, else waits (prev-cpu)")
+    @Option(names = "--wakeup-preempt", paramLabel = "eevdf|on|off|trace|min-run|prev-cpu", defaultValue = "eevdf",
+            description = "how the CPU model's scheduler decides who runs: eevdf (default) — as the kernel's EEVDF "
+                    + "(6.6+) on per-CPU run queues: virtual runtimes, lags and deadlines; the running task keeps its CPU "
+                    + "while eligible until its slice is used, so a woken task often waits for it; slice 0.75 ms × "
+                    + "(1 + log2 CPUs) unless --slice. The earlier models, one run queue for all CPUs: on — a woken task "
+                    + "preempts the task longest in its slice at once; off — it waits for a slice's end or a free CPU; "
+                    + "trace — it preempts after a delay drawn from the trace's own wake-ups that preempted a running "
+                    + "task; min-run — it preempts only a task that has run the trace's median run before a preemption; "
+                    + "prev-cpu — it preempts the task on the CPU it last ran on, else waits")
     String wakeupPreempt;
 
     @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
@@ -107,13 +120,21 @@ public final class ReplayParams {
         o.wakeLatency(parseTime("--wake-latency", wakeLatency));
         if (!slice.trim().equalsIgnoreCase("auto")) o.sliceNs = parseTime("--slice", slice);
         o.migrationCostNs = parseTime("--migration-cost", migrationCost);
+        o.eevdf = false;
         switch (wakeupPreempt.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "eevdf": o.wakeupPreemption = true; o.eevdf = true; break;
             case "on": o.wakeupPreemption = true; break;
             case "trace": o.wakeupPreemption = true; o.wakeupPreemptFromTrace = true; break;
             case "off": o.wakeupPreemption = false; break;
             case "min-run": o.wakeupPreemption = true; o.wakeupPreemptMinRun = true; break;
             case "prev-cpu": o.wakeupPreemption = true; o.wakeupPreemptPrevCpu = true; break;
-            default: throw new IllegalArgumentException("--wakeup-preempt: '" + wakeupPreempt + "' is not on, off, trace, min-run or prev-cpu");
+            default: throw new IllegalArgumentException("--wakeup-preempt: '" + wakeupPreempt + "' is not eevdf, on, off, trace, min-run or prev-cpu");
+        }
+        switch (wakeCpu.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto": o.wakeOnPrevCpu = null; break;
+            case "prev": o.wakeOnPrevCpu = true; break;
+            case "idle": o.wakeOnPrevCpu = false; break;
+            default: throw new IllegalArgumentException("--wake-cpu: '" + wakeCpu + "' is not auto, prev or idle");
         }
         switch (preempt.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "none": case "voluntary": o.kernelPreemption(false); break;

@@ -98,10 +98,43 @@ public final class SimScheduler implements Driver {
      * preempted task takes the first CPU that frees up). A woken task picks an idle CPU either way.
      */
     public long migrationCostNs;
+    /**
+     * A woken task is queued on the CPU it last ran on even when another CPU is idle — the kernel searches for an
+     * idle CPU only among those sharing the previous CPU's last-level cache ({@code select_idle_sibling()}), and a
+     * machine whose CPUs share none (as the traced VM's vCPUs) wakes every task onto its previous CPU. It runs
+     * there when that CPU frees up or by wake-up preemption of that CPU's task only; an idle CPU pulls it once it
+     * is no longer cache-hot ({@link #migrationCostNs} after it last ran). False: a woken task takes any idle CPU.
+     */
+    public boolean wakeOnPrevCpu;
+    /**
+     * Per-CPU run queues ordered as the kernel's EEVDF (6.6+) orders them, instead of one FIFO queue: every task has a
+     * virtual runtime (its CPU time; all of nice 0), a deadline one slice ({@link #sliceNs}) past the virtual time it
+     * was placed at, and a lag kept across a sleep. A CPU runs the eligible task (virtual runtime not past the queue's
+     * average) with the earliest deadline; its running task keeps the CPU while eligible until it has run to its
+     * deadline (RUN_TO_PARITY), so a woken task preempts it only when it is no longer eligible or its slice is used.
+     * A woken task is queued on its previous CPU when it is busy and {@link #wakeOnPrevCpu}, else on an idle one; a
+     * CPU with nothing queued pulls a task from another once that task is no longer cache-hot ({@link #migrationCostNs}).
+     */
+    public boolean eevdf;
+    /** EEVDF model: the tasks queued (runnable, not running) on each CPU, the running one, the queue's virtual time when empty. */
+    private List<Task>[] rqs;
+    private Task[] currs;
+    private long[] vBase;
+    private boolean[] needResched;
+
+    /** Wake-ups queued on a busy previous CPU while another CPU was idle ({@link #wakeOnPrevCpu}). */
+    private long wakesQueuedOnPrevCpu;
+
+    public long wakesQueuedOnPrevCpu() {
+        return wakesQueuedOnPrevCpu;
+    }
+
     /** Which modelled CPUs are taken (by id: {@link Task#cpu}). */
     private boolean[] cpuBusy = new boolean[0];
     /** Queued tasks whose wake-up preemption waits for a CPU's return to user mode. */
     private int pendingPreempts;
+    /** As {@link #pendingPreempts}, for the task on one CPU ({@link #wakeOnPrevCpu}). */
+    private int[] pendingByCpu = new int[0];
     /** Total ns tasks spent runnable, waiting for a modelled CPU. */
     private long cpuWaitNs;
     /** Preemptions at the end of a time slice. */
@@ -249,6 +282,10 @@ public final class SimScheduler implements Driver {
                 continue;
             }
             if (gen == BALANCE) {
+                if (eevdf) {
+                    evBalance(t, time);
+                    continue;
+                }
                 if (t.waitingCpu && !t.hasCpu && t.hotUntil == time && busy < cpus) {
                     runq.remove(t); // cooled down: an idle CPU pulls it
                     busy++;
@@ -288,6 +325,12 @@ public final class SimScheduler implements Driver {
 
     /** Takes a free CPU for {@code t}, or queues it (runnable) until one is released. */
     private boolean grab(Task t) {
+        if (eevdf) return evGrab(t);
+        if (wakeOnPrevCpu && t.wokenUp && t.lastCpu >= 0 && t.lastCpu < cpus) {
+            if (cpuBusy.length < cpus) cpuBusy = Arrays.copyOf(cpuBusy, cpus);
+            if (pendingByCpu.length < cpus) pendingByCpu = Arrays.copyOf(pendingByCpu, cpus);
+            if (cpuBusy[t.lastCpu]) return queueOnPrevCpu(t);
+        }
         if (busy < cpus) {
             t.wokenUp = false;
             take(t, freeCpu(t.lastCpu));
@@ -359,6 +402,37 @@ public final class SimScheduler implements Driver {
         return false;
     }
 
+    /**
+     * {@link #wakeOnPrevCpu}: {@code t} was woken onto its busy previous CPU while another is idle. It preempts that
+     * CPU's task when wake-up preemption allows (the task is in a preemptible delay), else waits queued there: it
+     * runs when that CPU frees up, or on an idle CPU once it has cooled ({@link #migrationCostNs} after it last ran).
+     */
+    private boolean queueOnPrevCpu(Task t) {
+        t.wokenUp = false;
+        wakesQueuedOnPrevCpu++;
+        if (wakeupPreemption) {
+            Task cur = null;
+            for (Task h : holders) if (h.cpu == t.lastCpu) cur = h;
+            if (cur != null && cur.inDelay && cur.preemptibleDelay && cur.chunkEnd > now) {
+                preempt(cur, t);
+                return true;
+            }
+            if (cur != null && !kernelPreemption) {
+                // that CPU runs kernel work that cannot be preempted: need_resched takes effect on its return to user
+                t.preemptPending = true;
+                t.pendingCpu = t.lastCpu;
+                pendingByCpu[t.lastCpu]++;
+            }
+        }
+        t.waitingCpu = true;
+        t.onCpu = false;
+        t.cpuWaitSince = now;
+        t.hotUntil = Math.max(now + 1, t.offCpuAt + migrationCostNs);
+        runq.addLast(t);
+        push(t.hotUntil, indexOf(t), BALANCE);
+        return false;
+    }
+
     /** A deferred wake-up preemption: {@code t}, still queued, takes the CPU of the longest-running preemptible task. */
     private void preemptFor(Task t) {
         t.preemptAt = 0;
@@ -409,6 +483,7 @@ public final class SimScheduler implements Driver {
         v.gen++; // its chunk-end event is void: the rest of the delay waits for a CPU
         v.delayLeft += v.chunkEnd - now;
         v.hasCpu = false;
+        v.offCpuAt = now;
         holders.remove(v);
         int c = v.cpu;
         v.cpu = -1;
@@ -451,7 +526,9 @@ public final class SimScheduler implements Driver {
         t.preemptAt = 0;
         if (t.preemptPending) {
             t.preemptPending = false;
-            pendingPreempts--;
+            if (t.pendingCpu >= 0) pendingByCpu[t.pendingCpu]--;
+            else pendingPreempts--;
+            t.pendingCpu = -1;
         }
         onCpu(t, c);
         cpuWaitNs += now - t.cpuWaitSince;
@@ -461,7 +538,12 @@ public final class SimScheduler implements Driver {
     /** {@code t} gives its CPU up; the first queued task gets it at once. */
     private void release(Task t) {
         if (!t.hasCpu) return;
+        if (eevdf) {
+            evRelease(t);
+            return;
+        }
         t.hasCpu = false;
+        t.offCpuAt = now;
         holders.remove(t);
         int c = t.cpu;
         t.cpu = -1;
@@ -492,8 +574,13 @@ public final class SimScheduler implements Driver {
 
     /** Spends the next part of an on-CPU delay, or yields when the slice is over and others wait. */
     private void sliceDelay(Task t) {
+        if (eevdf) {
+            evSliceDelay(t);
+            return;
+        }
         long used = now - t.sliceStart;
-        if (!runq.isEmpty() && t.preemptibleDelay && (used >= sliceNs || pendingPreempts > 0)) {
+        if (!runq.isEmpty() && t.preemptibleDelay
+                && (used >= sliceNs || pendingPreempts > 0 || t.cpu < pendingByCpu.length && pendingByCpu[t.cpu] > 0)) {
             preemptions++;
             release(t);
             t.hotUntil = now + migrationCostNs; // queued on the CPU it ran on
@@ -602,6 +689,279 @@ public final class SimScheduler implements Driver {
         t.simState = FINISHED;
         t.gen++;
         live--;
+    }
+
+    // ---- EEVDF per-CPU run queues ({@link #eevdf}) -----------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private void evInit() {
+        if (rqs != null && rqs.length >= cpus) return;
+        rqs = new List[cpus];
+        for (int c = 0; c < cpus; c++) rqs[c] = new ArrayList<>();
+        currs = new Task[cpus];
+        vBase = new long[cpus];
+        needResched = new boolean[cpus];
+        if (cpuBusy.length < cpus) cpuBusy = Arrays.copyOf(cpuBusy, cpus);
+    }
+
+    /** The task's virtual runtime now (a running task is charged for its time on the CPU). */
+    private long evV(Task t) {
+        return t.hasCpu ? t.vruntime + (now - t.execStart) : t.vruntime;
+    }
+
+    /** Sum and count of the virtual runtimes on CPU {@code c} (running and queued), into {@code out}. */
+    private void evSum(int c, long[] out) {
+        long sum = 0, n = 0;
+        if (currs[c] != null) {
+            sum += evV(currs[c]);
+            n++;
+        }
+        for (Task q : rqs[c]) {
+            sum += q.vruntime;
+            n++;
+        }
+        out[0] = sum;
+        out[1] = n;
+    }
+
+    private final long[] evTmp = new long[2];
+
+    /** The queue's average virtual runtime (avg_vruntime), or its last one when nothing is on it. */
+    private long evAvg(int c) {
+        evSum(c, evTmp);
+        return evTmp[1] == 0 ? vBase[c] : Math.floorDiv(evTmp[0], evTmp[1]);
+    }
+
+    /** The slice's end for the running task: update_deadline(). True when it has used its slice. */
+    private boolean evUpdateDeadline(Task cur) {
+        long v = evV(cur);
+        if (v < cur.vdeadline) return false;
+        cur.vdeadline = v + sliceNs;
+        return true;
+    }
+
+    /**
+     * pick_eevdf() on CPU {@code c}: the eligible task (virtual runtime ≤ the average) with the earliest deadline; the
+     * running task while eligible and protected ({@code protect}: it has not run to the deadline it was picked with).
+     */
+    private Task evPick(int c, boolean protect) {
+        evSum(c, evTmp);
+        long sum = evTmp[0], n = evTmp[1];
+        if (n == 0) return null;
+        Task cur = currs[c];
+        Task best = null;
+        if (cur != null) {
+            evUpdateDeadline(cur);
+            long cv = evV(cur);
+            if (cv * n <= sum) {
+                if (protect && cv < cur.vprot) return cur;
+                best = cur;
+            }
+        }
+        for (Task q : rqs[c]) {
+            if (q.vruntime * n <= sum && (best == null || q.vdeadline < best.vdeadline)) best = q;
+        }
+        if (best == null) { // rounding: the least virtual runtime is eligible by definition
+            for (Task q : rqs[c]) if (best == null || q.vruntime < best.vruntime) best = q;
+            if (cur != null && (best == null || evV(cur) < best.vruntime)) best = cur;
+        }
+        return best;
+    }
+
+    /** place_entity(): {@code t} joins CPU {@code c}'s queue with its lag (0 for a new task, which gets half a slice). */
+    private void evPlace(Task t, int c, boolean initial) {
+        evSum(c, evTmp);
+        long n = evTmp[1];
+        long v = n == 0 ? vBase[c] : Math.floorDiv(evTmp[0], n);
+        long lag = initial ? 0 : t.vlag;
+        if (n > 0) lag = lag * (n + 1) / n; // the kernel inflates the lag by the weight the task adds
+        t.vruntime = v - lag;
+        t.vdeadline = t.vruntime + (initial ? sliceNs / 2 : sliceNs);
+        rqs[c].add(t);
+        t.rqCpu = c;
+    }
+
+    /** {@code t} leaves CPU {@code c}'s queue keeping its lag (dequeue for a migration). */
+    private void evUnqueue(Task t) {
+        int c = t.rqCpu;
+        if (c < 0) return;
+        long avg = evAvg(c);
+        rqs[c].remove(t);
+        t.rqCpu = -1;
+        t.vlag = evClampLag(avg - t.vruntime);
+    }
+
+    private long evClampLag(long lag) {
+        long limit = Math.max(2 * sliceNs, 4_000_000); // max(2 slices, a 250 Hz tick)
+        return Math.max(-limit, Math.min(limit, lag));
+    }
+
+    /** The queued task {@code t} runs on CPU {@code c} from now; {@code push}: queue its resumption. */
+    private void evRun(Task t, int c, boolean push) {
+        if (t.rqCpu >= 0) rqs[t.rqCpu].remove(t);
+        t.rqCpu = -1;
+        if (t.waitingCpu) {
+            t.waitingCpu = false;
+            cpuWaitNs += now - t.cpuWaitSince;
+        }
+        t.preemptAt = 0;
+        if (currs[c] == null) busy++;
+        currs[c] = t;
+        needResched[c] = false;
+        onCpu(t, c);
+        t.execStart = now;
+        t.vprot = t.vdeadline;
+        if (push) push(now, indexOf(t), t.gen);
+    }
+
+    /** A woken or new task needs a CPU: placed on one and run there, or queued (false). */
+    private boolean evGrab(Task t) {
+        evInit();
+        boolean initial = t.lastCpu < 0;
+        int c = -1;
+        if (!initial && currs[t.lastCpu] == null) c = t.lastCpu;
+        if (c < 0 && (initial || !wakeOnPrevCpu)) {
+            for (int k = 0; k < cpus && c < 0; k++) if (currs[k] == null) c = k;
+        }
+        if (c < 0 && !initial) c = t.lastCpu;
+        if (c < 0) { // a new task on a busy machine: the CPU with the fewest tasks
+            for (int k = 0; k < cpus; k++) if (c < 0 || rqs[k].size() < rqs[c].size()) c = k;
+        }
+        if (!initial && c == t.lastCpu && currs[c] != null && busy < cpus) wakesQueuedOnPrevCpu++;
+        t.wokenUp = false;
+        evPlace(t, c, initial);
+        if (currs[c] == null) {
+            evRun(t, c, false);
+            return true;
+        }
+        t.waitingCpu = true;
+        t.onCpu = false;
+        t.cpuWaitSince = now;
+        t.hotUntil = Math.max(now + 1, t.offCpuAt + migrationCostNs);
+        if (busy < cpus) push(t.hotUntil, indexOf(t), BALANCE);
+        Task cur = currs[c];
+        if (wakeupPreemption && evPick(c, true) == t) {
+            if (cur.inDelay && cur.preemptibleDelay && cur.chunkEnd > now) {
+                evPreempt(cur, c);
+                evRun(t, c, false);
+                return true;
+            }
+            needResched[c] = true; // kernel work: at its return to user mode
+        } else if (cur.inDelay && cur.preemptibleDelay && cur.chunkEnd > now + Math.max(1, cur.vdeadline - evV(cur))) {
+            // the running task computes past its slice's end: cut its delay there, where the pick is made again
+            cur.delayLeft += cur.chunkEnd - now;
+            cur.gen++;
+            push(now, indexOf(cur), cur.gen);
+        }
+        return false;
+    }
+
+    /** The running task {@code cur} goes back to CPU {@code c}'s queue with the rest of its delay. */
+    private void evPreempt(Task cur, int c) {
+        preemptions++;
+        cur.gen++; // its chunk-end event is void
+        if (cur.inDelay) cur.delayLeft += Math.max(0, cur.chunkEnd - now);
+        cur.vruntime = evV(cur);
+        cur.hasCpu = false;
+        holders.remove(cur);
+        currs[c] = null;
+        busy--;
+        cpuBusy[c] = false;
+        cur.cpu = -1;
+        cur.lastCpu = c;
+        cur.offCpuAt = now;
+        cur.hotUntil = now + migrationCostNs;
+        cur.onCpu = false;
+        cur.waitingCpu = true;
+        cur.cpuWaitSince = now;
+        rqs[c].add(cur);
+        cur.rqCpu = c;
+    }
+
+    /** The running task gives its CPU up (blocks, sleeps or ends), keeping its lag; the CPU picks its next task. */
+    private void evRelease(Task t) {
+        int c = t.cpu;
+        long avg = evAvg(c);
+        t.vruntime = evV(t);
+        t.vlag = evClampLag(avg - t.vruntime);
+        t.hasCpu = false;
+        holders.remove(t);
+        currs[c] = null;
+        busy--;
+        cpuBusy[c] = false;
+        t.cpu = -1;
+        t.lastCpu = c;
+        t.offCpuAt = now;
+        vBase[c] = avg;
+        evNext(c);
+    }
+
+    /** CPU {@code c} is free: its own queue's pick, else a task no longer cache-hot from another CPU's, else idle. */
+    private void evNext(int c) {
+        Task p = evPick(c, false);
+        if (p != null) {
+            cpuBusy[c] = true;
+            evRun(p, c, true);
+            return;
+        }
+        for (int o = 0; o < cpus; o++) {
+            if (o == c) continue;
+            for (Task q : rqs[o]) {
+                if (q.hotUntil <= now) {
+                    evMigrate(q, c);
+                    return;
+                }
+            }
+        }
+        for (int o = 0; o < cpus; o++) for (Task q : rqs[o]) if (q.hotUntil > now) push(q.hotUntil, indexOf(q), BALANCE);
+    }
+
+    private void evMigrate(Task q, int c) {
+        evUnqueue(q);
+        evPlace(q, c, false);
+        cpuBusy[c] = true;
+        evRun(q, c, true);
+    }
+
+    /** A queued task's cache-hot time is over: an idle CPU pulls it. */
+    private void evBalance(Task t, long time) {
+        if (!t.waitingCpu || t.hasCpu || t.hotUntil != time || t.rqCpu < 0) return;
+        for (int c = 0; c < cpus; c++) {
+            if (currs[c] == null) {
+                evMigrate(t, c);
+                return;
+            }
+        }
+    }
+
+    /** The next part of an on-CPU delay: to the end of the slice when others are queued on this CPU. */
+    private void evSliceDelay(Task t) {
+        int c = t.cpu;
+        if (t.preemptibleDelay && !rqs[c].isEmpty()) {
+            boolean resched = needResched[c];
+            if (evUpdateDeadline(t)) resched = true;
+            if (resched) {
+                needResched[c] = false;
+                Task p = evPick(c, false);
+                if (p != null && p != t) {
+                    evPreempt(t, c);
+                    cpuBusy[c] = true;
+                    evRun(p, c, true);
+                    return;
+                }
+            }
+            long chunk = Math.min(t.delayLeft, Math.max(1, t.vdeadline - evV(t)));
+            t.delayLeft -= chunk;
+            t.onCpu = true;
+            t.chunkEnd = now + chunk;
+            push(now + chunk, indexOf(t), t.gen);
+            return;
+        }
+        long chunk = t.delayLeft;
+        t.delayLeft = 0;
+        t.onCpu = true;
+        t.chunkEnd = now + chunk;
+        push(now + chunk, indexOf(t), t.gen);
     }
 
     // ---- binary heap on (time, seq) ---------------------------------------------------------

@@ -97,6 +97,8 @@ public final class Task {
     boolean preemptibleDelay;
     /** SimScheduler CPU model: woken while every CPU ran non-preemptible kernel work; preempts at the next return to user. */
     boolean preemptPending;
+    /** The CPU whose task owes {@link #preemptPending} to this one ({@link SimScheduler#wakeOnPrevCpu}); -1: any. */
+    int pendingCpu = -1;
     /** SimScheduler CPU model: when a deferred wake-up preemption is due (0: none armed). */
     long preemptAt;
     /** The modelled CPU this task holds (-1: none) and the one it last ran on ({@link SimScheduler#migrationCostNs}). */
@@ -104,6 +106,13 @@ public final class Task {
     int lastCpu = -1;
     /** Until then a task preempted off {@link #lastCpu} stays queued there (cache-hot: no other CPU pulls it). */
     long hotUntil;
+    /** SimScheduler EEVDF model ({@link SimScheduler#eevdf}): virtual runtime, deadline, protected-slice end, lag (ns). */
+    long vruntime, vdeadline, vprot, vlag;
+    /** SimScheduler EEVDF model: when it last got its CPU (vruntime is charged from then); the CPU whose queue holds it (-1: none). */
+    long execStart;
+    int rqCpu = -1;
+    /** SimScheduler CPU model: when this task last gave its CPU up (blocked, slept or was preempted). */
+    long offCpuAt;
     int simIndex = -1;
     int gen;
     Thread thread;

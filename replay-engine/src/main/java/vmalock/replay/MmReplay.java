@@ -125,8 +125,18 @@ final class MmReplay implements LockEventListener {
         sim.kernelPreemption = opt.effectiveKernelPreemption(wl);
         if (opt.sliceNs > 0) sim.sliceNs = opt.sliceNs;
         sim.wakeupPreemption = opt.wakeupPreemption;
-        sim.migrationCostNs = opt.migrationCostNs;
+        sim.migrationCostNs = opt.effectiveMigrationCostNs(wl);
         sim.wakePreemptPrevCpu = opt.wakeupPreemptPrevCpu;
+        if (opt.eevdf) {
+            sim.eevdf = true;
+            // the kernel's base slice, 0.75 ms × (1 + log2 CPUs, at most 8): sysctl_sched_base_slice
+            if (opt.sliceNs <= 0) sim.sliceNs = 750_000L * (1 + 31 - Integer.numberOfLeadingZeros(Math.max(1, Math.min(8, ncpus))));
+        }
+        if (opt.effectiveWakeOnPrevCpu(wl)) {
+            // the traced kernel wakes a task onto its previous CPU: it preempts that CPU's task or waits there
+            sim.wakeOnPrevCpu = true;
+            sim.wakePreemptPrevCpu = true;
+        }
         if (opt.wakeupPreemptMinRun && wl != null) sim.wakePreemptMinRunNs = Math.max(0, wl.wakePreemptMinRunNs());
         if (opt.wakeupPreemptFromTrace && wl != null && wl.busyWakeLatencies.length > 0) {
             final long[] bw = wl.busyWakeLatencies;

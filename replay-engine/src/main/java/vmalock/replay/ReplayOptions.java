@@ -124,6 +124,50 @@ public final class ReplayOptions {
                 + " in-kernel preemptions (sched_switch prev_state R+), fewer than " + MIN_PREEMPTION_EVIDENCE + " to tell";
     }
 
+    /**
+     * Where a woken task runs: TRUE — queued on the CPU it last ran on even when another is idle (the kernel searches
+     * for an idle CPU only among CPUs sharing the previous one's last-level cache); FALSE — any idle CPU; null
+     * (default): as the trace shows ({@link #effectiveWakeOnPrevCpu}).
+     */
+    public Boolean wakeOnPrevCpu;
+
+    /** Wake-ups a trace needs (previous CPU busy, another idle) to tell where its kernel puts a wakee. */
+    public static final long MIN_PLACEMENT_EVIDENCE = 20;
+
+    /** The kernel's default sched_migration_cost (ns): how long a task stays cache-hot after it last ran. */
+    public static final long KERNEL_MIGRATION_COST_NS = 500_000;
+
+    /**
+     * Where the replay puts a woken task: the option, else the trace's evidence — of the wake-ups (sched_waking's
+     * target_cpu) of a task whose previous CPU was busy while another was idle, at least
+     * {@link #MIN_PLACEMENT_EVIDENCE} and 90 % onto the previous CPU means the previous CPU; else any idle CPU.
+     */
+    public boolean effectiveWakeOnPrevCpu(Workload w) {
+        if (wakeOnPrevCpu != null) return wakeOnPrevCpu;
+        if (w == null || !eevdf) return false;
+        long n = w.wakesToPrevCpu + w.wakesToIdleCpu;
+        return n >= MIN_PLACEMENT_EVIDENCE && w.wakesToPrevCpu * 10 >= n * 9;
+    }
+
+    /** Why {@link #effectiveWakeOnPrevCpu} chose what it did, for run.json. */
+    public String wakePlacementBasis(Workload w) {
+        if (wakeOnPrevCpu != null) return "option";
+        if (w == null) return "no trace";
+        if (!eevdf) return "the --wakeup-preempt model places a woken task on any idle CPU (--wake-cpu prev to change)";
+        long n = w.wakesToPrevCpu + w.wakesToIdleCpu;
+        String seen = w.wakesToPrevCpu + " of its " + n + " wake-ups of a task whose previous CPU was busy while another"
+                + " was idle went to the previous CPU (sched_waking target_cpu)";
+        if (n >= MIN_PLACEMENT_EVIDENCE) return "trace: " + seen;
+        return "assumed (an idle CPU, as on CPUs sharing a cache): " + seen + ", fewer than "
+                + MIN_PLACEMENT_EVIDENCE + " to tell";
+    }
+
+    /** The migration cost a replay of {@code w} uses: the option, else the kernel's default with per-CPU queues (EEVDF, or wakees kept on their previous CPU). */
+    public long effectiveMigrationCostNs(Workload w) {
+        if (migrationCostNs > 0 || !eevdf && !effectiveWakeOnPrevCpu(w)) return migrationCostNs;
+        return KERNEL_MIGRATION_COST_NS;
+    }
+
     /** Time slice of the modelled CPUs (ns); -1 = the scheduler's default for the modelled CPU count. */
     public long sliceNs = -1;
     /** A woken task preempts a running one at once (true), or waits for a slice's end / a CPU (false). */
@@ -147,6 +191,11 @@ public final class ReplayOptions {
     public long migrationCostNs;
     /** With {@link #wakeupPreemption}: a woken task preempts the task on its previous CPU ({@link vmalock.lock.SimScheduler#wakePreemptPrevCpu}). */
     public boolean wakeupPreemptPrevCpu;
+    /**
+     * Per-CPU EEVDF run queues ({@link vmalock.lock.SimScheduler#eevdf}): wake-up preemption as the kernel (6.6+)
+     * decides it. The default; false with the other {@code --wakeup-preempt} models.
+     */
+    public boolean eevdf = true;
 
     /** A copy of every option (compare's runs and sweep variants, replay's policies start from one template). */
     public ReplayOptions copy() {
@@ -170,6 +219,8 @@ public final class ReplayOptions {
         o.wakeupPreemptMinRun = wakeupPreemptMinRun;
         o.migrationCostNs = migrationCostNs;
         o.wakeupPreemptPrevCpu = wakeupPreemptPrevCpu;
+        o.wakeOnPrevCpu = wakeOnPrevCpu;
+        o.eevdf = eevdf;
         o.live = live;
         o.filter = filter;
         o.onRun = onRun;

@@ -406,8 +406,9 @@ public final class ReplayRunner {
         j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
         j.put("preempt", o.kernelPreemption == null ? "auto" : o.kernelPreemption ? "full" : "none");
         j.put("wakeup_preempt", !o.wakeupPreemption ? "off" : o.wakeupPreemptFromTrace ? "trace"
-                : o.wakeupPreemptMinRun ? "min-run" : o.wakeupPreemptPrevCpu ? "prev-cpu" : "on");
+                : o.wakeupPreemptMinRun ? "min-run" : o.wakeupPreemptPrevCpu ? "prev-cpu" : o.eevdf ? "eevdf" : "on");
         if (o.migrationCostNs > 0) j.put("migration_cost_us", o.migrationCostNs / 1000.0);
+        j.put("wake_cpu", o.wakeOnPrevCpu == null ? "auto" : o.wakeOnPrevCpu ? "prev" : "idle");
         j.put("deterministic", !o.live);
         if (o.live) j.put("driver", "live: real threads (ThreadDriver), wall-clock times, think times as traced");
         if (o.filter != null) j.put("filter", o.filter);
@@ -447,6 +448,9 @@ public final class ReplayRunner {
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
             s.put("preempt", o.effectiveKernelPreemption(w) ? "full" : "none");
             s.put("preempt_basis", o.kernelPreemptionBasis(w));
+            s.put("wake_cpu", o.effectiveWakeOnPrevCpu(w) ? "prev" : "idle");
+            s.put("wake_cpu_basis", o.wakePlacementBasis(w));
+            if (o.effectiveMigrationCostNs(w) != o.migrationCostNs) s.put("migration_cost_us", o.effectiveMigrationCostNs(w) / 1000.0);
             // the samples the replay draws a sleeper's wake-up latency from (MmReplay)
             boolean closedLoop = o.effectiveTiming(w) == ReplayOptions.Timing.SCHED;
             long[] wake = w.sleeperWakeSamples(closedLoop);

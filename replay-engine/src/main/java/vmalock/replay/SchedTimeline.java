@@ -24,6 +24,8 @@ final class SchedTimeline {
     private boolean wakeByTask, lastWakeByTask;
     /** When the task was last switched in (-1: not seen). */
     private long inTs = -1;
+    /** The CPU it last ran on (sched_switch's CPU when switched out), -1: not seen. */
+    int lastCpu = -1;
 
     /** How long the task had run since its last switch-in when switched out at {@code ts}, or -1. */
     long ranUntil(long ts) {
@@ -170,6 +172,13 @@ final class SchedTimeline {
     }
 
     /** The woken pid of a sched_wakeup/sched_waking text, or -1. */
+    /** sched_waking / sched_wakeup's {@code target_cpu}, or -1. */
+    static int parseTargetCpu(String s) {
+        if (s == null) return -1;
+        int p = s.indexOf("target_cpu=");
+        return p < 0 ? -1 : num(s, p + 11);
+    }
+
     static int parseWakeup(String s) {
         if (s == null) return -1;
         int p = s.indexOf(" pid=");

@@ -86,6 +86,13 @@ public final class WorkBuilder {
     private int nTaskIdleWake;
     /** Task-emitted wake-ups needed for the replay's lock wake-ups to be sampled from them alone. */
     static final int MIN_TASK_WAKES = 20;
+    /** Wake-ups whose previous CPU was busy while another was idle needed to judge where the kernel puts a wakee. */
+    static final int MIN_PLACEMENT_EVIDENCE = 20;
+    /** The task running on each CPU (0: idle, -1: not seen yet), from sched_switch. */
+    private int[] cpuCurr = new int[0];
+    /** Wake-ups (sched_waking; sched_wakeup when the trace has no sched_waking) of a task whose previous CPU was
+     *  busy while another CPU was idle: onto the previous CPU, onto an idle one. */
+    private long wakesToPrevCpu, wakesToIdleCpu, wakeupsToPrevCpu, wakeupsToIdleCpu;
     /** Wake-up → running delays of woken tasks that took the CPU of a preempted one (prev_state R). */
     private long[] busyWake = new long[64];
     private int nBusyWake;
@@ -329,6 +336,15 @@ public final class WorkBuilder {
                     preemptedRun[nPreemptedRun++] = ran;
                 }
                 ptl.switchOut(e.ts, st);
+                if (e.cpu >= 0) ptl.lastCpu = e.cpu;
+            }
+            if (e.cpu >= 0) {
+                if (e.cpu >= cpuCurr.length) {
+                    int o = cpuCurr.length;
+                    cpuCurr = Arrays.copyOf(cpuCurr, e.cpu + 1);
+                    Arrays.fill(cpuCurr, o, cpuCurr.length, -1);
+                }
+                cpuCurr[e.cpu] = Math.max(0, next);
             }
             if (next > 0) {
                 SchedTimeline ntl = timeline(next);
@@ -354,6 +370,29 @@ public final class WorkBuilder {
             // emitted by a running task (sched_waking runs in the waker's context): a lock release's hand-over;
             // by the idle task: a timer or an interrupt on an idle CPU, or the remote half of a queued wake-up
             if (pid > 0) timeline(pid).wakeup(e.ts, e.tid > 0);
+            if (pid > 0) placement(pid, SchedTimeline.parseTargetCpu(e.text), n.equals("sched_waking"));
+        }
+    }
+
+    /**
+     * Where the kernel put a wakee whose previous CPU was busy while another CPU was idle: on the previous CPU (no
+     * idle-CPU search across the machine's CPUs, as when they share no last-level cache) or on the idle one.
+     */
+    private void placement(int pid, int target, boolean waking) {
+        SchedTimeline tl = sched.get(pid);
+        int prev = tl == null ? -1 : tl.lastCpu;
+        if (target < 0 || prev < 0 || prev >= cpuCurr.length || target >= cpuCurr.length) return;
+        int cur = cpuCurr[prev];
+        if (cur <= 0 || cur == pid) return; // the previous CPU is idle, unseen, or still runs the wakee
+        boolean otherIdle = false;
+        for (int c = 0; c < cpuCurr.length; c++) if (c != prev && cpuCurr[c] == 0) otherIdle = true;
+        if (!otherIdle) return;
+        if (target == prev) {
+            if (waking) wakesToPrevCpu++;
+            else wakeupsToPrevCpu++;
+        } else if (cpuCurr[target] == 0) {
+            if (waking) wakesToIdleCpu++;
+            else wakeupsToIdleCpu++;
         }
     }
 
@@ -1156,6 +1195,9 @@ public final class WorkBuilder {
         wl.kernelPreemptions = kernelPreemptions;
         wl.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
         wl.faultHolds = nFallbackHolds + kernelFaultHolds;
+        boolean waking = wakesToPrevCpu + wakesToIdleCpu > 0;
+        wl.wakesToPrevCpu = waking ? wakesToPrevCpu : wakeupsToPrevCpu;
+        wl.wakesToIdleCpu = waking ? wakesToIdleCpu : wakeupsToIdleCpu;
         return wl;
     }
 }

@@ -76,6 +76,11 @@ public final class Workload implements AutoCloseable {
     public long kernelPreemptions;
     /** … of a task holding a fault's mmap_lock, where only a preemptible kernel (preempt=full) switches. */
     public long kernelPreemptionsInFaultHold;
+    /**
+     * Wake-ups of a task whose previous CPU was busy while another CPU was idle, that the kernel put on the previous
+     * CPU / on an idle one (sched_waking's target_cpu): where the traced machine's scheduler puts a wakee.
+     */
+    public long wakesToPrevCpu, wakesToIdleCpu;
     /** Faults the trace shows under mmap_lock (their holds are where {@link #kernelPreemptionsInFaultHold} counts). */
     public long faultHolds;
 
@@ -181,6 +186,8 @@ public final class Workload implements AutoCloseable {
         s.kernelPreemptions = kernelPreemptions;
         s.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
         s.faultHolds = faultHolds;
+        s.wakesToPrevCpu = wakesToPrevCpu;
+        s.wakesToIdleCpu = wakesToIdleCpu;
         s.busyWakeLatencies = busyWakeLatencies;
         s.kernelRelease = kernelRelease;
         s.kernelReleaseFrom = kernelReleaseFrom;

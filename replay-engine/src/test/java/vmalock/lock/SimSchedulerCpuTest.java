@@ -253,4 +253,57 @@ class SimSchedulerCpuTest {
             }
         }
     }
+
+    /**
+     * --wake-cpu prev: a woken task is queued on the CPU it last ran on even when another CPU is idle (the traced VM's
+     * scheduler never moves a wakee to an idle vCPU: its vCPUs share no cache). z takes CPU 0 and sleeps 100 µs at once;
+     * x then runs on CPU 0: kernel work of {@code kernelNs} (not preemptible: preempt=none), then 1 ms in user mode;
+     * z computes 100 µs when it runs. CPU 1 is idle throughout.
+     */
+    @Test
+    void aWokenTaskWaitsOnItsBusyPreviousCpuWhileAnotherIsIdle() {
+        // {wakeOnPrevCpu, x's kernel work} -> z's end
+        long[][] cases = {{0, 300_000, 200_000}, {1, 300_000, 400_000}, {1, 2_000_000, 600_000}};
+        for (long[] c : cases) {
+            SimScheduler s = sim(2);
+            s.wakeOnPrevCpu = c[0] == 1;
+            s.migrationCostNs = 500_000;
+            Task x = new Task(1, "x"), z = new Task(3, "z");
+            long[] zDone = new long[1];
+            s.spawn(z, Seq.of(t -> t.ops().hold.initSleep(100_000), t -> t.ops().hold.initUser(100_000),
+                    t -> t.ops().call.init(q -> zDone[0] = q.now())), 0);
+            s.spawn(x, Seq.of(t -> t.ops().hold.init(c[1]), t -> t.ops().hold.initUser(1_000_000)), 0);
+            s.run();
+            String what = (c[0] == 1 ? "prev" : "idle") + ", x's kernel work " + c[1] / 1000 + " µs";
+            // idle: z takes CPU 1 at 100 µs. prev: z waits on CPU 0 for x's return to user at 300 µs (need_resched set
+            // by its wake-up), or — x's kernel work running on — until it is no longer cache-hot, 500 µs after it last
+            // ran, when idle CPU 1 pulls it
+            assertEquals(c[2], zDone[0], what);
+            assertEquals(c[0] == 1 ? 1 : 0, s.wakesQueuedOnPrevCpu(), what);
+        }
+    }
+
+    /**
+     * --wakeup-preempt eevdf: the running task keeps its CPU while eligible until it has run to the deadline it was
+     * picked with (RUN_TO_PARITY). One CPU, 1 ms slices: x takes the CPU and sleeps 100 µs at once; y computes 5 ms from
+     * 0 (placed with half a slice: deadline at 0.5 ms of virtual time). x wakes at 100 µs with no lag, placed at the
+     * queue's average (y's 100 µs), and waits: y is eligible and protected. At 500 µs y's slice is used, its new
+     * deadline is 1.5 ms, it is past the average and x — eligible — runs its 100 µs. Without EEVDF x preempts y at once.
+     */
+    @Test
+    void underEevdfAWokenTaskWaitsForTheRunningTasksSlice() {
+        for (boolean eevdf : new boolean[] {false, true}) {
+            SimScheduler s = sim(1);
+            s.eevdf = eevdf;
+            s.sliceNs = 1_000_000;
+            Task x = new Task(1, "x"), y = new Task(2, "y");
+            long[] xDone = new long[1];
+            s.spawn(x, Seq.of(t -> t.ops().hold.initSleep(100_000), t -> t.ops().hold.initUser(100_000),
+                    t -> t.ops().call.init(q -> xDone[0] = q.now())), 0);
+            s.spawn(y, Seq.of(t -> t.ops().hold.initUser(5_000_000)), 0);
+            s.run();
+            assertEquals(eevdf ? 600_000 : 200_000, xDone[0], eevdf ? "eevdf" : "on");
+            assertEquals(5_100_000, s.now(), "the CPU is never idle after 0");
+        }
+    }
 }

@@ -91,6 +91,19 @@ final class Ev {
         return this;
     }
 
+    /** sched_waking of {@code pid} by {@code by}, onto CPU {@code target}. */
+    Ev waking(long us, int by, int pid, int target) {
+        waking(us, by, pid);
+        list.get(list.size() - 1).text = "comm=t" + pid + " pid=" + pid + " prio=120 target_cpu=00" + target;
+        return this;
+    }
+
+    /** The last event was recorded on CPU {@code c}. */
+    Ev cpu(int c) {
+        list.get(list.size() - 1).cpu = c;
+        return this;
+    }
+
     /** A fault taken in kernel mode on a user address (x86: always handled under mmap_lock). */
     Ev kfault(long us, int tid, long addr) {
         Event e = base(EventKind.PAGE_FAULT_KERNEL, "page_fault_kernel", us, tid, "t" + tid);

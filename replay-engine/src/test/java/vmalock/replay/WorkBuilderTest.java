@@ -200,4 +200,55 @@ class WorkBuilderTest {
         assertEquals("trace-wakeups-onto-idle-cpu", few.idleWakeSource);
         assertEquals(69, few.idleWakeLatencies.length);
     }
+
+    /**
+     * {@code toPrev} + {@code toIdle} wake-ups of task 20 by task 21 on CPU 0, 20's previous CPU, while CPU 1 is idle:
+     * onto CPU 0 (queued behind 21) or onto idle CPU 1.
+     */
+    private static Ev placements(Ev ev, int toPrev, int toIdle) {
+        ev.sw(0, 31, "S", 0).cpu(1);
+        for (int i = 0; i < toPrev + toIdle; i++) {
+            long t = 100 + 100L * i;
+            ev.sw(t, 21, "R", 20).cpu(0).sw(t + 1, 20, "S", 21).cpu(0);
+            if (i < toPrev) {
+                ev.waking(t + 2, 21, 20, 0).cpu(0);
+            } else {
+                ev.waking(t + 2, 21, 20, 1).cpu(0).sw(t + 5, 0, "R", 20).cpu(1).sw(t + 8, 20, "S", 0).cpu(1);
+            }
+        }
+        return ev;
+    }
+
+    @Test
+    void whereAWakeeRunsComesFromTheTrace() {
+        ReplayOptions auto = new ReplayOptions();
+        // every one of 20 wake-ups onto the busy previous CPU with another idle: no idle-CPU search on that machine
+        Workload prev = placements(new Ev(), 20, 0).build(-1);
+        assertEquals(20, prev.wakesToPrevCpu);
+        assertEquals(0, prev.wakesToIdleCpu);
+        assertTrue(auto.effectiveWakeOnPrevCpu(prev));
+        assertTrue(auto.wakePlacementBasis(prev).startsWith("trace: 20 of its 20 wake-ups"), auto.wakePlacementBasis(prev));
+        assertEquals(ReplayOptions.KERNEL_MIGRATION_COST_NS, auto.effectiveMigrationCostNs(prev));
+        // 18 of 20 (90 %) still; 17 of 20 not: the kernel found the idle CPU for the others
+        assertTrue(auto.effectiveWakeOnPrevCpu(placements(new Ev(), 18, 2).build(-1)));
+        Workload idle = placements(new Ev(), 17, 3).build(-1);
+        assertEquals(3, idle.wakesToIdleCpu);
+        assertFalse(auto.effectiveWakeOnPrevCpu(idle));
+        // per-CPU run queues (EEVDF) have the kernel's migration cost; the single-queue models none unless given
+        assertEquals(ReplayOptions.KERNEL_MIGRATION_COST_NS, auto.effectiveMigrationCostNs(idle));
+        ReplayOptions on = new ReplayOptions();
+        on.eevdf = false;
+        assertEquals(0, on.effectiveMigrationCostNs(idle));
+        assertFalse(on.effectiveWakeOnPrevCpu(prev), "the single-queue models place a wakee on any idle CPU");
+        assertTrue(on.wakePlacementBasis(prev).contains("--wake-cpu prev"), on.wakePlacementBasis(prev));
+        // too few to tell: any idle CPU, as on CPUs that share a cache, and said so
+        Workload few = placements(new Ev(), 19, 0).build(-1);
+        assertFalse(auto.effectiveWakeOnPrevCpu(few));
+        assertTrue(auto.wakePlacementBasis(few).startsWith("assumed"), auto.wakePlacementBasis(few));
+        // the option wins
+        ReplayOptions opt = new ReplayOptions();
+        opt.wakeOnPrevCpu = false;
+        assertFalse(opt.effectiveWakeOnPrevCpu(prev));
+        assertEquals("option", opt.wakePlacementBasis(prev));
+    }
 }
