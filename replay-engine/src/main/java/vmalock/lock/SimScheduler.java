@@ -861,15 +861,7 @@ public final class SimScheduler implements Driver {
         preemptions++;
         cur.gen++; // its chunk-end event is void
         if (cur.inDelay) cur.delayLeft += Math.max(0, cur.chunkEnd - now);
-        cur.vruntime = evV(cur);
-        cur.hasCpu = false;
-        holders.remove(cur);
-        currs[c] = null;
-        busy--;
-        cpuBusy[c] = false;
-        cur.cpu = -1;
-        cur.lastCpu = c;
-        cur.offCpuAt = now;
+        evOffCpu(cur, c);
         cur.hotUntil = now + migrationCostNs;
         cur.onCpu = false;
         cur.waitingCpu = true;
@@ -882,8 +874,15 @@ public final class SimScheduler implements Driver {
     private void evRelease(Task t) {
         int c = t.cpu;
         long avg = evAvg(c);
-        t.vruntime = evV(t);
+        evOffCpu(t, c);
         t.vlag = evClampLag(avg - t.vruntime);
+        vBase[c] = avg;
+        evNext(c);
+    }
+
+    /** The running task {@code t} leaves CPU {@code c}, charged for its time there. */
+    private void evOffCpu(Task t, int c) {
+        t.vruntime = evV(t);
         t.hasCpu = false;
         holders.remove(t);
         currs[c] = null;
@@ -892,8 +891,6 @@ public final class SimScheduler implements Driver {
         t.cpu = -1;
         t.lastCpu = c;
         t.offCpuAt = now;
-        vBase[c] = avg;
-        evNext(c);
     }
 
     /** CPU {@code c} is free: its own queue's pick, else a task no longer cache-hot from another CPU's, else idle. */
