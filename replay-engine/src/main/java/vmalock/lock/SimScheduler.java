@@ -16,7 +16,8 @@ import java.util.List;
  * The CPU count is unbounded (every runnable task runs at once) unless {@link #cpus} is set: then a
  * task needs one of that many CPUs to step or to spend an on-CPU {@link Op#DELAY}; it gives its CPU up
  * when it blocks (not while it spins), sleeps ({@link Task#offCpuDelay}) or finishes, and after a time
- * slice of {@link #sliceNs} when others wait (round robin, FIFO run queue, so runs stay deterministic);
+ * slice of {@link #sliceNs} when others wait (round robin, FIFO run queue, so runs stay deterministic; or per-CPU
+ * EEVDF queues, {@link #eevdf});
  * a task woken from a lock wait or a sleep preempts the running task that has run longest in its slice
  * ({@link #wakeupPreemption}, as the kernel's scheduler favours a task that slept).
  * A preempted lock holder keeps its lock: the waits behind it are part of what the model predicts.

@@ -241,7 +241,8 @@ public final class Comparison {
 
     /**
      * compare --sweep: the comparison again with each uncertain parameter varied — per-VMA fault cost ×½
-     * and ×2, wake-up latency off (0) instead of sampled, two more seeds — and, per run and delta, the
+     * and ×2, wake-up latency off (0) instead of sampled, the single-queue scheduler instead of EEVDF, two more
+     * seeds — and, per run and delta, the
      * range over the variants and whether its sign held in every one (a delta under 1 % of the baseline's
      * figure counts as no change).
      */
@@ -260,6 +261,10 @@ public final class Comparison {
         v = copy(template); v.faultCostScale = template.faultCostScale * 2; variants.add(v); names.add("fault cost x2");
         if (template.wakeLatencyNs != 0) {
             v = copy(template); v.wakeLatencyNs = 0; variants.add(v); names.add("wake latency 0");
+        }
+        if (template.eevdf) { // the scheduler is the model's least certain part: the earlier single-queue one
+            v = copy(template); v.eevdf = false; v.wakeupPreemption = true; variants.add(v);
+            names.add("scheduler on (one run queue, a woken task preempts at once)");
         }
         v = copy(template); v.seed = template.seed + 1; variants.add(v); names.add("seed " + v.seed);
         v = copy(template); v.seed = template.seed + 2; variants.add(v); names.add("seed " + v.seed);

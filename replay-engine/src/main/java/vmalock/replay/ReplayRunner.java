@@ -38,7 +38,13 @@ public final class ReplayRunner {
 
     private ReplayRunner() {}
 
-    /** The run id for these options: {@code POLICY-sSEED[-cCPUS][-TIMING]}. */
+    /** The CPU model's scheduler, as {@code --wakeup-preempt} names it. */
+    public static String schedulerModel(ReplayOptions o) {
+        return o.eevdf ? "eevdf" : !o.wakeupPreemption ? "off" : o.wakeupPreemptFromTrace ? "trace"
+                : o.wakeupPreemptMinRun ? "min-run" : o.wakeupPreemptPrevCpu ? "prev-cpu" : "on";
+    }
+
+    /** The run id for these options: {@code POLICY-sSEED[-cCPUS][-TIMING]…}, a scheduler other than eevdf as {@code -qMODEL}. */
     public static String runId(ReplayOptions o) {
         String p = o.policy.name;
         if (!PolicyPreset.PRESETS.containsKey(p)) {
@@ -50,6 +56,8 @@ public final class ReplayRunner {
         if (o.wakeLatencyNs >= 0) sb.append("-w").append(o.wakeLatencyNs);
         if (o.faultCostScale != 1) sb.append("-fx").append(o.faultCostScale);
         if (o.migrationCostNs > 0) sb.append("-m").append(o.migrationCostNs);
+        if (!o.eevdf) sb.append("-q").append(schedulerModel(o)); // the single-queue models (the default, eevdf, adds nothing)
+        if (o.wakeOnPrevCpu != null) sb.append(o.wakeOnPrevCpu ? "-wcprev" : "-wcidle");
         if (o.live) sb.append("-live");
         if (o.filter != null) sb.append("-f").append(sha256(o.filter), 0, 8); // a filtered run never replaces the whole one
         return sb.toString();
@@ -405,8 +413,7 @@ public final class ReplayRunner {
         j.put("cpus", o.cpus == 0 ? "unlimited" : o.cpus < 0 ? "auto" : Integer.toString(o.cpus));
         j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
         j.put("preempt", o.kernelPreemption == null ? "auto" : o.kernelPreemption ? "full" : "none");
-        j.put("wakeup_preempt", !o.wakeupPreemption ? "off" : o.wakeupPreemptFromTrace ? "trace"
-                : o.wakeupPreemptMinRun ? "min-run" : o.wakeupPreemptPrevCpu ? "prev-cpu" : o.eevdf ? "eevdf" : "on");
+        j.put("wakeup_preempt", schedulerModel(o));
         if (o.migrationCostNs > 0) j.put("migration_cost_us", o.migrationCostNs / 1000.0);
         j.put("wake_cpu", o.wakeOnPrevCpu == null ? "auto" : o.wakeOnPrevCpu ? "prev" : "idle");
         j.put("deterministic", !o.live);
@@ -596,8 +603,14 @@ public final class ReplayRunner {
                     + "results vary from run to run — a stress test of the Java locks, not a prediction");
         }
         a.add("CPUs: " + (o.cpus == 0 ? "unlimited (every runnable task runs at once)"
-                : o.cpus + " per address space; a task holds a CPU for a whole operation, lock waits included")
-                + (o.cpus == 1 ? "; 1 CPU = UP kernel: per-VMA locks off unless the policy is unconditional" : ""));
+                : (o.cpus < 0 ? "the traced machine's (inputs[].cpus) in the closed loop, else unlimited," : o.cpus)
+                + " per address space; a task gives its CPU up when it blocks on a lock or sleeps, keeps it while it spins")
+                + (o.cpus == 1 ? "; 1 CPU = UP kernel: per-VMA locks off unless the policy is unconditional" : "")
+                + (o.cpus == 0 ? "" : o.eevdf
+                        ? "; scheduled as the kernel's EEVDF on per-CPU run queues (virtual runtime, lag, deadline; the running "
+                        + "task keeps its CPU while eligible until its slice is used), a woken task queued on its previous CPU "
+                        + "when the trace shows the kernel does so (inputs[].wake_cpu)"
+                        : "; scheduled on one run queue for all CPUs (--wakeup-preempt model, not the kernel's EEVDF)"));
         a.add("service time of a fault handled under the per-VMA lock (no end event in the trace): "
                 + (faultCostOption >= 0 ? faultCostOption + " ns (--fault-cost)"
                 : "the smaller of the mean read hold of the trace's own fallback faults (≥" + WorkBuilder.MIN_CALIBRATION_SAMPLES
