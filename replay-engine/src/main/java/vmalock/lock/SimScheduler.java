@@ -117,6 +117,8 @@ public final class SimScheduler implements Driver {
      * CPU with nothing queued pulls a task from another once that task is no longer cache-hot ({@link #migrationCostNs}).
      */
     public boolean eevdf;
+    /** The scheduler tick (ns; {@link #eevdf}): 4 ms, CONFIG_HZ=250 as on the captures' kernel and most distributions'; 0: none. */
+    public long tickNs = 4_000_000;
     /** EEVDF model: the tasks queued (runnable, not running) on each CPU, the running one, the queue's virtual time when empty. */
     private List<Task>[] rqs;
     private Task[] currs;
@@ -848,7 +850,7 @@ public final class SimScheduler implements Driver {
                 return true;
             }
             needResched[c] = true; // kernel work: at its return to user mode
-        } else if (cur.inDelay && cur.preemptibleDelay && cur.chunkEnd > now + Math.max(1, cur.vdeadline - evV(cur))) {
+        } else if (cur.inDelay && cur.preemptibleDelay && cur.chunkEnd > evSliceEnd(cur)) {
             // the running task computes past its slice's end: cut its delay there, where the pick is made again
             cur.delayLeft += cur.chunkEnd - now;
             cur.gen++;
@@ -932,6 +934,17 @@ public final class SimScheduler implements Driver {
         }
     }
 
+    /**
+     * When the running task's used slice is noticed with nothing else happening on its CPU: at the first scheduler
+     * tick ({@link #tickNs}) at or after it reaches its deadline — update_curr() runs at the tick (and at a wake-up
+     * onto that CPU, which {@link #evGrab} handles).
+     */
+    private long evSliceEnd(Task t) {
+        long at = now + Math.max(1, t.vdeadline - evV(t));
+        if (tickNs <= 0) return at;
+        return Math.max(now + 1, Math.floorDiv(at + tickNs - 1, tickNs) * tickNs);
+    }
+
     /** The next part of an on-CPU delay: to the end of the slice when others are queued on this CPU. */
     private void evSliceDelay(Task t) {
         int c = t.cpu;
@@ -948,7 +961,7 @@ public final class SimScheduler implements Driver {
                     return;
                 }
             }
-            long chunk = Math.min(t.delayLeft, Math.max(1, t.vdeadline - evV(t)));
+            long chunk = Math.min(t.delayLeft, evSliceEnd(t) - now);
             t.delayLeft -= chunk;
             t.onCpu = true;
             t.chunkEnd = now + chunk;

@@ -295,6 +295,7 @@ class SimSchedulerCpuTest {
         for (boolean eevdf : new boolean[] {false, true}) {
             SimScheduler s = sim(1);
             s.eevdf = eevdf;
+            s.tickNs = 0; // the slice's end noticed when it comes (see below for the tick)
             s.sliceNs = 1_000_000;
             Task x = new Task(1, "x"), y = new Task(2, "y");
             long[] xDone = new long[1];
@@ -305,5 +306,16 @@ class SimSchedulerCpuTest {
             assertEquals(eevdf ? 600_000 : 200_000, xDone[0], eevdf ? "eevdf" : "on");
             assertEquals(5_100_000, s.now(), "the CPU is never idle after 0");
         }
+        // with a 4 ms tick and nothing else happening on the CPU, y's used slice is noticed at the tick: x runs at 4 ms
+        SimScheduler s = sim(1);
+        s.eevdf = true;
+        s.sliceNs = 1_000_000;
+        Task x = new Task(1, "x"), y = new Task(2, "y");
+        long[] xDone = new long[1];
+        s.spawn(x, Seq.of(t -> t.ops().hold.initSleep(100_000), t -> t.ops().hold.initUser(100_000),
+                t -> t.ops().call.init(q -> xDone[0] = q.now())), 0);
+        s.spawn(y, Seq.of(t -> t.ops().hold.initUser(5_000_000)), 0);
+        s.run();
+        assertEquals(4_100_000, xDone[0], "eevdf, 4 ms tick");
     }
 }
