@@ -61,7 +61,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N",
             description = "threads parsing each file (chunks cut at line ends, stored in file order: the same workspace "
-                    + "as one thread); default: every processor for a file of 8 MB or more, else 1")
+                    + "as one thread); default: every processor for a file of 8 MB or more on a machine of 3 or more, else 1")
     Integer threads;
 
     /** Input bytes per parsing chunk with more than one thread (hidden: tests cut files into tiny chunks). */

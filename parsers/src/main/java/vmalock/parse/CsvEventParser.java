@@ -398,17 +398,30 @@ final class CsvEventParser extends TextParser {
         }
 
         private EventKind kind(int column) {
-            int f = from(column), t = to(column);
-            for (int k = 0; k < KINDS.length; k++) if (is(f, t, KIND_NAMES[k])) return KINDS[k];
+            int k = named(from(column), to(column), KIND_NAMES, KIND_KEYS);
+            if (k >= 0) return KINDS[k];
             bad = true;
             return null;
         }
 
         private Syscall syscall(int column) {
-            int f = from(column), t = to(column);
-            for (int k = 0; k < SYSCALLS.length; k++) if (is(f, t, SYSCALL_NAMES[k])) return SYSCALLS[k];
+            int k = named(from(column), to(column), SYSCALL_NAMES, SYSCALL_KEYS);
+            if (k >= 0) return SYSCALLS[k];
             bad = true;
             return null;
+        }
+
+        /**
+         * The index of the name equal to bytes {@code [f, t)}, or -1: the one name of the bytes' {@link #key}
+         * checked, or every name when two share it (a comparison or two per field instead of one per name).
+         */
+        private int named(int f, int t, byte[][] names, int[] keys) {
+            if (f >= t) return -1; // no name is empty
+            int c = keys[key(b, f, t)];
+            if (c >= 0) return is(f, t, names[c]) ? c : -1;
+            if (c == -1) return -1; // no name has these bytes' key, so none has these bytes
+            for (int k = 0; k < names.length; k++) if (is(f, t, names[k])) return k;
+            return -1;
         }
 
         /** A repeating string (name, comm, memcg path): one instance per distinct value, as {@link #names} gives. */
@@ -485,6 +498,26 @@ final class CsvEventParser extends TextParser {
     private static final byte[][] KIND_NAMES = names(KINDS);
     private static final Syscall[] SYSCALLS = Syscall.values();
     private static final byte[][] SYSCALL_NAMES = names(SYSCALLS);
+
+    private static final int[] KIND_KEYS = keys(KIND_NAMES);
+    private static final int[] SYSCALL_KEYS = keys(SYSCALL_NAMES);
+
+    /** A hash of bytes {@code [f, t)} (t > f) of 8 bits: the length, the last byte and the middle one. */
+    static int key(byte[] b, int f, int t) {
+        int n = t - f;
+        return (n * 961 + b[t - 1] * 31 + b[f + (n >>> 1)]) & 0xff;
+    }
+
+    /** For each {@link #key}: the index of the one name with that key, -1 for none, -2 for several. */
+    private static int[] keys(byte[][] names) {
+        int[] keys = new int[256];
+        java.util.Arrays.fill(keys, -1);
+        for (int k = 0; k < names.length; k++) {
+            int h = key(names[k], 0, names[k].length);
+            keys[h] = keys[h] == -1 ? k : -2;
+        }
+        return keys;
+    }
 
     private static byte[][] names(Enum<?>[] values) {
         byte[][] n = new byte[values.length][];

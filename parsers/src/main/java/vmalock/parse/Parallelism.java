@@ -24,9 +24,22 @@ public record Parallelism(int threads, int chunkBytes) {
         return new Parallelism(threads, ChunkedParse.DEFAULT_CHUNK);
     }
 
-    /** The default for a file of {@code size} bytes: every available processor when it is large enough, else one. */
+    /** Processors below which the default is one thread whatever the size. */
+    public static final int AUTO_MIN_CPUS = 3;
+
+    /** The default for a file of {@code size} bytes on this machine: {@link #auto(long, int)}. */
     public static Parallelism auto(long size) {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        return size >= AUTO_MIN_BYTES && cpus > 1 ? of(cpus) : ONE;
+        return auto(size, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The default for a file of {@code size} bytes on {@code cpus} processors: every processor when the file is
+     * large enough and there are at least {@value #AUTO_MIN_CPUS}, else one thread. With two, the chunked parse
+     * (two parsing threads, and this one storing what they recorded) lost to one thread at every load measured:
+     * the storing thread's share, the copy of every event from the parsing thread to it, and the JIT compiler
+     * competing for the same two cores (docs/ingest-speed.md, "Cold ingest: the JIT and the default threads").
+     */
+    public static Parallelism auto(long size, int cpus) {
+        return size >= AUTO_MIN_BYTES && cpus >= AUTO_MIN_CPUS ? of(cpus) : ONE;
     }
 }

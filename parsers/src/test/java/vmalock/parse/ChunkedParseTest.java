@@ -264,6 +264,17 @@ class ChunkedParseTest {
         assertEquals(Parallelism.ONE, Parallelism.auto(100));
     }
 
+    /** Issue 13: a large file on two processors is parsed on one thread by default (it was slower on two), on more on every one. */
+    @Test
+    void theDefaultIsOneThreadBelowThreeProcessors() {
+        long big = Parallelism.AUTO_MIN_BYTES;
+        assertEquals(Parallelism.ONE, Parallelism.auto(big, 1));
+        assertEquals(Parallelism.ONE, Parallelism.auto(big, 2));
+        assertEquals(Parallelism.of(3), Parallelism.auto(big, 3));
+        assertEquals(Parallelism.of(8), Parallelism.auto(big, 8));
+        assertEquals(Parallelism.ONE, Parallelism.auto(big - 1, 8));
+    }
+
     private Path write(String name, String text) throws IOException {
         Path f = tmp.resolve(name);
         Files.writeString(f, text, StandardCharsets.UTF_8);

@@ -62,6 +62,48 @@ class CsvQuickRowsTest {
         assertTrue(seen[0] > 3 * rows.size() && seen[1] > 1000, "events " + seen[0] + ", problems " + seen[1]);
     }
 
+    /**
+     * Issue 13: the kind and syscall columns are looked up by a hash of their bytes, not compared with every name:
+     * every name of both enums, and strings that share a name's length, last or middle byte, case or all but one byte,
+     * read as Commons CSV reads them.
+     */
+    @Test
+    void everyKindAndSyscallNameAndTheirNearMissesAreReadAsCommonsCsvReadsThem() throws Exception {
+        List<String> values = new ArrayList<>();
+        List<Enum<?>> all = new ArrayList<>(List.of(vmalock.event.EventKind.values()));
+        all.addAll(List.of(vmalock.event.Syscall.values()));
+        for (Enum<?> v : all) {
+            String n = v.name();
+            values.add(n);
+            values.add(n.toLowerCase(java.util.Locale.ROOT));
+            values.add(n.substring(1));
+            values.add(n.substring(0, n.length() - 1));
+            values.add(n + "_");
+            values.add("X" + n.substring(1));                                            // same length and last byte
+            values.add(n.substring(0, n.length() - 1) + (n.endsWith("Z") ? "Y" : "Z"));   // same length, another last
+            char[] c = n.toCharArray();
+            c[c.length / 2] = c[c.length / 2] == 'Q' ? 'R' : 'Q';                           // another middle byte
+            values.add(new String(c));
+        }
+        values.add("A");
+        values.add("_");
+        int kindCol = CsvEventWriter.COLUMNS.indexOf("kind");
+        int syscallCol = CsvEventWriter.COLUMNS.indexOf("syscall");
+        StringBuilder sb = new StringBuilder("# vmalock-events clock=local\n").append(CsvEventWriter.HEADER_LINE).append('\n');
+        for (String r : rows()) {
+            String[] f = r.split(",", -1);
+            for (String v : values) {
+                for (int col : new int[] {kindCol, syscallCol}) {
+                    String[] g = f.clone();
+                    g[col] = v;
+                    sb.append(String.join(",", g)).append('\n');
+                }
+            }
+        }
+        int[] seen = same("names.csv", sb.toString());
+        assertTrue(seen[0] > 0 && seen[1] > 0, "events " + seen[0] + ", problems " + seen[1]);
+    }
+
     /** Columns in another order, one more column: rows are read by the header's names. */
     @Test
     void reorderedColumnsAreReadByName() throws Exception {
