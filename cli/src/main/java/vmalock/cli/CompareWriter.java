@@ -127,7 +127,9 @@ final class CompareWriter {
         for (JsonNode in : run.path("inputs")) {
             out.println("model (" + in.path("name").asText() + "), what the figures above rest on:");
             if (in.path("timing").asText().equals("sched")) {
-                wrapped("closed loop on " + in.path("cpus").asText() + " CPUs; kernel preemption " + in.path("preempt").asText()
+                wrapped("closed loop on " + in.path("cpus").asText() + " CPUs"
+                        + (in.has("scheduler") ? ", scheduler " + in.path("scheduler").asText() : "")
+                        + "; kernel preemption " + in.path("preempt").asText()
                         + " (" + in.path("preempt_basis").asText() + ")");
                 if (in.has("wake_cpu")) {
                     wrapped("a woken task runs on " + (in.path("wake_cpu").asText().equals("prev")

@@ -455,9 +455,12 @@ public final class ReplayRunner {
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
             s.put("preempt", o.effectiveKernelPreemption(w) ? "full" : "none");
             s.put("preempt_basis", o.kernelPreemptionBasis(w));
-            s.put("wake_cpu", o.effectiveWakeOnPrevCpu(w) ? "prev" : "idle");
-            s.put("wake_cpu_basis", o.wakePlacementBasis(w));
-            if (o.effectiveMigrationCostNs(w) != o.migrationCostNs) s.put("migration_cost_us", o.effectiveMigrationCostNs(w) / 1000.0);
+            if (nc > 1) { // the CPU model's scheduler (a wakee's CPU matters with more than one)
+                s.put("scheduler", schedulerModel(o));
+                s.put("wake_cpu", o.effectiveWakeOnPrevCpu(w) ? "prev" : "idle");
+                s.put("wake_cpu_basis", o.wakePlacementBasis(w));
+                if (o.effectiveMigrationCostNs(w) != o.migrationCostNs) s.put("migration_cost_us", o.effectiveMigrationCostNs(w) / 1000.0);
+            }
             // the samples the replay draws a sleeper's wake-up latency from (MmReplay)
             boolean closedLoop = o.effectiveTiming(w) == ReplayOptions.Timing.SCHED;
             long[] wake = w.sleeperWakeSamples(closedLoop);
