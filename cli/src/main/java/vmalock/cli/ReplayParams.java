@@ -47,7 +47,7 @@ public final class ReplayParams {
 
     @Option(names = "--wake-cpu", paramLabel = "auto|prev|idle", defaultValue = "auto",
             description = "where a woken task runs in the CPU model: auto (default: under eevdf as the trace shows — when "
-                    + "at least 90 %% of its wake-ups of a task whose previous CPU was busy while another was idle went to "
+                    + "at least 5 and 90 %% of its wake-ups of a task whose previous CPU was busy while another was idle went to "
                     + "the previous CPU, prev, else idle; the other --wakeup-preempt models: idle; run.json says which and "
                     + "why), prev — queued on the CPU it last ran on, where it "
                     + "preempts that CPU's task or waits (an idle CPU takes it once it is cache-hot no more: "

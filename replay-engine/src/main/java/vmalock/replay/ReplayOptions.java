@@ -131,8 +131,12 @@ public final class ReplayOptions {
      */
     public Boolean wakeOnPrevCpu;
 
-    /** Wake-ups a trace needs (previous CPU busy, another idle) to tell where its kernel puts a wakee. */
-    public static final long MIN_PLACEMENT_EVIDENCE = 20;
+    /**
+     * Wake-ups a trace needs (previous CPU busy, another idle) to tell where its kernel puts a wakee. Few suffice:
+     * where the CPUs share a cache, select_idle_sibling() takes the idle CPU nearly every time, so five wake-ups in
+     * a row onto a busy previous CPU do not happen by chance.
+     */
+    public static final long MIN_PLACEMENT_EVIDENCE = 5;
 
     /** The kernel's default sched_migration_cost (ns): how long a task stays cache-hot after it last ran. */
     public static final long KERNEL_MIGRATION_COST_NS = 500_000;

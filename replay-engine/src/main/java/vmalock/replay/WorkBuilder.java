@@ -86,8 +86,6 @@ public final class WorkBuilder {
     private int nTaskIdleWake;
     /** Task-emitted wake-ups needed for the replay's lock wake-ups to be sampled from them alone. */
     static final int MIN_TASK_WAKES = 20;
-    /** Wake-ups whose previous CPU was busy while another was idle needed to judge where the kernel puts a wakee. */
-    static final int MIN_PLACEMENT_EVIDENCE = 20;
     /** The task running on each CPU (0: idle, -1: not seen yet), from sched_switch. */
     private int[] cpuCurr = new int[0];
     /** Wake-ups (sched_waking; sched_wakeup when the trace has no sched_waking) of a task whose previous CPU was

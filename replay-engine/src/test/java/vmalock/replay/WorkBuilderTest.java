@@ -241,8 +241,9 @@ class WorkBuilderTest {
         assertEquals(0, on.effectiveMigrationCostNs(idle));
         assertFalse(on.effectiveWakeOnPrevCpu(prev), "the single-queue models place a wakee on any idle CPU");
         assertTrue(on.wakePlacementBasis(prev).contains("--wake-cpu prev"), on.wakePlacementBasis(prev));
-        // too few to tell: any idle CPU, as on CPUs that share a cache, and said so
-        Workload few = placements(new Ev(), 19, 0).build(-1);
+        // too few to tell: any idle CPU, as on CPUs that share a cache, and said so; five are enough
+        assertTrue(auto.effectiveWakeOnPrevCpu(placements(new Ev(), 5, 0).build(-1)));
+        Workload few = placements(new Ev(), 4, 0).build(-1);
         assertFalse(auto.effectiveWakeOnPrevCpu(few));
         assertTrue(auto.wakePlacementBasis(few).startsWith("assumed"), auto.wakePlacementBasis(few));
         // the option wins
