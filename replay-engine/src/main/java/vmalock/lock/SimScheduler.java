@@ -374,11 +374,8 @@ public final class SimScheduler implements Driver {
         }
         boolean prevCpu = wakePreemptPrevCpu && t.lastCpu >= 0;
         if (wakeupPreemption && t.wokenUp && prevCpu) {
-            Task v = null;
-            for (Task h : holders) {
-                if (h.cpu == t.lastCpu && h.inDelay && h.preemptibleDelay && h.chunkEnd > now) v = h;
-            }
-            if (v != null) {
+            Task v = holderOn(t.lastCpu);
+            if (v != null && v.inDelay && v.preemptibleDelay && v.chunkEnd > now) {
                 t.wokenUp = false;
                 preempt(v, t);
                 return true;
@@ -414,8 +411,7 @@ public final class SimScheduler implements Driver {
         t.wokenUp = false;
         wakesQueuedOnPrevCpu++;
         if (wakeupPreemption) {
-            Task cur = null;
-            for (Task h : holders) if (h.cpu == t.lastCpu) cur = h;
+            Task cur = holderOn(t.lastCpu);
             if (cur != null && cur.inDelay && cur.preemptibleDelay && cur.chunkEnd > now) {
                 preempt(cur, t);
                 return true;
@@ -434,6 +430,12 @@ public final class SimScheduler implements Driver {
         runq.addLast(t);
         push(t.hotUntil, indexOf(t), BALANCE);
         return false;
+    }
+
+    /** The task holding modelled CPU {@code c}, or null. */
+    private Task holderOn(int c) {
+        for (Task h : holders) if (h.cpu == c) return h;
+        return null;
     }
 
     /** A deferred wake-up preemption: {@code t}, still queued, takes the CPU of the longest-running preemptible task. */

@@ -134,8 +134,9 @@ final class MmReplay implements LockEventListener {
         }
         if (opt.effectiveWakeOnPrevCpu(wl)) {
             // the traced kernel wakes a task onto its previous CPU: it preempts that CPU's task or waits there
+            // (the EEVDF queues decide that themselves; the single-queue models through wakePreemptPrevCpu)
             sim.wakeOnPrevCpu = true;
-            sim.wakePreemptPrevCpu = true;
+            if (!opt.eevdf) sim.wakePreemptPrevCpu = true;
         }
         if (opt.wakeupPreemptMinRun && wl != null) sim.wakePreemptMinRunNs = Math.max(0, wl.wakePreemptMinRunNs());
         if (opt.wakeupPreemptFromTrace && wl != null && wl.busyWakeLatencies.length > 0) {

@@ -296,19 +296,17 @@ class SimSchedulerCpuTest {
             SimScheduler s = sim(1);
             s.eevdf = eevdf;
             s.tickNs = 0; // the slice's end noticed when it comes (see below for the tick)
-            s.sliceNs = 1_000_000;
-            Task x = new Task(1, "x"), y = new Task(2, "y");
-            long[] xDone = new long[1];
-            s.spawn(x, Seq.of(t -> t.ops().hold.initSleep(100_000), t -> t.ops().hold.initUser(100_000),
-                    t -> t.ops().call.init(q -> xDone[0] = q.now())), 0);
-            s.spawn(y, Seq.of(t -> t.ops().hold.initUser(5_000_000)), 0);
-            s.run();
-            assertEquals(eevdf ? 600_000 : 200_000, xDone[0], eevdf ? "eevdf" : "on");
+            assertEquals(eevdf ? 600_000 : 200_000, sleeperAgainstAComputer(s), eevdf ? "eevdf" : "on");
             assertEquals(5_100_000, s.now(), "the CPU is never idle after 0");
         }
         // with a 4 ms tick and nothing else happening on the CPU, y's used slice is noticed at the tick: x runs at 4 ms
         SimScheduler s = sim(1);
         s.eevdf = true;
+        assertEquals(4_100_000, sleeperAgainstAComputer(s), "eevdf, 4 ms tick");
+    }
+
+    /** x sleeps 100 µs at once, then computes 100 µs; y computes 5 ms from 0; 1 ms slices. Returns x's end. */
+    private static long sleeperAgainstAComputer(SimScheduler s) {
         s.sliceNs = 1_000_000;
         Task x = new Task(1, "x"), y = new Task(2, "y");
         long[] xDone = new long[1];
@@ -316,6 +314,6 @@ class SimSchedulerCpuTest {
                 t -> t.ops().call.init(q -> xDone[0] = q.now())), 0);
         s.spawn(y, Seq.of(t -> t.ops().hold.initUser(5_000_000)), 0);
         s.run();
-        assertEquals(4_100_000, xDone[0], "eevdf, 4 ms tick");
+        return xDone[0];
     }
 }
