@@ -115,6 +115,17 @@ public final class Ops {
      * no spare slots for the whole replay.
      */
     void finish(long faultCostNs) {
+        finish(faultCostNs, 0, 0, 0);
+    }
+
+    /**
+     * As {@link #finish(long)}; with {@code gapScale} &gt; 0 a per-VMA-lock fault whose gap to its task's next
+     * event is known ({@link #a2}) costs that gap times {@code gapScale}, the others {@code faultCostNs}.
+     */
+    void finish(long faultCostNs, double gapScale, long gapTail, long gapBody) {
+        this.gapScale = gapScale;
+        this.gapTail = gapTail;
+        this.gapBody = gapBody;
         if (kind.length != n) resize(n);
         think = new long[n];
         service = new long[n];
@@ -122,6 +133,11 @@ public final class Ops {
         prevEnd = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) derive(i, i + 1 < n ? start[i + 1] : Long.MAX_VALUE, faultCostNs);
     }
+
+    /** Per-VMA-lock fault cost per ns of its traced gap to the next event, 0: every such fault costs the estimate. */
+    private double gapScale;
+    /** Gaps up to {@code gapTail} ns are truncation noise: such a fault costs {@code gapBody} (their scaled mean). */
+    private long gapTail, gapBody;
 
     /** End of the previous derived operation (think-time origin). */
     private long prevEnd = Long.MIN_VALUE;
@@ -132,7 +148,11 @@ public final class Ops {
         switch (kind[i]) {
             case FAULT:
                 if (sub[i] == PATH_VMA || end[i] < 0) {
-                    s = Math.max(0, Math.min(faultCostNs, nextStart - start[i]));
+                    // a per-VMA-lock fault has no end event: the estimate, or its own gap to the next event scaled
+                    // to the estimate's mean (the gap's length is this fault's evidence: a slow fault, an interrupt)
+                    long c = gapScale > 0 && sub[i] == PATH_VMA && a2[i] >= 0
+                            ? a2[i] > gapTail ? Math.round(a2[i] * gapScale) : gapBody : faultCostNs;
+                    s = Math.max(0, Math.min(c, nextStart - start[i]));
                     end[i] = start[i] + s;
                 } else {
                     s = end[i] - acq[i];
@@ -264,11 +284,15 @@ public final class Ops {
      * from the spill file and derived (think/service, the reader class) as they are reached, with the
      * same code as {@link #finish}; indexes only move forward.
      */
-    static Ops streaming(Spill.Reader r, int total, long faultCostNs, int readClass) {
+    static Ops streaming(Spill.Reader r, int total, long faultCostNs, double gapScale, long gapTail, long gapBody,
+                         int readClass) {
         Ops o = new Ops(0);
         o.reader = r;
         o.total = total;
         o.cost = faultCostNs;
+        o.gapScale = gapScale;
+        o.gapTail = gapTail;
+        o.gapBody = gapBody;
         o.readClass = readClass;
         return o;
     }

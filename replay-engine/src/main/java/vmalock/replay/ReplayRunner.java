@@ -452,6 +452,9 @@ public final class ReplayRunner {
             s.put("fault_cost_ns", w.faultCostNs);
             s.put("fault_cost_source", w.faultCostSource);
             s.put("fault_cost_samples", w.faultCostSamples);
+            s.put("fault_cost_shape", w.faultCostShape);
+            if (w.faultGapScale > 0) s.put("fault_cost_gap_scale", Math.round(w.faultGapScale * 1000) / 1000.0);
+            s.put("fault_cost_anon_prepare_sections", w.anonPrepareSections);
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
             s.put("preempt", o.effectiveKernelPreemption(w) ? "full" : "none");
             s.put("preempt_basis", o.kernelPreemptionBasis(w));
@@ -619,6 +622,10 @@ public final class ReplayRunner {
                 : "the smaller of the mean read hold of the trace's own fallback faults (≥" + WorkBuilder.MIN_CALIBRATION_SAMPLES
                 + " samples) and the mean gap from a per-VMA-lock fault to the task's next event (≥" + WorkBuilder.MIN_GAP_SAMPLES
                 + " samples; means: unbiased under the trace's timestamp truncation), else " + WorkBuilder.SPEC_FAULT_COST_NS + " ns (≈1.1 µs per anonymous fault, single thread, as measured by P. Agrawal, 2023)")
+                + (faultCostOption >= 0 ? "" : "; that is the mean: a fault whose gap to its task's next event is more than two "
+                + "of the trace's resolution steps costs that gap × (estimate ÷ mean gap), the others the mean of theirs × the "
+                + "same factor (fault_cost_shape trace-gaps); the fallback mean leaves out the mmap_lock sections of first "
+                + "write faults in fresh anonymous VMAs (vmf_anon_prepare around anon_vma_prepare(), no fault's service)")
                 + ", capped by the gap to the task's next event; other service and hold times are the trace's own, less "
                 + "the time the holder was runnable (preempted) and, for a write section on a kernel with per-VMA locks, "
                 + "the time it slept (vma_start_write waiting for the VMA's readers): the model recreates both");

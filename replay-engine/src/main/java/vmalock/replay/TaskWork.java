@@ -19,6 +19,9 @@ public final class TaskWork {
     /** Set when spilled: the class of READ operations (remote/other), the fault-cost estimate, the file. */
     int readClass = Ops.CLASS_OTHER;
     long faultCostNs;
+    /** See {@link Ops#finish(long, double)}. */
+    double faultGapScale;
+    long faultGapTail, faultGapBody;
     Spill spill;
     /** The task's off-CPU timeline (null when the trace has no sched_switch events). */
     SchedTimeline timeline;
@@ -54,7 +57,7 @@ public final class TaskWork {
      */
     public Ops replayOps() {
         if (spilled == 0) return ops;
-        Ops o = Ops.streaming(spill.reader(this), spilled, faultCostNs, readClass);
+        Ops o = Ops.streaming(spill.reader(this), spilled, faultCostNs, faultGapScale, faultGapTail, faultGapBody, readClass);
         o.timeline = timeline;
         return o;
     }

@@ -71,6 +71,12 @@ public final class WorkBuilder {
     private final vmalock.stats.Samples observedSyscalls = new vmalock.stats.Samples();
     /** Per-VMA-lock faults: time from page_fault_user to the task's next traced event (≤ 10 µs). */
     private long vmaGapSum, vmaGapN;
+    /** Fallback-path sections of write faults on fresh anonymous VMAs: vmf_anon_prepare, not samples of a fault's service. */
+    private long anonPrepareSections;
+    /** The fault being closed: its gap to the task's next event when within the limit, else -1. */
+    private long vmaGap = -1;
+    /** Gaps within two resolution steps (µs and ns timestamps): truncation noise, not a fault's own length. */
+    private long gapBodySumUs, gapBodyNUs, gapBodySumNs, gapBodyNNs;
     /** User faults the traced kernel handled under the per-VMA lock (no mmap_lock events): it has per-VMA locks. */
     private long vmaPathFaults;
     static final long VMA_GAP_LIMIT_NS = 10_000;
@@ -904,9 +910,14 @@ public final class WorkBuilder {
         t.faultOpen = false;
         MmWork mm = t.fMm;
         int path;
+        // a write fault on a fresh anonymous VMA: the first one runs vmf_anon_prepare(), whose mmap_lock section
+        // (anon_vma_prepare() only) is no fault's service time
+        boolean write = (t.fErr & 2) != 0;
+        boolean anonPrepare = write && mm != null && mm.traced.prepareAnon(t.fAddr);
         if (t.fState == F_HELD) {
             path = t.fTryFailed ? Ops.PATH_TRYLOCK_FAILED : Ops.PATH_FALLBACK;
-            addSample(ts - t.fAcqTs);
+            if (!anonPrepare) addSample(ts - t.fAcqTs);
+            else anonPrepareSections++;
         } else {
             path = Ops.PATH_VMA;
             vmaPathFaults++;
@@ -914,8 +925,12 @@ public final class WorkBuilder {
             if (ts != Long.MAX_VALUE && g >= 0 && g <= VMA_GAP_LIMIT_NS) {
                 vmaGapSum += g;
                 vmaGapN++;
+                vmaGap = g;
+                if (g <= 2 * 1000) { gapBodySumUs += g; gapBodyNUs++; }
+                if (g <= 2) { gapBodySumNs += g; gapBodyNNs++; }
             }
             if (mm == null) mm = t.proc.home != null ? t.proc.home : attributeByAddress(t, t.fAddr);
+            if (write && mm != null) mm.traced.prepareAnon(t.fAddr);
         }
         Ops ops;
         if (mm == null) {
@@ -929,6 +944,8 @@ public final class WorkBuilder {
         int i = ops.add(Ops.FAULT, path, t.fTs);
         ops.addr[i] = t.fAddr;
         ops.a1[i] = t.fErr;
+        if (path == Ops.PATH_VMA) ops.a2[i] = vmaGap; // its gap to the task's next event, -1 unknown
+        vmaGap = -1;
         if (t.fState == F_HELD) {
             ops.acq[i] = t.fAcqTs;
             ops.end[i] = ts;
@@ -947,6 +964,7 @@ public final class WorkBuilder {
             int i = ops.add(p.kind[j], p.sub[j], p.start[j]);
             ops.addr[i] = p.addr[j];
             ops.a1[i] = p.a1[j];
+            ops.a2[i] = p.a2[j];
             if (mm.traced.touch(p.addr[j], 1)) mm.faultsKnown++;
             else mm.faultsInferred++;
         }
@@ -1127,6 +1145,15 @@ public final class WorkBuilder {
             cost = Math.round(cost * faultCostScale);
             source = source + " x" + faultCostScale;
         }
+        // the estimate is a mean; a fault whose gap to its task's next event shows it slow (more than two resolution
+        // steps: a first touch of a page table, an interrupt) keeps its length, scaled by estimate / mean gap; the
+        // gaps within two steps are truncation noise, and each of those faults costs their mean, scaled alike. The
+        // mean over the faults with a known gap is the estimate. Not with --fault-cost: the user's constant
+        double gapScale = faultCostOption < 0 && vmaGapN >= MIN_GAP_SAMPLES && vmaGapSum > 0
+                ? cost / ((double) vmaGapSum / vmaGapN) : 0;
+        long gapTail = 2 * (subMicro ? 1 : 1000);
+        long bodyN = subMicro ? gapBodyNNs : gapBodyNUs, bodySum = subMicro ? gapBodySumNs : gapBodySumUs;
+        long gapBody = bodyN == 0 ? 0 : Math.round((double) bodySum / bodyN * gapScale);
         for (SchedTimeline tl : sched.values()) {
             tl.seal();
             tl.vmaLockKernel = vmaPathFaults > 0;
@@ -1145,6 +1172,9 @@ public final class WorkBuilder {
                     // streamed back at replay: the rest goes to the file too, derived as it is read
                     w.readClass = cls;
                     w.faultCostNs = cost;
+                    w.faultGapScale = gapScale;
+                    w.faultGapTail = gapTail;
+                    w.faultGapBody = gapBody;
                     if (o.n > 0) {
                         spill.write(w, o.n);
                         o.dropPrefix(o.n);
@@ -1154,7 +1184,7 @@ public final class WorkBuilder {
                 for (int i = 0; i < o.n; i++) {
                     if (o.kind[i] == Ops.READ && o.sub[i] < 0) o.sub[i] = cls;
                 }
-                o.finish(cost);
+                o.finish(cost, gapScale, gapTail, gapBody);
             }
         }
         List<MmWork> out = new ArrayList<>();
@@ -1173,6 +1203,9 @@ public final class WorkBuilder {
         Workload wl = new Workload(out, cost, source, samples, acq, acquireSamples, wakes, unattributed, unpaired, lost,
                 subMicro ? 1 : 1000, memcgPath && !memcgId ? "memcg_path" : memcgId ? "memcg_id" : null, spill);
         wl.cpus = maxCpu + 1;
+        wl.faultCostShape = gapScale > 0 ? "trace-gaps" : "constant";
+        wl.faultGapScale = gapScale;
+        wl.anonPrepareSections = anonPrepareSections;
         wl.observedSyscallLatency = observedSyscalls;
         wl.schedSwitches = schedSwitches;
         wl.openPathEvents = openPathEvents;

@@ -54,6 +54,15 @@ public final class Workload implements AutoCloseable {
      * {@code trace-wakeups-onto-idle-cpu} (every one), {@code none}.
      */
     public String idleWakeSource = "none";
+    /**
+     * How each per-VMA-lock fault's service time is spread around {@link #faultCostNs}: {@code trace-gaps} (a fault
+     * whose gap to its task's next event is more than two resolution steps costs that gap × {@link #faultGapScale},
+     * the others the mean of theirs × the same factor) or {@code constant}.
+     */
+    public String faultCostShape = "constant";
+    public double faultGapScale;
+    /** Fallback-path sections of first write faults in fresh anonymous VMAs (vmf_anon_prepare), left out of the fallback mean. */
+    public long anonPrepareSections;
 
     /**
      * The samples a sleeper's wake-up latency is drawn from: in the closed loop the trace's wake-ups onto an idle
@@ -183,6 +192,9 @@ public final class Workload implements AutoCloseable {
         s.schedSwitches = schedSwitches;
         s.idleWakeLatencies = idleWakeLatencies;
         s.idleWakeSource = idleWakeSource;
+        s.faultCostShape = faultCostShape;
+        s.faultGapScale = faultGapScale;
+        s.anonPrepareSections = anonPrepareSections;
         s.kernelPreemptions = kernelPreemptions;
         s.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
         s.faultHolds = faultHolds;

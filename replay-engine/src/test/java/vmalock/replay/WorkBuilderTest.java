@@ -97,6 +97,7 @@ class WorkBuilderTest {
         // median is 0, which would make every per-VMA fault free
         Ev ev = new Ev();
         ev.write(100, 10, MM, 5, Syscall.MMAP, REGION, 0, 64 << 20, 3, 0x22);
+        ev.fault(150, 11, REGION, 6); // the fresh VMA's first write fault prepares its anon_vma
         for (int k = 0; k < 10; k++) {
             long t = 200 + 10 * k;
             ev.fault(t, 11, REGION + 0x1000L * k, 6).start(t, 11, MM, false).acq(t, 11, MM, false, true)
@@ -105,6 +106,83 @@ class WorkBuilderTest {
         Workload w = ev.build(-1);
         assertEquals("trace-fallback-mean", w.faultCostSource);
         assertEquals(400, w.faultCostNs);
+    }
+
+    @Test
+    void aFreshVmasAnonVmaPrepareSectionIsNoSampleOfAFaultsService() {
+        // 12 first write faults, each in a fresh anonymous VMA: vmf_anon_prepare()'s trylock section around
+        // anon_vma_prepare() (0 µs); 10 fallback faults in a VMA that has its anon_vma: 2 µs each
+        Ev ev = new Ev();
+        for (int k = 0; k < 12; k++) {
+            long region = REGION + (0x100000L << k);
+            long t = 100 + 20 * k;
+            ev.write(t, 10, MM, 1, Syscall.MMAP, region, 0, 0x10000, 3, 0x22);
+            ev.fault(t + 10, 10, region, 6).start(t + 10, 10, MM, false).acq(t + 10, 10, MM, false, true)
+                    .rel(t + 10, 10, MM, false);
+        }
+        ev.write(400, 10, MM, 1, Syscall.MMAP, REGION, 0, 0x10000, 3, 0x22);
+        ev.fault(410, 11, REGION, 6);
+        for (int k = 0; k < 10; k++) {
+            long t = 500 + 10 * k;
+            ev.fault(t, 11, REGION + 0x1000L * k, 6).start(t, 11, MM, false).acq(t, 11, MM, false, true)
+                    .rel(t + 2, 11, MM, false);
+        }
+        Workload w = ev.build(-1);
+        assertEquals("trace-fallback-mean", w.faultCostSource);
+        assertEquals(2000, w.faultCostNs); // not (12 × 0 + 10 × 2000) / 22
+        assertEquals(10, w.faultCostSamples);
+        // a read fault maps the zero page: no anon_vma, so its section is a fault's (the VMA stays fresh)
+        Ev rd = new Ev();
+        rd.write(100, 10, MM, 1, Syscall.MMAP, REGION, 0, 0x100000, 3, 0x22);
+        for (int k = 0; k < 10; k++) {
+            long t = 200 + 10 * k;
+            rd.fault(t, 11, REGION + 0x1000L * k, 4).start(t, 11, MM, false).acq(t, 11, MM, false, true)
+                    .rel(t + 3, 11, MM, false);
+        }
+        assertEquals(3000, rd.build(-1).faultCostNs);
+    }
+
+    /**
+     * 10 fallback faults (mean hold 400 ns), then 101 per-VMA-lock faults 1 µs apart but one 9 µs before the
+     * next: the gaps' mean is 1,080 ns, so the fallback mean (400 ns) is the estimate.
+     */
+    private static Ops slowPerVmaFault(long faultCost) {
+        Ev ev = new Ev();
+        ev.write(100, 10, MM, 5, Syscall.MMAP, REGION, 0, 64 << 20, 3, 0x22);
+        for (int k = 0; k < 10; k++) {
+            long t = 200 + 10 * k;
+            ev.fault(t, 11, REGION + 0x1000L * k, 4).start(t, 11, MM, false).acq(t, 11, MM, false, true)
+                    .rel(t + (k < 6 ? 0 : 1), 11, MM, false);
+        }
+        long t = 1000;
+        for (int k = 0; k <= 100; k++) {
+            ev.fault(t, 11, REGION + 0x1000L * (20 + k), 4);
+            t += k == 50 ? 9 : 1;
+        }
+        Workload w = ev.build(faultCost);
+        if (faultCost < 0) assertEquals(400, w.faultCostNs);
+        return only(w.mms.get(0), 11);
+    }
+
+    @Test
+    void aPerVmaFaultCostsItsOwnGapScaledToTheEstimatesMean() {
+        Ops f = slowPerVmaFault(-1);
+        assertEquals(111, f.size());
+        // the gaps within two resolution steps are truncation noise: each costs their mean (1 µs) × 400/1080
+        assertEquals(370, f.service(10));
+        assertEquals(370, f.service(59));
+        // the fault the trace shows 9 µs long keeps its length: 9 µs × 400/1080
+        assertEquals(Ops.PATH_VMA, f.sub(60));
+        assertEquals(3333, f.service(60));
+        assertEquals(5667, f.think(61)); // 9 µs - 3.333
+        assertEquals(400, f.service(110)); // the last fault: no next event, the estimate
+        long sum = 0;
+        for (int i = 10; i < 110; i++) sum += f.service(i);
+        assertEquals(400, sum / 100.0, 1); // the same mean over the faults with a known gap
+        // --fault-cost: every per-VMA fault costs what the user says (capped by its gap)
+        Ops o = slowPerVmaFault(500);
+        assertEquals(500, o.service(60));
+        assertEquals(500, o.service(10));
     }
 
     /** A writer that sleeps 4 µs and waits 1 µs for a CPU inside a 10 µs mprotect hold; {@code vmaFault}: the trace shows a per-VMA-lock fault. */
