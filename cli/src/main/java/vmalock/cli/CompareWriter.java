@@ -141,7 +141,9 @@ final class CompareWriter {
                 wrapped(in.path("timing").asText() + " timing (open loop: the trace has no sched events); CPUs "
                         + in.path("cpus").asText());
             }
-            wrapped("per-VMA fault cost " + in.path("fault_cost_ns").asLong() + " ns (" + in.path("fault_cost_source").asText()
+            wrapped("per-VMA fault cost " + in.path("fault_cost_ns").asLong() + " ns mean (" + in.path("fault_cost_source").asText()
+                    + ("trace-gaps".equals(in.path("fault_cost_shape").asText())
+                            ? "; a fault the trace shows slow costs its gap × " + in.path("fault_cost_gap_scale").asText() : "")
                     + "); wake-up latency p50 " + in.path("wake_latency_p50_ns").asLong() + " ns of "
                     + in.path("wake_latency_samples").asLong() + " samples (" + in.path("wake_latency_source").asText() + ")");
         }

@@ -139,7 +139,9 @@ final class HtmlReportWriter {
                         + (in.has("preempt") ? "; kernel preemption " + in.path("preempt").asText() : "")
                         + (in.has("wake_cpu") ? "; woken tasks on " + (in.path("wake_cpu").asText().equals("prev")
                                 ? "their previous CPU" : "any idle CPU") : ""),
-                in.path("fault_cost_ns").asText() + " ns (" + in.path("fault_cost_source").asText() + ")",
+                in.path("fault_cost_ns").asText() + " ns mean (" + in.path("fault_cost_source").asText()
+                        + ("trace-gaps".equals(in.path("fault_cost_shape").asText()) ? "; slow faults keep their traced gap" : "")
+                        + ")",
                 pct(j.path("address_space").path("known_fraction").asDouble()),
                 j.path("defect_count").asText(), j.path("violations").asText(), j.path("deterministic").asText()});
         }

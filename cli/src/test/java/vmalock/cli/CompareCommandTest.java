@@ -111,6 +111,8 @@ class CompareCommandTest {
         // what the figures rest on: the baseline replay's timing, CPU and preemption model, fault cost and wake-ups
         assertTrue(t.out.contains("model (perf-fields.perf.txt), what the figures above rest on:"), t.out);
         assertTrue(t.out.contains("\n  per-VMA fault cost "), t.out);
+        // the mean, and each fault the trace shows slow keeps its gap to the task's next event (× estimate / mean gap)
+        assertTrue(t.out.contains(" ns mean (trace-vma-fault-gap-mean; a fault the trace shows slow costs its"), t.out);
         assertTrue(t.out.contains("(trace-mmap-lock-release-to-acquire)"), t.out); // open loop: its wake-up samples
         assertTrue(t.out.contains("faults/s") && t.out.contains("fault p99") && t.out.contains("ww sum"), t.out);
         assertTrue(t.out.lines().anyMatch(l -> l.startsWith("observed")), t.out);
