@@ -82,10 +82,6 @@ public final class AddressSpace {
     }
 
     /**
-     * Extraction only: makes sure [addr, addr+len) is covered, extending or creating inferred VMAs.
-     * Returns true when the address was already covered by a VMA that is not inferred.
-     */
-    /**
      * A write fault at {@code addr} completed: its VMA has an anon_vma from now on. Returns whether it was a
      * known private anonymous VMA without one, i.e. the fault ran {@code vmf_anon_prepare()} (an mmap_lock
      * trylock section around {@code anon_vma_prepare()} on a kernel with per-VMA locks).
@@ -98,6 +94,10 @@ public final class AddressSpace {
         return fresh;
     }
 
+    /**
+     * Extraction only: makes sure [addr, addr+len) is covered, extending or creating inferred VMAs.
+     * Returns true when the address was already covered by a VMA that is not inferred.
+     */
     public boolean touch(long addr, long len) {
         long s = addr & -PAGE;
         long e = Math.max(s + PAGE, (addr + Math.max(len, 1) + PAGE - 1) & -PAGE);

@@ -120,7 +120,8 @@ public final class Ops {
 
     /**
      * As {@link #finish(long)}; with {@code gapScale} &gt; 0 a per-VMA-lock fault whose gap to its task's next
-     * event is known ({@link #a2}) costs that gap times {@code gapScale}, the others {@code faultCostNs}.
+     * event is known ({@link #a2}) costs that gap times {@code gapScale} when the gap is over {@code gapTail} ns,
+     * else {@code gapBody} (the scaled mean of such gaps); a fault with no known gap costs {@code faultCostNs}.
      */
     void finish(long faultCostNs, double gapScale, long gapTail, long gapBody) {
         this.gapScale = gapScale;

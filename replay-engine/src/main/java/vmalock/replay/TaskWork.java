@@ -19,7 +19,7 @@ public final class TaskWork {
     /** Set when spilled: the class of READ operations (remote/other), the fault-cost estimate, the file. */
     int readClass = Ops.CLASS_OTHER;
     long faultCostNs;
-    /** See {@link Ops#finish(long, double)}. */
+    /** How a per-VMA-lock fault's cost follows its traced gap: see {@link Ops#finish(long, double, long, long)}. */
     double faultGapScale;
     long faultGapTail, faultGapBody;
     Spill spill;

@@ -60,6 +60,7 @@ public final class Workload implements AutoCloseable {
      * the others the mean of theirs × the same factor) or {@code constant}.
      */
     public String faultCostShape = "constant";
+    /** The factor of {@code trace-gaps}: the fault-cost estimate ÷ the mean gap from a per-VMA-lock fault to its task's next event. */
     public double faultGapScale;
     /** Fallback-path sections of first write faults in fresh anonymous VMAs (vmf_anon_prepare), left out of the fallback mean. */
     public long anonPrepareSections;
