@@ -52,6 +52,20 @@ class CompareCommandTest {
             // the figures a policy is judged by: the same population under every policy
             assertEquals(r.get("stats").get("page_faults").asLong(), r.get("fault_latency_us").get("count").asLong());
             assertTrue(r.get("faults_per_s").asDouble() > 0, r.toString());
+            // VMA-syscall latency by syscall: the same calls as the pooled figure, replayed and traced
+            for (String f : List.of("syscall_latency_us", "observed_syscall_latency_us")) {
+                long n = 0;
+                double max = 0;
+                for (JsonNode by : r.get(f + "_by_syscall")) {
+                    n += by.get("count").asLong();
+                    max = Math.max(max, by.get("max").asDouble());
+                }
+                assertEquals(r.get(f).get("count").asLong(), n, f);
+                assertEquals(r.get(f).get("max").asDouble(), max, 1e-9, f);
+                assertTrue(r.get(f + "_by_syscall").size() > 0, f);
+                r.get(f + "_by_syscall").fieldNames().forEachRemaining(k -> assertTrue(
+                        List.of("mmap", "munmap", "mprotect", "madvise", "mremap", "brk").contains(k), k));
+            }
             assertEquals(List.of("success", "abort", "miss", "retry"), keys(r.get("vma_lock")));
             // stats --json prints header_entries_* only for sources with a ring-buffer header (a replay has none)
             List<String> shape = new java.util.ArrayList<>(keys(observed));

@@ -432,12 +432,12 @@ final class MmReplay implements LockEventListener {
                     c.writes++;
                     if (t.ret != 0) c.writesFailed++;
                     if (ops.scPre(i) >= 0 && ops.scTail(i) >= 0 && ops.sub(i) != vmalock.event.Syscall.OTHER.ordinal()) {
-                        c.syscallLatency.add(ops.scPre(i) + (t.now() - opStart) + ops.scTail(i));
+                        c.addSyscall(ops.sub(i), ops.scPre(i) + (t.now() - opStart) + ops.scTail(i));
                     }
                     break;
                 case Ops.VMA_SYSCALL:
                     c.vmaSyscalls++;
-                    c.syscallLatency.add(t.now() - opStart);
+                    c.addSyscall(ops.sub(i), t.now() - opStart);
                     if (ops.sub(i) == vmalock.event.Syscall.MADVISE.ordinal() && !SyscallEffect.failed(ops.ret(i))) {
                         zap(ops.addr(i), ops.a1(i), ops.a2(i));
                     }

@@ -40,6 +40,23 @@ public final class ReplayCounters {
      * sys_exit, the traced time outside its mmap_lock section plus the replayed section (ns).
      */
     public final vmalock.stats.Samples syscallLatency = new vmalock.stats.Samples();
+    /** {@link #syscallLatency} by syscall ({@link vmalock.event.Syscall} ordinal; null: none replayed). */
+    public final vmalock.stats.Samples[] syscallLatencyBy = new vmalock.stats.Samples[vmalock.event.Syscall.values().length];
+
+    /** One replayed VMA-changing syscall of kind {@code sc} (a {@link vmalock.event.Syscall} ordinal) took {@code ns}. */
+    void addSyscall(int sc, long ns) {
+        syscallLatency.add(ns);
+        bySyscall(syscallLatencyBy, sc).add(ns);
+    }
+
+    static vmalock.stats.Samples bySyscall(vmalock.stats.Samples[] by, int sc) {
+        if (by[sc] == null) by[sc] = new vmalock.stats.Samples();
+        return by[sc];
+    }
+
+    static void addAll(vmalock.stats.Samples[] into, vmalock.stats.Samples[] from) {
+        for (int k = 0; k < from.length; k++) if (from[k] != null) bySyscall(into, k).addAll(from[k]);
+    }
     /**
      * Per VMA write-lock or detach: the writer's wait for the VMA's readers to leave (ns) — on vm_refcnt's
      * rcuwait or the rwsem design's down_write; untraced in the kernel, known to the model.
@@ -83,6 +100,7 @@ public final class ReplayCounters {
         haltedMms += o.haltedMms;
         faultLatency.addAll(o.faultLatency);
         syscallLatency.addAll(o.syscallLatency);
+        addAll(syscallLatencyBy, o.syscallLatencyBy);
         vmaWriteWait.addAll(o.vmaWriteWait);
     }
 }

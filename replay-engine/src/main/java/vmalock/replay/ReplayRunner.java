@@ -509,8 +509,15 @@ public final class ReplayRunner {
         // waits no tracepoint shows: VMA writers waiting for the VMA's readers (vma_start_write, detach)
         j.set("vma_write_wait_us", total.vmaWriteWait.latencyJson());
         vmalock.stats.Samples obsSc = new vmalock.stats.Samples();
-        for (Workload w : ws) obsSc.addAll(w.observedSyscallLatency);
+        vmalock.stats.Samples[] obsBy = new vmalock.stats.Samples[vmalock.event.Syscall.values().length];
+        for (Workload w : ws) {
+            obsSc.addAll(w.observedSyscallLatency);
+            ReplayCounters.addAll(obsBy, w.observedSyscallLatencyBy);
+        }
         j.set("observed_syscall_latency_us", obsSc.latencyJson());
+        // the same two figures by syscall: munmap's latency, say, is not hidden in the pooled p99
+        j.set("syscall_latency_us_by_syscall", bySyscallJson(total.syscallLatencyBy));
+        j.set("observed_syscall_latency_us_by_syscall", bySyscallJson(obsBy));
         String kp = ws.isEmpty() ? "vma-refcount" : ws.get(0).kernelPolicy();
         j.put("callers", PolicyPreset.callers(o.policy.name));
         long changed = PolicyPreset.changedOps(o.policy.name, kp, total, o.cpus);
@@ -602,6 +609,16 @@ public final class ReplayRunner {
     }
 
     /** Every modelling assumption of a run, in words (also in the README). */
+    /** {"mmap": latency summary, "munmap": …} for the syscalls with samples, in the enum's order. */
+    private static ObjectNode bySyscallJson(vmalock.stats.Samples[] by) {
+        ObjectNode o = StatsJson.JSON.createObjectNode();
+        for (vmalock.event.Syscall sc : vmalock.event.Syscall.values()) {
+            vmalock.stats.Samples s = by[sc.ordinal()];
+            if (sc != vmalock.event.Syscall.OTHER && s != null && s.count() > 0) o.set(sc.kernelName(), s.latencyJson());
+        }
+        return o;
+    }
+
     public static List<String> assumptions(ReplayOptions o, long faultCostOption) {
         List<String> a = new ArrayList<>();
         if (o.live) {

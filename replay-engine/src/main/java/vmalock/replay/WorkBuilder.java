@@ -69,6 +69,7 @@ public final class WorkBuilder {
     private long openPathEvents, mapsReadsUnattributed;
     /** sys_enter → sys_exit of every traced VMA-changing syscall (mmap, munmap, mprotect, madvise, mremap, brk). */
     private final vmalock.stats.Samples observedSyscalls = new vmalock.stats.Samples();
+    private final vmalock.stats.Samples[] observedSyscallsBy = new vmalock.stats.Samples[Syscall.values().length];
     /** Per-VMA-lock faults: time from page_fault_user to the task's next traced event (≤ 10 µs). */
     private long vmaGapSum, vmaGapN;
     /** Fallback-path sections of write faults on fresh anonymous VMAs: vmf_anon_prepare, not samples of a fault's service. */
@@ -639,7 +640,10 @@ public final class WorkBuilder {
             return;
         }
         endPendingOps(t, e.ts);
-        if (t.sc != Syscall.OTHER) observedSyscalls.add(e.ts - t.scTs);
+        if (t.sc != Syscall.OTHER) {
+            observedSyscalls.add(e.ts - t.scTs);
+            ReplayCounters.bySyscall(observedSyscallsBy, t.sc.ordinal()).add(e.ts - t.scTs);
+        }
         if (t.scWork != null && t.scOp >= 0) {
             t.scWork.ops.ret[t.scOp] = e.ret;
             Ops so = t.scWork.ops;
@@ -1207,6 +1211,7 @@ public final class WorkBuilder {
         wl.faultGapScale = gapScale;
         wl.anonPrepareSections = anonPrepareSections;
         wl.observedSyscallLatency = observedSyscalls;
+        wl.observedSyscallLatencyBy = observedSyscallsBy;
         wl.schedSwitches = schedSwitches;
         wl.openPathEvents = openPathEvents;
         wl.mapsReadsUnattributed = mapsReadsUnattributed;

@@ -38,6 +38,8 @@ public final class Workload implements AutoCloseable {
     public final String memcgField;
     /** Observed sys_enter → sys_exit of the VMA-changing syscalls (ns). */
     public vmalock.stats.Samples observedSyscallLatency = new vmalock.stats.Samples();
+    /** {@link #observedSyscallLatency} by syscall ({@link vmalock.event.Syscall} ordinal; null: none traced). */
+    public vmalock.stats.Samples[] observedSyscallLatencyBy = new vmalock.stats.Samples[vmalock.event.Syscall.values().length];
     /** CPUs the trace shows (highest CPU column + 1; 0 when it has none). */
     public int cpus;
     /** sched_switch events in the trace: with them the replay splits each task's time (closed loop). */
@@ -189,6 +191,7 @@ public final class Workload implements AutoCloseable {
         s.shareAddressSpaces = addressSpaces();
         s.shareOperations = operations();
         s.observedSyscallLatency = observedSyscallLatency;
+        s.observedSyscallLatencyBy = observedSyscallLatencyBy;
         s.cpus = cpus;
         s.schedSwitches = schedSwitches;
         s.idleWakeLatencies = idleWakeLatencies;
