@@ -186,7 +186,7 @@ final class DbCommands {
     }
 
     /** {@link ObservedRun#open}, with a progress bar while it reads the events (the first load, or a reload). */
-    private static WorkspaceDb openWithProgress(Workspace ws) {
+    static WorkspaceDb openWithProgress(Workspace ws) {
         try (Progress p = Progress.forTerminal(null, "loading the database")) {
             p.start(ws::eventsRead, Workspace.records(ws.manifest().sources), "events");
             return ObservedRun.open(ws);
