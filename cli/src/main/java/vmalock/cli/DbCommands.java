@@ -228,7 +228,7 @@ final class DbCommands {
         return e instanceof DbException && ((DbException) e).isQuery() ? QUERY : WORKSPACE;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try {
             Workspace.deleteTree(dir);
         } catch (StoreException ignored) {

@@ -86,8 +86,8 @@ class RunTablesAfterCompareTest {
         }
     }
 
-    /** Every table's rows (but meta, which records when and by which schema text), each as text, sorted. */
-    private static Map<String, List<String>> tables(Path ws) throws SQLException {
+    /** Every table's rows (but meta: which DuckDB and schema text wrote the file), each as text, sorted. */
+    static Map<String, List<String>> tables(Path ws) throws SQLException {
         Map<String, List<String>> m = new LinkedHashMap<>();
         try (WorkspaceDb db = WorkspaceDb.openReadOnly(ws); Statement s = db.connection().createStatement()) {
             List<String> names = new ArrayList<>();
