@@ -58,9 +58,7 @@ final class EmptyDb {
             }
             Path tmp = Files.createTempDirectory(template.getParent(), ".vmalock-empty-");
             try {
-                try (WorkspaceDb db = WorkspaceDb.open(tmp)) {
-                    db.connection(); // the schema is in place once open returns
-                }
+                WorkspaceDb.open(tmp).close(); // the schema is in place once open returns
                 Path f = WorkspaceDb.file(tmp);
                 if (Files.exists(f.resolveSibling(WorkspaceDb.FILE + ".wal"))) return false; // not one file: not a template
                 Files.move(f, template, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

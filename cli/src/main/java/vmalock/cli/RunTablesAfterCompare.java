@@ -32,8 +32,8 @@ final class RunTablesAfterCompare {
      * (issue 13: at most 512 MB) is the replays' heap, which the collector otherwise keeps committed while the
      * load adds DuckDB's buffers (570-614 MB instead of 489 on the 120 MB trace). One full collection: the
      * launcher runs compare with the parallel collector and {@code -XX:+UseAdaptiveSizePolicyWithSystemGC}, so it
-     * shrinks the old generation to what is live (175 MB to 7 MB there); G1 (a collector the user chose) shrinks
-     * by the free-ratio flags, which are manageable: set for the rest of this process (it ends after the load).
+     * shrinks the old generation to what is live (175 MB to 7 MB there, measured with the free ratios below set).
+     * The free-ratio flags are manageable: set for the rest of this process (the command ends after the load).
      */
     private static void shrinkHeap() {
         try {
@@ -41,7 +41,7 @@ final class RunTablesAfterCompare {
             vm.setVMOption("MinHeapFreeRatio", "5");
             vm.setVMOption("MaxHeapFreeRatio", "20");
         } catch (RuntimeException e) {
-            // another collector's limits: the collection below still frees what it can
+            // not settable here: the collection below still frees what it can
         }
         System.gc();
     }
