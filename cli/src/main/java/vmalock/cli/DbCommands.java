@@ -186,7 +186,7 @@ final class DbCommands {
     }
 
     /** {@link ObservedRun#open}, with a progress bar while it reads the events (the first load, or a reload). */
-    private static WorkspaceDb openWithProgress(Workspace ws) {
+    static WorkspaceDb openWithProgress(Workspace ws) {
         try (Progress p = Progress.forTerminal(null, "loading the database")) {
             p.start(ws::eventsRead, Workspace.records(ws.manifest().sources), "events");
             return ObservedRun.open(ws);
@@ -228,7 +228,7 @@ final class DbCommands {
         return e instanceof DbException && ((DbException) e).isQuery() ? QUERY : WORKSPACE;
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try {
             Workspace.deleteTree(dir);
         } catch (StoreException ignored) {

@@ -203,7 +203,7 @@ final class HtmlReportPage {
      * report once per replay (most of a page's CPU after {@code compare}; issue 13). A run replaced or reloaded
      * has another fingerprint and is computed afresh; a folder that cannot be written only costs the speed-up.
      */
-    private static ObjectNode replayStats(Path ws, WorkspaceDb db, String run) {
+    static ObjectNode replayStats(Path ws, WorkspaceDb db, String run) {
         String fp = db.runMeta(run, "sources");
         Path f = ReplayRunner.runDir(ws, run).resolve(REPLAY_STATS);
         if (fp != null && Files.isRegularFile(f)) {

@@ -19,6 +19,8 @@ import vmalock.store.Workspace;
 final class IngestTables implements AutoCloseable {
     private final Path dir;
     private final CompletableFuture<WorkspaceDb> db;
+    /** The empty database a new workspace's starts as ({@link EmptyDb}), or null. */
+    private final Path template;
 
     /**
      * The second thread loads DuckDB's library and, when the workspace already has sources, opens the
@@ -27,6 +29,7 @@ final class IngestTables implements AutoCloseable {
      */
     private IngestTables(Path dir, boolean existing) {
         this.dir = dir;
+        this.template = existing ? null : EmptyDb.besideJar();
         db = CompletableFuture.supplyAsync(() -> {
             if (existing) {
                 return WorkspaceDb.open(dir);
@@ -37,6 +40,8 @@ final class IngestTables implements AutoCloseable {
             } catch (ClassNotFoundException | LinkageError e) {
                 // the open in finish reports it
             }
+            // once per build: the empty database beside the jar (finish copies it)
+            if (template != null) EmptyDb.ensure(template, EmptyDb.jar());
             return null;
         }, r -> {
             Thread t = new Thread(r, "vmalock-tables");
@@ -54,6 +59,7 @@ final class IngestTables implements AutoCloseable {
         try {
             WorkspaceDb d = db.get();
             if (d == null) {
+                EmptyDb.seed(template, dir); // the schema without its DDL (issue 13, start-up)
                 try (WorkspaceDb opened = WorkspaceDb.open(dir)) {
                     ObservedRun.materialize(ws, opened, ws.orphanBlocks());
                 }
