@@ -364,6 +364,14 @@ final class CompareWriter {
                 rows.add(calRow("VMA syscall latency " + k + " (µs)", "syscall_latency_us." + k,
                         rr.get("observed_syscall_latency_us").get(k), rr.get("syscall_latency_us").get(k), 1, !k.equals("sum")));
             }
+            // the pooled p99 can sit on the knee between short calls and preempted ones: each syscall's own
+            JsonNode byObs = rr.path("observed_syscall_latency_us_by_syscall"), byRep = rr.path("syscall_latency_us_by_syscall");
+            for (java.util.Iterator<String> it = byRep.fieldNames(); it.hasNext();) {
+                String sc = it.next();
+                if (!byObs.has(sc)) continue;
+                rows.add(calRow("  " + sc + " latency p99 (µs)", "syscall_latency_us_by_syscall." + sc + ".p99",
+                        byObs.get(sc).get("p99"), byRep.get(sc).get("p99"), 1, true));
+            }
             rows.add(new String[] {"faults on mmap_lock (model's count)", "-",
                 rr.get("faults_on_mmap_lock").asText(), "-", "not traced per fault", "faults_on_mmap_lock", "",
                 rr.get("faults_on_mmap_lock").asText()});

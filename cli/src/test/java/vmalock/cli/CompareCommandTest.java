@@ -122,6 +122,9 @@ class CompareCommandTest {
         Cli t = Cli.run("compare", "-w", ws, "--policies", "all", "--baseline", "vma-refcount");
         assertEquals(0, t.code, t.toString());
         assertTrue(t.out.contains("calibration: observed vs replayed under vma-refcount (the trace's kernel policy)"), t.out);
+        // the VMA-syscall p99 of each syscall under the pooled one (the pooled p99 can sit on a knee)
+        int pooled = t.out.indexOf("  VMA syscall latency max (µs)");
+        assertTrue(pooled > 0 && t.out.indexOf("    mprotect latency p99 (µs)", pooled) > pooled, t.out);
         // what the figures rest on: the baseline replay's timing, CPU and preemption model, fault cost and wake-ups
         assertTrue(t.out.contains("model (perf-fields.perf.txt), what the figures above rest on:"), t.out);
         assertTrue(t.out.contains("\n  per-VMA fault cost "), t.out);
