@@ -55,6 +55,12 @@ class CounterfactualOracleTest {
         JsonNode pred = json(Cli.run("replay", "-w", u, "--policy", "faults-on-mmap-lock", "--json")).get(0);
         assertEquals("sched", pred.get("inputs").get(0).get("timing").asText(), "the capture has sched events: closed loop");
         assertEquals("2", pred.get("inputs").get(0).get("cpus").asText(), "the traced machine's CPUs");
+        // the scheduler and its migration cost are named, the kernel's 500 us by default and when given as such
+        assertEquals("eevdf", pred.get("inputs").get(0).get("scheduler").asText());
+        assertEquals(500.0, pred.get("inputs").get(0).get("migration_cost_us").asDouble(), 0);
+        JsonNode given = json(Cli.run("replay", "-w", u, "--policy", "faults-on-mmap-lock", "--migration-cost", "500us",
+                "--json")).get(0);
+        assertEquals(500.0, given.get("inputs").get(0).get("migration_cost_us").asDouble(), 0);
         double predSeconds = pred.get("makespan_us").asDouble() / 1e6;
         double calSeconds = cal.get("makespan_us").asDouble() / 1e6;
         String msg = config + ": " + pred.get("stats").get("writer_wait_us") + " vs " + real.get("writer_wait_us");

@@ -462,7 +462,7 @@ public final class ReplayRunner {
                 s.put("scheduler", schedulerModel(o));
                 s.put("wake_cpu", o.effectiveWakeOnPrevCpu(w) ? "prev" : "idle");
                 s.put("wake_cpu_basis", o.wakePlacementBasis(w));
-                if (o.effectiveMigrationCostNs(w) != o.migrationCostNs) s.put("migration_cost_us", o.effectiveMigrationCostNs(w) / 1000.0);
+                if (o.effectiveMigrationCostNs(w) > 0) s.put("migration_cost_us", o.effectiveMigrationCostNs(w) / 1000.0);
             }
             // the samples the replay draws a sleeper's wake-up latency from (MmReplay)
             boolean closedLoop = o.effectiveTiming(w) == ReplayOptions.Timing.SCHED;
@@ -608,7 +608,6 @@ public final class ReplayRunner {
         return arr;
     }
 
-    /** Every modelling assumption of a run, in words (also in the README). */
     /** {"mmap": latency summary, "munmap": …} for the syscalls with samples, in the enum's order. */
     private static ObjectNode bySyscallJson(vmalock.stats.Samples[] by) {
         ObjectNode o = StatsJson.JSON.createObjectNode();
@@ -619,6 +618,7 @@ public final class ReplayRunner {
         return o;
     }
 
+    /** Every modelling assumption of a run, in words (also in the README). */
     public static List<String> assumptions(ReplayOptions o, long faultCostOption) {
         List<String> a = new ArrayList<>();
         if (o.live) {

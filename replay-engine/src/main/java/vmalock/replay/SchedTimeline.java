@@ -171,7 +171,6 @@ final class SchedTimeline {
         return new Object[] {num(left, colon + 1), left.substring(lb + 1).trim(), num(right, rcolon + 1)};
     }
 
-    /** The woken pid of a sched_wakeup/sched_waking text, or -1. */
     /** sched_waking / sched_wakeup's {@code target_cpu}, or -1. */
     static int parseTargetCpu(String s) {
         if (s == null) return -1;
@@ -179,6 +178,7 @@ final class SchedTimeline {
         return p < 0 ? -1 : num(s, p + 11);
     }
 
+    /** The woken pid of a sched_wakeup/sched_waking text, or -1. */
     static int parseWakeup(String s) {
         if (s == null) return -1;
         int p = s.indexOf(" pid=");
