@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -234,16 +235,25 @@ public final class MapsSnapshotter implements AutoCloseable {
     }
 
     private void snapshot(int pid, String reason) throws IOException {
-        long t0 = now.getAsLong();
-        String maps = read(pid);
-        long ts = now.getAsLong();
+        // the program file is read before and after the maps: an exec between the two (a fork snapshot of a
+        // child that execs at once) would label the parent's copied maps with the new program; read again
+        String exe;
+        long t0;
+        String maps;
+        long ts;
+        int tries = 0;
+        do {
+            exe = exeOf(pid);
+            t0 = now.getAsLong();
+            maps = read(pid);
+            ts = now.getAsLong();
+        } while (maps != null && ++tries < 3 && !Objects.equals(exe, exeOf(pid)));
         if (maps == null) {
             gone++;
             return;
         }
         Tracked t = new Tracked();
         t.comm = readTrim(Paths.get("/proc", Integer.toString(pid), "comm"));
-        String exe = exeOf(pid);
         t.exe = exe == null ? "?" : exe;
         t.maps = maps;
         t.readTs = ts;
