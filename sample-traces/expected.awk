@@ -102,7 +102,8 @@ BEGIN { unit = (clock == "counter" || clock == "x86-tsc") ? "ticks" : "us" }
 {
   # the cpu column "[NNN]" separates the task part from the rest
   cpu = -1
-  if (match($0, / \[[0-9]+\] /)) {
+  # (a bracket after the timestamp is in the event's fields: a latency-format sched_switch prints "cf:2052 [120]")
+  if (match($0, / \[[0-9]+\] /) && substr($0, 1, RSTART - 1) !~ / [0-9]+(\.[0-9]+)?: /) {
     pre = substr($0, 1, RSTART - 1); rest = substr($0, RSTART + RLENGTH)
     cpu = substr($0, RSTART + 2, RLENGTH - 4) + 0
   } else if (match($0, /-[0-9]+ +[0-9]+[^ ]* +[0-9]+(\.[0-9]+)?: /)) {

@@ -79,6 +79,20 @@ public final class Event {
     /** LOST: the number of lost events, or -1 when the marker has no number. */
     public long count;
 
+    // ---- sched_waking / sched_wakeup ------------------------------------------------------------
+    /** The waking ran in a task's context: a task woke another (a futex, a pipe, a lock's hand-over). */
+    public static final int IRQ_TASK = 0;
+    public static final int IRQ_SOFTIRQ = 1;
+    /** In hardirq context, whatever task it interrupted: a timer (nanosleep, usleep) or a device. */
+    public static final int IRQ_HARDIRQ = 2;
+    public static final int IRQ_NMI = 3;
+    /**
+     * For a sched_waking/sched_wakeup: the context it was emitted in ({@link #IRQ_TASK} … {@link #IRQ_NMI}), from
+     * the ftrace flags column's hardirq/softirq character (raw ftrace with options/irq-info, {@code trace-cmd
+     * report -l}); {@link #UNKNOWN} when the line has no flags column. Other events keep {@link #UNKNOWN}.
+     */
+    public int irqContext = UNKNOWN;
+
     /** Resets every field to its "absent" value (kind stays). */
     public Event clear() {
         name = null;
@@ -107,6 +121,7 @@ public final class Event {
         otherPid = UNKNOWN;
         text = null;
         count = 0;
+        irqContext = UNKNOWN;
         return this;
     }
 
@@ -144,6 +159,7 @@ public final class Event {
         otherPid = o.otherPid;
         text = o.text;
         count = o.count;
+        irqContext = o.irqContext;
     }
 
     /** The value of the named syscall/probe argument, or {@code dflt} if absent. */
@@ -170,7 +186,8 @@ public final class Event {
                 && syscall == o.syscall && nargs == o.nargs
                 && Arrays.equals(argNames, 0, nargs, o.argNames, 0, o.nargs)
                 && Arrays.equals(args, 0, nargs, o.args, 0, o.nargs)
-                && ret == o.ret && otherPid == o.otherPid && Objects.equals(text, o.text) && count == o.count;
+                && ret == o.ret && otherPid == o.otherPid && Objects.equals(text, o.text) && count == o.count
+                && irqContext == o.irqContext;
     }
 
     @Override
@@ -213,6 +230,7 @@ public final class Event {
                 if (kind == EventKind.SYS_EXIT || kind == EventKind.PROBE_RETURN) sb.append(" ret=").append(ret);
                 if (otherPid != UNKNOWN) sb.append(" otherPid=").append(otherPid);
                 if (text != null) sb.append(" text=").append(text);
+                if (irqContext != UNKNOWN) sb.append(" irq_context=").append(irqContext);
         }
         return sb.toString();
     }

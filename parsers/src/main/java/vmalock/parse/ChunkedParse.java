@@ -401,7 +401,7 @@ final class ChunkedParse {
             d[p + 9] = e.errorCode;
             d[p + 10] = e.lockAddr;
             d[p + 11] = e.ret;
-            d[p + 12] = e.otherPid;
+            d[p + 12] = (e.otherPid & 0xffffffffL) | (long) e.irqContext << 32;
             d[p + 13] = e.count;
             System.arraycopy(e.args, 0, d, p + FIXED, k);
             np = p + FIXED + k;
@@ -472,6 +472,7 @@ final class ChunkedParse {
             e.lockAddr = d[p + 10];
             e.ret = d[p + 11];
             e.otherPid = (int) d[p + 12];
+            e.irqContext = (int) (d[p + 12] >> 32);
             e.count = d[p + 13];
             e.name = (String) s[q];
             e.comm = (String) s[q + 1];

@@ -29,6 +29,32 @@ abstract class EventLineParser extends TextParser {
     private static final byte[] RPAREN = ascii(")");
     private static final byte[] CPU_COLON = ascii("CPU:");
     private static final byte[] LOST_SP = ascii("LOST ");
+
+    /** The current line's context from its flags column ({@link Event#IRQ_TASK} …), or {@link Event#UNKNOWN}. */
+    protected int lineIrqContext = Event.UNKNOWN;
+
+    /**
+     * The context of the flags column's hardirq/softirq character (kernel/trace/trace_output.c,
+     * trace_print_lat_fmt): {@code Z} NMI in hardirq, {@code z} NMI, {@code H} hardirq in softirq, {@code h}
+     * hardirq, {@code s} softirq, {@code b} bottom halves disabled in task context, {@code .} task.
+     */
+    static int irqContextOf(byte c) {
+        switch (c) {
+            case '.':
+            case 'b':
+                return Event.IRQ_TASK;
+            case 's':
+                return Event.IRQ_SOFTIRQ;
+            case 'h':
+            case 'H':
+                return Event.IRQ_HARDIRQ;
+            case 'z':
+            case 'Z':
+                return Event.IRQ_NMI;
+            default:
+                return Event.UNKNOWN;
+        }
+    }
     private static final byte[] EVENTS_BR = ascii("EVENTS]");
     private static final byte[] EVENTS_DROPPED_BR = ascii("EVENTS DROPPED]");
 
@@ -161,6 +187,7 @@ abstract class EventLineParser extends TextParser {
                 if (p < end && b[p] == '(' && probe(e, n)) break;
                 e.kind = EventKind.GENERIC;
                 e.text = string(p, end);
+                if (lineIrqContext != Event.UNKNOWN && n.name.startsWith("sched_wak")) e.irqContext = lineIrqContext;
                 break;
         }
         emit();

@@ -52,7 +52,7 @@ class FtraceParser extends EventLineParser {
             return;
         }
         int br = cpuBracket();
-        if (br < 0) {
+        if (br < 0 || !bracketIsCpu(br)) {
             noCpuColumn();
             return;
         }
@@ -98,6 +98,11 @@ class FtraceParser extends EventLineParser {
         prefixTid = e.tid;
         prefixTgid = e.tgid;
         prefixCpu = e.cpu;
+    }
+
+    /** Whether the {@code [digits]} at {@code br} is the cpu column, not a bracket in the event's fields. */
+    protected boolean bracketIsCpu(int br) {
+        return true;
     }
 
     /** A line with no {@code [cpu]} column: blank, another known shape, or a problem. */
@@ -220,6 +225,7 @@ class FtraceParser extends EventLineParser {
         int s = p;
         while (p < end && b[p] != ' ') p++;
         if (p >= end) throw fail("truncated line: no timestamp");
+        lineIrqContext = Event.UNKNOWN;
         if (b[p - 1] != ':') {
             flags(s, p);
             skipSpaces();
@@ -263,6 +269,8 @@ class FtraceParser extends EventLineParser {
     /** Hook for the flags column {@code b[s, t)}. */
     protected void flags(int s, int t) {
         if (t - s > 6) throw fail("unknown timestamp at column " + (s - lineStart + 1));
+        // irqs-off, need-resched, hardirq/softirq, preempt depth[, migrate-disable]
+        if (t - s >= 4) lineIrqContext = irqContextOf(b[s + 2]);
     }
 
     /** The event name and what follows it: {@code name: fields}, {@code sys_x(args)}, {@code sys_x -> ret}. */

@@ -66,6 +66,23 @@ final class TraceCmdParser extends FtraceParser {
         throw fail("mixed formats: ftrace line (flags column) in a trace-cmd file");
     }
 
+    /**
+     * The latency format's lines have no cpu column, but an event's fields may hold a {@code [digits]}:
+     * sched_switch prints {@code cf-writer:2052 [120] S ==> swapper/0:0 [120]}. A bracket after a timestamp
+     * ({@code " digits[.digits]: "}) is in the fields.
+     */
+    @Override
+    protected boolean bracketIsCpu(int br) {
+        for (int i = p + 1; i + 1 < br; i++) {
+            if (b[i] == ':' && b[i + 1] == ' ' && b[i - 1] >= '0' && b[i - 1] <= '9') {
+                int s = i - 1;
+                while (s > p && (b[s - 1] >= '0' && b[s - 1] <= '9' || b[s - 1] == '.')) s--;
+                if (s > p && b[s - 1] == ' ') return false;
+            }
+        }
+        return true;
+    }
+
     /** The {@code -l} latency format has no {@code [cpu]} brackets. */
     @Override
     protected void noCpuColumn() {
@@ -84,6 +101,7 @@ final class TraceCmdParser extends FtraceParser {
         int cpu = 0;
         while (k < tokEnd && b[k] >= '0' && b[k] <= '9') cpu = cpu * 10 + (b[k++] - '0');
         if (k == tokStart || tokEnd - k > 6) throw fail("bad latency-format cpu/flags column");
+        lineIrqContext = tokEnd - k >= 4 ? irqContextOf(b[k + 2]) : Event.UNKNOWN;
         Event e = begin();
         taskBefore(e, j + 1);
         e.cpu = cpu;

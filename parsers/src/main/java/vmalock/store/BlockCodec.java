@@ -84,7 +84,9 @@ final class BlockCodec {
     static final int F_OTHER_PID = 1 << 11;
     static final int F_TEXT = 1 << 12;
     static final int F_COUNT = 1 << 13;
-    static final int F_ALL = (1 << 14) - 1;
+    /** A sched_waking/sched_wakeup's context (Event#irqContext), when its line showed it. */
+    static final int F_IRQ_CONTEXT = 1 << 14;
+    static final int F_ALL = (1 << 15) - 1;
     /** Numbers in a record's fixed part, their widths in one 32-bit word. */
     static final int FIXED_FIELDS = 8;
 
@@ -182,6 +184,7 @@ final class BlockCodec {
             if (e.otherPid != Event.UNKNOWN) mask |= F_OTHER_PID;
             if (e.text != null) mask |= F_TEXT;
             if (e.count != 0) mask |= F_COUNT;
+            if (e.irqContext != Event.UNKNOWN) mask |= F_IRQ_CONTEXT;
             int ord = e.kind.ordinal();
             if (ord > 31) {
                 throw new IllegalStateException("EventKind has more than 32 values: widen the block tag");
@@ -265,19 +268,20 @@ final class BlockCodec {
                 if (textRef == 1) {
                     out.pos = p;
                     out.putUtf8(e.text);
-                    out.ensure(9 + SLACK);
+                    out.ensure(2 * 9 + SLACK); // count, irq context
                     b = out.buf;
                     p = out.pos;
                 }
             }
             if ((mask & F_COUNT) != 0) p = num(b, p, zigzag(e.count));
+            if ((mask & F_IRQ_CONTEXT) != 0) p = num(b, p, zigzag(e.irqContext));
             out.pos = p;
         }
 
         /** Upper bound of the fixed part: tag, widths, eight numbers of at most 8 bytes. */
         private static final int MAX_FIXED_RECORD = 1 + 4 + 8 * 8;
         /** Upper bound of the optional fields besides inline strings and arguments. */
-        private static final int MAX_OPTIONAL = 4 * 8 + 9 * 9;
+        private static final int MAX_OPTIONAL = 4 * 8 + 10 * 9;
 
         /** A num: its width byte, then its significant bytes (one 8-byte store; needs SLACK room). */
         private static int num(byte[] b, int p, long v) {
@@ -502,6 +506,7 @@ final class BlockCodec {
             e.otherPid = (m & F_OTHER_PID) != 0 ? (int) unzigzag(num()) : Event.UNKNOWN;
             e.text = (m & F_TEXT) != 0 ? ref(num()) : null;
             e.count = (m & F_COUNT) != 0 ? unzigzag(num()) : 0;
+            e.irqContext = (m & F_IRQ_CONTEXT) != 0 ? (int) unzigzag(num()) : Event.UNKNOWN;
             remaining--;
         }
 
@@ -524,6 +529,7 @@ final class BlockCodec {
             e.otherPid = Event.UNKNOWN;
             e.text = null;
             e.count = 0;
+            e.irqContext = Event.UNKNOWN;
         }
 
         /** A num: width byte (0..8), then that many bytes. */

@@ -32,9 +32,10 @@ public final class Manifest {
     /**
      * Bumped whenever the stored layout changes, so an old workspace is refused with a clear message
      * instead of being misread. 2: event blocks of {@link BlockCodec} version 2 (byte-width numbers);
-     * 3: version 3, each block with a CRC32C checksum.
+     * 3: version 3, each block with a CRC32C checksum; 4: a sched wake-up's irq context ({@code BlockCodec#F_IRQ_CONTEXT}),
+     * a field format 3 never has: a format-3 workspace is read as it is and written back as format 4.
      */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
 
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -140,6 +141,7 @@ public final class Manifest {
         Path file = dir.resolve(FILE);
         try {
             Manifest m = JSON.readValue(file.toFile(), Manifest.class);
+            if (m.vmalockWorkspace == 3) m.vmalockWorkspace = FORMAT_VERSION; // its blocks are format 4's without a field
             if (m.vmalockWorkspace != FORMAT_VERSION) {
                 throw new StoreException(dir + ": workspace format " + m.vmalockWorkspace
                         + " is not supported by this vmalock (it reads format " + FORMAT_VERSION

@@ -264,6 +264,45 @@ class FormatVariantsTest {
         assertEquals(1, fork.cpu);
     }
 
+    /**
+     * A wake-up's context from the flags column: real lines of a 6.18 capture (sample-traces/cf/o2-u1) — a timer's
+     * wake-up in hardirq context ({@code d.h3.}), a task's ({@code d..3.}: the writer releasing mmap_lock to a
+     * faulter), a softirq's ({@code d.s4.}) — and the same in trace-cmd's latency format ({@code report -l}, built
+     * from its print format: cpu digit, then the flags). Other events, and lines without the column, keep UNKNOWN.
+     */
+    @Test
+    void aWakeUpKeepsTheContextItWasEmittedIn() throws Exception {
+        for (String[] v : new String[][] {{"ftrace-wake-contexts.txt", "ftrace"}, {"tc-latency-wake.report.txt", "trace-cmd"}}) {
+            CountingSink s = parse(v[0], v[1].equals("ftrace") ? TraceFormat.FTRACE : TraceFormat.TRACE_CMD);
+            assertEquals(4, s.events.size(), v[0]);
+            assertEquals("sched_switch", s.events.get(0).name);
+            assertEquals(Event.UNKNOWN, s.events.get(0).irqContext, "only wake-ups carry it");
+            assertEquals(Event.IRQ_HARDIRQ, s.events.get(1).irqContext, v[0]);
+            assertEquals(0, s.events.get(1).tid);
+            assertEquals(Event.IRQ_TASK, s.events.get(2).irqContext, v[0]);
+            assertEquals(2052, s.events.get(2).tid);
+            assertEquals(Event.IRQ_SOFTIRQ, s.events.get(3).irqContext, v[0]);
+        }
+        assertEquals(Event.IRQ_NMI, EventLineParser.irqContextOf((byte) 'Z'));
+        assertEquals(Event.IRQ_HARDIRQ, EventLineParser.irqContextOf((byte) 'H'));
+        assertEquals(Event.IRQ_TASK, EventLineParser.irqContextOf((byte) 'b'));
+        assertEquals(Event.UNKNOWN, EventLineParser.irqContextOf((byte) '?'));
+        // a real trace-cmd report -l with sched events (sample-traces/tc-latency-sched.sh): contexts counted by a
+        // regular expression over the file's flags column (65 hardirq, 14 task, 9 softirq; 140 sched_switch by grep)
+        CountingSink tc = sample("tc-latency-sched.report.txt", TraceFormat.TRACE_CMD);
+        int[] byContext = new int[4];
+        long switches = 0;
+        for (Event e : tc.events) {
+            if ("sched_waking".equals(e.name)) byContext[e.irqContext]++;
+            if ("sched_switch".equals(e.name)) switches++;
+        }
+        assertEquals(List.of(14, 9, 65, 0), List.of(byContext[0], byContext[1], byContext[2], byContext[3]));
+        assertEquals(140, switches, "sched_switch's [prio] brackets are not a cpu column");
+        // a flags column of another event line does not leak into the next line's wake-up (irq-info=0 has none)
+        CountingSink noirq = sample("ftrace-noirqinfo.txt", TraceFormat.FTRACE);
+        for (Event e : noirq.events) assertEquals(Event.UNKNOWN, e.irqContext, e.toString());
+    }
+
     @Test
     void traceCmdCounterClockAndDroppedWithoutCount() throws Exception {
         CountingSink s = parse("tc-counter-nocount.report.txt", TraceFormat.TRACE_CMD);
