@@ -147,6 +147,16 @@ final class CompareWriter {
                     + "); wake-up latency p50 " + in.path("wake_latency_p50_ns").asLong() + " ns of "
                     + in.path("wake_latency_samples").asLong() + " samples (" + in.path("wake_latency_source").asText() + ")");
         }
+        JsonNode sl = run.path("sleeps");
+        if (sl.has("between_operations")) {
+            long untold = sl.path("wake_context_unknown").asLong() + sl.path("wakeup_not_seen").asLong();
+            wrapped("sleeps between operations " + sl.path("between_operations").asLong() + ": "
+                    + sl.path("woken_by_traced_task_replayed").asLong() + " woken by a traced task, ended when it gets there; "
+                    + "recorded length for " + sl.path("woken_in_interrupt").asLong() + " ended by interrupts (timers), "
+                    + (sl.path("woken_by_untraced_task").asLong() + sl.path("woken_by_traced_task_recorded_length").asLong())
+                    + " by untraced or other-process tasks, " + untold + " untold"
+                    + (untold > 0 ? " (no ftrace flags column or no sched_waking: a task's wake-up cannot be told from a timer's)" : ""));
+        }
     }
 
     /** One item of a note, indented two spaces and wrapped at word boundaries to fit 100 columns. */

@@ -157,6 +157,8 @@ class CaptureIntegrationTest {
             String name = e.substring(e.indexOf(':') + 1);
             // the open-path evidence: which open functions and open syscalls fire depends on the programs
             if (e.startsWith(CaptureSession.UPROBE_GROUP_PREFIX) || EventPlan.OPEN_SYSCALLS.contains(e)) continue;
+            // whether a lock is ever contended depends on the timing: a run may have none (seen once on a loaded machine)
+            if (e.startsWith("lock:contention_")) continue;
             assertTrue(r.eventsByName().getOrDefault(name, 0L) > 0, "no " + name + " events in " + r.eventsByName());
         }
         assertTrue(r.eventsEnabled().containsAll(List.of("mmap_lock:mmap_lock_start_locking",

@@ -116,6 +116,27 @@ class CompareCommandTest {
                 && Files.isDirectory(ws.resolve("runs/no-vma-lock-s0-qon")));
     }
 
+    /**
+     * A trace with sched events and the flags column (a real trace-cmd report -l of the cf workload): the model note
+     * says how the sleeps between operations end, with the baseline run's counts.
+     */
+    @Test
+    void theModelNoteSaysHowSleepsEnd() throws Exception {
+        Path ws = ingest("tc-latency-sched.report.txt");
+        Cli t = Cli.run("compare", "-w", ws, "--policies", "no-vma-lock,vma-refcount", "--baseline", "vma-refcount");
+        assertEquals(0, t.code, t.toString());
+        Cli j = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--json");
+        assertEquals(0, j.code, j.toString());
+        com.fasterxml.jackson.databind.JsonNode sl = new com.fasterxml.jackson.databind.ObjectMapper().readTree(j.out).get(0).get("sleeps");
+        long n = sl.get("between_operations").asLong();
+        assertTrue(n > 0 && sl.get("woken_in_interrupt").asLong() > 0, sl.toString());
+        assertEquals(0, sl.get("wake_context_unknown").asLong(), "trace-cmd -l shows every wake-up's context: " + sl);
+        String note = String.join(" ", t.out.substring(t.out.indexOf("  sleeps between operations ")).strip().split("\\s+"));
+        assertTrue(note.startsWith("sleeps between operations " + n + ": " + sl.get("woken_by_traced_task_replayed").asLong()
+                + " woken by a traced task, ended when it gets there; recorded length for "
+                + sl.get("woken_in_interrupt").asLong() + " ended by interrupts (timers)"), note);
+    }
+
     @Test
     void tableCsvAndMarkdownCarryTheCalibration() {
         Path ws = ingest("perf-fields.perf.txt");

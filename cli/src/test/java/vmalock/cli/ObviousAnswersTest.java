@@ -31,8 +31,13 @@ class ObviousAnswersTest {
     private final List<String> text = new ArrayList<>();
 
     private void line(long us, int tid, int cpu, String comm, String event) {
+        line(us, tid, cpu, comm, ".....", event);
+    }
+
+    /** @param flags the ftrace flags column: {@code .....} task context, {@code d.h3.} in a hardirq */
+    private void line(long us, int tid, int cpu, String comm, String flags, String event) {
         lines.add(new long[] {us, lines.size()});
-        text.add(String.format(Locale.ROOT, "%16s-%-7d (%7d) [%03d] ..... %d.%06d: %s", comm, tid, 5000, cpu,
+        text.add(String.format(Locale.ROOT, "%16s-%-7d (%7d) [%03d] %s %d.%06d: %s", comm, tid, 5000, cpu, flags,
                 us / 1_000_000, us % 1_000_000, event));
     }
 
@@ -101,6 +106,11 @@ class ObviousAnswersTest {
         line(wEnd + 1, 5005, 5, "syn-writer", "sys_mprotect -> 0x0");
         line(wEnd + 2, 5005, 5, "syn-writer", "sched_switch: prev_comm=syn-writer prev_pid=5005 prev_prio=120 prev_state=S ==> "
                 + "next_comm=swapper/5 next_pid=0 next_prio=120");
+        return write(name);
+    }
+
+    /** The lines so far, sorted by time, as a raw ftrace file {@code name.txt}. */
+    private Path write(String name) throws Exception {
         Integer[] order = new Integer[lines.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         java.util.Arrays.sort(order, (x, y) -> Long.compare(lines.get(x)[0], lines.get(y)[0]) != 0
@@ -111,6 +121,76 @@ class ObviousAnswersTest {
         Path p = tmp.resolve(name + ".txt");
         Files.writeString(p, sb.toString());
         return p;
+    }
+
+    /**
+     * A wake-up chain (d): the writer holds mmap_lock 10 ms changing B; thread F faults 100 times in A from 1 ms into
+     * the hold, then wakes thread S (sched_waking in F's context: a futex wake-up), which was asleep since its first
+     * fault and then faults 100 times in A itself. Recorded with per-VMA locks: nothing waits.
+     *
+     * @param wakeFlags the waking line's flags column: {@code .....} (F's task context) or {@code d.h3.} (a hardirq:
+     *                  a timer that fired while F ran)
+     */
+    private Path chain(String name, String wakeFlags) throws Exception {
+        lines.clear();
+        text.clear();
+        for (int cpu = 0; cpu < 8; cpu++) {
+            line(T0, 0, cpu, "<idle>", "sched_switch: prev_comm=swapper prev_pid=0 prev_prio=120 prev_state=R ==> "
+                    + "next_comm=syn next_pid=" + (cpu < 2 ? 5001 + cpu : cpu == 5 ? 5005 : 5000) + " next_prio=120");
+        }
+        long t = T0;
+        for (long base : new long[] {A, B}) {
+            t += 10;
+            line(t, 5000, 4, "syn", "sys_mmap(addr: 0, len: 0x1000000, prot: 3, flags: 0x22, fd: 0xffffffff, off: 0)");
+            lock(t + 1, t + 1, t + 3, 5000, 4, "syn", true);
+            line(t + 4, 5000, 4, "syn", String.format(Locale.ROOT, "sys_mmap -> 0x%x", base));
+        }
+        long start = T0 + 100;
+        long wStart = start + 10_000, wEnd = wStart + 10_000;
+        // S: one fault, then asleep until F wakes it
+        line(start, 5002, 1, "syn-s", String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6", A));
+        line(start + 5, 5002, 1, "syn-s", "sched_switch: prev_comm=syn-s prev_pid=5002 prev_prio=120 prev_state=S ==> "
+                + "next_comm=swapper/1 next_pid=0 next_prio=120");
+        long ft = wStart + 1_000;
+        for (int k = 0; k < 100; k++, ft += 10) {
+            line(ft, 5001, 0, "syn-f", String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6",
+                    A + (1 + k) * 4096L));
+        }
+        long wake = ft;
+        line(wake, 5001, 0, "syn-f", wakeFlags, "sched_waking: comm=syn-s pid=5002 prio=120 target_cpu=001");
+        line(wake + 5, 5001, 0, "syn-f", String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6",
+                A + 200 * 4096L));
+        line(wake + 4, 0, 1, "<idle>", "sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> "
+                + "next_comm=syn-s next_pid=5002 next_prio=120");
+        long st = wake + 10;
+        for (int k = 0; k < 100; k++, st += 10) {
+            line(st, 5002, 1, "syn-s", String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6",
+                    A + (300 + k) * 4096L));
+        }
+        line(wStart - 1, 5005, 5, "syn-writer", String.format(Locale.ROOT, "sys_mprotect(start: 0x%x, len: 0x1000, prot: 1)", B));
+        lock(wStart, wStart, wEnd, 5005, 5, "syn-writer", true);
+        line(wEnd + 1, 5005, 5, "syn-writer", "sys_mprotect -> 0x0");
+        return write(name);
+    }
+
+    @Test
+    void aSleeperWokenByATaskTheWriterDelaysWakesWhenThatTaskGetsThere() throws Exception {
+        JsonNode r = replay(chain("d", "....."), "no-vma-lock", "vma-refcount");
+        JsonNode none = r.get(0), vma = r.get(1);
+        assertTrue(readerWaitSum(vma) < 100, "vma-refcount: nothing waits " + vma.get("stats").get("reader_wait_us"));
+        // without per-VMA locks F's first fault waits ~9 ms for the writer; S wakes when F has done its faults, after
+        // the writer: S never waits
+        double none9 = readerWaitSum(none);
+        assertTrue(none9 > 8_500 && none9 < 9_500, "only F's first fault waits (~9 ms): " + none.get("stats").get("reader_wait_us"));
+        assertTrue(none.get("fault_latency_us").get("max").asDouble() > 8_500, none.get("fault_latency_us").toString());
+        assertEquals(1, none.get("sleeps").get("woken_by_traced_task_replayed").asLong(), none.get("sleeps").toString());
+
+        // the same wake-up in a hardirq (a timer that fired while F ran) is no dependency: S keeps its recorded sleep,
+        // wakes during the writer's hold and waits for it too
+        JsonNode h = replay(chain("d-irq", "d.h3."), "no-vma-lock").get(0);
+        assertEquals(1, h.get("sleeps").get("woken_in_interrupt").asLong(), h.get("sleeps").toString());
+        assertEquals(0, h.get("sleeps").get("woken_by_traced_task_replayed").asLong());
+        assertTrue(readerWaitSum(h) > 15_000, "F and S both wait: " + h.get("stats").get("reader_wait_us"));
     }
 
     private JsonNode replay(Path trace, String... policies) throws Exception {

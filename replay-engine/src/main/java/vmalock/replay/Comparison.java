@@ -25,7 +25,7 @@ public final class Comparison {
             "fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us", "syscall_latency_us_by_syscall",
             "observed_syscall_latency_us_by_syscall", "vma_write_wait_us", "faults_on_mmap_lock",
             "faults_on_mmap_lock_rate", "callers", "changed_ops", "no_change_reason", "defect_count",
-            "address_spaces_stopped_at_defect", "caveats", "maps_reads", "inputs");
+            "address_spaces_stopped_at_defect", "caveats", "maps_reads", "sleeps", "inputs");
 
     /**
      * Replays {@code policies} (plus the calibration policy if missing) over {@code sources} and

@@ -63,6 +63,8 @@ final class MmReplay implements LockEventListener {
     final VmEvents vmEvents = new VmEvents();
     final EventBuffer buf = new EventBuffer();
     final ReplayCounters c = new ReplayCounters();
+    /** This address space's task programs by tid (the simulator's: wake-up dependencies between them). */
+    private final java.util.Map<Integer, TaskProgram> programs = new java.util.HashMap<>();
     long firstStart = Long.MAX_VALUE;
     long lastEnd = Long.MIN_VALUE;
     boolean done;
@@ -158,6 +160,7 @@ final class MmReplay implements LockEventListener {
             if (tw.size() == 0) continue;
             Task t = new Task(tw.tid, tw.comm == null ? "<" + tw.tid + ">" : tw.comm);
             TaskProgram prog = new TaskProgram(tw, t);
+            programs.put(tw.tid, prog);
             long start = tw.firstStart() + (timing == ReplayOptions.Timing.SCHED ? 0 : prog.jitter());
             firstStart = Math.min(firstStart, start);
             if (threads != null) threads.spawn(t, prog);
@@ -232,10 +235,54 @@ final class MmReplay implements LockEventListener {
         return new ArrayList<>(findings.list());
     }
 
+    /** A sleeper waiting for its waker to get to the point where the trace shows it woke it. */
+    private static final class WakeWait extends Op {
+        boolean released;
+
+        WakeWait init() {
+            released = false;
+            pc = 0;
+            return this;
+        }
+
+        @Override
+        public int step(Task t) {
+            return released ? DONE : BLOCK;
+        }
+
+        @Override
+        public String name() {
+            return "wake-dependency";
+        }
+    }
+
+    /** A sleeper's wake-up at {@code computeNs} of on-CPU time into its waker's think before operation k. */
+    private static final class WakePoint {
+        final long computeNs;
+        final TaskProgram sleeper;
+        final Task sleeperTask;
+
+        WakePoint(long computeNs, TaskProgram sleeper, Task sleeperTask) {
+            this.computeNs = computeNs;
+            this.sleeper = sleeper;
+            this.sleeperTask = sleeperTask;
+        }
+    }
+
     /** One traced task's operations as a {@link Program}. */
     private final class TaskProgram implements Program {
-        private static final int THINK = 0, CPU = 1, OP = 2, AFTER = 3, SLEEP = 4;
+        private static final int THINK = 0, CPU = 1, OP = 2, AFTER = 3, SLEEP = 4, SPLIT = 5, DEP = 6;
         private final TaskWork tw;
+        private final Task task;
+        /** Sleepers to wake in the think before operation k (k → points), registered before this task got there. */
+        private java.util.TreeMap<Integer, List<WakePoint>> points;
+        /** The think being run (SPLIT): its operation, when it began, its length, how much is done, its points. */
+        private int thinkOp = -1;
+        private long thinkStart, thinkTotal, thinkDone;
+        private List<WakePoint> due;
+        private int dueNext;
+        private boolean finished;
+        private final WakeWait wakeWait = new WakeWait();
         private final Ops ops;
         private final Fault fault = new Fault();
         private final WriteSection.Spec spec = new WriteSection.Spec();
@@ -248,6 +295,7 @@ final class MmReplay implements LockEventListener {
 
         TaskProgram(TaskWork tw, Task t) {
             this.tw = tw;
+            this.task = t;
             this.ops = tw.replayOps();
             this.rnd = new SplittableRandom(opt.seed * 0x9E3779B97F4A7C15L + work.index * 0x632BE59BD9B4E019L + tw.tid);
             spec.plan = task -> planner.plan(spec, ops, i, task);
@@ -261,6 +309,11 @@ final class MmReplay implements LockEventListener {
                         if (i >= ops.size()) {
                             ops.release();
                             lastEnd = Math.max(lastEnd, t.now());
+                            finished = true;
+                            if (points != null) { // wake-ups after its last operation: now
+                                for (List<WakePoint> l : points.values()) for (WakePoint w : l) release(t, w);
+                                points = null;
+                            }
                             return null;
                         }
                         phase = CPU;
@@ -268,17 +321,47 @@ final class MmReplay implements LockEventListener {
                         if (threads != null) {
                             // live: wall clock, think times as traced (closed loop)
                         } else if (timing == ReplayOptions.Timing.SCHED) {
-                            // on-CPU compute after the simulated end of the previous op, then the sleep
-                            phase = SLEEP;
+                            // on-CPU compute after the simulated end of the previous op, then the sleep; the
+                            // compute is split where a sleeper waits for this task's wake-up of it
+                            thinkOp = i;
+                            thinkStart = t.now();
+                            thinkTotal = think;
+                            thinkDone = 0;
+                            due = points == null ? null : points.remove(i);
+                            if (due != null) due.sort((a, b) -> Long.compare(a.computeNs, b.computeNs));
+                            dueNext = 0;
+                            phase = SPLIT;
+                            break;
                         } else if (timing == ReplayOptions.Timing.TRACE) think = ops.start(i) + jitter() - t.now();
                         else if (timing == ReplayOptions.Timing.ANCHORED) think = Math.max(think, ops.start(i) + jitter() - t.now());
                         if (think > 0) return t.ops().hold.initUser(think);
                         break;
                     }
+                    case SPLIT: {
+                        while (due != null && dueNext < due.size() && Math.min(due.get(dueNext).computeNs, thinkTotal) <= thinkDone) {
+                            release(t, due.get(dueNext++));
+                        }
+                        long to = due != null && dueNext < due.size() ? Math.min(due.get(dueNext).computeNs, thinkTotal) : thinkTotal;
+                        if (to > thinkDone) {
+                            long d = to - thinkDone;
+                            thinkDone = to;
+                            return t.ops().hold.initUser(d);
+                        }
+                        thinkOp = -1;
+                        due = null;
+                        phase = SLEEP;
+                        break;
+                    }
                     case SLEEP: {
-                        phase = CPU;
+                        phase = threads == null && timing == ReplayOptions.Timing.SCHED ? DEP : CPU;
                         long slept = ops.sleep(i);
                         if (slept > 0) return t.ops().hold.initSleep(slept);
+                        break;
+                    }
+                    case DEP: {
+                        phase = CPU;
+                        Op w = wakeDependency(t);
+                        if (w != null) return w;
                         break;
                     }
                     case CPU:
@@ -311,6 +394,47 @@ final class MmReplay implements LockEventListener {
          */
         long jitter() {
             return resolution > 1 ? rnd.nextLong(resolution) : 0;
+        }
+
+        /**
+         * The end of the last sleep before operation {@code i} when a traced task woke it (sched_waking in task
+         * context): when that task gets to where the trace shows the wake-up — after the operations it had begun by
+         * then and its on-CPU time since its last event before it — in this replay; at once if it is past that point
+         * already. A waker on another address space (replayed apart) leaves the sleep its recorded length.
+         */
+        private Op wakeDependency(Task t) {
+            int wk = ops.wake(i);
+            if (wk < 0) return null;
+            int by = wk & 7;
+            c.sleepsWokenBy[by]++;
+            long recorded = ops.depSleep(i);
+            if (by != SchedTimeline.WOKEN_BY_TRACED_TASK || recorded <= 0) return null;
+            SchedTimeline tl = ops.timeline;
+            SchedTimeline.WakeDep d = tl == null ? null : tl.dep(wk >>> 3);
+            TaskProgram waker = d == null ? null : programs.get(d.wakerTid);
+            int k = waker == null ? -1 : d.begunOn(work);
+            if (k < 0) {
+                c.sleepsWokenByTaskElsewhere++;
+                return t.ops().hold.initSleep(recorded);
+            }
+            long compute = d.computeNs();
+            if (waker.finished || waker.i > k || waker.i == k && waker.phase != THINK && waker.phase != SPLIT) {
+                return null; // the waker is past the point: the sleep is over
+            }
+            if (waker.i == k && waker.phase == SPLIT && waker.thinkOp == k) {
+                // the waker is in that very think: its point is where its compute gets to (preemption aside)
+                long at = waker.thinkStart + Math.min(compute, waker.thinkTotal);
+                return at > t.now() ? t.ops().hold.initSleep(at - t.now()) : null;
+            }
+            if (waker.points == null) waker.points = new java.util.TreeMap<>();
+            waker.points.computeIfAbsent(k, x -> new ArrayList<>()).add(new WakePoint(compute, this, t));
+            return wakeWait.init();
+        }
+
+        /** Wakes a sleeper that waits for this task. */
+        private void release(Task t, WakePoint w) {
+            w.sleeper.wakeWait.released = true;
+            t.driver().wake(w.sleeperTask);
         }
 
         private Op build(Task t) {

@@ -81,6 +81,13 @@ public final class Ops {
     long[] service = new long[0];
     /** Derived: time the task slept (blocked off CPU, not on a traced lock) before the op, ns. */
     long[] sleep = new long[0];
+    /**
+     * The last sleep before each operation: what ended it ({@link SchedTimeline#WOKEN_NOT_SEEN} …, bits 0-2), and the
+     * index of its interval in the {@link #timeline} (bits 3-) when a traced task woke it; then {@link #depSleep} is its
+     * recorded length, not part of {@link #sleep}: the replay ends it when the waker gets there. -1: no sleep.
+     */
+    int[] wake = new int[0];
+    long[] depSleep = new long[0];
     /** The task's off-CPU timeline, or null: then think is the whole gap (no split). */
     SchedTimeline timeline;
 
@@ -131,6 +138,8 @@ public final class Ops {
         think = new long[n];
         service = new long[n];
         sleep = new long[n];
+        wake = new int[n];
+        depSleep = new long[n];
         prevEnd = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) derive(i, i + 1 < n ? start[i + 1] : Long.MAX_VALUE, faultCostNs);
     }
@@ -191,8 +200,20 @@ public final class Ops {
             long runnable = tl.overlap(prevEnd, start[i], SchedTimeline.RUNNABLE);
             sleep[i] = slept;
             gap = Math.max(0, gap - slept - runnable);
+            int b = slept > 0 ? tl.lastBlockedWithin(prevEnd, start[i]) : -1;
+            if (b < 0) {
+                wake[i] = -1;
+                depSleep[i] = 0;
+            } else {
+                byte by = tl.wokenBy(b);
+                wake[i] = by | (by == SchedTimeline.WOKEN_BY_TRACED_TASK ? b << 3 : 0);
+                depSleep[i] = by == SchedTimeline.WOKEN_BY_TRACED_TASK ? Math.min(slept, tl.length(b)) : 0;
+                sleep[i] = slept - depSleep[i];
+            }
         } else {
             sleep[i] = 0;
+            wake[i] = -1;
+            depSleep[i] = 0;
         }
         think[i] = gap;
         prevEnd = Math.max(end[i], start[i]);
@@ -326,6 +347,8 @@ public final class Ops {
             think = new long[c];
             service = new long[c];
             sleep = new long[c];
+            wake = new int[c];
+            depSleep = new long[c];
         }
     }
 
@@ -333,7 +356,8 @@ public final class Ops {
     void release() {
         if (reader == null) return;
         alloc(0);
-        think = service = sleep = new long[0];
+        think = service = sleep = depSleep = new long[0];
+        wake = new int[0];
         n = 0;
     }
 
@@ -433,6 +457,15 @@ public final class Ops {
     public long sleep(int i) {
         int s = slot(i); // before the array is read: a refill may replace it
         return sleep[s];
+    }
+    /** See {@link #wake}: -1 when no sleep precedes operation {@code i}. */
+    public int wake(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return wake[s];
+    }
+    public long depSleep(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return depSleep[s];
     }
     public long service(int i) {
         int s = slot(i); // before the array is read: a refill may replace it

@@ -31,6 +31,14 @@ public final class ReplayCounters {
     public long unmapsOfLaterMappings;
     public long cpuWaitNs;
     public long steps;
+    /**
+     * The sleeps between a task's operations, by what ended them ({@link SchedTimeline#WOKEN_NOT_SEEN} …): index
+     * {@code WOKEN_BY_TRACED_TASK} counts those replayed as a dependency (the sleeper wakes when its waker gets
+     * there in the replay); {@link #sleepsWokenByTaskElsewhere} the traced wakers' that keep their recorded length
+     * (the waker's work is on another address space, replayed apart, or the replay runs on real threads).
+     */
+    public final long[] sleepsWokenBy = new long[5];
+    public long sleepsWokenByTaskElsewhere;
     /** Address spaces whose replay stopped at a modelled oops (v2's NULL dereference). */
     public long haltedMms;
     /** Per user fault: from its issue to its completion, every wait included (ns). */
@@ -97,6 +105,8 @@ public final class ReplayCounters {
         unmapsOfLaterMappings += o.unmapsOfLaterMappings;
         cpuWaitNs += o.cpuWaitNs;
         steps += o.steps;
+        for (int k = 0; k < sleepsWokenBy.length; k++) sleepsWokenBy[k] += o.sleepsWokenBy[k];
+        sleepsWokenByTaskElsewhere += o.sleepsWokenByTaskElsewhere;
         haltedMms += o.haltedMms;
         faultLatency.addAll(o.faultLatency);
         syscallLatency.addAll(o.syscallLatency);

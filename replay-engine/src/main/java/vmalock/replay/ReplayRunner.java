@@ -557,6 +557,18 @@ public final class ReplayRunner {
         vl.put("miss", total.vmaLockMiss);
         vl.put("retry", total.vmaLockRetry);
         j.put("retries", total.retries);
+        if (ws.stream().anyMatch(w -> o.effectiveTiming(w) == ReplayOptions.Timing.SCHED)) {
+            // the sleeps between operations, by what ended them: a traced task's wake-up is replayed as a dependency
+            ObjectNode sl = j.putObject("sleeps");
+            long[] by = total.sleepsWokenBy;
+            sl.put("between_operations", by[0] + by[1] + by[2] + by[3] + by[4]);
+            sl.put("woken_in_interrupt", by[SchedTimeline.WOKEN_IN_INTERRUPT]);
+            sl.put("woken_by_traced_task_replayed", by[SchedTimeline.WOKEN_BY_TRACED_TASK] - total.sleepsWokenByTaskElsewhere);
+            sl.put("woken_by_traced_task_recorded_length", total.sleepsWokenByTaskElsewhere);
+            sl.put("woken_by_untraced_task", by[SchedTimeline.WOKEN_BY_UNTRACED_TASK]);
+            sl.put("wake_context_unknown", by[SchedTimeline.WOKEN_CONTEXT_UNKNOWN]);
+            sl.put("wakeup_not_seen", by[SchedTimeline.WOKEN_NOT_SEEN]);
+        }
         ObjectNode c = j.putObject("counters");
         c.put("faults", total.faults);
         c.put("faults_vma", total.faultsVma);
@@ -659,6 +671,14 @@ public final class ReplayRunner {
                 ? " — each operation is issued when the trace shows it, or when the task's previous operation ends if later"
                 : o.timing == ReplayOptions.Timing.ANCHORED ? " — max(trace time, previous end + think time)"
                 : " — previous end + think time (closed loop)"));
+        if (o.timing == ReplayOptions.Timing.AUTO || o.timing == ReplayOptions.Timing.SCHED) {
+            a.add("with sched events, a sleep between two operations keeps its recorded length when an interrupt ended it "
+                    + "(a timer or a device: its sched_waking is marked hardirq/softirq in the ftrace flags column) or when the "
+                    + "trace does not say (no flags column: perf script, trace-cmd report without -l, CSV; sched_wakeup only); "
+                    + "when a traced task of the same address space woke it in task context (a futex, a pipe), it ends when that "
+                    + "task gets to the same point of its replayed work — after the operations it had begun and its on-CPU time "
+                    + "since its last event — or at once if that task is past it (run.json sleeps counts each kind)");
+        }
         a.add("address space: /proc/PID/maps snapshot when the workspace has one, else syscalls (mmap, munmap, mprotect, "
                 + "madvise, mremap, brk), else inferred regions grouping uncovered fault addresses within "
                 + (AddressSpace.INFER_GAP >> 10) + " KiB (permissive protections, never merged)");

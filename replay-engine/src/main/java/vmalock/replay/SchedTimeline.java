@@ -14,6 +14,57 @@ final class SchedTimeline {
 
     private long[] start = new long[16], end = new long[16];
     private byte[] type = new byte[16];
+    /** Per BLOCKED interval: what ended it ({@link #WOKEN_NOT_SEEN} …), and the task's wake-up when a traced task's. */
+    private byte[] wokenBy = new byte[16];
+    private WakeDep[] dep = new WakeDep[16];
+
+    /** No sched_waking/sched_wakeup of the task was seen before it ran again. */
+    static final byte WOKEN_NOT_SEEN = 0;
+    /** Woken by an event whose line did not show its context (no flags column, or sched_wakeup only). */
+    static final byte WOKEN_CONTEXT_UNKNOWN = 1;
+    /** Woken in interrupt context (hardirq, softirq, NMI): a timer, a device — the trace's own clock. */
+    static final byte WOKEN_IN_INTERRUPT = 2;
+    /** Woken in task context by a task with no traced operations (or the idle task). */
+    static final byte WOKEN_BY_UNTRACED_TASK = 3;
+    /** Woken in task context by a task with traced operations: {@link #dep(int)} says where in its work. */
+    static final byte WOKEN_BY_TRACED_TASK = 4;
+
+    /**
+     * A wake-up by a traced task, in task context (sched_waking; the ftrace flags column shows no interrupt): the waker,
+     * when, its last traced event before it, and how many operations it had begun on each address space it worked on.
+     */
+    static final class WakeDep {
+        final int wakerTid;
+        final long wakeTs;
+        final long wakerLastTs;
+        final MmWork[] mms;
+        final int[] begun;
+        /** The waker's timeline (null without sched events): its on-CPU time between its last event and the wake-up. */
+        final SchedTimeline wakerTimeline;
+
+        WakeDep(int wakerTid, long wakeTs, long wakerLastTs, MmWork[] mms, int[] begun, SchedTimeline wakerTimeline) {
+            this.wakerTid = wakerTid;
+            this.wakeTs = wakeTs;
+            this.wakerLastTs = wakerLastTs;
+            this.mms = mms;
+            this.begun = begun;
+            this.wakerTimeline = wakerTimeline;
+        }
+
+        /** Operations the waker had begun on {@code mm} when it woke the sleeper, or -1 if it worked on another only. */
+        int begunOn(MmWork mm) {
+            for (int i = 0; i < mms.length; i++) if (mms[i] == mm) return begun[i];
+            return -1;
+        }
+
+        /** The waker's on-CPU time from its last traced event to the wake-up (its off-CPU intervals taken out). */
+        long computeNs() {
+            long gap = Math.max(0, wakeTs - wakerLastTs);
+            if (wakerTimeline == null || gap == 0) return gap;
+            return Math.max(0, gap - wakerTimeline.overlap(wakerLastTs, wakeTs, BLOCKED)
+                    - wakerTimeline.overlap(wakerLastTs, wakeTs, RUNNABLE));
+        }
+    }
     private long[] prefixR, prefixB;
     private int n;
 
@@ -22,6 +73,9 @@ final class SchedTimeline {
     private boolean outBlocked;
     /** Whether the recorded wake-up was emitted by a running task (a lock release, a futex wake), not by idle. */
     private boolean wakeByTask, lastWakeByTask;
+    /** What the pending wake-up says of its waker ({@link #WOKEN_NOT_SEEN} …), and the dependency when a traced task's. */
+    private byte wakeKind;
+    private WakeDep wakeDep;
     /** When the task was last switched in (-1: not seen). */
     private long inTs = -1;
     /** The CPU it last ran on (sched_switch's CPU when switched out), -1: not seen. */
@@ -36,14 +90,23 @@ final class SchedTimeline {
     void switchOut(long ts, String state) {
         outTs = ts;
         wakeTs = -1;
+        wakeKind = WOKEN_NOT_SEEN;
+        wakeDep = null;
         outBlocked = state != null && !state.isEmpty() && state.charAt(0) != 'R';
     }
 
     /** A sched_waking/sched_wakeup of this task at {@code ts}, emitted by a running task when {@code byTask}. */
     void wakeup(long ts, boolean byTask) {
+        wakeup(ts, byTask, WOKEN_CONTEXT_UNKNOWN, null);
+    }
+
+    /** As {@link #wakeup(long, boolean)}, with what the event says of its waker ({@code kind}, {@code dep}). */
+    void wakeup(long ts, boolean byTask, byte kind, WakeDep dep) {
         if (outTs >= 0 && outBlocked && wakeTs < 0) {
             wakeTs = ts;
             wakeByTask = byTask;
+            wakeKind = kind;
+            wakeDep = dep;
         }
     }
 
@@ -58,8 +121,13 @@ final class SchedTimeline {
         lastWakeByTask = false;
         if (outTs >= 0 && ts >= outTs) {
             if (outBlocked) {
-                long w = wakeTs >= outTs && wakeTs <= ts ? wakeTs : ts;
+                boolean seen = wakeTs >= outTs && wakeTs <= ts;
+                long w = seen ? wakeTs : ts;
                 add(outTs, w, BLOCKED);
+                if (w > outTs) {
+                    wokenBy[n - 1] = seen ? wakeKind : WOKEN_NOT_SEEN;
+                    dep[n - 1] = seen ? wakeDep : null;
+                }
                 add(w, ts, RUNNABLE);
                 if (wakeTs >= outTs && wakeTs <= ts) {
                     lat = ts - wakeTs;
@@ -71,6 +139,7 @@ final class SchedTimeline {
         }
         outTs = -1;
         wakeTs = -1;
+        wakeDep = null;
         inTs = ts;
         return lat;
     }
@@ -81,10 +150,14 @@ final class SchedTimeline {
             start = Arrays.copyOf(start, 2 * n);
             end = Arrays.copyOf(end, 2 * n);
             type = Arrays.copyOf(type, 2 * n);
+            wokenBy = Arrays.copyOf(wokenBy, 2 * n);
+            dep = Arrays.copyOf(dep, 2 * n);
         }
         start[n] = a;
         end[n] = b;
         type[n] = t;
+        wokenBy[n] = WOKEN_NOT_SEEN;
+        dep[n] = null;
         n++;
     }
 
@@ -122,6 +195,29 @@ final class SchedTimeline {
         if (type[i] == t && start[i] < a) sum -= a - start[i];
         if (type[j - 1] == t && end[j - 1] > b) sum -= end[j - 1] - b;
         return Math.max(0, sum);
+    }
+
+    /** The last BLOCKED interval lying wholly in [a, b), or -1. */
+    int lastBlockedWithin(long a, long b) {
+        if (b <= a || n == 0) return -1;
+        for (int j = firstStartAtOrAfter(b) - 1; j >= 0 && end[j] > a; j--) {
+            if (type[j] == BLOCKED) return start[j] >= a && end[j] <= b ? j : -1;
+        }
+        return -1;
+    }
+
+    /** What ended BLOCKED interval {@code i} ({@link #WOKEN_NOT_SEEN} …). */
+    byte wokenBy(int i) {
+        return wokenBy[i];
+    }
+
+    /** The traced task's wake-up that ended BLOCKED interval {@code i}, or null. */
+    WakeDep dep(int i) {
+        return dep[i];
+    }
+
+    long length(int i) {
+        return end[i] - start[i];
     }
 
     private int firstEndAfter(long a) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import vmalock.event.Event;
+import vmalock.event.EventKind;
 import vmalock.event.Syscall;
 
 /**
@@ -161,6 +162,14 @@ public final class WorkBuilder {
         }
         if (e.cpu >= 0) maxCpu = Math.max(maxCpu, e.cpu);
         lastTs = Math.max(lastTs, e.ts);
+        if (e.kind != EventKind.GENERIC && e.kind != EventKind.LOST && e.tid > 0) {
+            // where a task's wake-up of another falls in its own work: after its last traced event
+            Task t = lastEventTask != null && lastEventTask.tid == e.tid ? lastEventTask : tasks.get(e.tid);
+            if (t != null) {
+                t.lastEventTs = e.ts;
+                lastEventTask = t;
+            }
+        }
         if (++sinceCheck >= SPILL_CHECK_EVENTS) {
             sinceCheck = 0;
             long held = 0;
@@ -310,6 +319,41 @@ public final class WorkBuilder {
         }
     }
 
+    /** The task of the last event that had one (most events follow their task's previous one). */
+    private Task lastEventTask;
+
+    /**
+     * A wake-up of {@code pid}: what ended its sleep. A sched_waking runs in the waker's context, so with the ftrace
+     * flags column (Event#irqContext) it tells a timer's or a device's wake-up (interrupt context, whatever task it
+     * interrupted) from a task's: a futex or pipe wake-up by a traced task is a dependency the replay keeps. Without
+     * the column, or from sched_wakeup (emitted on the wakee's CPU for a remote wake-up), the context is unknown.
+     */
+    private void wakeup(Event e, int pid, boolean waking) {
+        byte kind;
+        SchedTimeline.WakeDep dep = null;
+        if (!waking || e.irqContext == Event.UNKNOWN) {
+            kind = SchedTimeline.WOKEN_CONTEXT_UNKNOWN;
+        } else if (e.irqContext != Event.IRQ_TASK) {
+            kind = SchedTimeline.WOKEN_IN_INTERRUPT;
+        } else {
+            Task w = e.tid > 0 && e.tid != pid ? tasks.get(e.tid) : null;
+            if (w == null || w.works.isEmpty() || w.lastEventTs < 0) {
+                kind = SchedTimeline.WOKEN_BY_UNTRACED_TASK;
+            } else {
+                kind = SchedTimeline.WOKEN_BY_TRACED_TASK;
+                int k = w.works.size();
+                MmWork[] mms = new MmWork[k];
+                int[] begun = new int[k];
+                for (int i = 0; i < k; i++) {
+                    mms[i] = w.workMms.get(i);
+                    begun[i] = w.works.get(i).size();
+                }
+                dep = new SchedTimeline.WakeDep(w.tid, e.ts, w.lastEventTs, mms, begun, sched.get(w.tid));
+            }
+        }
+        timeline(pid).wakeup(e.ts, e.tid > 0, kind, dep);
+    }
+
     private SchedTimeline timeline(int tid) {
         return sched.computeIfAbsent(tid, k -> new SchedTimeline());
     }
@@ -374,7 +418,7 @@ public final class WorkBuilder {
             int pid = SchedTimeline.parseWakeup(e.text);
             // emitted by a running task (sched_waking runs in the waker's context): a lock release's hand-over;
             // by the idle task: a timer or an interrupt on an idle CPU, or the remote half of a queued wake-up
-            if (pid > 0) timeline(pid).wakeup(e.ts, e.tid > 0);
+            if (pid > 0) wakeup(e, pid, n.equals("sched_waking"));
             if (pid > 0) placement(pid, SchedTimeline.parseTargetCpu(e.text), n.equals("sched_waking"));
         }
     }
@@ -752,6 +796,8 @@ public final class WorkBuilder {
     private static final class Task {
         final int tid;
         String comm;
+        /** Its last traced event other than sched_* (-1: none yet). */
+        long lastEventTs = -1;
         Proc proc;
         final List<TaskWork> works = new ArrayList<>(2);
         final List<MmWork> workMms = new ArrayList<>(2);
