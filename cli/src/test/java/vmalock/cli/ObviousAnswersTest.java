@@ -48,6 +48,21 @@ class ObviousAnswersTest {
         line(relUs, tid, cpu, comm, "mmap_lock_released: " + w);
     }
 
+    /** Each of the 8 CPUs switches to its task ({@code tidOnCpu}), then tid 5000 maps A and B (traced mmaps). */
+    private void switchIns(java.util.function.IntUnaryOperator tidOnCpu) {
+        for (int cpu = 0; cpu < 8; cpu++) {
+            line(T0, 0, cpu, "<idle>", "sched_switch: prev_comm=swapper prev_pid=0 prev_prio=120 prev_state=R ==> "
+                    + "next_comm=syn next_pid=" + tidOnCpu.applyAsInt(cpu) + " next_prio=120");
+        }
+        long t = T0;
+        for (long base : new long[] {A, B}) {
+            t += 10;
+            line(t, 5000, 4, "syn", "sys_mmap(addr: 0, len: 0x1000000, prot: 3, flags: 0x22, fd: 0xffffffff, off: 0)");
+            lock(t + 1, t + 1, t + 3, 5000, 4, "syn", true);
+            line(t + 4, 5000, 4, "syn", String.format(Locale.ROOT, "sys_mmap -> 0x%x", base));
+        }
+    }
+
     /**
      * @param writerTarget the address the writer mprotects (one page): in B (a) or in A (b)
      * @param perVma true: faults are handled under the per-VMA lock (no mmap_lock events); false: every
@@ -62,17 +77,7 @@ class ObviousAnswersTest {
     private Path trace(String name, long writerTarget, boolean perVma, boolean tcpReaders) throws Exception {
         lines.clear();
         text.clear();
-        long t = T0;
-        for (int cpu = 0; cpu < 8; cpu++) {
-            line(t, 0, cpu, "<idle>", "sched_switch: prev_comm=swapper prev_pid=0 prev_prio=120 prev_state=R ==> "
-                    + "next_comm=syn next_pid=" + (cpu < 4 ? 5001 + cpu : 5000) + " next_prio=120");
-        }
-        for (long base : new long[] {A, B}) {
-            t += 10;
-            line(t, 5000, 4, "syn", "sys_mmap(addr: 0, len: 0x1000000, prot: 3, flags: 0x22, fd: 0xffffffff, off: 0)");
-            lock(t + 1, t + 1, t + 3, 5000, 4, "syn", true);
-            line(t + 4, 5000, 4, "syn", String.format(Locale.ROOT, "sys_mmap -> 0x%x", base));
-        }
+        switchIns(cpu -> cpu < 4 ? 5001 + cpu : 5000);
         long start = T0 + 100;
         long wStart = start + 10_000, wEnd = wStart + 10_000;
         for (int f = 0; f < 4; f++) {
@@ -134,17 +139,7 @@ class ObviousAnswersTest {
     private Path chain(String name, String wakeFlags) throws Exception {
         lines.clear();
         text.clear();
-        for (int cpu = 0; cpu < 8; cpu++) {
-            line(T0, 0, cpu, "<idle>", "sched_switch: prev_comm=swapper prev_pid=0 prev_prio=120 prev_state=R ==> "
-                    + "next_comm=syn next_pid=" + (cpu < 2 ? 5001 + cpu : cpu == 5 ? 5005 : 5000) + " next_prio=120");
-        }
-        long t = T0;
-        for (long base : new long[] {A, B}) {
-            t += 10;
-            line(t, 5000, 4, "syn", "sys_mmap(addr: 0, len: 0x1000000, prot: 3, flags: 0x22, fd: 0xffffffff, off: 0)");
-            lock(t + 1, t + 1, t + 3, 5000, 4, "syn", true);
-            line(t + 4, 5000, 4, "syn", String.format(Locale.ROOT, "sys_mmap -> 0x%x", base));
-        }
+        switchIns(cpu -> cpu < 2 ? 5001 + cpu : cpu == 5 ? 5005 : 5000);
         long start = T0 + 100;
         long wStart = start + 10_000, wEnd = wStart + 10_000;
         // S: one fault, then asleep until F wakes it
