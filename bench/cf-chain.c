@@ -12,7 +12,8 @@
 // faulter i sweeps, then hands the turn to faulter i+1 with a futex wake-up (FUTEX_WAKE_PRIVATE on that
 // faulter's own word) and waits on its own word for its next turn. One faulter runs at a time, so every
 // fault's delay delays the whole ring: a wake-up dependency between traced tasks that a replay must keep
-// (the woken faulter starts when its waker finished, not when the trace says).
+// (the woken faulter starts when its waker finished, not when the trace says). Its layout-d writer populates
+// every page of its scratch mapping before the munmap, which then holds mmap_lock for write for the zap.
 //
 // usage: cf-chain MODE(u|k) LAYOUT(o|d) nfaulters seconds pages_per_sweep faulter_sleep_us writer_sleep_us [hold_pages]
 // prints per-thread pages and the run time on stdout.
@@ -106,7 +107,8 @@ static void *writer(void *arg) {
     } else {
       char *p = mmap(NULL, hold_pages * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (p != MAP_FAILED) {
-        p[0] = 1;
+        /* cf-chain: every page populated, so munmap holds mmap_lock for write while it zaps them all */
+        for (size_t i = 0; i < hold_pages; i++) p[i * PG] = 1;
         mprotect(p, PG, PROT_READ);
         munmap(p, hold_pages * PG);
       }

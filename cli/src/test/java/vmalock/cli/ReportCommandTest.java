@@ -218,6 +218,20 @@ class ReportCommandTest {
         return ws;
     }
 
+    /** A closed-loop replay's row in the Replays table says how many sleeps follow their traced waker (run.json sleeps). */
+    @Test
+    void theReplaysTableSaysWhichSleepsFollowTheirWaker() throws IOException {
+        Path ws = ingest(Cli.sample("tc-latency-sched.report.txt"));
+        Cli c = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--json");
+        assertEquals(0, c.code, c.toString());
+        JsonNode sl = JSON.readTree(c.out).get(0).get("sleeps");
+        Path page = tmp.resolve("sleeps.html");
+        assertEquals(0, Cli.run("report", "-w", ws, "--html", page).code);
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        assertTrue(html.contains("; " + sl.get("woken_by_traced_task_replayed").asLong() + " of "
+                + sl.get("between_operations").asLong() + " sleeps end when their traced waker gets there"), sl.toString());
+    }
+
     @Test
     void htmlPageOfARealTraceWithReplays() throws IOException {
         JsonNode[] cj = new JsonNode[1];

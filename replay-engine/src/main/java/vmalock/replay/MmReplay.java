@@ -273,7 +273,6 @@ final class MmReplay implements LockEventListener {
     private final class TaskProgram implements Program {
         private static final int THINK = 0, CPU = 1, OP = 2, AFTER = 3, SLEEP = 4, SPLIT = 5, DEP = 6;
         private final TaskWork tw;
-        private final Task task;
         /** Sleepers to wake in the think before operation k (k → points), registered before this task got there. */
         private java.util.TreeMap<Integer, List<WakePoint>> points;
         /** The think being run (SPLIT): its operation, when it began, its length, how much is done, its points. */
@@ -295,7 +294,6 @@ final class MmReplay implements LockEventListener {
 
         TaskProgram(TaskWork tw, Task t) {
             this.tw = tw;
-            this.task = t;
             this.ops = tw.replayOps();
             this.rnd = new SplittableRandom(opt.seed * 0x9E3779B97F4A7C15L + work.index * 0x632BE59BD9B4E019L + tw.tid);
             spec.plan = task -> planner.plan(spec, ops, i, task);
