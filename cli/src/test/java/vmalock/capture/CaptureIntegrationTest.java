@@ -175,6 +175,18 @@ class CaptureIntegrationTest {
             assertEquals("mono", w.manifest().sources.get(0).clock);
             assertEquals(r.events(), w.manifest().sources.get(0).events);
         }
+        // every wake-up carries the context it was emitted in (the instance's flags column): what the replay's
+        // wake-up dependencies need
+        try (Workspace w = Workspace.open(ws); vmalock.store.EventReader rd = w.reader()) {
+            vmalock.event.Event e = new vmalock.event.Event();
+            long wakings = 0, withContext = 0;
+            while (rd.next(e)) {
+                if (!"sched_waking".equals(e.name)) continue;
+                wakings++;
+                if (e.irqContext != vmalock.event.Event.UNKNOWN) withContext++;
+            }
+            assertTrue(wakings > 0 && withContext == wakings, withContext + " of " + wakings + " sched_waking with a context");
+        }
         CaptureReport saved = CaptureReportJson.read(ws.resolve(CaptureReport.FILE));
         assertEquals(r.events(), saved.events());
 
