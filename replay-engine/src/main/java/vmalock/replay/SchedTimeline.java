@@ -1,6 +1,7 @@
 package vmalock.replay;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * When one traced task was off CPU, from {@code sched_switch} and {@code sched_wakeup}/{@code sched_waking}:
@@ -31,24 +32,53 @@ final class SchedTimeline {
 
     /**
      * A wake-up by a traced task, in task context (sched_waking; the ftrace flags column shows no interrupt): the waker,
-     * when, its last traced event before it, and how many operations it had begun on each address space it worked on.
+     * when, its last traced event before it, and — {@link #resolve}d once the trace is read — how many operations it
+     * had begun on each address space it worked on.
      */
     static final class WakeDep {
         final int wakerTid;
         final long wakeTs;
         final long wakerLastTs;
-        final MmWork[] mms;
-        final int[] begun;
+        /** The waker's operations begun by then, per address space (set by {@link #resolve}). */
+        MmWork[] mms = new MmWork[0];
+        int[] begun = new int[0];
         /** The waker's timeline (null without sched events): its on-CPU time between its last event and the wake-up. */
         final SchedTimeline wakerTimeline;
 
-        WakeDep(int wakerTid, long wakeTs, long wakerLastTs, MmWork[] mms, int[] begun, SchedTimeline wakerTimeline) {
+        WakeDep(int wakerTid, long wakeTs, long wakerLastTs, SchedTimeline wakerTimeline) {
             this.wakerTid = wakerTid;
             this.wakeTs = wakeTs;
             this.wakerLastTs = wakerLastTs;
-            this.mms = mms;
-            this.begun = begun;
             this.wakerTimeline = wakerTimeline;
+        }
+
+        /** Operations of each of the waker's works spilled to disk that began before the wake-up (null: none spilled). */
+        private java.util.IdentityHashMap<TaskWork, Integer> spilledBefore;
+
+        /** The waker spills {@code ops}' first {@code k} operations of {@code w}: those begun before the wake-up count. */
+        void spilling(TaskWork w, Ops ops, int k) {
+            if (k == 0 || ops.start[0] >= wakeTs) return;
+            int c = 0;
+            for (int j = 0; j < k; j++) if (ops.start[j] < wakeTs) c++;
+            if (spilledBefore == null) spilledBefore = new java.util.IdentityHashMap<>();
+            spilledBefore.merge(w, c, Integer::sum);
+        }
+
+        /**
+         * The waker's operations begun before the wake-up, per address space: those that started before it (an
+         * operation it was inside of counts: the sleeper wakes after it), spilled or not — the same figure whatever
+         * the memory limit.
+         */
+        void resolve(List<MmWork> workMms, List<TaskWork> works) {
+            int k = works.size();
+            mms = workMms.toArray(new MmWork[0]);
+            begun = new int[k];
+            for (int i = 0; i < k; i++) {
+                TaskWork w = works.get(i);
+                int c = spilledBefore == null ? 0 : spilledBefore.getOrDefault(w, 0);
+                for (int j = 0; j < w.ops.n; j++) if (w.ops.start[j] < wakeTs) c++;
+                begun[i] = c;
+            }
         }
 
         /** Operations the waker had begun on {@code mm} when it woke the sleeper, or -1 if it worked on another only. */

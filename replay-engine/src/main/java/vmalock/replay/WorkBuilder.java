@@ -217,6 +217,7 @@ public final class WorkBuilder {
         if (k == 0) return;
         if (spill == null) spill = new Spill(spillDir);
         w.spill = spill;
+        if (t.wakeDeps != null) for (SchedTimeline.WakeDep d : t.wakeDeps) d.spilling(w, o, k);
         spill.write(w, k);
         o.dropPrefix(k);
         if (t.wWork == w) {
@@ -319,6 +320,9 @@ public final class WorkBuilder {
         }
     }
 
+    /** The wake-ups by traced tasks, resolved by {@link #finish}. */
+    private final List<SchedTimeline.WakeDep> wakeDeps = new ArrayList<>();
+
     /** The task of the last event that had one (most events follow their task's previous one). */
     private Task lastEventTask;
 
@@ -337,18 +341,16 @@ public final class WorkBuilder {
             kind = SchedTimeline.WOKEN_IN_INTERRUPT;
         } else {
             Task w = e.tid > 0 && e.tid != pid ? tasks.get(e.tid) : null;
-            if (w == null || w.works.isEmpty() || w.lastEventTs < 0) {
+            if (w == null || w.lastEventTs < 0) {
                 kind = SchedTimeline.WOKEN_BY_UNTRACED_TASK;
             } else {
+                // where in the waker's work: resolved when the trace is read (faults still open or waiting for their
+                // task's address space are not in its works yet)
                 kind = SchedTimeline.WOKEN_BY_TRACED_TASK;
-                int k = w.works.size();
-                MmWork[] mms = new MmWork[k];
-                int[] begun = new int[k];
-                for (int i = 0; i < k; i++) {
-                    mms[i] = w.workMms.get(i);
-                    begun[i] = w.works.get(i).size();
-                }
-                dep = new SchedTimeline.WakeDep(w.tid, e.ts, w.lastEventTs, mms, begun, sched.get(w.tid));
+                dep = new SchedTimeline.WakeDep(w.tid, e.ts, w.lastEventTs, sched.get(w.tid));
+                wakeDeps.add(dep);
+                if (w.wakeDeps == null) w.wakeDeps = new ArrayList<>();
+                w.wakeDeps.add(dep);
             }
         }
         timeline(pid).wakeup(e.ts, e.tid > 0, kind, dep);
@@ -798,6 +800,8 @@ public final class WorkBuilder {
         String comm;
         /** Its last traced event other than sched_* (-1: none yet). */
         long lastEventTs = -1;
+        /** Its wake-ups of other traced tasks (dependencies), or null. */
+        List<SchedTimeline.WakeDep> wakeDeps;
         Proc proc;
         final List<TaskWork> works = new ArrayList<>(2);
         final List<MmWork> workMms = new ArrayList<>(2);
@@ -1157,6 +1161,10 @@ public final class WorkBuilder {
                 else if (!t.workMms.isEmpty()) flushPending(t, t.workMms.get(0));
                 else unattributed += t.pending.n;
             }
+        }
+        for (SchedTimeline.WakeDep d : wakeDeps) {
+            Task w = tasks.get(d.wakerTid);
+            d.resolve(w.workMms, w.works);
         }
         long cost;
         String source;

@@ -98,6 +98,12 @@ final class Ev {
         return this;
     }
 
+    /** The last event (a wake-up) was emitted in context {@code irq} (Event.IRQ_TASK …: the flags column). */
+    Ev ctx(int irq) {
+        list.get(list.size() - 1).irqContext = irq;
+        return this;
+    }
+
     /** The last event was recorded on CPU {@code c}. */
     Ev cpu(int c) {
         list.get(list.size() - 1).cpu = c;

@@ -197,6 +197,44 @@ class WorkBuilderTest {
         return only(ev.build(1000).mms.get(0), 10);
     }
 
+    /**
+     * Each sleep between two of task 10's faults by what ended it: a traced task of the same process in task context
+     * (a dependency: who, and how many operations it had begun), a hardirq (a timer, on the idle task), a task with no
+     * traced operations, a wake-up whose line showed no context, none seen.
+     */
+    @Test
+    void aSleepBetweenOperationsIsClassifiedByWhatEndedIt() {
+        Ev ev = new Ev();
+        ev.write(50, 10, MM, 5, Syscall.MMAP, REGION, 0, 64 << 20, 3, 0x22);
+        ev.fault(100, 10, REGION, 6).sw(101, 10, "S", 0);
+        ev.fault(120, 11, REGION + 0x1000, 6);
+        ev.waking(150, 11, 10).ctx(vmalock.event.Event.IRQ_TASK).sw(151, 0, "R", 10).fault(160, 10, REGION + 0x2000, 6);
+        ev.sw(161, 10, "S", 0).waking(200, 0, 10).ctx(vmalock.event.Event.IRQ_HARDIRQ).sw(201, 0, "R", 10)
+                .fault(210, 10, REGION + 0x3000, 6);
+        ev.sw(211, 10, "S", 0).waking(250, 40, 10).ctx(vmalock.event.Event.IRQ_TASK).sw(251, 0, "R", 10)
+                .fault(260, 10, REGION + 0x4000, 6);
+        ev.sw(261, 10, "S", 0).waking(300, 11, 10).sw(301, 0, "R", 10).fault(310, 10, REGION + 0x5000, 6);
+        ev.sw(311, 10, "S", 0).sw(350, 0, "R", 10).fault(360, 10, REGION + 0x6000, 6);
+        Workload w = ev.build(1000);
+        Ops o = only(w.mms.get(0), 10);
+        MmWork mm = w.mms.get(0);
+        // op 0 is the mmap; the faults are ops 1..6
+        assertEquals(-1, o.wake(1), "no sleep before the first fault");
+        int dep = o.wake(2);
+        assertEquals(SchedTimeline.WOKEN_BY_TRACED_TASK, dep & 7);
+        SchedTimeline.WakeDep d = o.timeline.dep(dep >>> 3);
+        assertEquals(11, d.wakerTid);
+        assertEquals(1, d.begunOn(mm), "task 11 had begun its one fault");
+        assertEquals(49_000, o.depSleep(2), "the sleep 101 → 150 µs is the dependency's, not a fixed length");
+        assertEquals(0, o.sleep(2));
+        assertEquals(SchedTimeline.WOKEN_IN_INTERRUPT, o.wake(3));
+        assertEquals(39_000, o.sleep(3), "a timer's sleep keeps its length");
+        assertEquals(SchedTimeline.WOKEN_BY_UNTRACED_TASK, o.wake(4));
+        assertEquals(SchedTimeline.WOKEN_CONTEXT_UNKNOWN, o.wake(5));
+        assertEquals(SchedTimeline.WOKEN_NOT_SEEN, o.wake(6));
+        assertEquals(39_000, o.sleep(6));
+    }
+
     @Test
     void aWriteSectionsSleepIsVmaStartWriteOnlyOnAKernelWithPerVmaLocks() {
         // per-VMA locks in the trace: the sleep is vma_start_write waiting for VMA readers, which the model
