@@ -266,8 +266,9 @@ final class CsvEventParser extends TextParser {
         private final int[] at = new int[CsvEventWriter.COLUMNS.size() + 1]; // field k: bytes [at[k], at[k + 1] - 1)
         private byte[] b;
         private boolean bad;
-        private final String[] cache = new String[1024];
-        private final byte[][] cacheKey = new byte[1024][];
+        /** Names, comms and memcg paths; argument names (interned, as {@link CsvEventParser#args} makes them). */
+        private final InternCache<String> strings = new InternCache<>(4096, v -> v);
+        private final InternCache<String> argNames = new InternCache<>(256, String::intern);
 
         boolean parse(byte[] line, int s, int e) {
             if (s == e || line[s] == '#') return false;
@@ -336,23 +337,46 @@ final class CsvEventParser extends TextParser {
             return t - f == 2 && b[f] == '\\' && b[f + 1] == 'N';
         }
 
-        /** A decimal of at most 18 digits (Long.parseLong's value); else bad. */
+        /**
+         * A decimal of at most 18 digits (Long.parseLong's value); else bad. Up to 16 digits take one or two word
+         * loads ({@link TextParser#digitCount}, {@link TextParser#digitsValue}) and no loop over the digits.
+         */
         private long number(int column) {
             int f = from(column), t = to(column);
             boolean neg = f < t && b[f] == '-';
             if (neg) f++;
-            if (f == t || t - f > 18) {
+            int n = t - f;
+            if (n == 0 || n > 18) {
                 bad = true;
                 return 0;
             }
-            long v = 0;
-            for (int i = f; i < t; i++) {
-                int d = b[i] - '0';
-                if (d < 0 || d > 9) {
-                    bad = true;
-                    return 0;
+            long v;
+            if (n <= 16 && f + 16 <= b.length) { // (the words may read past the field: only its n bytes count)
+                long w = (long) LONGS.get(b, f);
+                if (n <= 8) {
+                    if (digitCount(w) < n) {
+                        bad = true;
+                        return 0;
+                    }
+                    v = digitsValue(w, n);
+                } else {
+                    long w2 = (long) LONGS.get(b, f + 8);
+                    if (digitCount(w) < 8 || digitCount(w2) < n - 8) {
+                        bad = true;
+                        return 0;
+                    }
+                    v = digitsValue(w, 8) * POW10[n - 8] + digitsValue(w2, n - 8);
                 }
-                v = v * 10 + d;
+            } else {
+                v = 0;
+                for (int i = f; i < t; i++) {
+                    int d = b[i] - '0';
+                    if (d < 0 || d > 9) {
+                        bad = true;
+                        return 0;
+                    }
+                    v = v * 10 + d;
+                }
             }
             return neg ? -v : v;
         }
@@ -376,7 +400,7 @@ final class CsvEventParser extends TextParser {
             }
             long v = 0;
             for (int i = f + 2; i < t; i++) {
-                int d = Character.digit(b[i], 16); // ASCII only here: 0-9, a-f, A-F
+                int d = HEX[b[i] & 0xff]; // Character.digit(b[i], 16) of an ASCII byte: 0-9, a-f, A-F
                 if (d < 0) {
                     bad = true;
                     return 0;
@@ -386,15 +410,26 @@ final class CsvEventParser extends TextParser {
             return v;
         }
 
+        /** {@code true} or {@code false} (one int load and compare: f + 4 <= t <= b.length); else bad. */
         private boolean bool(int column) {
             int f = from(column), t = to(column);
-            if (is(f, t, TRUE)) return true;
-            if (!is(f, t, FALSE)) bad = true;
+            if (t - f == 4 && (int) INTS.get(b, f) == TRUE) return true;
+            if (t - f != 5 || (int) INTS.get(b, f) != FALS || b[f + 4] != 'e') bad = true;
             return false;
         }
 
+        /** Whether bytes {@code [f, t)} are {@code word}: 8 bytes at a time (a call to Arrays.equals costs more). */
         private boolean is(int f, int t, byte[] word) {
-            return java.util.Arrays.equals(b, f, t, word, 0, word.length);
+            int n = word.length;
+            if (t - f != n) return false;
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                if ((long) LONGS.get(b, f + i) != (long) LONGS.get(word, i)) return false;
+            }
+            for (; i < n; i++) {
+                if (b[f + i] != word[i]) return false;
+            }
+            return true;
         }
 
         private EventKind kind(int column) {
@@ -427,25 +462,12 @@ final class CsvEventParser extends TextParser {
         /** A repeating string (name, comm, memcg path): one instance per distinct value, as {@link #names} gives. */
         private String name(int column) {
             int f = from(column), t = to(column);
-            return isNull(f, t) ? null : cached(f, t, false);
+            return isNull(f, t) ? null : strings.get(b, f, t);
         }
 
         private String text(int column) {
             int f = from(column), t = to(column);
             return isNull(f, t) ? null : new String(b, f, t - f, StandardCharsets.ISO_8859_1);
-        }
-
-        private String cached(int f, int t, boolean intern) {
-            int h = 1;
-            for (int i = f; i < t; i++) h = 31 * h + b[i];
-            int slot = (h * 0x9E3779B9) >>> 22; // 1024 slots
-            byte[] k = cacheKey[slot];
-            if (k != null && java.util.Arrays.equals(b, f, t, k, 0, k.length)) return cache[slot];
-            String v = new String(b, f, t - f, StandardCharsets.ISO_8859_1);
-            if (intern) v = v.intern();
-            cacheKey[slot] = java.util.Arrays.copyOfRange(b, f, t);
-            cache[slot] = v;
-            return v;
         }
 
         /** {@code name=0x…} separated by single spaces (CsvEventParser.args' value); else bad. */
@@ -467,7 +489,7 @@ final class CsvEventParser extends TextParser {
                     bad = true;
                     return;
                 }
-                e.argNames[k] = cached(i, eq, true);
+                e.argNames[k] = argNames.get(b, i, eq);
                 e.args[k] = hex(eq + 1, sp);
                 k++;
                 if (sp == t) break;
@@ -492,8 +514,17 @@ final class CsvEventParser extends TextParser {
         return ~((x + LOW7) | x) & HIGH;
     }
 
-    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
+    /** Each byte's hex digit value (as Character.digit(c, 16) of an ASCII byte), -1 for the others. */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        for (int c = 0; c < 256; c++) HEX[c] = (byte) (c < 0x80 ? Character.digit(c, 16) : -1);
+    }
+
+    private static final java.lang.invoke.VarHandle INTS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final int TRUE = 't' | 'r' << 8 | 'u' << 16 | 'e' << 24;
+    private static final int FALS = 'f' | 'a' << 8 | 'l' << 16 | 's' << 24;
     private static final EventKind[] KINDS = EventKind.values();
     private static final byte[][] KIND_NAMES = names(KINDS);
     private static final Syscall[] SYSCALLS = Syscall.values();
