@@ -60,10 +60,9 @@ final class CsvEventParser extends TextParser {
         Iterator<CSVRecord> records = null; // Commons CSV's, made when a line needs it
         while (true) {
             long first = feeder.newlines + 1;
-            if (quickRows && col != null && feeder.peekLine() && quick.parse(feeder.buf, feeder.lineStart, feeder.lineEnd)) {
+            if (quickRows && col != null && feeder.quickRow()) {
                 // a plain event row (no quote, no carriage return, ASCII, every value well-formed): read here, as
                 // Commons CSV and record() read it
-                feeder.skipPeeked();
                 openAtEnd = false;
                 lineNo = lineBase + first;
                 result.linesTotal++;
@@ -269,30 +268,70 @@ final class CsvEventParser extends TextParser {
         /** Names, comms and memcg paths; argument names (interned, as {@link CsvEventParser#args} makes them). */
         private final InternCache<String> strings = new InternCache<>(4096, v -> v);
         private final InternCache<String> argNames = new InternCache<>(256, String::intern);
+        /**
+         * Texts: one instance per value too, so the store's identity cache finds a repeated one (e.g. {@code read_zero}
+         * on 8 % of the rows of a fault trace) without hashing a new string per row; a table of their own, so that
+         * many distinct texts (it is cleared when half full) do not push the names out.
+         */
+        private final InternCache<String> texts = new InternCache<>(1024, v -> v);
 
+        /** The number of fields {@link #split} found. */
+        private int n;
+
+        /** Whether the line {@code line[s, e)} (no newline in it) is a plain event row: then {@link #ev} holds it. */
         boolean parse(byte[] line, int s, int e) {
-            if (s == e || line[s] == '#') return false;
+            return split(line, s, e) == e && fields(line);
+        }
+
+        /**
+         * Finds the fields of the line that starts at {@code s}, up to its newline or {@code lim}, in one pass over
+         * its bytes (the newline is found in the same words as the commas): the line's end (the newline's index, or
+         * {@code lim} when there is none before it), or -1 when the line is not for this path (a comment, a quote,
+         * a carriage return, a non-ASCII byte, more fields than columns).
+         */
+        int split(byte[] line, int s, int lim) {
+            if (s < lim && line[s] == '#') return -1;
             int n = 0;
             at[0] = s;
             int i = s;
-            for (; i + 8 <= e; i += 8) { // 8 bytes at a time: refuse a quote, a carriage return, a non-ASCII byte
+            int e = -1;
+            for (; i + 8 <= lim; i += 8) { // 8 bytes at a time: refuse a quote, a carriage return, a non-ASCII byte
                 long w = (long) LONGS.get(line, i);
-                if ((w & HIGH) != 0 || (zeros(w ^ QUOTES) | zeros(w ^ CRS)) != 0) return false;
-                for (long m = zeros(w ^ COMMAS); m != 0; m &= m - 1) {
-                    if (++n == CsvEventWriter.COLUMNS.size()) return false;
+                // zeros() is exact below the word's first non-ASCII byte: so is the first newline found, and any
+                // byte of the line at or above a non-ASCII one is refused by the HIGH test
+                long nl = zeros(w ^ NEWLINES);
+                long mine = nl == 0 ? -1L : (nl & -nl) - 1; // the bits of the bytes before the newline
+                if ((((w & HIGH) | zeros(w ^ QUOTES) | zeros(w ^ CRS)) & mine) != 0) return -1;
+                for (long m = zeros(w ^ COMMAS) & mine; m != 0; m &= m - 1) {
+                    if (++n == CsvEventWriter.COLUMNS.size()) return -1;
                     at[n] = i + (Long.numberOfTrailingZeros(m) >>> 3) + 1;
                 }
-            }
-            for (; i < e; i++) {
-                byte c = line[i];
-                if (c == ',') {
-                    if (++n == CsvEventWriter.COLUMNS.size()) return false;
-                    at[n] = i + 1;
-                } else if (c == '"' || c == '\r' || c < 0) {
-                    return false;
+                if (nl != 0) {
+                    e = i + (Long.numberOfTrailingZeros(nl) >>> 3);
+                    break;
                 }
             }
+            if (e < 0) {
+                for (; i < lim; i++) {
+                    byte c = line[i];
+                    if (c == '\n') break;
+                    if (c == ',') {
+                        if (++n == CsvEventWriter.COLUMNS.size()) return -1;
+                        at[n] = i + 1;
+                    } else if (c == '"' || c == '\r' || c < 0) {
+                        return -1;
+                    }
+                }
+                e = i;
+            }
             at[++n] = e + 1;
+            this.n = n;
+            return e;
+        }
+
+        /** After {@link #split}: whether the fields are those of a plain event row, read into {@link #ev}. */
+        private boolean fields(byte[] line) {
+            int n = this.n;
             if (n == 1 || n != CsvEventWriter.COLUMNS.size() && n < colMax + 1 || colMax >= n) return false;
             b = line;
             bad = false;
@@ -467,7 +506,7 @@ final class CsvEventParser extends TextParser {
 
         private String text(int column) {
             int f = from(column), t = to(column);
-            return isNull(f, t) ? null : new String(b, f, t - f, StandardCharsets.ISO_8859_1);
+            return isNull(f, t) ? null : texts.get(b, f, t);
         }
 
         /** {@code name=0x…} separated by single spaces (CsvEventParser.args' value); else bad. */
@@ -508,6 +547,7 @@ final class CsvEventParser extends TextParser {
     private static final long COMMAS = 0x2C2C2C2C2C2C2C2CL;
     private static final long QUOTES = 0x2222222222222222L;
     private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
     /** The high bit of each zero byte of {@code x}, whose bytes are all below 0x80 (exact: no carry between bytes). */
     private static long zeros(long x) {
@@ -662,6 +702,27 @@ final class CsvEventParser extends TextParser {
                 }
                 fill();
             }
+        }
+
+        /**
+         * Between records, reads the next line with {@link Quick} if it is a plain event row (then {@link #ev} holds
+         * it and the line is passed, as if handed out, newline included); false otherwise (the CSV parser reads on).
+         * The line is found and split in one pass over the buffer; a line that reaches past it is found by
+         * {@link #peekLine}, which reads more input.
+         */
+        boolean quickRow() throws IOException {
+            if (textPos < text.length() || newlinePending) return false;
+            int end = quick.split(buf, start, lim);
+            if (end < 0) return false;
+            if (end == lim && !eof) { // no newline in the buffer yet
+                if (!peekLine() || !quick.parse(buf, lineStart, lineEnd)) return false;
+            } else {
+                if (end - start > MAX_LINE || !quick.fields(buf)) return false;
+                lineStart = start;
+                lineEnd = end;
+            }
+            skipPeeked();
+            return true;
         }
 
         /** The line {@link #peekLine} found was read without the CSV parser: as if handed out, newline included. */

@@ -143,6 +143,25 @@ class CsvQuickRowsTest {
         return out;
     }
 
+    /** A stream that hands out 1 to 13 bytes per read. */
+    private static final class Trickle extends java.io.FilterInputStream {
+        private int reads;
+
+        Trickle(java.io.InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            return super.read(b, off, Math.min(len, 1 + reads++ % 13));
+        }
+
+        @Override
+        public int available() {
+            return 0;
+        }
+    }
+
     /** The file parsed with and without the quick rows (one thread, and in chunks): returns {events, problems}. */
     private int[] same(String name, String text) throws Exception {
         Path f = tmp.resolve(name);
@@ -164,6 +183,13 @@ class CsvQuickRowsTest {
             }
             assertEquals(commons.calls.size(), quick.calls.size(), name + ": sink calls");
             assertEquals(expected, got, name);
+        }
+        // read a few bytes at a time: lines reach past the end of what the parser has buffered
+        ChunkedParseTest.Transcript trickled = new ChunkedParseTest.Transcript();
+        try (java.io.InputStream in = new Trickle(Files.newInputStream(f))) {
+            String got = ChunkedParseTest.describe(TraceParsers.parse(in, f.toString(), TraceFormat.CSV, 0, trickled, false));
+            assertEquals(commons.calls, trickled.calls, name + ": read a few bytes at a time");
+            assertEquals(expected, got, name + ": read a few bytes at a time");
         }
         int events = 0, problems = 0;
         for (String c : commons.calls) {
