@@ -130,7 +130,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
             out.flush();
             // the stored runs into the database now, not on the first report (issue 13); the output is printed
-            if (filterLine == null) RunTablesAfterCompare.load(ws);
+            if (filterLine == null) RunTablesAfterReplay.load(ws);
             return ExitCode.OK;
         } catch (StoreException e) {
             return Failure.report(err, e.getMessage(), ExitCode.WORKSPACE);

@@ -122,6 +122,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 text.assumptions(assumptions);
             }
             out.flush();
+            // the stored runs into the database now, not on the first report (issue 13); the output is printed
+            if (filterLine == null) RunTablesAfterReplay.load(ws);
             return ExitCode.OK;
         } catch (StoreException e) {
             return Failure.report(err, e.getMessage(), ExitCode.WORKSPACE);

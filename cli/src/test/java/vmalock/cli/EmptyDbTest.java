@@ -59,7 +59,7 @@ class EmptyDbTest {
         try (WorkspaceDb db = WorkspaceDb.openReadOnly(seeded)) {
             assertEquals("template", db.meta("test_mark"));
         }
-        assertEquals(RunTablesAfterCompareTest.tables(fresh), RunTablesAfterCompareTest.tables(seeded));
+        assertEquals(RunTablesAfterReplayTest.tables(fresh), RunTablesAfterReplayTest.tables(seeded));
         assertEquals(meta(fresh), meta(seeded));
         assertEquals(-1, Files.mismatch(fresh.resolve("stats-observed.json"), seeded.resolve("stats-observed.json")));
         assertEquals(-1, Files.mismatch(fresh.resolve("manifest.json"), seeded.resolve("manifest.json")));
@@ -76,7 +76,7 @@ class EmptyDbTest {
         EmptyDb.folder = Files.createDirectories(tmp.resolve("jar"));
         Files.write(EmptyDb.besideJar(), new byte[4096]); // zeroed: not a DuckDB file
         Path seeded = ingest("seeded");
-        assertEquals(RunTablesAfterCompareTest.tables(fresh), RunTablesAfterCompareTest.tables(seeded));
+        assertEquals(RunTablesAfterReplayTest.tables(fresh), RunTablesAfterReplayTest.tables(seeded));
         assertEquals(meta(fresh), meta(seeded));
     }
 }

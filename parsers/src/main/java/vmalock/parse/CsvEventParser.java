@@ -60,10 +60,9 @@ final class CsvEventParser extends TextParser {
         Iterator<CSVRecord> records = null; // Commons CSV's, made when a line needs it
         while (true) {
             long first = feeder.newlines + 1;
-            if (quickRows && col != null && feeder.peekLine() && quick.parse(feeder.buf, feeder.lineStart, feeder.lineEnd)) {
+            if (quickRows && col != null && feeder.quickRow()) {
                 // a plain event row (no quote, no carriage return, ASCII, every value well-formed): read here, as
                 // Commons CSV and record() read it
-                feeder.skipPeeked();
                 openAtEnd = false;
                 lineNo = lineBase + first;
                 result.linesTotal++;
@@ -266,32 +265,73 @@ final class CsvEventParser extends TextParser {
         private final int[] at = new int[CsvEventWriter.COLUMNS.size() + 1]; // field k: bytes [at[k], at[k + 1] - 1)
         private byte[] b;
         private boolean bad;
-        private final String[] cache = new String[1024];
-        private final byte[][] cacheKey = new byte[1024][];
+        /** Names, comms and memcg paths; argument names (interned, as {@link CsvEventParser#args} makes them). */
+        private final InternCache<String> strings = new InternCache<>(4096, v -> v);
+        private final InternCache<String> argNames = new InternCache<>(256, String::intern);
+        /**
+         * Texts: one instance per value too, so the store's identity cache finds a repeated one (e.g. {@code read_zero}
+         * on 8 % of the rows of a fault trace) without hashing a new string per row; a table of their own, so that
+         * many distinct texts (it is cleared when half full) do not push the names out.
+         */
+        private final InternCache<String> texts = new InternCache<>(1024, v -> v);
 
+        /** The number of fields {@link #split} found. */
+        private int n;
+
+        /** Whether the line {@code line[s, e)} (no newline in it) is a plain event row: then {@link #ev} holds it. */
         boolean parse(byte[] line, int s, int e) {
-            if (s == e || line[s] == '#') return false;
+            return split(line, s, e) == e && fields(line);
+        }
+
+        /**
+         * Finds the fields of the line that starts at {@code s}, up to its newline or {@code lim}, in one pass over
+         * its bytes (the newline is found in the same words as the commas): the line's end (the newline's index, or
+         * {@code lim} when there is none before it), or -1 when the line is not for this path (a comment, a quote,
+         * a carriage return, a non-ASCII byte, more fields than columns).
+         */
+        int split(byte[] line, int s, int lim) {
+            if (s < lim && line[s] == '#') return -1;
             int n = 0;
             at[0] = s;
             int i = s;
-            for (; i + 8 <= e; i += 8) { // 8 bytes at a time: refuse a quote, a carriage return, a non-ASCII byte
+            int e = -1;
+            for (; i + 8 <= lim; i += 8) { // 8 bytes at a time: refuse a quote, a carriage return, a non-ASCII byte
                 long w = (long) LONGS.get(line, i);
-                if ((w & HIGH) != 0 || (zeros(w ^ QUOTES) | zeros(w ^ CRS)) != 0) return false;
-                for (long m = zeros(w ^ COMMAS); m != 0; m &= m - 1) {
-                    if (++n == CsvEventWriter.COLUMNS.size()) return false;
+                // zeros() is exact below the word's first non-ASCII byte: so is the first newline found, and any
+                // byte of the line at or above a non-ASCII one is refused by the HIGH test
+                long nl = zeros(w ^ NEWLINES);
+                long mine = nl == 0 ? -1L : (nl & -nl) - 1; // the bits of the bytes before the newline
+                if ((((w & HIGH) | zeros(w ^ QUOTES) | zeros(w ^ CRS)) & mine) != 0) return -1;
+                for (long m = zeros(w ^ COMMAS) & mine; m != 0; m &= m - 1) {
+                    if (++n == CsvEventWriter.COLUMNS.size()) return -1;
                     at[n] = i + (Long.numberOfTrailingZeros(m) >>> 3) + 1;
                 }
-            }
-            for (; i < e; i++) {
-                byte c = line[i];
-                if (c == ',') {
-                    if (++n == CsvEventWriter.COLUMNS.size()) return false;
-                    at[n] = i + 1;
-                } else if (c == '"' || c == '\r' || c < 0) {
-                    return false;
+                if (nl != 0) {
+                    e = i + (Long.numberOfTrailingZeros(nl) >>> 3);
+                    break;
                 }
             }
+            if (e < 0) {
+                for (; i < lim; i++) {
+                    byte c = line[i];
+                    if (c == '\n') break;
+                    if (c == ',') {
+                        if (++n == CsvEventWriter.COLUMNS.size()) return -1;
+                        at[n] = i + 1;
+                    } else if (c == '"' || c == '\r' || c < 0) {
+                        return -1;
+                    }
+                }
+                e = i;
+            }
             at[++n] = e + 1;
+            this.n = n;
+            return e;
+        }
+
+        /** After {@link #split}: whether the fields are those of a plain event row, read into {@link #ev}. */
+        private boolean fields(byte[] line) {
+            int n = this.n;
             if (n == 1 || n != CsvEventWriter.COLUMNS.size() && n < colMax + 1 || colMax >= n) return false;
             b = line;
             bad = false;
@@ -336,23 +376,46 @@ final class CsvEventParser extends TextParser {
             return t - f == 2 && b[f] == '\\' && b[f + 1] == 'N';
         }
 
-        /** A decimal of at most 18 digits (Long.parseLong's value); else bad. */
+        /**
+         * A decimal of at most 18 digits (Long.parseLong's value); else bad. Up to 16 digits take one or two word
+         * loads ({@link TextParser#digitCount}, {@link TextParser#digitsValue}) and no loop over the digits.
+         */
         private long number(int column) {
             int f = from(column), t = to(column);
             boolean neg = f < t && b[f] == '-';
             if (neg) f++;
-            if (f == t || t - f > 18) {
+            int n = t - f;
+            if (n == 0 || n > 18) {
                 bad = true;
                 return 0;
             }
-            long v = 0;
-            for (int i = f; i < t; i++) {
-                int d = b[i] - '0';
-                if (d < 0 || d > 9) {
-                    bad = true;
-                    return 0;
+            long v;
+            if (n <= 16 && f + 16 <= b.length) { // (the words may read past the field: only its n bytes count)
+                long w = (long) LONGS.get(b, f);
+                if (n <= 8) {
+                    if (digitCount(w) < n) {
+                        bad = true;
+                        return 0;
+                    }
+                    v = digitsValue(w, n);
+                } else {
+                    long w2 = (long) LONGS.get(b, f + 8);
+                    if (digitCount(w) < 8 || digitCount(w2) < n - 8) {
+                        bad = true;
+                        return 0;
+                    }
+                    v = digitsValue(w, 8) * POW10[n - 8] + digitsValue(w2, n - 8);
                 }
-                v = v * 10 + d;
+            } else {
+                v = 0;
+                for (int i = f; i < t; i++) {
+                    int d = b[i] - '0';
+                    if (d < 0 || d > 9) {
+                        bad = true;
+                        return 0;
+                    }
+                    v = v * 10 + d;
+                }
             }
             return neg ? -v : v;
         }
@@ -376,7 +439,7 @@ final class CsvEventParser extends TextParser {
             }
             long v = 0;
             for (int i = f + 2; i < t; i++) {
-                int d = Character.digit(b[i], 16); // ASCII only here: 0-9, a-f, A-F
+                int d = HEX[b[i] & 0xff]; // Character.digit(b[i], 16) of an ASCII byte: 0-9, a-f, A-F
                 if (d < 0) {
                     bad = true;
                     return 0;
@@ -386,15 +449,26 @@ final class CsvEventParser extends TextParser {
             return v;
         }
 
+        /** {@code true} or {@code false} (one int load and compare: f + 4 <= t <= b.length); else bad. */
         private boolean bool(int column) {
             int f = from(column), t = to(column);
-            if (is(f, t, TRUE)) return true;
-            if (!is(f, t, FALSE)) bad = true;
+            if (t - f == 4 && (int) INTS.get(b, f) == TRUE) return true;
+            if (t - f != 5 || (int) INTS.get(b, f) != FALS || b[f + 4] != 'e') bad = true;
             return false;
         }
 
+        /** Whether bytes {@code [f, t)} are {@code word}: 8 bytes at a time (a call to Arrays.equals costs more). */
         private boolean is(int f, int t, byte[] word) {
-            return java.util.Arrays.equals(b, f, t, word, 0, word.length);
+            int n = word.length;
+            if (t - f != n) return false;
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                if ((long) LONGS.get(b, f + i) != (long) LONGS.get(word, i)) return false;
+            }
+            for (; i < n; i++) {
+                if (b[f + i] != word[i]) return false;
+            }
+            return true;
         }
 
         private EventKind kind(int column) {
@@ -427,25 +501,12 @@ final class CsvEventParser extends TextParser {
         /** A repeating string (name, comm, memcg path): one instance per distinct value, as {@link #names} gives. */
         private String name(int column) {
             int f = from(column), t = to(column);
-            return isNull(f, t) ? null : cached(f, t, false);
+            return isNull(f, t) ? null : strings.get(b, f, t);
         }
 
         private String text(int column) {
             int f = from(column), t = to(column);
-            return isNull(f, t) ? null : new String(b, f, t - f, StandardCharsets.ISO_8859_1);
-        }
-
-        private String cached(int f, int t, boolean intern) {
-            int h = 1;
-            for (int i = f; i < t; i++) h = 31 * h + b[i];
-            int slot = (h * 0x9E3779B9) >>> 22; // 1024 slots
-            byte[] k = cacheKey[slot];
-            if (k != null && java.util.Arrays.equals(b, f, t, k, 0, k.length)) return cache[slot];
-            String v = new String(b, f, t - f, StandardCharsets.ISO_8859_1);
-            if (intern) v = v.intern();
-            cacheKey[slot] = java.util.Arrays.copyOfRange(b, f, t);
-            cache[slot] = v;
-            return v;
+            return isNull(f, t) ? null : texts.get(b, f, t);
         }
 
         /** {@code name=0x…} separated by single spaces (CsvEventParser.args' value); else bad. */
@@ -467,7 +528,7 @@ final class CsvEventParser extends TextParser {
                     bad = true;
                     return;
                 }
-                e.argNames[k] = cached(i, eq, true);
+                e.argNames[k] = argNames.get(b, i, eq);
                 e.args[k] = hex(eq + 1, sp);
                 k++;
                 if (sp == t) break;
@@ -486,14 +547,24 @@ final class CsvEventParser extends TextParser {
     private static final long COMMAS = 0x2C2C2C2C2C2C2C2CL;
     private static final long QUOTES = 0x2222222222222222L;
     private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
     /** The high bit of each zero byte of {@code x}, whose bytes are all below 0x80 (exact: no carry between bytes). */
     private static long zeros(long x) {
         return ~((x + LOW7) | x) & HIGH;
     }
 
-    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
+    /** Each byte's hex digit value (as Character.digit(c, 16) of an ASCII byte), -1 for the others. */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        for (int c = 0; c < 256; c++) HEX[c] = (byte) (c < 0x80 ? Character.digit(c, 16) : -1);
+    }
+
+    private static final java.lang.invoke.VarHandle INTS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final int TRUE = 't' | 'r' << 8 | 'u' << 16 | 'e' << 24;
+    private static final int FALS = 'f' | 'a' << 8 | 'l' << 16 | 's' << 24;
     private static final EventKind[] KINDS = EventKind.values();
     private static final byte[][] KIND_NAMES = names(KINDS);
     private static final Syscall[] SYSCALLS = Syscall.values();
@@ -631,6 +702,27 @@ final class CsvEventParser extends TextParser {
                 }
                 fill();
             }
+        }
+
+        /**
+         * Between records, reads the next line with {@link Quick} if it is a plain event row (then {@link #ev} holds
+         * it and the line is passed, as if handed out, newline included); false otherwise (the CSV parser reads on).
+         * The line is found and split in one pass over the buffer; a line that reaches past it is found by
+         * {@link #peekLine}, which reads more input.
+         */
+        boolean quickRow() throws IOException {
+            if (textPos < text.length() || newlinePending) return false;
+            int end = quick.split(buf, start, lim);
+            if (end < 0) return false;
+            if (end == lim && !eof) { // no newline in the buffer yet
+                if (!peekLine() || !quick.parse(buf, lineStart, lineEnd)) return false;
+            } else {
+                if (end - start > MAX_LINE || !quick.fields(buf)) return false;
+                lineStart = start;
+                lineEnd = end;
+            }
+            skipPeeked();
+            return true;
         }
 
         /** The line {@link #peekLine} found was read without the CSV parser: as if handed out, newline included. */

@@ -62,6 +62,11 @@ abstract class EventLineParser extends TextParser {
     protected final InternCache<EventName> names = new InternCache<>(1024, EventName::new);
     private final InternCache<String> argNames = new InternCache<>(512, s -> s);
     private final InternCache<String> memcgPaths = new InternCache<>(1024, s -> s);
+    /**
+     * Kernel symbols of page faults' {@code ip=} (e.g. {@code read_zero}): one instance per symbol, so the store's
+     * identity cache finds a repeated one without a new string (and its hash) per line (issue 13).
+     */
+    private final InternCache<String> symbols = new InternCache<>(1024, s -> s);
 
     EventLineParser(EventSink sink, SourceResult result, boolean strict, int sourceIndex) {
         super(sink, result, strict, sourceIndex);
@@ -288,7 +293,7 @@ abstract class EventLineParser extends TextParser {
         int s = p;
         while (p < end && b[p] != ' ') p++;
         if (p == s) throw fail(p >= end ? "truncated line: missing address" : "missing address at column " + col());
-        String sym = string(s, p);
+        String sym = symbols.get(b, s, p);
         e.text = e.text == null ? sym : e.text + " " + sym;
         return 0;
     }

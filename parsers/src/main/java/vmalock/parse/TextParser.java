@@ -429,7 +429,7 @@ abstract class TextParser {
         return (v * 10000 + (v >>> 32)) & 0xFFFFFFFFL;
     }
 
-    private static final long[] POW10 = new long[19];
+    static final long[] POW10 = new long[19];
 
     static {
         POW10[0] = 1;

@@ -32,7 +32,11 @@ class CsvQuickRowsTest {
         "PAGE_FAULT_USER", "SYS_ENTER", "GENERIC", "LOST", "MMAP", "mmap", "OTHER", "MUNMAP ", "é", "caf\u00e9",
         "a b", "x=0x1", "x=0x1 y=0x2", "x=0x1  y=0x2", " x=0x1", "x=0x1 ", "=0x1", "x=", "x=0x1=2", "x=1", "x=0xZ",
         "a=0x1 b=0x2 c=0x3 d=0x4 e=0x5 f=0x6 g=0x7 h=0x8", "a=0x1 b=0x2 c=0x3 d=0x4 e=0x5 f=0x6 g=0x7 h=0x8 i=0x9",
-        "x==0x1", "#", "a\\Nb", "\"q\"", "a\"b", "a\rb", "\\N\\N"};
+        "x==0x1", "#", "a\\Nb", "\"q\"", "a\"b", "a\rb", "\\N\\N",
+        // digit counts at the word edges of the quick path's number (8, 16 digits), a non-digit in either word
+        "12345678", "-12345678", "123456789", "1234567a", "12345678a", "1234567890123456", "-1234567890123456",
+        "12345678901234567", "123456789012345a", "1234567890123456789", "0x123456789abcdeF", "tru", "fals", "falsE",
+        "falsee", "truee", "fal\u00e9"};
 
     @Test
     void quickRowsAreReadAsCommonsCsvReadsThem() throws Exception {
@@ -139,6 +143,25 @@ class CsvQuickRowsTest {
         return out;
     }
 
+    /** A stream that hands out 1 to 13 bytes per read. */
+    private static final class Trickle extends java.io.FilterInputStream {
+        private int reads;
+
+        Trickle(java.io.InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            return super.read(b, off, Math.min(len, 1 + reads++ % 13));
+        }
+
+        @Override
+        public int available() {
+            return 0;
+        }
+    }
+
     /** The file parsed with and without the quick rows (one thread, and in chunks): returns {events, problems}. */
     private int[] same(String name, String text) throws Exception {
         Path f = tmp.resolve(name);
@@ -160,6 +183,13 @@ class CsvQuickRowsTest {
             }
             assertEquals(commons.calls.size(), quick.calls.size(), name + ": sink calls");
             assertEquals(expected, got, name);
+        }
+        // read a few bytes at a time: lines reach past the end of what the parser has buffered
+        ChunkedParseTest.Transcript trickled = new ChunkedParseTest.Transcript();
+        try (java.io.InputStream in = new Trickle(Files.newInputStream(f))) {
+            String got = ChunkedParseTest.describe(TraceParsers.parse(in, f.toString(), TraceFormat.CSV, 0, trickled, false));
+            assertEquals(commons.calls, trickled.calls, name + ": read a few bytes at a time");
+            assertEquals(expected, got, name + ": read a few bytes at a time");
         }
         int events = 0, problems = 0;
         for (String c : commons.calls) {

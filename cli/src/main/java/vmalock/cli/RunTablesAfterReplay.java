@@ -7,18 +7,18 @@ import vmalock.db.WorkspaceDb;
 import vmalock.store.Workspace;
 
 /**
- * After {@code compare} (issue 13, target 4): the replay runs it stored are loaded into the workspace's database
- * and their {@code report --html} stats figures kept ({@link HtmlReportPage#replayStats}), by the same code the
- * first {@code report}/{@code query} would run ({@link ObservedRun#open}), so that the first page after
- * {@code compare} costs what a later one does instead of loading nine runs of ~1 M events. The database and the
- * page are the same as when the report loads them.
+ * After {@code compare} and {@code replay} (issue 13, targets 4 and 5): the replay runs they stored are loaded into
+ * the workspace's database and their {@code report --html} stats figures kept ({@link HtmlReportPage#replayStats}),
+ * by the same code the first {@code report}/{@code query} would run ({@link ObservedRun#open}), so that the first
+ * page after them costs what a later one does instead of loading the runs (nine of ~1 M events after
+ * {@code compare}). The database and the page are the same as when the report loads them.
  *
  * <p>Only where {@code ingest} built the database (an {@code ingest --no-tables} workspace keeps its tables for
- * the first query) and without an event filter. Nothing is printed: the database may be held by another
- * command, or unwritable; then the first report loads the runs, as before.
+ * the first query) and without an event filter. Nothing is printed, and only after the command's output: the
+ * database may be held by another command, or unwritable; then the first report loads the runs, as before.
  */
-final class RunTablesAfterCompare {
-    private RunTablesAfterCompare() {
+final class RunTablesAfterReplay {
+    private RunTablesAfterReplay() {
     }
 
     /** Whether {@link #load} would do anything for this workspace. */

@@ -20,12 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 import vmalock.db.WorkspaceDb;
 
 /**
- * {@code compare} loads the runs it stored into the workspace's database and keeps their page figures
- * ({@link RunTablesAfterCompare}): every table then holds the same rows as when the first {@code report --html}
- * loads the runs itself, the kept figures are the ones that report computes, and the pages are byte-identical.
- * Not where ingest left no database ({@code --no-tables}).
+ * {@code compare} and {@code replay} load the runs they stored into the workspace's database and keep their page
+ * figures ({@link RunTablesAfterReplay}): every table then holds the same rows as when the first
+ * {@code report --html} loads the runs itself, the kept figures are the ones that report computes, and the pages
+ * are byte-identical. Not where ingest left no database ({@code --no-tables}), nor under an event filter.
  */
-class RunTablesAfterCompareTest {
+class RunTablesAfterReplayTest {
     @TempDir
     Path tmp;
 
@@ -33,17 +33,29 @@ class RunTablesAfterCompareTest {
 
     @Test
     void compareLoadsWhatTheFirstReportWouldHave() throws IOException, SQLException {
+        loadsWhatTheFirstReportWouldHave(3, "compare", POLICIES[0], POLICIES[1]);
+    }
+
+    @Test
+    void replayLoadsWhatTheFirstReportWouldHave() throws IOException, SQLException {
+        loadsWhatTheFirstReportWouldHave(2, "replay", "--policy", "no-vma-lock", "--policy", "remote-vma-lock");
+    }
+
+    /** Runs the command (then -w WS) on an ingested workspace: it stores {@code runs} runs and loads them. */
+    private void loadsWhatTheFirstReportWouldHave(int runs, String... command) throws IOException, SQLException {
         Path trace = Cli.shared().resolve("traces/ftrace-overlap-default.txt");
         Path a = tmp.resolve("a");
         assertEquals(0, Cli.run("ingest", trace, "-w", a).code);
         Path b = tmp.resolve("b");
-        copy(a, b); // ingested, not compared
-        Cli c = Cli.run("compare", "-w", a, POLICIES[0], POLICIES[1]);
+        copy(a, b); // ingested, not replayed
+        List<Object> args = new ArrayList<>(List.of((Object[]) command));
+        args.addAll(List.of("-w", a));
+        Cli c = Cli.run(args.toArray());
         assertEquals(0, c.code, c.toString());
         List<String> ids = runIds(a);
-        assertEquals(3, ids.size(), ids.toString());
+        assertEquals(runs, ids.size(), ids.toString());
         try (WorkspaceDb db = WorkspaceDb.openReadOnly(a)) {
-            assertEquals(4, db.runs().size(), "compare loaded its runs: " + db.runs());
+            assertEquals(runs + 1, db.runs().size(), command[0] + " loaded its runs: " + db.runs());
         }
         // b: the same runs stored, the database as ingest left it, no kept figures: its first report loads them
         copy(a.resolve("runs"), b.resolve("runs"));
@@ -66,7 +78,7 @@ class RunTablesAfterCompareTest {
         Map<String, List<String>> ta = tables(a);
         Map<String, List<String>> tb = tables(b);
         assertEquals(ta.keySet(), tb.keySet());
-        assertTrue(ta.get("lock_spans").size() > 1000, "lock_spans of four runs");
+        assertTrue(ta.get("lock_spans").size() > 1000, "lock_spans of the runs");
         for (String t : ta.keySet()) {
             assertEquals(ta.get(t), tb.get(t), "table " + t);
         }
@@ -78,6 +90,18 @@ class RunTablesAfterCompareTest {
         assertEquals(0, Cli.run("ingest", "--no-tables", Cli.shared().resolve("traces/ftrace-overlap-default.txt"), "-w", ws).code);
         assertEquals(0, Cli.run("compare", "-w", ws, POLICIES[0], "vma-refcount").code);
         assertFalse(Files.exists(ws.resolve(WorkspaceDb.FILE)), "compare created the database");
+    }
+
+    @Test
+    void notUnderAFilter() throws IOException {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", Cli.shared().resolve("traces/ftrace-overlap-default.txt"), "-w", ws).code);
+        Cli c = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--comm", "capture.sh");
+        assertEquals(0, c.code, c.toString());
+        assertEquals(1, runIds(ws).size());
+        try (WorkspaceDb db = WorkspaceDb.openReadOnly(ws)) {
+            assertEquals(1, db.runs().size(), "a filtered replay's run was loaded: " + db.runs());
+        }
     }
 
     private static List<String> runIds(Path ws) throws IOException {
