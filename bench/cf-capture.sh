@@ -8,10 +8,7 @@
 # reads and process_vm_readv: mmap_lock readers from another mm user).
 # Output: OUTDIR/NAME-{u,k}N.txt.xz and NAME-{u,k}N.workload.log (cf's own pages/s figures).
 # ONLY="o2 d2" limits the run to those configurations; CONFIGS="name layout nf secs sweep fsleep wsleep hold
-# remote" replaces the list (vmalock validate uses it); NOXZ=1 leaves the text uncompressed. CF_SRC=FILE builds
-# another program with cf.c's arguments instead (bench/cf-chain.c: the faulters take turns, handing the turn on
-# with a futex wake-up — the chain configurations: CF_SRC=bench/cf-chain.c CONFIGS="c3 d 3 0.4 64 0 100 64 0
-# c2o o 2 0.4 32 100 200 32 0" bash bench/cf-capture.sh sample-traces/cf).
+# remote" replaces the list (vmalock validate uses it); NOXZ=1 leaves the text uncompressed.
 # Capture on a quiet machine: on a loaded one wait sums of one configuration vary 5x between runs.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +16,7 @@ wl="$here/sample-traces/shared/workloads"
 out=${1:?usage: cf-capture.sh OUTDIR [REPS]}; reps=${2:-3}
 mkdir -p "$out"
 bin=$(mktemp -d)
-gcc -O2 -pthread -Wall -o "$bin/cf" "${CF_SRC:-$wl/cf.c}"
+gcc -O2 -pthread -Wall -o "$bin/cf" "$wl/cf.c"
 gcc -O2 -Wall -o "$bin/remote_reader" "$wl/remote_reader.c"
 T=/sys/kernel/tracing
 [ -r $T/trace_clock ] || mount -t tracefs nodev $T
