@@ -137,13 +137,20 @@ class ObviousAnswersTest {
      *                  a timer that fired while F ran)
      */
     private Path chain(String name, String wakeFlags) throws Exception {
+        return chain(name, wakeFlags, true);
+    }
+
+    /** @param sFirst S faults once before it sleeps; without, its first operation is the one after F's wake-up */
+    private Path chain(String name, String wakeFlags, boolean sFirst) throws Exception {
         lines.clear();
         text.clear();
         switchIns(cpu -> cpu < 2 ? 5001 + cpu : cpu == 5 ? 5005 : 5000);
         long start = T0 + 100;
         long wStart = start + 10_000, wEnd = wStart + 10_000;
         // S: one fault, then asleep until F wakes it
-        line(start, 5002, 1, "syn-s", String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6", A));
+        if (sFirst) {
+            line(start, 5002, 1, "syn-s", String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6", A));
+        }
         line(start + 5, 5002, 1, "syn-s", "sched_switch: prev_comm=syn-s prev_pid=5002 prev_prio=120 prev_state=S ==> "
                 + "next_comm=swapper/1 next_pid=0 next_prio=120");
         long ft = wStart + 1_000;
@@ -179,6 +186,12 @@ class ObviousAnswersTest {
         assertTrue(none9 > 8_500 && none9 < 9_500, "only F's first fault waits (~9 ms): " + none.get("stats").get("reader_wait_us"));
         assertTrue(none.get("fault_latency_us").get("max").asDouble() > 8_500, none.get("fault_latency_us").toString());
         assertEquals(1, none.get("sleeps").get("woken_by_traced_task_replayed").asLong(), none.get("sleeps").toString());
+
+        // a worker whose first job is what F wakes it for: its first operation waits for F too
+        JsonNode first = replay(chain("d-first", ".....", false), "no-vma-lock").get(0);
+        assertEquals(1, first.get("sleeps").get("woken_by_traced_task_replayed").asLong(), first.get("sleeps").toString());
+        double firstWait = readerWaitSum(first);
+        assertTrue(firstWait > 8_500 && firstWait < 9_500, "S's first fault waits for nobody: " + first.get("stats").get("reader_wait_us"));
 
         // the same wake-up in a hardirq (a timer that fired while F ran) is no dependency: S keeps its recorded sleep,
         // wakes during the writer's hold and waits for it too

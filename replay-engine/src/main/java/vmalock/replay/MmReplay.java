@@ -162,6 +162,14 @@ final class MmReplay implements LockEventListener {
             TaskProgram prog = new TaskProgram(tw, t);
             programs.put(tw.tid, prog);
             long start = tw.firstStart() + (timing == ReplayOptions.Timing.SCHED ? 0 : prog.jitter());
+            int fw = threads == null && timing == ReplayOptions.Timing.SCHED && tw.timeline != null
+                    ? tw.timeline.firstOpWake(tw.firstStart()) : -1;
+            if (fw >= 0) {
+                // its first operation waits for the traced task that woke it: it starts asleep, from the sleep's start
+                // (not before its address space's first operation)
+                start = Math.max(tw.timeline.start(fw), work.firstStart());
+                prog.phase = TaskProgram.DEP0;
+            }
             firstStart = Math.min(firstStart, start);
             if (threads != null) threads.spawn(t, prog);
             else sim.spawn(t, prog, start);
@@ -271,7 +279,7 @@ final class MmReplay implements LockEventListener {
 
     /** One traced task's operations as a {@link Program}. */
     private final class TaskProgram implements Program {
-        private static final int THINK = 0, CPU = 1, OP = 2, AFTER = 3, SLEEP = 4, SPLIT = 5, DEP = 6;
+        private static final int THINK = 0, CPU = 1, OP = 2, AFTER = 3, SLEEP = 4, SPLIT = 5, DEP = 6, DEP0 = 7;
         private final TaskWork tw;
         /** Sleepers to wake in the think before operation k (k → points), registered before this task got there. */
         private java.util.TreeMap<Integer, List<WakePoint>> points;
@@ -281,6 +289,8 @@ final class MmReplay implements LockEventListener {
         private List<WakePoint> due;
         private int dueNext;
         private boolean finished;
+        /** Its first operation's sleep was a dependency, waited for before its think (DEP0). */
+        private boolean firstDep;
         private final WakeWait wakeWait = new WakeWait();
         private final Ops ops;
         private final Fault fault = new Fault();
@@ -358,6 +368,14 @@ final class MmReplay implements LockEventListener {
                     }
                     case DEP: {
                         phase = CPU;
+                        if (i == 0 && firstDep) break; // waited for before its think (DEP0)
+                        Op w = wakeDependency(t);
+                        if (w != null) return w;
+                        break;
+                    }
+                    case DEP0: { // the first operation's wake-up by a traced task, before its think
+                        phase = THINK;
+                        firstDep = true;
                         Op w = wakeDependency(t);
                         if (w != null) return w;
                         break;
@@ -416,7 +434,8 @@ final class MmReplay implements LockEventListener {
                 return t.ops().hold.initSleep(recorded);
             }
             long compute = d.computeNs();
-            if (waker.finished || waker.i > k || waker.i == k && waker.phase != THINK && waker.phase != SPLIT) {
+            if (waker.finished || waker.i > k || waker.i == k && waker.phase != THINK && waker.phase != SPLIT
+                    && waker.phase != DEP0) {
                 return null; // the waker is past the point: the sleep is over
             }
             if (waker.i == k && waker.phase == SPLIT && waker.thinkOp == k) {

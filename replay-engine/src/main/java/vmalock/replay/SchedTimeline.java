@@ -250,6 +250,25 @@ final class SchedTimeline {
         return end[i] - start[i];
     }
 
+    long start(int i) {
+        return start[i];
+    }
+
+    /**
+     * The task's sleep just before its first operation at {@code first} (its last sleep, maybe followed by a wait for a
+     * CPU), when a traced task woke it — a worker waiting for its first job: the index of that BLOCKED interval, or -1.
+     */
+    int firstOpWake(long first) {
+        int j = firstStartAtOrAfter(first) - 1;
+        if (j >= 1 && type[j] == RUNNABLE && type[j - 1] == BLOCKED && end[j - 1] == start[j]) j--;
+        if (j < 0 || type[j] != BLOCKED || end[j] > first || wokenBy[j] != WOKEN_BY_TRACED_TASK) return -1;
+        return j;
+    }
+
+    long end(int i) {
+        return end[i];
+    }
+
     private int firstEndAfter(long a) {
         int lo = 0, hi = n;
         while (lo < hi) {
