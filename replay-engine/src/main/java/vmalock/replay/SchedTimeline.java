@@ -44,6 +44,8 @@ final class SchedTimeline {
         int[] begun = new int[0];
         /** The waker's timeline (null without sched events): its on-CPU time between its last event and the wake-up. */
         final SchedTimeline wakerTimeline;
+        /** Operations of each of the waker's works spilled to disk that began before the wake-up (null: none spilled). */
+        private java.util.IdentityHashMap<TaskWork, Integer> spilledBefore;
 
         WakeDep(int wakerTid, long wakeTs, long wakerLastTs, SchedTimeline wakerTimeline) {
             this.wakerTid = wakerTid;
@@ -51,9 +53,6 @@ final class SchedTimeline {
             this.wakerLastTs = wakerLastTs;
             this.wakerTimeline = wakerTimeline;
         }
-
-        /** Operations of each of the waker's works spilled to disk that began before the wake-up (null: none spilled). */
-        private java.util.IdentityHashMap<TaskWork, Integer> spilledBefore;
 
         /** The waker spills {@code ops}' first {@code k} operations of {@code w}: those begun before the wake-up count. */
         void spilling(TaskWork w, Ops ops, int k) {
@@ -125,12 +124,10 @@ final class SchedTimeline {
         outBlocked = state != null && !state.isEmpty() && state.charAt(0) != 'R';
     }
 
-    /** A sched_waking/sched_wakeup of this task at {@code ts}, emitted by a running task when {@code byTask}. */
-    void wakeup(long ts, boolean byTask) {
-        wakeup(ts, byTask, WOKEN_CONTEXT_UNKNOWN, null);
-    }
-
-    /** As {@link #wakeup(long, boolean)}, with what the event says of its waker ({@code kind}, {@code dep}). */
+    /**
+     * A sched_waking/sched_wakeup of this task at {@code ts}, emitted by a running task when {@code byTask}; what the
+     * event says of its waker ({@code kind}: {@link #WOKEN_CONTEXT_UNKNOWN} …) and, for a traced task's, {@code dep}.
+     */
     void wakeup(long ts, boolean byTask, byte kind, WakeDep dep) {
         if (outTs >= 0 && outBlocked && wakeTs < 0) {
             wakeTs = ts;
