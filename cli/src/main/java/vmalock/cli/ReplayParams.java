@@ -32,7 +32,8 @@ public final class ReplayParams {
     @Option(names = "--timing", paramLabel = "MODE", defaultValue = "auto",
             description = "when a task issues its next operation: auto (default: sched when the trace has sched_switch "
                     + "events, else trace), sched (closed loop: on-CPU compute after the simulated end of the previous "
-                    + "operation on the modelled CPUs, sleeps off CPU with their recorded length, runnable waits left to "
+                    + "operation on the modelled CPUs, sleeps off CPU with their recorded length — a sleep another traced "
+                    + "task of the process ended in task context until that task gets there — runnable waits left to "
                     + "the CPU model), trace (open loop: as the trace shows, or when the previous one ends if later), "
                     + "anchored (max(trace, previous end + think)), closed (previous end + whole gap as think)")
     String timing;
