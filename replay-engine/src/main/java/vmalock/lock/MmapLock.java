@@ -40,6 +40,21 @@ public final class MmapLock {
      * cost a traced kernel shows as a ≈0.5–1 µs uncontended wait). 0 = instantaneous (default).
      */
     public long acquireCostNs;
+    /**
+     * The cost when the acquiring task released this lock itself within {@link #HOT_NS} (the lock's cache line still
+     * in its CPU's cache), and otherwise; 0 = {@link #acquireCostNs} for both.
+     */
+    public long acquireCostHotNs, acquireCostColdNs;
+    /** A release this recent by the same task makes the next acquisition "hot". */
+    public static final long HOT_NS = 10_000;
+    private Task lastReleaser;
+    private long lastReleaseNs;
+
+    /** The traced kernel's cost of {@code t}'s acquisition transition now: hot or cold, see {@link #acquireCostHotNs}. */
+    public long acquireCost(Task t) {
+        if (acquireCostHotNs > 0 && lastReleaser == t && t.now() - lastReleaseNs <= HOT_NS) return acquireCostHotNs;
+        return acquireCostColdNs > 0 ? acquireCostColdNs : acquireCostNs;
+    }
 
     MmapLock(Mm mm, Rwsem rwsem, boolean seqcount) {
         this.mm = mm;
@@ -67,6 +82,10 @@ public final class MmapLock {
         InvariantChecker ck = t.driver.checker();
         if (ck != null) ck.mmapReleasing(t, mm, write);
         t.setMmapHeld(mm, 0);
+        if (acquireCostHotNs > 0) {
+            lastReleaser = t;
+            lastReleaseNs = t.now();
+        }
     }
 
     // ---- non-blocking API ----------------------------------------------------------------------
@@ -186,7 +205,7 @@ public final class MmapLock {
                     Trace.startLocking(t, l.mm, write);
                     if (l.acquireCostNs > 0) {
                         pc = 2;
-                        t.delay = l.acquireCostNs;
+                        t.delay = l.acquireCost(t);
                         return DELAY;
                     }
                 }

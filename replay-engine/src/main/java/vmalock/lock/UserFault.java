@@ -152,7 +152,7 @@ public final class UserFault extends Op {
                         // the traced kernel's cost between the trylock's start_locking and acquire_returned
                         mm.mmapLock.readTrylockBegin(t);
                         pc = 32;
-                        t.delay = mm.mmapLock.acquireCostNs;
+                        t.delay = mm.mmapLock.acquireCost(t);
                         return DELAY;
                     }
                     if (!mm.mmapLock.readTrylock(t)) {
@@ -191,7 +191,7 @@ public final class UserFault extends Op {
                     // transition between its start_locking and acquire_returned
                     mm.mmapLock.readTrylockBegin(t);
                     pc = 30;
-                    t.delay = mm.mmapLock.acquireCostNs;
+                    t.delay = mm.mmapLock.acquireCost(t);
                     return DELAY;
                 }
                 if (mm.mmapLock.readTrylock(t)) {
@@ -275,7 +275,7 @@ public final class UserFault extends Op {
                 if (mm.mmapLock.acquireCostNs > 0) {
                     // the released tracepoint's cost before the fault returns (the trylock's is above)
                     pc = 31;
-                    t.delay = mm.mmapLock.acquireCostNs;
+                    t.delay = mm.mmapLock.acquireCost(t);
                     return DELAY;
                 }
                 return finish(t, HANDLED_MMAP);

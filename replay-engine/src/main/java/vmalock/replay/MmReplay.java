@@ -94,6 +94,11 @@ final class MmReplay implements LockEventListener {
         this.threads = opt.live ? new vmalock.lock.ThreadDriver(findings, opt.check) : null;
         this.mm = new Mm(work.key, design, this, vmEvents, Mm.DEFAULT_MMAP_LOCK_OFFSET);
         this.mm.mmapLock.acquireCostNs = acquireCostNs;
+        if (wl != null && opt.acquireCostNs < 0 && acquireCostNs > 0) {
+            // the trace's own hot and cold acquisition costs (a constant --acquire-cost applies to both)
+            this.mm.mmapLock.acquireCostHotNs = wl.acquireCostHotNs;
+            this.mm.mmapLock.acquireCostColdNs = wl.acquireCostColdNs;
+        }
         this.mm.era = p.era;
         this.mm.vmaWriteWaits = ns -> {
             synchronized (c) { // --live: writers on several threads

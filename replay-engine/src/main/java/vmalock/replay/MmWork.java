@@ -52,6 +52,8 @@ public final class MmWork {
 
     /** Extraction only: the last mmap_lock release (or downgrade) seen on this mm. */
     long lastReleaseTs = Long.MIN_VALUE;
+    /** The task of the last mmap_lock release (WorkBuilder: hot and cold acquisition costs). */
+    int lastReleaseTid = -1;
     /** The model built while reading the trace (ends in the trace's final layout); null once compacted. */
     AddressSpace traced = new AddressSpace();
     /** After {@link #compact}: the inferred pieces (start, end pairs, by start) the replay seeds from. */

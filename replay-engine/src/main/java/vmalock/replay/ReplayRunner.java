@@ -456,6 +456,11 @@ public final class ReplayRunner {
             if (w.faultGapScale > 0) s.put("fault_cost_gap_scale", Math.round(w.faultGapScale * 1000) / 1000.0);
             s.put("fault_cost_anon_prepare_sections", w.anonPrepareSections);
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
+            // after the task's own release within 10 µs (its cache) and otherwise: 0 = the one cost for both
+            s.put("acquire_cost_hot_ns", o.acquireCostNs >= 0 ? 0 : w.acquireCostHotNs);
+            s.put("acquire_cost_cold_ns", o.acquireCostNs >= 0 ? 0 : w.acquireCostColdNs);
+            s.put("acquire_cost_hot_samples", w.acquireCostHotSamples);
+            s.put("acquire_cost_cold_samples", w.acquireCostColdSamples);
             s.put("preempt", o.effectiveKernelPreemption(w) ? "full" : "none");
             s.put("preempt_basis", o.kernelPreemptionBasis(w));
             if (nc > 1) { // the CPU model's scheduler (a wakee's CPU matters with more than one)
@@ -658,8 +663,10 @@ public final class ReplayRunner {
                 + ", capped by the gap to the task's next event; other service and hold times are the trace's own, less "
                 + "the time the holder was runnable (preempted) and, for a write section on a kernel with per-VMA locks, "
                 + "the time it slept (vma_start_write waiting for the VMA's readers): the model recreates both");
-        a.add("a blocking mmap_lock acquisition costs the trace's mean uncontended write wait (≤2 µs samples) between "
-                + "start_locking and the rwsem (tracepoint + fast path)");
+        a.add("an mmap_lock acquisition (start_locking → the rwsem, trylocks included) costs the trace's mean uncontended "
+                + "wait (≤2 µs samples, tracepoint + fast path): its hot mean when the acquiring task released that lock "
+                + "itself within 10 µs (the lock's cache line in its CPU's cache), its cold mean otherwise (each with 20 "
+                + "samples or more, else the pooled mean; acquire_cost_hot_ns, acquire_cost_cold_ns)");
         a.add("a woken rw_semaphore sleeper (mmap_lock; the VMA rwsem of vma-rwsem) runs after a wake-up latency "
                 + (o.wakeLatencyNs >= 0 ? "of " + o.wakeLatencyNs + " ns" : o.timing == ReplayOptions.Timing.TRACE
                 ? "drawn (seeded) from the trace's own: release → acquire_returned of waiters that slept "

@@ -18,6 +18,13 @@ public final class Workload implements AutoCloseable {
     public final long acquireCostNs;
     public final long acquireCostSamples;
     /**
+     * The same mean over the acquisitions that followed their task's own release within MmapLock.HOT_NS (hot) and over
+     * the others (cold), when each has at least {@link #MIN_ACQUIRE_CLASS_SAMPLES}; else 0 (the pooled mean for both).
+     */
+    public long acquireCostHotNs, acquireCostColdNs;
+    public long acquireCostHotSamples, acquireCostColdSamples;
+    static final int MIN_ACQUIRE_CLASS_SAMPLES = 20;
+    /**
      * Wake-up latencies of the trace's sleeping mmap_lock waiters (sorted, ns): from the release that
      * let a waiter in (contention_begin READ/WRITE seen) to its acquire_returned — scheduling delay on
      * the traced machine, during which a reader already owns the lock it was granted.
@@ -188,6 +195,10 @@ public final class Workload implements AutoCloseable {
         for (MmWork m : mms) if (only.test(m.index)) mine.add(m);
         Workload s = new Workload(mine, faultCostNs, faultCostSource, faultCostSamples, acquireCostNs, acquireCostSamples,
                 wakeLatencies, unattributedFaults, unpairedEvents, lostEvents, resolutionNs, memcgField, null);
+        s.acquireCostHotNs = acquireCostHotNs;
+        s.acquireCostColdNs = acquireCostColdNs;
+        s.acquireCostHotSamples = acquireCostHotSamples;
+        s.acquireCostColdSamples = acquireCostColdSamples;
         s.shareAddressSpaces = addressSpaces();
         s.shareOperations = operations();
         s.observedSyscallLatency = observedSyscallLatency;

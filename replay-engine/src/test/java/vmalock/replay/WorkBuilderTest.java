@@ -235,6 +235,31 @@ class WorkBuilderTest {
         assertEquals(39_000, o.sleep(6));
     }
 
+    /**
+     * The acquisition cost estimate is split: acquisitions that follow their task's own release within 10 µs (hot: 1 µs
+     * here) and the others (cold: 2 µs, two tasks taking turns, and the first of each run).
+     */
+    @Test
+    void theAcquireCostIsHotAfterTheTasksOwnReleaseAndColdOtherwise() {
+        Ev ev = new Ev();
+        ev.write(100, 10, MM, 5, Syscall.MMAP, REGION, 0, 64 << 20, 3, 0x22); // cold (1 µs)
+        for (int i = 0; i < 24; i++) {
+            long t = 1000 + 4L * i;
+            ev.start(t, 10, MM, true).acq(t + 1, 10, MM, true, true).rel(t + 2, 10, MM, true); // hot after the first
+        }
+        for (int i = 0; i < 25; i++) {
+            long t = 5000 + 50L * i;
+            int tid = 11 + i % 2;
+            ev.start(t, tid, MM, true).acq(t + 2, tid, MM, true, true).rel(t + 3, tid, MM, true); // the other task's release
+        }
+        Workload w = ev.build(1000);
+        assertEquals(23, w.acquireCostHotSamples);
+        assertEquals(1 + 1 + 25, w.acquireCostColdSamples);
+        assertEquals(1000, w.acquireCostHotNs);
+        assertEquals((1000 + 1000 + 25 * 2000) / 27, w.acquireCostColdNs);
+        assertEquals((23 * 1000 + 1000 + 1000 + 25 * 2000) / 50, w.acquireCostNs, "the pooled mean stays");
+    }
+
     @Test
     void aWriteSectionsSleepIsVmaStartWriteOnlyOnAKernelWithPerVmaLocks() {
         // per-VMA locks in the trace: the sleep is vma_start_write waiting for VMA readers, which the model
