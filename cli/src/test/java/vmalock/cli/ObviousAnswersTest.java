@@ -149,30 +149,30 @@ class ObviousAnswersTest {
         long wStart = start + 10_000, wEnd = wStart + 10_000;
         // S: one fault, then asleep until F wakes it
         if (sFirst) {
-            line(start, 5002, 1, "syn-s", String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6", A));
+            fault(start, 5002, 1, "syn-s", A);
         }
         line(start + 5, 5002, 1, "syn-s", "sched_switch: prev_comm=syn-s prev_pid=5002 prev_prio=120 prev_state=S ==> "
                 + "next_comm=swapper/1 next_pid=0 next_prio=120");
-        long ft = wStart + 1_000;
-        for (int k = 0; k < 100; k++, ft += 10) {
-            line(ft, 5001, 0, "syn-f", String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6",
-                    A + (1 + k) * 4096L));
-        }
-        long wake = ft;
+        long wake = faults(wStart + 1_000, 5001, 0, "syn-f", 1);
         line(wake, 5001, 0, "syn-f", wakeFlags, "sched_waking: comm=syn-s pid=5002 prio=120 target_cpu=001");
-        line(wake + 5, 5001, 0, "syn-f", String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6",
-                A + 200 * 4096L));
+        fault(wake + 5, 5001, 0, "syn-f", A + 200 * 4096L);
         line(wake + 4, 0, 1, "<idle>", "sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> "
                 + "next_comm=syn-s next_pid=5002 next_prio=120");
-        long st = wake + 10;
-        for (int k = 0; k < 100; k++, st += 10) {
-            line(st, 5002, 1, "syn-s", String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6",
-                    A + (300 + k) * 4096L));
-        }
+        faults(wake + 10, 5002, 1, "syn-s", 300);
         line(wStart - 1, 5005, 5, "syn-writer", String.format(Locale.ROOT, "sys_mprotect(start: 0x%x, len: 0x1000, prot: 1)", B));
         lock(wStart, wStart, wEnd, 5005, 5, "syn-writer", true);
         line(wEnd + 1, 5005, 5, "syn-writer", "sys_mprotect -> 0x0");
         return write(name);
+    }
+
+    private void fault(long us, int tid, int cpu, String comm, long addr) {
+        line(us, tid, cpu, comm, String.format(Locale.ROOT, "page_fault_user: address=0x%x ip=0x400000 error_code=0x6", addr));
+    }
+
+    /** 100 faults 10 µs apart in A from page {@code firstPage}; returns the time after the last. */
+    private long faults(long us, int tid, int cpu, String comm, int firstPage) {
+        for (int k = 0; k < 100; k++, us += 10) fault(us, tid, cpu, comm, A + (firstPage + k) * 4096L);
+        return us;
     }
 
     @Test

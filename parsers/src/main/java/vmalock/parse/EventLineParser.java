@@ -192,7 +192,7 @@ abstract class EventLineParser extends TextParser {
                 if (p < end && b[p] == '(' && probe(e, n)) break;
                 e.kind = EventKind.GENERIC;
                 e.text = string(p, end);
-                if (lineIrqContext != Event.UNKNOWN && n.name.startsWith("sched_wak")) e.irqContext = lineIrqContext;
+                if (n.wakeup) e.irqContext = lineIrqContext;
                 break;
         }
         emit();

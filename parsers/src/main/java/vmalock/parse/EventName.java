@@ -23,11 +23,14 @@ final class EventName {
     final String exitName;
     /** True when the system says it is a probe ({@code probe}, {@code probe_*}, {@code kprobes}, {@code uprobes}). */
     final boolean probeSystem;
+    /** sched_waking, sched_wakeup, sched_wakeup_new: the event keeps the context its line shows (Event#irqContext). */
+    final boolean wakeup;
 
     EventName(String token) {
         int colon = token.indexOf(':');
         this.system = colon < 0 ? null : token.substring(0, colon);
         this.name = colon < 0 ? token : token.substring(colon + 1);
+        this.wakeup = name.startsWith("sched_wak");
         this.probeSystem = system != null
                 && (system.equals("probe") || system.startsWith("probe_") || system.equals("kprobes") || system.equals("uprobes"));
         EventKind k;

@@ -194,29 +194,17 @@ public final class Ops {
             if (kind[i] == WRITE && tl.vmaLockKernel) s -= tl.overlap(from, from + hold, SchedTimeline.BLOCKED);
         }
         service[i] = Math.max(0, s);
-        if (prevEnd == Long.MIN_VALUE && tl != null) {
-            // the first operation: a sleep just before it that a traced task ended (a worker's first job) is a
-            // dependency too; its think is the compute between the wake-up and the operation
-            int b = tl.firstOpWake(start[i]);
-            if (b >= 0) {
-                wake[i] = SchedTimeline.WOKEN_BY_TRACED_TASK | b << 3;
-                depSleep[i] = tl.length(b);
-                sleep[i] = 0;
-                long from = tl.end(b);
-                think[i] = Math.max(0, start[i] - from - tl.overlap(from, start[i], SchedTimeline.RUNNABLE)
-                        - tl.overlap(from, start[i], SchedTimeline.BLOCKED));
-                prevEnd = Math.max(end[i], start[i]);
-                if ((flags[i] & F_DOWNGRADE) != 0 && post[i] > 0) prevEnd = Math.max(prevEnd, end[i] + post[i]);
-                return;
-            }
-        }
-        long gap = prevEnd == Long.MIN_VALUE ? 0 : Math.max(0, start[i] - prevEnd);
+        // the first operation: a sleep just before it that a traced task ended (a worker's first job) is a dependency
+        // too, and its think is the compute between that wake-up and the operation
+        int firstWake = prevEnd == Long.MIN_VALUE && tl != null ? tl.firstOpWake(start[i]) : -1;
+        long origin = firstWake >= 0 ? tl.end(firstWake) : prevEnd;
+        long gap = origin == Long.MIN_VALUE ? 0 : Math.max(0, start[i] - origin);
         if (tl != null && gap > 0) {
-            long slept = tl.overlap(prevEnd, start[i], SchedTimeline.BLOCKED);
-            long runnable = tl.overlap(prevEnd, start[i], SchedTimeline.RUNNABLE);
+            long slept = tl.overlap(origin, start[i], SchedTimeline.BLOCKED);
+            long runnable = tl.overlap(origin, start[i], SchedTimeline.RUNNABLE);
             sleep[i] = slept;
             gap = Math.max(0, gap - slept - runnable);
-            int b = slept > 0 ? tl.lastBlockedWithin(prevEnd, start[i]) : -1;
+            int b = slept > 0 ? tl.lastBlockedWithin(origin, start[i]) : -1;
             if (b < 0) {
                 wake[i] = -1;
                 depSleep[i] = 0;
@@ -230,6 +218,10 @@ public final class Ops {
             sleep[i] = 0;
             wake[i] = -1;
             depSleep[i] = 0;
+        }
+        if (firstWake >= 0) {
+            wake[i] = SchedTimeline.WOKEN_BY_TRACED_TASK | firstWake << 3;
+            depSleep[i] = tl.length(firstWake);
         }
         think[i] = gap;
         prevEnd = Math.max(end[i], start[i]);
