@@ -54,6 +54,10 @@ public final class MmWork {
     long lastReleaseTs = Long.MIN_VALUE;
     /** The task of the last mmap_lock release (WorkBuilder: hot and cold acquisition costs). */
     int lastReleaseTid = -1;
+    /** Extraction only: the last hand-over point (a release or a downgrade), its task, and the CPUs idle then (bit c: CPU c). */
+    long handoverTs = Long.MIN_VALUE;
+    int handoverTid = -1;
+    long handoverIdleCpus;
     /** The model built while reading the trace (ends in the trace's final layout); null once compacted. */
     AddressSpace traced = new AddressSpace();
     /** After {@link #compact}: the inferred pieces (start, end pairs, by start) the replay seeds from. */

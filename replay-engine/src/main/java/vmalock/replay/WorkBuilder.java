@@ -98,6 +98,14 @@ public final class WorkBuilder {
     static final int MIN_TASK_WAKES = 20;
     /** The task running on each CPU (0: idle, -1: not seen yet), from sched_switch. */
     private int[] cpuCurr = new int[0];
+    /** The CPUs below 64 running the idle task (bit c: CPU c), from sched_switch. */
+    private long idleCpus;
+    /**
+     * mmap_lock hand-overs to a sleeping waiter whose CPU was idle at the release: release (or downgrade) by another
+     * task → the waiter's acquire_returned. The lock model's own wake-up, measured where nothing queues in front.
+     */
+    private long[] handoverIdle = new long[64];
+    private int nHandoverIdle;
     /** Wake-ups (sched_waking; sched_wakeup when the trace has no sched_waking) of a task whose previous CPU was
      *  busy while another CPU was idle: onto the previous CPU, onto an idle one. */
     private long wakesToPrevCpu, wakesToIdleCpu, wakeupsToPrevCpu, wakeupsToIdleCpu;
@@ -248,6 +256,7 @@ public final class WorkBuilder {
 
     private void onStart(Event e) {
         Task t = task(e);
+        t.lockSlept = false;
         if (!e.write) {
             if (t.rState == R_TRYFAILED && t.rMm != null && t.rMm.key == e.mm) {
                 t.rFlags |= Ops.F_TRYLOCK; // trylock, then the blocking lock: one operation
@@ -375,6 +384,10 @@ public final class WorkBuilder {
                 SchedTimeline ptl = timeline(prev);
                 String st = (String) f[1];
                 long ran = ptl.ranUntil(e.ts);
+                if (st != null && !st.startsWith("R")) {
+                    Task pt = tasks.get(prev);
+                    if (pt != null && (pt.fState == F_STARTED || pt.rState == R_STARTED || pt.wState == W_STARTED)) pt.lockSlept = true;
+                }
                 if (st != null && st.startsWith("R+")) {
                     // preempted in kernel mode (__schedule(SM_PREEMPT): prev_state "R+"): at cond_resched() on any
                     // kernel, anywhere only with kernel preemption — a fault's mmap_lock hold has no cond_resched
@@ -398,6 +411,7 @@ public final class WorkBuilder {
                     Arrays.fill(cpuCurr, o, cpuCurr.length, -1);
                 }
                 cpuCurr[e.cpu] = Math.max(0, next);
+                if (e.cpu < 64) idleCpus = next <= 0 ? idleCpus | 1L << e.cpu : idleCpus & ~(1L << e.cpu);
             }
             if (next > 0) {
                 SchedTimeline ntl = timeline(next);
@@ -463,6 +477,19 @@ public final class WorkBuilder {
             long start = e.write ? t.wStart : t.fState == F_STARTED ? t.fLockTs : t.rStart;
             if (mm != null && mm.lastReleaseTs >= start && mm.lastReleaseTs <= e.ts) addWake(e.ts - mm.lastReleaseTs);
         }
+        if (e.success && t.lockSlept) {
+            // it slept in the acquisition: a hand-over; onto its idle CPU, the gap is the wake-up alone
+            MmWork mm = current.get(e.mm);
+            long start = e.write ? t.wStart : t.fState == F_STARTED ? t.fLockTs : t.rStart;
+            SchedTimeline tl = sched.get(t.tid);
+            int c = tl == null ? -1 : tl.lastCpu;
+            if (mm != null && mm.handoverTid != t.tid && mm.handoverTs >= start && mm.handoverTs <= e.ts
+                    && c >= 0 && c < 64 && (mm.handoverIdleCpus & 1L << c) != 0) {
+                if (nHandoverIdle == handoverIdle.length) handoverIdle = Arrays.copyOf(handoverIdle, 2 * nHandoverIdle);
+                handoverIdle[nHandoverIdle++] = e.ts - mm.handoverTs;
+            }
+        }
+        t.lockSlept = false;
         t.contended = false;
         if (!e.write) {
             if (t.faultOpen && t.fState == F_STARTED && t.fMm != null && t.fMm.key == e.mm) {
@@ -479,6 +506,7 @@ public final class WorkBuilder {
                 // acquire_returned(write=false) with no start while write-held: mmap_write_downgrade
                 t.wDg = e.ts;
                 t.wMm.lastReleaseTs = e.ts;
+                handover(t.wMm, e);
                 t.wState = W_DOWNGRADED;
                 return;
             }
@@ -526,12 +554,19 @@ public final class WorkBuilder {
         unpaired++;
     }
 
+    private void handover(MmWork mm, Event e) {
+        mm.handoverTs = e.ts;
+        mm.handoverTid = e.tid;
+        mm.handoverIdleCpus = idleCpus;
+    }
+
     private void onReleased(Event e) {
         Task t = task(e);
         MmWork rm = current.get(e.mm);
         if (rm != null) {
             rm.lastReleaseTs = e.ts;
             rm.lastReleaseTid = e.tid;
+            handover(rm, e);
         }
         if (!e.write) {
             if (t.faultOpen && t.fState == F_HELD && t.fMm != null && t.fMm.key == e.mm) {
@@ -833,6 +868,8 @@ public final class WorkBuilder {
         int wOp;
         MmWork w2Mm;
         boolean contended;
+        /** Switched out asleep (not runnable) inside its current mmap_lock acquisition: it waited for a hand-over. */
+        boolean lockSlept;
         long w2Start;
         // syscall
         Syscall sc;
@@ -1299,10 +1336,13 @@ public final class WorkBuilder {
         // a lock waiter is woken by the releasing task, on another CPU: its latency is a task-emitted wake-up's,
         // which on a VM (an idle vCPU halted, the wake-up an IPI) is longer than a timer's on its own idle CPU
         boolean byTask = nTaskIdleWake >= MIN_TASK_WAKES;
-        long[] iw = byTask ? Arrays.copyOf(taskIdleWake, nTaskIdleWake) : Arrays.copyOf(idleWake, nIdleWake);
+        boolean byHandover = !byTask && nHandoverIdle >= MIN_TASK_WAKES;
+        long[] iw = byTask ? Arrays.copyOf(taskIdleWake, nTaskIdleWake)
+                : byHandover ? Arrays.copyOf(handoverIdle, nHandoverIdle) : Arrays.copyOf(idleWake, nIdleWake);
         Arrays.sort(iw);
         wl.idleWakeLatencies = iw;
-        wl.idleWakeSource = iw.length == 0 ? "none" : byTask ? "trace-task-wakeups-onto-idle-cpu" : "trace-wakeups-onto-idle-cpu";
+        wl.idleWakeSource = iw.length == 0 ? "none" : byTask ? "trace-task-wakeups-onto-idle-cpu"
+                : byHandover ? "trace-mmap-lock-handovers-onto-idle-cpu" : "trace-wakeups-onto-idle-cpu";
         wl.busyWakeLatencies = bw;
         long[] pr = Arrays.copyOf(preemptedRun, nPreemptedRun);
         Arrays.sort(pr);

@@ -60,6 +60,8 @@ public final class Workload implements AutoCloseable {
     /**
      * Which wake-ups {@link #idleWakeLatencies} holds: {@code trace-task-wakeups-onto-idle-cpu} (those a running task
      * emitted, as a lock release does; at least {@code WorkBuilder.MIN_TASK_WAKES}), else
+     * {@code trace-mmap-lock-handovers-onto-idle-cpu} (no sched_waking: a remote wake-up's sched_wakeup comes when its
+     * IPI arrives, so the release → acquire_returned of mmap_lock waiters that slept on an idle CPU; as many), else
      * {@code trace-wakeups-onto-idle-cpu} (every one), {@code none}.
      */
     public String idleWakeSource = "none";

@@ -91,6 +91,13 @@ final class Ev {
         return this;
     }
 
+    /** sched_wakeup of {@code pid} emitted by {@code by} (0: the idle task, as for a remote wake-up's IPI). */
+    Ev wakeup(long us, int by, int pid) {
+        Event e = base(EventKind.GENERIC, "sched_wakeup", us, by, "t" + by);
+        e.text = "comm=t" + pid + " pid=" + pid + " prio=120 target_cpu=000";
+        return this;
+    }
+
     /** sched_waking of {@code pid} by {@code by}, onto CPU {@code target}. */
     Ev waking(long us, int by, int pid, int target) {
         waking(us, by, pid);

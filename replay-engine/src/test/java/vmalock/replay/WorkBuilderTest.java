@@ -343,6 +343,45 @@ class WorkBuilderTest {
     }
 
     /**
+     * {@code n} mmap_lock hand-overs on mm 0x100, seen as a trace without sched_waking shows them: writer 20 (CPU 0) blocks
+     * behind reader 21 (CPU 1) and sleeps; 21 releases; the remote wake-up's sched_wakeup comes from CPU 0's idle task
+     * {@code lat} µs later (the IPI's delay), and 20 runs at once. With {@code busy}, task 22 runs on CPU 0 at the release.
+     */
+    private static Ev handovers(Ev ev, int n, long lat, boolean busy, long from) {
+        for (int i = 0; i < n; i++) {
+            long t = from + 1000L * i;
+            ev.start(t, 21, 0x100, false).cpu(1).acq(t, 21, 0x100, false, true).cpu(1);
+            ev.start(t + 1, 20, 0x100, true).cpu(0).sw(t + 2, 20, "D", busy ? 22 : 0).cpu(0);
+            ev.rel(t + 10, 21, 0x100, false).cpu(1);
+            if (busy) ev.sw(t + 10 + lat - 1, 22, "S", 0).cpu(0);
+            ev.wakeup(t + 10 + lat, 0, 20).cpu(0).sw(t + 10 + lat + 1, 0, "R", 20).cpu(0);
+            ev.acq(t + 10 + lat + 2, 20, 0x100, true, true).cpu(0).rel(t + 10 + lat + 3, 20, 0x100, true).cpu(0);
+        }
+        return ev;
+    }
+
+    @Test
+    void withoutTaskEmittedWakeUpsLockWakeUpsAreSampledFromTheTracesOwnHandOvers() {
+        // 50 timer wake-ups on the idle CPU (2 µs) and 20 hand-overs whose sched_wakeup came 30 µs after the release:
+        // sched_wakeup → running says 1 µs, the release → acquire_returned 32 µs
+        Workload w = handovers(wakeups(new Ev(), 50, false, 2, 0), 20, 30, false, 100_000).build(-1);
+        assertEquals("trace-mmap-lock-handovers-onto-idle-cpu", w.idleWakeSource);
+        assertEquals(20, w.idleWakeLatencies.length);
+        assertEquals(32_000, w.idleWakeLatencies[0]);
+        assertEquals(32_000, w.idleWakeLatencies[19]);
+        // fewer than 20: every wake-up onto an idle CPU, as before
+        Workload few = handovers(wakeups(new Ev(), 50, false, 2, 0), 19, 30, false, 100_000).build(-1);
+        assertEquals("trace-wakeups-onto-idle-cpu", few.idleWakeSource);
+        // a waiter whose CPU ran another task at the release waited for that CPU too: no sample of the wake-up alone
+        Workload busy = handovers(handovers(wakeups(new Ev(), 50, false, 2, 0), 19, 30, false, 100_000), 5, 30, true, 200_000)
+                .build(-1);
+        assertEquals("trace-wakeups-onto-idle-cpu", busy.idleWakeSource);
+        // task-emitted wake-ups (sched_waking in the waker's context) see the whole wake-up: they stay the source
+        Workload tasks = handovers(wakeups(new Ev(), 20, true, 9, 0), 20, 30, false, 100_000).build(-1);
+        assertEquals("trace-task-wakeups-onto-idle-cpu", tasks.idleWakeSource);
+    }
+
+    /**
      * {@code toPrev} + {@code toIdle} wake-ups of task 20 by task 21 on CPU 0, 20's previous CPU, while CPU 1 is idle:
      * onto CPU 0 (queued behind 21) or onto idle CPU 1.
      */
