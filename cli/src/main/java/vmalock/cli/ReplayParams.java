@@ -78,6 +78,12 @@ public final class ReplayParams {
                     + "prev-cpu — it preempts the task on the CPU it last ran on, else waits")
     String wakeupPreempt;
 
+    @Option(names = "--delay-dequeue", paramLabel = "on|off", defaultValue = "default",
+            description = "under eevdf, the kernel's DELAY_DEQUEUE (6.12+): a task that sleeps or blocks while not eligible "
+                    + "stays on its CPU's queue, counted in its average virtual runtime, until picked or woken; "
+                    + "default: " + (ReplayOptions.DEFAULT_DELAY_DEQUEUE ? "on" : "off") + ". See docs/replay.md")
+    String delayDequeue;
+
     @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
     List<Integer> sources;
 
@@ -121,6 +127,12 @@ public final class ReplayParams {
         o.wakeLatency(parseTime("--wake-latency", wakeLatency));
         if (!slice.trim().equalsIgnoreCase("auto")) o.sliceNs = parseTime("--slice", slice);
         o.migrationCostNs = parseTime("--migration-cost", migrationCost);
+        switch (delayDequeue.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "default": break;
+            case "on": o.delayDequeue = true; break;
+            case "off": o.delayDequeue = false; break;
+            default: throw new IllegalArgumentException("--delay-dequeue: '" + delayDequeue + "' is not on or off");
+        }
         o.eevdf = false;
         switch (wakeupPreempt.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "eevdf": o.wakeupPreemption = true; o.eevdf = true; break;

@@ -140,6 +140,25 @@ class ReplayCommandTest {
         assertTrue(norun.err.contains("no run nothing-s0"), norun.err);
     }
 
+    /** --delay-dequeue: the CPU model's DELAY_DEQUEUE, recorded in run.json, a run of its own, a usage error when wrong. */
+    @Test
+    void delayDequeueIsRecordedAndStoredAsARunOfItsOwn() throws IOException {
+        Path ws = ingest("cf/o2-u1.txt.xz");
+        Cli on = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--delay-dequeue", "on");
+        assertEquals(0, on.code, on.toString());
+        JsonNode dd = JSON.readTree(ws.resolve("runs/vma-refcount-s0-dd/run.json").toFile());
+        assertTrue(dd.get("delay_dequeue").asBoolean(), dd.toString());
+        assertEquals("eevdf", dd.get("wakeup_preempt").asText());
+        Cli def = Cli.run("replay", "-w", ws, "--policy", "vma-refcount");
+        assertEquals(0, def.code, def.toString());
+        JsonNode plain = JSON.readTree(ws.resolve("runs/vma-refcount-s0/run.json").toFile());
+        assertEquals(false, plain.get("delay_dequeue").asBoolean(), plain.toString());
+        Cli bad = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--delay-dequeue", "sometimes");
+        assertEquals(ExitCode.USAGE, bad.code, bad.toString());
+        assertTrue(bad.err.contains("--delay-dequeue: 'sometimes' is not on or off"), bad.err);
+        assertEquals(1, bad.err.strip().lines().count(), bad.err);
+    }
+
     @Test
     void composedPolicyAndUpKernel() throws IOException {
         Path ws = ingest("ftrace-tgid.txt");

@@ -117,6 +117,12 @@ public final class SimScheduler implements Driver {
      * CPU with nothing queued pulls a task from another once that task is no longer cache-hot ({@link #migrationCostNs}).
      */
     public boolean eevdf;
+    /**
+     * {@link #eevdf}: the kernel's DELAY_DEQUEUE (6.12+, with DELAY_ZERO): a task that blocks or sleeps while not eligible
+     * stays on its CPU's queue, counted in the queue's average virtual runtime, until it is picked (then it leaves,
+     * its positive lag cut to 0) or woken (it stays where it is, re-placed at lag 0 if its lag turned positive).
+     */
+    public boolean delayDequeue;
     /** The scheduler tick (ns; {@link #eevdf}): 4 ms, CONFIG_HZ=250 as on the captures' kernel and most distributions'; 0: none. */
     public long tickNs = 4_000_000;
     /** EEVDF model: the tasks queued (runnable, not running) on each CPU, the running one, the queue's virtual time when empty. */
@@ -750,6 +756,26 @@ public final class SimScheduler implements Driver {
      * running task while eligible and protected ({@code protect}: it has not run to the deadline it was picked with).
      */
     private Task evPick(int c, boolean protect) {
+        for (;;) {
+            Task p = evPick0(c, protect);
+            if (p == null || !p.schedDelayed) return p;
+            evFinishDelayed(p); // pick_next_entity(): a delayed task picked leaves the queue; pick again
+        }
+    }
+
+    /** A delayed task leaves its queue (dequeue_entities(DEQUEUE_DELAYED)): its lag kept, a positive one cut to 0. */
+    private void evFinishDelayed(Task p) {
+        int c = p.rqCpu;
+        long avg = evAvg(c);
+        rqs[c].remove(p);
+        p.rqCpu = -1;
+        p.schedDelayed = false;
+        p.vlag = Math.min(0, evClampLag(avg - p.vruntime));
+        vBase[c] = avg;
+    }
+
+    /** __pick_eevdf(): delayed tasks are candidates like any other (the wake-up check sees them so). */
+    private Task evPick0(int c, boolean protect) {
         evSum(c, evTmp);
         long sum = evTmp[0], n = evTmp[1];
         if (n == 0) return null;
@@ -822,6 +848,7 @@ public final class SimScheduler implements Driver {
     /** A woken or new task needs a CPU: placed on one and run there, or queued (false). */
     private boolean evGrab(Task t) {
         evInit();
+        if (t.schedDelayed) return evRequeueDelayed(t);
         boolean initial = t.lastCpu < 0;
         int c = -1;
         if (!initial && currs[t.lastCpu] == null) c = t.lastCpu;
@@ -835,6 +862,11 @@ public final class SimScheduler implements Driver {
         if (!initial && c == t.lastCpu && currs[c] != null && busy < cpus) wakesQueuedOnPrevCpu++;
         t.wokenUp = false;
         evPlace(t, c, initial);
+        return evTakeOrWait(t, c);
+    }
+
+    /** {@code t}, queued on CPU {@code c}, runs there if it is idle, else waits (cache-hot) or preempts: true when it runs. */
+    private boolean evTakeOrWait(Task t, int c) {
         if (currs[c] == null) {
             evRun(t, c, false);
             return true;
@@ -844,8 +876,29 @@ public final class SimScheduler implements Driver {
         t.cpuWaitSince = now;
         t.hotUntil = Math.max(now + 1, t.offCpuAt + migrationCostNs);
         if (busy < cpus) push(t.hotUntil, indexOf(t), BALANCE);
-        Task cur = currs[c];
-        if (wakeupPreemption && evPick(c, true) == t) {
+        return evWakePreempt(t, c, currs[c]);
+    }
+
+    /**
+     * A delayed task is woken on the queue it never left (ttwu_runnable(), requeue_delayed_entity() with DELAY_ZERO):
+     * re-placed at lag 0 if its lag has turned positive, then it preempts or waits as any woken task.
+     */
+    private boolean evRequeueDelayed(Task t) {
+        int c = t.rqCpu;
+        t.schedDelayed = false;
+        t.wokenUp = false;
+        long avg = evAvg(c);
+        if (avg - t.vruntime > 0) {
+            rqs[c].remove(t);
+            t.vlag = 0;
+            evPlace(t, c, false);
+        }
+        return evTakeOrWait(t, c); // (an idle CPU's queue holds no delayed task: it is busy)
+    }
+
+    /** check_preempt_wakeup_fair() for {@code t}, just queued on busy CPU {@code c}: true when it took the CPU. */
+    private boolean evWakePreempt(Task t, int c, Task cur) {
+        if (wakeupPreemption && evPick0(c, true) == t) {
             if (cur.inDelay && cur.preemptibleDelay && cur.chunkEnd > now) {
                 evPreempt(cur, c);
                 evRun(t, c, false);
@@ -880,7 +933,14 @@ public final class SimScheduler implements Driver {
         int c = t.cpu;
         long avg = evAvg(c);
         evOffCpu(t, c);
-        t.vlag = evClampLag(avg - t.vruntime);
+        if (delayDequeue && (t.simState == BLOCKED || t.simState == DELAYED) && !rqs[c].isEmpty() && t.vruntime > avg) {
+            // DELAY_DEQUEUE: not eligible, it stays queued (sched_delayed) and keeps counting in the average
+            t.schedDelayed = true;
+            rqs[c].add(t);
+            t.rqCpu = c;
+        } else {
+            t.vlag = evClampLag(avg - t.vruntime);
+        }
         vBase[c] = avg;
         evNext(c);
     }
@@ -909,13 +969,13 @@ public final class SimScheduler implements Driver {
         for (int o = 0; o < cpus; o++) {
             if (o == c) continue;
             for (Task q : rqs[o]) {
-                if (q.hotUntil <= now) {
+                if (!q.schedDelayed && q.hotUntil <= now) {
                     evMigrate(q, c);
                     return;
                 }
             }
         }
-        for (int o = 0; o < cpus; o++) for (Task q : rqs[o]) if (q.hotUntil > now) push(q.hotUntil, indexOf(q), BALANCE);
+        for (int o = 0; o < cpus; o++) for (Task q : rqs[o]) if (!q.schedDelayed && q.hotUntil > now) push(q.hotUntil, indexOf(q), BALANCE);
     }
 
     private void evMigrate(Task q, int c) {

@@ -108,6 +108,8 @@ public final class Task {
     long hotUntil;
     /** SimScheduler EEVDF model ({@link SimScheduler#eevdf}): virtual runtime, deadline, protected-slice end, lag (ns). */
     long vruntime, vdeadline, vprot, vlag;
+    /** SimScheduler EEVDF: off CPU but still on its queue (DELAY_DEQUEUE's sched_delayed). */
+    boolean schedDelayed;
     /** SimScheduler EEVDF model: when it last got its CPU (vruntime is charged from then); the CPU whose queue holds it (-1: none). */
     long execStart;
     int rqCpu = -1;

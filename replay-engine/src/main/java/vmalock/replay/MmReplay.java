@@ -136,6 +136,7 @@ final class MmReplay implements LockEventListener {
         sim.wakePreemptPrevCpu = opt.wakeupPreemptPrevCpu;
         if (opt.eevdf) {
             sim.eevdf = true;
+            sim.delayDequeue = opt.delayDequeue;
             // the kernel's base slice, 0.75 ms × (1 + log2 CPUs, at most 8): sysctl_sched_base_slice
             if (opt.sliceNs <= 0) sim.sliceNs = 750_000L * (1 + 31 - Integer.numberOfLeadingZeros(Math.max(1, Math.min(8, ncpus))));
         }

@@ -200,6 +200,12 @@ public final class ReplayOptions {
      * decides it. The default; false with the other {@code --wakeup-preempt} models.
      */
     public boolean eevdf = true;
+    /**
+     * With {@link #eevdf}: the kernel's DELAY_DEQUEUE ({@link vmalock.lock.SimScheduler#delayDequeue}), a task that
+     * sleeps while not eligible staying on its queue until it is picked or woken.
+     */
+    public boolean delayDequeue = DEFAULT_DELAY_DEQUEUE;
+    public static final boolean DEFAULT_DELAY_DEQUEUE = false;
 
     /** A copy of every option (compare's runs and sweep variants, replay's policies start from one template). */
     public ReplayOptions copy() {
@@ -225,6 +231,7 @@ public final class ReplayOptions {
         o.wakeupPreemptPrevCpu = wakeupPreemptPrevCpu;
         o.wakeOnPrevCpu = wakeOnPrevCpu;
         o.eevdf = eevdf;
+        o.delayDequeue = delayDequeue;
         o.live = live;
         o.filter = filter;
         o.onRun = onRun;

@@ -57,6 +57,7 @@ public final class ReplayRunner {
         if (o.faultCostScale != 1) sb.append("-fx").append(o.faultCostScale);
         if (o.migrationCostNs > 0) sb.append("-m").append(o.migrationCostNs);
         if (!o.eevdf) sb.append("-q").append(schedulerModel(o)); // the single-queue models (the default, eevdf, adds nothing)
+        else if (o.delayDequeue != ReplayOptions.DEFAULT_DELAY_DEQUEUE) sb.append(o.delayDequeue ? "-dd" : "-nodd");
         if (o.wakeOnPrevCpu != null) sb.append(o.wakeOnPrevCpu ? "-wcprev" : "-wcidle");
         if (o.live) sb.append("-live");
         if (o.filter != null) sb.append("-f").append(sha256(o.filter), 0, 8); // a filtered run never replaces the whole one
@@ -414,6 +415,7 @@ public final class ReplayRunner {
         j.put("timing", o.timing.name().toLowerCase(Locale.ROOT));
         j.put("preempt", o.kernelPreemption == null ? "auto" : o.kernelPreemption ? "full" : "none");
         j.put("wakeup_preempt", schedulerModel(o));
+        if (o.eevdf) j.put("delay_dequeue", o.delayDequeue);
         if (o.migrationCostNs > 0) j.put("migration_cost_us", o.migrationCostNs / 1000.0);
         j.put("wake_cpu", o.wakeOnPrevCpu == null ? "auto" : o.wakeOnPrevCpu ? "prev" : "idle");
         j.put("deterministic", !o.live);

@@ -316,4 +316,70 @@ class SimSchedulerCpuTest {
         s.run();
         return xDone[0];
     }
+
+    /**
+     * DELAY_DEQUEUE, worked by hand. One CPU, 1 ms slices, no tick. y computes 400 µs and sleeps 2 ms; x computes 100 µs,
+     * sleeps 600 µs and computes 10 µs; b computes 5 ms; all start at 0 with virtual runtime 0 and deadline 500 µs (half a
+     * slice). y runs first and sleeps at 400 µs with virtual runtime 400 against the queue's average (400 + 0 + 0) / 3:
+     * not eligible. x runs next and sleeps at 500 µs with virtual runtime 100.
+     * <ul>
+     * <li>With DELAY_DEQUEUE y is still queued then: the average is (100 + 400 + 0) / 3 = 166.7, x leaves with lag +66.7 µs.
+     *     b runs; at 1 ms its slice is used and y, now eligible (average 450), is picked, so it leaves (its lag 50 cut to
+     *     0). x wakes at 1.1 ms and is placed at b's 600 minus its lag inflated by the weight it adds (2 × 66.7):
+     *     466.7, which puts b (600) past the average (533.3): x preempts b and ends at 1.11 ms.</li>
+     * <li>Without it y left at 400 µs, the average at x's sleep is (100 + 0) / 2 = 50, x's lag −50 µs: placed at 700
+     *     (deadline 1.7 ms), it waits until b has run to its deadline (1.6 ms: set when it was noticed used, at 600 of
+     *     virtual time) and ends at 2.11 ms.</li>
+     * </ul>
+     */
+    @Test
+    void underDelayDequeueATaskThatSleepsNotEligibleStaysCountedInTheQueuesAverage() {
+        for (boolean dd : new boolean[] {false, true}) {
+            SimScheduler s = sim(1);
+            s.eevdf = true;
+            s.delayDequeue = dd;
+            s.tickNs = 0;
+            s.sliceNs = 1_000_000;
+            Task y = new Task(1, "y"), x = new Task(2, "x"), b = new Task(3, "b");
+            long[] xDone = new long[1];
+            s.spawn(y, Seq.of(t -> t.ops().hold.initUser(400_000), t -> t.ops().hold.initSleep(2_000_000)), 0);
+            s.spawn(x, Seq.of(t -> t.ops().hold.initUser(100_000), t -> t.ops().hold.initSleep(600_000),
+                    t -> t.ops().hold.initUser(10_000), t -> t.ops().call.init(q -> xDone[0] = q.now())), 0);
+            s.spawn(b, Seq.of(t -> t.ops().hold.initUser(5_000_000)), 0);
+            s.run();
+            assertEquals(dd ? 1_110_000 : 2_110_000, xDone[0], dd ? "delay dequeue" : "no delay dequeue");
+            assertEquals(5_510_000, s.now(), "the CPU is never idle: b's 5 ms and x's 110 µs and y's 400 µs");
+        }
+    }
+
+    /**
+     * A delayed task is woken where it is (ttwu_runnable()): two CPUs, a 400 µs migration cost, 1 ms slices, no tick. y
+     * starts on CPU 0 and z on CPU 1; x is queued on CPU 0 behind y. y computes 300 µs and sleeps 50 µs; z computes
+     * 100 µs and ends, so CPU 1 is idle from 100 µs; x computes 2 ms.
+     * <ul>
+     * <li>With DELAY_DEQUEUE y sleeps not eligible (300 against (300 + 0) / 2) and stays on CPU 0's queue; at 350 µs it
+     *     is woken there, not placed anew on the idle CPU, and waits behind x (eligible and protected) until idle CPU 1
+     *     pulls it once it is cache-hot no more, at 300 + 400 µs: it ends at 710 µs.</li>
+     * <li>Without it y left CPU 0's queue at 300 µs; woken at 350 µs it takes idle CPU 1 at once and ends at 360 µs.</li>
+     * </ul>
+     */
+    @Test
+    void aDelayedTaskWokenBeforeItIsPickedStaysOnItsQueue() {
+        for (boolean dd : new boolean[] {false, true}) {
+            SimScheduler s = sim(2);
+            s.eevdf = true;
+            s.delayDequeue = dd;
+            s.tickNs = 0;
+            s.sliceNs = 1_000_000;
+            s.migrationCostNs = 400_000;
+            Task y = new Task(1, "y"), z = new Task(2, "z"), x = new Task(3, "x");
+            long[] yDone = new long[1];
+            s.spawn(y, Seq.of(t -> t.ops().hold.initUser(300_000), t -> t.ops().hold.initSleep(50_000),
+                    t -> t.ops().hold.initUser(10_000), t -> t.ops().call.init(q -> yDone[0] = q.now())), 0);
+            s.spawn(z, Seq.of(t -> t.ops().hold.initUser(100_000)), 0);
+            s.spawn(x, Seq.of(t -> t.ops().hold.initUser(2_000_000)), 0);
+            s.run();
+            assertEquals(dd ? 710_000 : 360_000, yDone[0], dd ? "delay dequeue" : "no delay dequeue");
+        }
+    }
 }
