@@ -471,19 +471,17 @@ public final class WorkBuilder {
 
     private void onAcquire(Event e) {
         Task t = task(e);
-        if (e.success && t.contended) {
+        MmWork mm = e.success && (t.contended || t.lockSlept) ? current.get(e.mm) : null;
+        long start = e.write ? t.wStart : t.fState == F_STARTED ? t.fLockTs : t.rStart;
+        if (t.contended && mm != null && mm.lastReleaseTs >= start && mm.lastReleaseTs <= e.ts) {
             // a sleeping waiter: from the release that let it in to its acquire_returned
-            MmWork mm = current.get(e.mm);
-            long start = e.write ? t.wStart : t.fState == F_STARTED ? t.fLockTs : t.rStart;
-            if (mm != null && mm.lastReleaseTs >= start && mm.lastReleaseTs <= e.ts) addWake(e.ts - mm.lastReleaseTs);
+            addWake(e.ts - mm.lastReleaseTs);
         }
-        if (e.success && t.lockSlept) {
+        if (t.lockSlept && mm != null) {
             // it slept in the acquisition: a hand-over; onto its idle CPU, the gap is the wake-up alone
-            MmWork mm = current.get(e.mm);
-            long start = e.write ? t.wStart : t.fState == F_STARTED ? t.fLockTs : t.rStart;
             SchedTimeline tl = sched.get(t.tid);
             int c = tl == null ? -1 : tl.lastCpu;
-            if (mm != null && mm.handoverTid != t.tid && mm.handoverTs >= start && mm.handoverTs <= e.ts
+            if (mm.handoverTid != t.tid && mm.handoverTs >= start && mm.handoverTs <= e.ts
                     && c >= 0 && c < 64 && (mm.handoverIdleCpus & 1L << c) != 0) {
                 if (nHandoverIdle == handoverIdle.length) handoverIdle = Arrays.copyOf(handoverIdle, 2 * nHandoverIdle);
                 handoverIdle[nHandoverIdle++] = e.ts - mm.handoverTs;
