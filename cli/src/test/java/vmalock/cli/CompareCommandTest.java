@@ -89,7 +89,7 @@ class CompareCommandTest {
         assertEquals(0, c.code, c.toString());
         JsonNode sw = JSON.readTree(c.out).get("sweep");
         assertEquals(List.of("fault cost x0.5", "fault cost x2", "wake latency 0",
-                        "scheduler on (one run queue, a woken task preempts at once)", "seed 1", "seed 2"),
+                        "scheduler on (one run queue, a woken task preempts at once)", "delay dequeue on", "seed 1", "seed 2"),
                 JSON.convertValue(sw.get("variants"), List.class));
         assertEquals(List.of("no-vma-lock"), keys(sw.get("runs")), "the baseline has no deltas to sweep");
         JsonNode d = sw.get("runs").get("no-vma-lock");
@@ -113,7 +113,7 @@ class CompareCommandTest {
         assertTrue(rep.out.contains("no-vma-lock-s0") && rep.out.contains("fault_latency_p99"), rep.out);
         // the variants' runs are stored beside the main ones and do not replace them
         assertTrue(Files.isDirectory(ws.resolve("runs/no-vma-lock-s0")) && Files.isDirectory(ws.resolve("runs/no-vma-lock-s1"))
-                && Files.isDirectory(ws.resolve("runs/no-vma-lock-s0-qon")));
+                && Files.isDirectory(ws.resolve("runs/no-vma-lock-s0-qon")) && Files.isDirectory(ws.resolve("runs/no-vma-lock-s0-dd")));
     }
 
     /**

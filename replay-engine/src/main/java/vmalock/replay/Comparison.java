@@ -242,8 +242,8 @@ public final class Comparison {
 
     /**
      * compare --sweep: the comparison again with each uncertain parameter varied — per-VMA fault cost ×½
-     * and ×2, wake-up latency off (0) instead of sampled, the single-queue scheduler instead of EEVDF, two more
-     * seeds — and, per run and delta, the
+     * and ×2, wake-up latency off (0) instead of sampled, the single-queue scheduler instead of EEVDF, EEVDF with the
+     * other DELAY_DEQUEUE setting, two more seeds — and, per run and delta, the
      * range over the variants and whether its sign held in every one (a delta under 1 % of the baseline's
      * figure counts as no change).
      */
@@ -266,6 +266,9 @@ public final class Comparison {
         if (template.eevdf) { // the scheduler is the model's least certain part: the earlier single-queue one
             v = copy(template); v.eevdf = false; v.wakeupPreemption = true; variants.add(v);
             names.add("scheduler on (one run queue, a woken task preempts at once)");
+            // DELAY_DEQUEUE: closer to the kernel on who preempts whom, further on the counterfactual (docs/replay.md)
+            v = copy(template); v.delayDequeue = !template.delayDequeue; variants.add(v);
+            names.add(v.delayDequeue ? "delay dequeue on" : "delay dequeue off");
         }
         v = copy(template); v.seed = template.seed + 1; variants.add(v); names.add("seed " + v.seed);
         v = copy(template); v.seed = template.seed + 2; variants.add(v); names.add("seed " + v.seed);
