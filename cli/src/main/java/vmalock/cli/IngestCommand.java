@@ -70,8 +70,8 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--tables",
             description = "build the workspace database's tables now, whatever the workspace's size (by default they are "
-                    + "built when it holds " + TABLES_FROM_EVENTS_TEXT + " events or more after the ingest, else they load "
-                    + "on first use)")
+                    + "built when it holds " + TABLES_FROM_EVENTS_TEXT + " events or more after the ingest; a smaller "
+                    + "workspace's first query builds them)")
     boolean tables;
 
     @Option(names = "--no-tables",
