@@ -189,7 +189,36 @@ final class DbCommands {
     static WorkspaceDb openWithProgress(Workspace ws) {
         try (Progress p = Progress.forTerminal(null, "loading the database")) {
             p.start(ws::eventsRead, Workspace.records(ws.manifest().sources), "events");
+            tablesLeftByIngest(ws);
             return ObservedRun.open(ws);
+        }
+    }
+
+    /**
+     * A small workspace whose ingest left the tables for later ({@link IngestCommand#TABLES_FROM_EVENTS}): its first
+     * use builds them all as that ingest would have (one load, every table, the stats figures stored again), rather
+     * than the derived tables now and each per-row table at its first query (a DuckDB write and checkpoint each).
+     * Recognised by a database that is missing (it then starts as the empty one beside the jar, as an ingest's does:
+     * no DDL to run) or older than the manifest (a source added or removed since it was written); a database that is
+     * current is only opened, by {@link ObservedRun#open}.
+     */
+    static void tablesLeftByIngest(Workspace ws) {
+        java.util.List<vmalock.store.Manifest.Source> sources = ws.manifest().sources;
+        if (sources.isEmpty() || Workspace.records(sources) >= IngestCommand.TABLES_FROM_EVENTS) {
+            return;
+        }
+        Path file = WorkspaceDb.file(ws.dir());
+        try {
+            if (java.nio.file.Files.exists(file) && java.nio.file.Files.getLastModifiedTime(file)
+                    .compareTo(java.nio.file.Files.getLastModifiedTime(ws.dir().resolve(vmalock.store.Manifest.FILE))) > 0) {
+                return;
+            }
+        } catch (java.io.IOException e) {
+            return; // ObservedRun.open reports what is wrong
+        }
+        EmptyDb.seed(EmptyDb.besideJar(), ws.dir());
+        try (WorkspaceDb db = WorkspaceDb.open(ws.dir())) {
+            ObservedRun.materialize(ws, db, ws.orphanBlocks());
         }
     }
 
@@ -241,14 +270,30 @@ final class DbCommands {
         return withDb(workspace, err, cmd, (WorkspaceBody) (ws, db, events) -> body.run(db, events));
     }
 
-    /** {@link #withDb(Path, PrintWriter, String, Body)} for a body that also reads the workspace. */
+    /**
+     * {@link #withDb(Path, PrintWriter, String, Body)} for a body that also reads the workspace. A command that fails
+     * after creating the database (the first use of a workspace whose ingest left the tables for later) removes it:
+     * a failed command leaves the workspace as it was.
+     */
     static int withDb(Path workspace, PrintWriter err, String cmd, WorkspaceBody body) {
+        Path file = WorkspaceDb.file(workspace);
+        boolean had = java.nio.file.Files.exists(file);
+        int rc;
         try (Workspace ws = Workspace.open(workspace); WorkspaceDb db = openWithProgress(ws)) {
-            return body.run(ws, db, withProgress(ws, ObservedRun.events(ws)));
+            rc = body.run(ws, db, withProgress(ws, ObservedRun.events(ws)));
         } catch (StoreException | DbException e) {
-            return failed(err, cmd, e);
+            rc = failed(err, cmd, e);
         } finally {
             err.flush();
         }
+        if (rc != OK && rc != ExitCode.PROBLEMS && !had) {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+                java.nio.file.Files.deleteIfExists(file.resolveSibling(WorkspaceDb.FILE + ".wal"));
+            } catch (java.io.IOException e) {
+                // derived data: the next command loads it again
+            }
+        }
+        return rc;
     }
 }

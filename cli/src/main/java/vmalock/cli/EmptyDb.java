@@ -73,7 +73,9 @@ final class EmptyDb {
 
     /**
      * Copies the template to the workspace's database file when the workspace has none; false (nothing written)
-     * when there is no template or the file exists. A failed copy removes what it wrote.
+     * when there is no template or the file exists. The copy is made beside it and linked into place, so a command
+     * opening the database at the same time (a query after an ingest that left no database) sees no file or a whole
+     * one; a failed copy removes what it wrote.
      */
     static boolean seed(Path template, Path workspaceDir) {
         Path f = WorkspaceDb.file(workspaceDir);
@@ -81,16 +83,19 @@ final class EmptyDb {
                 || Files.exists(f.resolveSibling(WorkspaceDb.FILE + ".wal"))) {
             return false;
         }
+        Path tmp = f.resolveSibling(".vmalock-empty-" + ProcessHandle.current().pid() + ".tmp");
         try {
-            Files.copy(template, f);
+            Files.copy(template, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.createLink(f, tmp); // fails if another command made the file meanwhile
             return true;
         } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(f);
-            } catch (IOException ignored) {
-                // WorkspaceDb.open rebuilds a damaged file
-            }
             return false;
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a stray temporary file: WorkspaceDb ignores it
+            }
         }
     }
 }

@@ -68,14 +68,40 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--chunk-bytes", hidden = true, paramLabel = "N")
     Integer chunkBytes;
 
+    @Option(names = "--tables",
+            description = "build the workspace database's tables now, whatever the workspace's size (by default they are "
+                    + "built when it holds " + TABLES_FROM_EVENTS_TEXT + " events or more after the ingest; a smaller "
+                    + "workspace's first query builds them)")
+    boolean tables;
+
     @Option(names = "--no-tables",
-            description = "do not build the workspace database's tables now (they then load on first use)")
+            description = "do not build the workspace database's tables now, whatever the size (they then load on first use)")
     boolean noTables;
+
+    /**
+     * From this many stored events (records) in the workspace after an ingest, the ingest builds the database's
+     * tables (issue 13, start-up). Below it the ingest stores the {@code stats} figures computed in Java and starts no
+     * DuckDB; the work moves to the first query, which then costs a fixed ~0.4 s more (on a quiet machine) plus a
+     * part that grows with the trace, about 0.1 s up to this size (docs/ingest-speed.md, "Small ingests without
+     * DuckDB"). Larger workspaces keep their first query within their ingest's time (issue 13 target 3).
+     */
+    static final long TABLES_FROM_EVENTS = 10_000;
+    private static final String TABLES_FROM_EVENTS_TEXT = "10,000";
+
+    /**
+     * Input bytes from which the ingest starts DuckDB on a second thread while it parses, expecting to build the
+     * tables (the decision itself is taken on the events stored): about {@link #TABLES_FROM_EVENTS} lines of a text
+     * trace (~116 bytes a line in the shared ftrace capture). The launcher's warm-up ({@link Warmup}) uses it too.
+     */
+    static final long TABLES_EXPECTED_FROM_BYTES = 1_200_000;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The command, writing to these (picocli's, or {@link QuickCommands}'s without picocli). */
+    int run(PrintWriter out, PrintWriter err) {
         TraceFormat fmt = null;
         if (format != null) {
             try {
@@ -111,12 +137,18 @@ public final class IngestCommand implements Callable<Integer> {
         if (files.stream().filter(f -> f.toString().equals("-")).count() > 1) {
             return Failure.report(err, "ingest: '-' (standard input) can be read only once", ExitCode.USAGE);
         }
+        if (tables && noTables) {
+            return Failure.report(err, "ingest: --tables and --no-tables cannot be combined", ExitCode.USAGE);
+        }
         int worst = ExitCode.OK;
-        try (Workspace ws = Workspace.forIngest(workspace);
-             IngestTables tables = noTables ? null : IngestTables.start(ws)) {
+        IngestTables db = null;
+        try (Workspace ws = Workspace.forIngest(workspace)) {
             // the stats cache (stats-observed.json) stays until a source is committed: a failed ingest leaves the
             // workspace as it was; it names the sources it describes, so it is never taken for a later set
             int before = ws.manifest().sources.size();
+            if (!noTables && (tables || tablesExpected(ws, files))) {
+                db = IngestTables.start(ws, before > 0); // DuckDB starts while the files are parsed
+            }
             for (Path file : files) {
                 boolean stdin = file.toString().equals("-"); // a file named '-' is ./-
                 String label = stdin ? Ingester.STDIN_NAME : file.toString();
@@ -177,17 +209,56 @@ public final class IngestCommand implements Callable<Integer> {
                     worst = Math.max(worst, ExitCode.PROBLEMS);
                 }
             }
-            if (tables != null && !ws.manifest().sources.isEmpty()) {
-                tables.finish(ws, err);
-            } else if (ws.manifest().sources.size() != before) {
+            List<Manifest.Source> stored = ws.manifest().sources;
+            if (!stored.isEmpty() && !noTables && (tables || Workspace.records(stored) >= TABLES_FROM_EVENTS)) {
+                if (db == null) db = IngestTables.start(ws, before > 0);
+                db.finish(ws, err);
+            } else if (stored.size() != before) {
                 vmalock.db.ObservedRun.dropStatsCache(ws.dir()); // describes the sources before this ingest
+                if (!noTables) storeStats(ws, err); // a small workspace: the figures without DuckDB
             }
         } catch (StoreException e) {
             err.println("vmalock: " + e.getMessage());
             err.flush();
             return ExitCode.WORKSPACE;
+        } finally {
+            if (db != null) db.close();
         }
         return worst;
+    }
+
+    /**
+     * Whether this ingest will likely build the tables ({@link #TABLES_FROM_EVENTS}), so that DuckDB should start
+     * now: the workspace holds that many events already, standard input is read (its size is unknown), or the files
+     * add up to {@link #TABLES_EXPECTED_FROM_BYTES} (a compressed file counts by its compressed size: one that holds
+     * more gets its tables built after the parse, DuckDB's start then not overlapped).
+     */
+    static boolean tablesExpected(Workspace ws, List<Path> files) {
+        if (Workspace.records(ws.manifest().sources) >= TABLES_FROM_EVENTS) {
+            return true;
+        }
+        long bytes = 0;
+        for (Path f : files) {
+            if (f.toString().equals("-")) {
+                return true;
+            }
+            try {
+                bytes += java.nio.file.Files.size(f);
+            } catch (java.io.IOException e) {
+                // the ingest reports the file
+            }
+        }
+        return bytes >= TABLES_EXPECTED_FROM_BYTES;
+    }
+
+    /** The stats figures of a workspace whose tables are left for later; a failure is a warning (stats computes them). */
+    private static void storeStats(Workspace ws, PrintWriter err) {
+        try {
+            JavaStats.store(ws);
+        } catch (StoreException e) {
+            err.println("vmalock: warning: the stats figures were not stored (" + e.getMessage() + "); stats computes them");
+            err.flush();
+        }
     }
 
     /** How many threads parse {@code file} (standard input: null, copied to a file first): --threads, or by its size. */

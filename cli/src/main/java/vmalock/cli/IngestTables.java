@@ -50,8 +50,9 @@ final class IngestTables implements AutoCloseable {
         });
     }
 
-    static IngestTables start(Workspace ws) {
-        return new IngestTables(ws.dir(), !ws.manifest().sources.isEmpty());
+    /** Starts the second thread; {@code existing}: the workspace had sources when the ingest began. */
+    static IngestTables start(Workspace ws, boolean existing) {
+        return new IngestTables(ws.dir(), existing);
     }
 
     /** Loads the tables; a failure is a warning (the tables then load on first use, as before). */

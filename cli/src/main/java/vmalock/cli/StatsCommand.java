@@ -52,8 +52,11 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The command, writing to these (picocli's, or {@link QuickCommands}'s without picocli). */
+    int run(PrintWriter out, PrintWriter err) {
         if (run != null && sources != null) {
             err.println("vmalock stats: --run and --source cannot be combined (a source subset is not a stored run)");
             err.flush();
@@ -95,9 +98,25 @@ public final class StatsCommand implements Callable<Integer> {
                         out.println(filter.summary());
                     }
                 }
+            } else if (run == null && sources == null && filter == null && JavaStats.applies(ws)) {
+                // none stored (ingest --no-tables): for a small run, the Java aggregation ingest would have stored,
+                // without starting DuckDB
+                node = JavaStats.compute(ws);
+                covered = ws.manifest().sources;
             } else {
                 // the figures are the bundled `stats` SQL report over the workspace's DuckDB database
                 String r = run == null ? RunInfo.OBSERVED : run;
+                List<String> replays = ObservedRun.replayIds(ws.dir());
+                if (!RunInfo.OBSERVED.equals(r) && !replays.contains(r) && !java.nio.file.Files.exists(WorkspaceDb.file(ws.dir()))) {
+                    // no such run, and no database yet (the tables left for later): the runs it would hold once
+                    // loaded, without creating it (a failed command leaves the workspace as it was)
+                    List<String> runs = new java.util.ArrayList<>(List.of(RunInfo.OBSERVED));
+                    runs.addAll(replays);
+                    err.println("vmalock stats: no run " + r + " in " + WorkspaceDb.file(ws.dir()) + " (runs: "
+                            + String.join(", ", runs) + ")");
+                    err.flush();
+                    return ExitCode.USAGE;
+                }
                 try (WorkspaceDb db = ObservedRun.open(ws)) {
                     if (!db.hasRun(r)) {
                         err.println("vmalock stats: no run " + r + " in " + db.file() + " (runs: "

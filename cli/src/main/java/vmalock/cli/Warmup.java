@@ -32,6 +32,11 @@ final class Warmup {
         }
         if (usesDuckDb(cmd, args)) {
             thread("vmalock-warmup-duckdb", () -> {
+                if ("stats".equals(cmd) && option(args, "--run", "--run") == null
+                        && JavaStats.MAX_RECORDS >= vmalock.store.Workspace.records(
+                                vmalock.store.Manifest.read(Path.of(option(args, "-w", "--workspace"))).sources)) {
+                    return; // no figures stored, but few events: stats computes them without DuckDB (JavaStats)
+                }
                 java.sql.DriverManager.getDrivers();
                 load("org.duckdb.DuckDBNative");
             });
@@ -41,8 +46,25 @@ final class Warmup {
     /** Whether the command opens the workspace database. */
     static boolean usesDuckDb(String cmd, String[] args) {
         switch (cmd) {
-            case "ingest":
-                return !java.util.Arrays.asList(args).contains("--no-tables");
+            case "ingest": {
+                // as IngestCommand decides whether to start DuckDB while it parses (tablesExpected), from the arguments
+                java.util.List<String> a = java.util.Arrays.asList(args);
+                if (a.contains("--tables") || a.contains("-")) return true;
+                if (a.contains("--no-tables")) return false;
+                long bytes = 0;
+                for (int i = 1; i < args.length; i++) {
+                    Path f = Path.of(args[i]);
+                    if (!"-w".equals(args[i - 1]) && !"--workspace".equals(args[i - 1]) && Files.isRegularFile(f)) {
+                        try {
+                            bytes += Files.size(f);
+                        } catch (java.io.IOException e) {
+                            // the ingest reports the file
+                        }
+                    }
+                }
+                // (a workspace that holds many events already: IngestCommand starts DuckDB itself once it has read it)
+                return bytes >= IngestCommand.TABLES_EXPECTED_FROM_BYTES;
+            }
             case "query": case "report":
                 return true;
             case "export":

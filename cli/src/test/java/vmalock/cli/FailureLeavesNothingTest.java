@@ -29,7 +29,7 @@ class FailureLeavesNothingTest {
     /** A workspace of the counter-clock sample, its database built. */
     private Path counterClockWorkspace() {
         Path ws = tmp.resolve("ws");
-        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-counter.txt"), "-w", ws).code);
+        assertEquals(0, Cli.run("ingest", "--tables", Cli.sample("ftrace-counter.txt"), "-w", ws).code);
         assertEquals(0, Cli.run("stats", "-w", ws).code);
         return ws;
     }
@@ -75,7 +75,19 @@ class FailureLeavesNothingTest {
      */
     @Test
     void everyCommandsFailurePathLeavesTheWorkspaceAsItWas() throws IOException {
-        Path ws = counterClockWorkspace();
+        failuresLeaveNoState(counterClockWorkspace());
+    }
+
+    /** The same on a small workspace whose ingest left the database for later: a failed first use does not create it. */
+    @Test
+    void aFailedFirstUseLeavesNoDatabase() throws IOException {
+        Path ws = tmp.resolve("small");
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-counter.txt"), "-w", ws).code);
+        assertFalse(Files.exists(ws.resolve("vmalock.duckdb")));
+        failuresLeaveNoState(ws);
+    }
+
+    private void failuresLeaveNoState(Path ws) throws IOException {
         TreeSet<String> before = tree(ws);
         byte[] manifest = Files.readAllBytes(ws.resolve("manifest.json"));
         Path notATrace = tmp.resolve("notes.txt");

@@ -91,6 +91,85 @@ class StartupTest {
     }
 
     @Test
+    void aSmallIngestLeavesNoTablesAndTheFirstQueryBuildsThem() throws Exception {
+        Path trace = Cli.sample("ftrace-tgid.txt"); // 1,738 lines: fewer events than IngestCommand.TABLES_FROM_EVENTS
+        Path small = tmp.resolve("small");
+        Cli in = Cli.run("ingest", trace, "-w", small);
+        assertEquals(0, in.code, in.toString());
+        assertFalse(Files.exists(WorkspaceDb.file(small)), "no database: DuckDB not started");
+        byte[] stored = Files.readAllBytes(small.resolve(ObservedRun.STATS_CACHE));
+        Path built = tmp.resolve("built");
+        assertEquals(0, Cli.run("ingest", "--tables", trace, "-w", built).code);
+        assertTrue(Files.isRegularFile(WorkspaceDb.file(built)));
+        // the stored figures are those ingest stores with the tables, and those the SQL report computes
+        assertArrayEquals(Files.readAllBytes(built.resolve(ObservedRun.STATS_CACHE)), stored);
+        Cli text = Cli.run("stats", "-w", small);
+        assertFalse(Files.exists(WorkspaceDb.file(small)), "stats started DuckDB");
+        assertEquals(Cli.run("stats", "-w", built).toString(), text.toString());
+        assertEquals(Cli.run("stats", "-w", built, "--run", "observed").toString(), text.toString());
+        long events = vmalock.store.Manifest.read(small).sources.get(0).events;
+        Cli q = Cli.run("query", "-w", small, "SELECT count(*) FROM events");
+        assertEquals(0, q.code, q.toString());
+        assertTrue(q.out.contains(" " + events + "\n"), events + " events: " + q);
+        assertEquals(Cli.run("query", "-w", built, "SELECT count(*) FROM events").toString(), q.toString());
+        // the first use built every table, as ingest --tables does, and stored the same figures again
+        try (WorkspaceDb db = WorkspaceDb.openReadOnly(small)) {
+            for (LazyTable t : LazyTable.values()) {
+                assertTrue(db.loaded(RunInfo.OBSERVED, t), t.table());
+            }
+        }
+        assertEquals(RunTablesAfterReplayTest.tables(built), RunTablesAfterReplayTest.tables(small));
+        assertArrayEquals(stored, Files.readAllBytes(small.resolve(ObservedRun.STATS_CACHE)));
+        for (String cmd : new String[] {"SELECT count(*) FROM faults", "SELECT count(*) FROM contention"}) {
+            assertEquals(Cli.run("query", "-w", built, cmd).toString(), Cli.run("query", "-w", small, cmd).toString());
+        }
+    }
+
+    @Test
+    void statsWithoutStoredFiguresStartsNoDuckDbOnASmallWorkspace() {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", "--no-tables", Cli.sample("ftrace-tgid.txt"), "-w", ws).code);
+        assertFalse(Files.exists(ws.resolve(ObservedRun.STATS_CACHE)));
+        Cli text = Cli.run("stats", "-w", ws);
+        Cli json = Cli.run("stats", "-w", ws, "--json");
+        assertEquals(0, text.code, text.toString());
+        assertFalse(Files.exists(WorkspaceDb.file(ws)), "stats opened the database");
+        // the SQL report over the database gives the same, byte for byte
+        assertEquals(Cli.run("stats", "-w", ws, "--run", "observed").toString(), text.toString());
+        assertEquals(Cli.run("stats", "-w", ws, "--json", "--run", "observed").toString(), json.toString());
+    }
+
+    @Test
+    void tablesOptionBuildsThemForASmallInput() throws Exception {
+        Path ws = tmp.resolve("ws");
+        Cli in = Cli.run("ingest", "--tables", Cli.sample("ftrace-tgid.txt"), "-w", ws);
+        assertEquals(0, in.code, in.toString());
+        try (WorkspaceDb db = WorkspaceDb.openReadOnly(ws)) {
+            for (LazyTable t : LazyTable.values()) {
+                assertTrue(db.loaded(RunInfo.OBSERVED, t), t.table());
+            }
+        }
+        Path both = tmp.resolve("both");
+        Cli bad = Cli.run("ingest", "--tables", "--no-tables", Cli.sample("ftrace-tgid.txt"), "-w", both);
+        assertEquals(ExitCode.USAGE, bad.code, bad.toString());
+        assertEquals(1, bad.err.lines().count(), bad.toString());
+        assertFalse(Files.exists(both), "a refused command leaves nothing behind");
+    }
+
+    @Test
+    void aSecondSmallIngestLeavesTheOldDatabaseToTheFirstQuery() throws Exception {
+        Path ws = tmp.resolve("ws");
+        assertEquals(0, Cli.run("ingest", "--tables", Cli.sample("ftrace-tgid.txt"), "-w", ws).code);
+        assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-memcg.txt"), "-w", ws).code);
+        Path built = tmp.resolve("built");
+        assertEquals(0, Cli.run("ingest", "--tables", Cli.sample("ftrace-tgid.txt"), Cli.sample("ftrace-memcg.txt"), "-w", built).code);
+        assertEquals(-1, Files.mismatch(built.resolve(ObservedRun.STATS_CACHE), ws.resolve(ObservedRun.STATS_CACHE)));
+        String q = "SELECT source, count(*) FROM events GROUP BY ALL ORDER BY 1";
+        assertEquals(Cli.run("query", "-w", built, q).toString(), Cli.run("query", "-w", ws, q).toString());
+        assertEquals(RunTablesAfterReplayTest.tables(built), RunTablesAfterReplayTest.tables(ws));
+    }
+
+    @Test
     void noTablesLeavesNoDatabase() {
         Path ws = tmp.resolve("ws");
         assertEquals(0, Cli.run("ingest", "--no-tables", Cli.sample("ftrace-tgid.txt"), "-w", ws).code);
