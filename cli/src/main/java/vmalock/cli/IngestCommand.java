@@ -100,7 +100,7 @@ public final class IngestCommand implements Callable<Integer> {
         return run(spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
-    /** The command, writing to these (picocli's, or {@link QuickCommands}'s without picocli). */
+    /** The command, writing to picocli's standard output and error. */
     int run(PrintWriter out, PrintWriter err) {
         TraceFormat fmt = null;
         if (format != null) {

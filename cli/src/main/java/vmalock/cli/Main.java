@@ -57,75 +57,11 @@ public final class Main implements Runnable {
                 x.printStackTrace(System.err);
             }
         });
-        // not System.out: a PrintStream swallows write errors (a full disk gave exit 0 with a truncated output)
-        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out),
-                java.nio.charset.StandardCharsets.UTF_8), true);
-        // the common forms of ingest and stats, without building picocli's model (QuickCommands)
-        Integer quick = QuickCommands.run(args, out, stderr());
-        if (quick != null) {
-            System.exit(quick);
-        }
         CommandLine cl = commandLine(args);
-        cl.setOut(out);
+        // not System.out: a PrintStream swallows write errors (a full disk gave exit 0 with a truncated output)
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out),
+                java.nio.charset.StandardCharsets.UTF_8), true));
         System.exit(cl.execute(args));
-    }
-
-    /** Standard error as picocli's {@code getErr()} makes it: sun.stderr.encoding (cp65001 is UTF-8), else the default. */
-    static PrintWriter stderr() {
-        String name = System.getProperty("sun.stderr.encoding");
-        java.nio.charset.Charset cs = java.nio.charset.Charset.defaultCharset();
-        try {
-            if (name != null) cs = java.nio.charset.Charset.forName("cp65001".equalsIgnoreCase(name) ? "UTF-8" : name);
-        } catch (IllegalArgumentException e) {
-            // as picocli: the default
-        }
-        return new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.err, cs)), true);
-    }
-
-    /**
-     * Runs one command as the execution strategy of {@link #commandLine} does, for {@link QuickCommands}: a fault on
-     * a mapped file, a heap too small and an exception each become their one line and exit code, no progress bar
-     * outlives the command, and a failed write to standard output fails it.
-     */
-    static int execute(String command, java.util.concurrent.Callable<Integer> body, PrintWriter out, PrintWriter err) {
-        int rc;
-        try {
-            rc = body.call();
-        } catch (InternalError e) {
-            if (!mappedFileFault(e)) throw e;
-            rc = mappedFileFailure(err);
-        } catch (OutOfMemoryError e) {
-            rc = outOfMemory(err, command);
-        } catch (Exception e) {
-            rc = internalError(e, err);
-        } finally {
-            Progress.stopAll();
-        }
-        return outputChecked(rc, out, err);
-    }
-
-    /** {@code rc}, or exit 3 with one line when it is a success but a write to standard output failed. */
-    private static int outputChecked(int rc, PrintWriter out, PrintWriter err) {
-        if ((rc == ExitCode.OK || rc == ExitCode.PROBLEMS) && out.checkError()) {
-            // every write to standard output is checked here, once: a failed one fails the command
-            err.println("vmalock: cannot write to standard output (disk full, or the reader went away)");
-            err.flush();
-            return ExitCode.OUTPUT;
-        }
-        return rc;
-    }
-
-    /** An exception that reached the top of a command: a bug (user errors are handled inside the commands). */
-    private static int internalError(Exception ex, PrintWriter err) {
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof InternalError && mappedFileFault(t)) return mappedFileFailure(err);
-        }
-        err.println("vmalock: internal error: " + ex + " (please report it with the command line)");
-        if (System.getenv("VMALOCK_DEBUG") != null) {
-            ex.printStackTrace(err);
-        }
-        err.flush();
-        return ExitCode.INTERNAL;
     }
 
     /**
@@ -185,10 +121,28 @@ public final class Main implements Runnable {
             } finally {
                 Progress.stopAll(); // no bar outlives its command, whatever path it ended by
             }
-            return outputChecked(rc, last.getOut(), last.getErr());
+            if ((rc == ExitCode.OK || rc == ExitCode.PROBLEMS) && last.getOut().checkError()) {
+                // every write to standard output is checked here, once: a failed one fails the command
+                PrintWriter err = last.getErr();
+                err.println("vmalock: cannot write to standard output (disk full, or the reader went away)");
+                err.flush();
+                return ExitCode.OUTPUT;
+            }
+            return rc;
         });
-        // user errors are handled inside the commands; anything reaching here is a bug
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> internalError(ex, cmd.getErr()));
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // user errors are handled inside the commands; anything reaching here is a bug
+            PrintWriter err = cmd.getErr();
+            for (Throwable t = ex; t != null; t = t.getCause()) {
+                if (t instanceof InternalError && mappedFileFault(t)) return mappedFileFailure(err);
+            }
+            err.println("vmalock: internal error: " + ex + " (please report it with the command line)");
+            if (System.getenv("VMALOCK_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCode.INTERNAL;
+        });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();

@@ -55,7 +55,7 @@ public final class StatsCommand implements Callable<Integer> {
         return run(spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
-    /** The command, writing to these (picocli's, or {@link QuickCommands}'s without picocli). */
+    /** The command, writing to picocli's standard output and error. */
     int run(PrintWriter out, PrintWriter err) {
         if (run != null && sources != null) {
             err.println("vmalock stats: --run and --source cannot be combined (a source subset is not a stored run)");
