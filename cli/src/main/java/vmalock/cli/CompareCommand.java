@@ -30,7 +30,8 @@ import vmalock.store.Workspace;
                 + "deltas against a baseline (default: the policy of the kernel that produced the trace — vma-refcount "
                 + "when its events carry memcg_id); --wide adds fallback rate, vma_lock counters, wait percentiles, "
                 + "holds, defects and makespan.",
-            "Always shows the calibration: observed vs replayed wait sums, p99 and maxima, VMA-syscall latency and "
+            "Always shows the calibration: observed vs replayed wait sums, p99 and maxima, VMA-syscall latency, the VMA "
+                + "writers' waits (against the trace's sleeps inside write sections, inferred from sched_switch) and "
                 + "fallback rate under that kernel's policy, with a verdict per row. Every replay is measured by the "
                 + "same code as 'vmalock stats'. With sched_switch events in the trace the replay is closed-loop on the "
                 + "traced machine's CPUs (see --timing)."})

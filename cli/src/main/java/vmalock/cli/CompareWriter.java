@@ -382,6 +382,13 @@ final class CompareWriter {
                 rows.add(calRow("  " + sc + " latency p99 (µs)", "syscall_latency_us_by_syscall." + sc + ".p99",
                         byObs.get(sc).get("p99"), byRep.get(sc).get("p99"), 1, true));
             }
+            // waits no tracepoint shows, against what the trace's sched_switch says of them (inferred: a writer
+            // asleep while holding mmap_lock for write is in vma_start_write, or an allocation)
+            JsonNode ws = rr.path("observed_write_section_sleep_us");
+            if (ws.isObject() && rr.hasNonNull("vma_write_wait_us")) {
+                rows.add(calRow("VMA write waits sum (µs; trace: sleeps in write sections, inferred)", "vma_write_wait_us.sum",
+                        ws.get("sum"), rr.get("vma_write_wait_us").get("sum"), 1, false));
+            }
             rows.add(new String[] {"faults on mmap_lock (model's count)", "-",
                 rr.get("faults_on_mmap_lock").asText(), "-", "not traced per fault", "faults_on_mmap_lock", "",
                 rr.get("faults_on_mmap_lock").asText()});

@@ -88,6 +88,8 @@ class CompareCommandTest {
         Cli c = Cli.run("compare", "-w", ws, "--policies", "vma-refcount,no-vma-lock", "--sweep", "--format", "json");
         assertEquals(0, c.code, c.toString());
         JsonNode sw = JSON.readTree(c.out).get("sweep");
+        // no sched_switch in this trace: the trace's side of the VMA writers' waits is unknown, not 0
+        assertTrue(JSON.readTree(c.out).get("runs").get(0).get("observed_write_section_sleep_us").isNull(), c.out);
         assertEquals(List.of("fault cost x0.5", "fault cost x2", "wake latency 0",
                         "scheduler on (one run queue, a woken task preempts at once)", "delay dequeue on", "seed 1", "seed 2"),
                 JSON.convertValue(sw.get("variants"), List.class));
@@ -131,6 +133,11 @@ class CompareCommandTest {
         long n = sl.get("between_operations").asLong();
         assertTrue(n > 0 && sl.get("woken_in_interrupt").asLong() > 0, sl.toString());
         assertEquals(0, sl.get("wake_context_unknown").asLong(), "trace-cmd -l shows every wake-up's context: " + sl);
+        // the trace's side of the VMA writers' waits, from its sched_switch events, next to the replay's in the calibration
+        com.fasterxml.jackson.databind.JsonNode obsWs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(j.out).get(0)
+                .get("observed_write_section_sleep_us");
+        assertTrue(obsWs.isObject() && obsWs.get("count").asLong() >= 0, String.valueOf(obsWs));
+        assertTrue(t.out.contains("VMA write waits sum (µs; trace: sleeps in write sections, inferred)"), t.out);
         String note = String.join(" ", t.out.substring(t.out.indexOf("  sleeps between operations ")).strip().split("\\s+"));
         assertTrue(note.startsWith("sleeps between operations " + n + ": " + sl.get("woken_by_traced_task_replayed").asLong()
                 + " woken by a traced task, ended when it gets there; recorded length for "

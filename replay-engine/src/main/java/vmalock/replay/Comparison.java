@@ -23,7 +23,7 @@ public final class Comparison {
     /** The fields of a run's run.json that its compare entry carries (besides policy, run and stats). */
     public static final List<String> RUN_FIELDS = List.of("vma_lock", "retries", "defects", "makespan_us", "faults_per_s",
             "fault_latency_us", "syscall_latency_us", "observed_syscall_latency_us", "syscall_latency_us_by_syscall",
-            "observed_syscall_latency_us_by_syscall", "vma_write_wait_us", "faults_on_mmap_lock",
+            "observed_syscall_latency_us_by_syscall", "vma_write_wait_us", "observed_write_section_sleep_us", "faults_on_mmap_lock",
             "faults_on_mmap_lock_rate", "callers", "changed_ops", "no_change_reason", "defect_count",
             "address_spaces_stopped_at_defect", "caveats", "maps_reads", "sleeps", "inputs");
 

@@ -516,12 +516,20 @@ public final class ReplayRunner {
         // waits no tracepoint shows: VMA writers waiting for the VMA's readers (vma_start_write, detach)
         j.set("vma_write_wait_us", total.vmaWriteWait.latencyJson());
         vmalock.stats.Samples obsSc = new vmalock.stats.Samples();
+        vmalock.stats.Samples obsWs = new vmalock.stats.Samples();
         vmalock.stats.Samples[] obsBy = new vmalock.stats.Samples[vmalock.event.Syscall.values().length];
+        boolean schedTraced = false;
         for (Workload w : ws) {
             obsSc.addAll(w.observedSyscallLatency);
+            obsWs.addAll(w.observedWriteSectionSleeps);
+            schedTraced |= w.schedSwitches > 0;
             ReplayCounters.addAll(obsBy, w.observedSyscallLatencyBy);
         }
         j.set("observed_syscall_latency_us", obsSc.latencyJson());
+        // … and the trace's side of them, inferred: a writer asleep while holding mmap_lock for write (null without
+        // sched_switch)
+        if (schedTraced) j.set("observed_write_section_sleep_us", obsWs.latencyJson());
+        else j.putNull("observed_write_section_sleep_us");
         // the same two figures by syscall: munmap's latency, say, is not hidden in the pooled p99
         j.set("syscall_latency_us_by_syscall", bySyscallJson(total.syscallLatencyBy));
         j.set("observed_syscall_latency_us_by_syscall", bySyscallJson(obsBy));

@@ -72,6 +72,12 @@ public final class WorkBuilder {
     private long openPathEvents, mapsReadsUnattributed;
     /** sys_enter → sys_exit of every traced VMA-changing syscall (mmap, munmap, mprotect, madvise, mremap, brk). */
     private final vmalock.stats.Samples observedSyscalls = new vmalock.stats.Samples();
+    /**
+     * Sleeps of a task switched out not runnable while it holds mmap_lock for write, until it runs again: a VMA
+     * writer waiting in vma_start_write for the VMA's readers (or an allocation sleeping), the waits the replay
+     * reports as vma_write_wait_us, which no tracepoint shows.
+     */
+    private final vmalock.stats.Samples writeSectionSleeps = new vmalock.stats.Samples();
     private final vmalock.stats.Samples[] observedSyscallsBy = new vmalock.stats.Samples[Syscall.values().length];
     /** Per-VMA-lock faults: time from page_fault_user to the task's next traced event (≤ 10 µs). */
     private long vmaGapSum, vmaGapN;
@@ -387,6 +393,7 @@ public final class WorkBuilder {
                 if (st != null && !st.startsWith("R")) {
                     Task pt = tasks.get(prev);
                     if (pt != null && (pt.fState == F_STARTED || pt.rState == R_STARTED || pt.wState == W_STARTED)) pt.lockSlept = true;
+                    if (pt != null && pt.wState == W_HELD) pt.wSleepTs = e.ts;
                 }
                 if (st != null && st.startsWith("R+")) {
                     // preempted in kernel mode (__schedule(SM_PREEMPT): prev_state "R+"): at cond_resched() on any
@@ -414,6 +421,11 @@ public final class WorkBuilder {
                 if (e.cpu < 64) idleCpus = next <= 0 ? idleCpus | 1L << e.cpu : idleCpus & ~(1L << e.cpu);
             }
             if (next > 0) {
+                Task nt = tasks.get(next);
+                if (nt != null && nt.wSleepTs >= 0) {
+                    writeSectionSleeps.add(e.ts - nt.wSleepTs);
+                    nt.wSleepTs = -1;
+                }
                 SchedTimeline ntl = timeline(next);
                 long lat = ntl.switchIn(e.ts);
                 // wake-up latency onto an idle CPU: the scheduler's own, without a queue in front
@@ -868,6 +880,8 @@ public final class WorkBuilder {
         boolean contended;
         /** Switched out asleep (not runnable) inside its current mmap_lock acquisition: it waited for a hand-over. */
         boolean lockSlept;
+        /** When it went to sleep holding mmap_lock for write (-1: not asleep so). */
+        long wSleepTs = -1;
         long w2Start;
         // syscall
         Syscall sc;
@@ -1325,6 +1339,7 @@ public final class WorkBuilder {
         wl.faultGapScale = gapScale;
         wl.anonPrepareSections = anonPrepareSections;
         wl.observedSyscallLatency = observedSyscalls;
+        wl.observedWriteSectionSleeps = writeSectionSleeps;
         wl.observedSyscallLatencyBy = observedSyscallsBy;
         wl.schedSwitches = schedSwitches;
         wl.openPathEvents = openPathEvents;

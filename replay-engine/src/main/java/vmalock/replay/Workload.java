@@ -45,6 +45,11 @@ public final class Workload implements AutoCloseable {
     public final String memcgField;
     /** Observed sys_enter → sys_exit of the VMA-changing syscalls (ns). */
     public vmalock.stats.Samples observedSyscallLatency = new vmalock.stats.Samples();
+    /**
+     * The trace's sleeps inside mmap_lock write sections (sched_switch out not runnable while holding it for write, to
+     * the switch back in, ns): what the replay's vma_write_wait_us models, as far as the trace shows it.
+     */
+    public vmalock.stats.Samples observedWriteSectionSleeps = new vmalock.stats.Samples();
     /** {@link #observedSyscallLatency} by syscall ({@link vmalock.event.Syscall} ordinal; null: none traced). */
     public vmalock.stats.Samples[] observedSyscallLatencyBy = new vmalock.stats.Samples[vmalock.event.Syscall.values().length];
     /** CPUs the trace shows (highest CPU column + 1; 0 when it has none). */
@@ -204,6 +209,7 @@ public final class Workload implements AutoCloseable {
         s.shareAddressSpaces = addressSpaces();
         s.shareOperations = operations();
         s.observedSyscallLatency = observedSyscallLatency;
+        s.observedWriteSectionSleeps = observedWriteSectionSleeps;
         s.observedSyscallLatencyBy = observedSyscallLatencyBy;
         s.cpus = cpus;
         s.schedSwitches = schedSwitches;

@@ -382,6 +382,25 @@ class WorkBuilderTest {
     }
 
     /**
+     * The trace's side of vma_write_wait_us: a writer switched out not runnable while it holds mmap_lock for write
+     * (vma_start_write waiting for the VMA's readers) until it runs again; a preemption (R+) inside the section is not
+     * such a sleep, nor is a sleep outside it.
+     */
+    @Test
+    void sleepsInsideWriteSectionsAreTheObservedSideOfTheVmaWriteWaits() {
+        Ev ev = new Ev();
+        ev.enter(100, 20, Syscall.MPROTECT, 0x1000, 0x1000, 1).start(100, 20, 0x100, true).cpu(0)
+                .acq(101, 20, 0x100, true, true).cpu(0)
+                .sw(102, 20, "D", 0).cpu(0).sw(130, 0, "R", 20).cpu(0) // 28 µs asleep in the section
+                .sw(131, 20, "R+", 21).cpu(0).sw(150, 21, "S", 20).cpu(0) // preempted: not counted
+                .rel(151, 20, 0x100, true).cpu(0).exit(152, 20, Syscall.MPROTECT, 0)
+                .sw(160, 20, "S", 0).cpu(0).sw(400, 0, "R", 20).cpu(0); // asleep outside it: not counted
+        Workload w = ev.build(-1);
+        assertEquals(1, w.observedWriteSectionSleeps.count());
+        assertEquals(28_000, w.observedWriteSectionSleeps.sum());
+    }
+
+    /**
      * {@code toPrev} + {@code toIdle} wake-ups of task 20 by task 21 on CPU 0, 20's previous CPU, while CPU 1 is idle:
      * onto CPU 0 (queued behind 21) or onto idle CPU 1.
      */
