@@ -47,21 +47,26 @@ def observed(ws):
         with open(cache, "w") as o: o.write(run([vmalock, "stats", "-w", ws, "--json"]))
     return json.load(open(cache))
 
-def from_trace(ws, field, cache_name):
-    """A figure the replay's run.json reports from the trace itself (cached per workspace)."""
-    cache = os.path.join(ws, cache_name)
+TRACE_FIELDS = {"observed_syscall_latency_us": "observed-syscalls.json",
+                "observed_write_section_sleep_us": "observed-write-section-sleeps.json"}
+
+def from_trace(ws, field):
+    """A figure the replay's run.json reports from the trace itself (cached per workspace; one replay fills every
+    such cache)."""
+    cache = os.path.join(ws, TRACE_FIELDS[field])
     if not os.path.exists(cache):
         r = json.loads(run([vmalock, "replay", "-w", ws, "--policy", "vma-refcount", "--json"]))[0]
-        with open(cache, "w") as o: json.dump(r[field], o)
+        for f, name in TRACE_FIELDS.items():
+            with open(os.path.join(ws, name), "w") as o: json.dump(r[f], o)
     return json.load(open(cache))
 
 def observed_syscalls(ws):
     """sys_enter -> sys_exit p99 of the trace's VMA syscalls."""
-    return from_trace(ws, "observed_syscall_latency_us", "observed-syscalls.json")
+    return from_trace(ws, "observed_syscall_latency_us")
 
 def observed_write_sleeps(ws):
     """The trace's sleeps inside mmap_lock write sections (inferred from sched_switch)."""
-    return from_trace(ws, "observed_write_section_sleep_us", "observed-write-section-sleeps.json")
+    return from_trace(ws, "observed_write_section_sleep_us")
 
 def replayed(ws, policy):
     out = json.loads(run([vmalock, "replay", "-w", ws, "--policy", policy, "--json"] + extra))

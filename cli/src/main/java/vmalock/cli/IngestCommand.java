@@ -97,11 +97,8 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
-    }
-
-    /** The command, writing to picocli's standard output and error. */
-    int run(PrintWriter out, PrintWriter err) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         TraceFormat fmt = null;
         if (format != null) {
             try {
@@ -234,9 +231,11 @@ public final class IngestCommand implements Callable<Integer> {
      * more gets its tables built after the parse, DuckDB's start then not overlapped).
      */
     static boolean tablesExpected(Workspace ws, List<Path> files) {
-        if (Workspace.records(ws.manifest().sources) >= TABLES_FROM_EVENTS) {
-            return true;
-        }
+        return Workspace.records(ws.manifest().sources) >= TABLES_FROM_EVENTS || largeInput(files);
+    }
+
+    /** Standard input among the inputs, or files that add up to {@link #TABLES_EXPECTED_FROM_BYTES}. */
+    static boolean largeInput(List<Path> files) {
         long bytes = 0;
         for (Path f : files) {
             if (f.toString().equals("-")) {

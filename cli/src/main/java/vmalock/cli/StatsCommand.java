@@ -52,11 +52,8 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
-    }
-
-    /** The command, writing to picocli's standard output and error. */
-    int run(PrintWriter out, PrintWriter err) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (run != null && sources != null) {
             err.println("vmalock stats: --run and --source cannot be combined (a source subset is not a stored run)");
             err.flush();

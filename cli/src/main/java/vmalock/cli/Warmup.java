@@ -49,21 +49,15 @@ final class Warmup {
             case "ingest": {
                 // as IngestCommand decides whether to start DuckDB while it parses (tablesExpected), from the arguments
                 java.util.List<String> a = java.util.Arrays.asList(args);
-                if (a.contains("--tables") || a.contains("-")) return true;
+                if (a.contains("--tables")) return true;
                 if (a.contains("--no-tables")) return false;
-                long bytes = 0;
+                java.util.List<Path> inputs = new java.util.ArrayList<>();
                 for (int i = 1; i < args.length; i++) {
-                    Path f = Path.of(args[i]);
-                    if (!"-w".equals(args[i - 1]) && !"--workspace".equals(args[i - 1]) && Files.isRegularFile(f)) {
-                        try {
-                            bytes += Files.size(f);
-                        } catch (java.io.IOException e) {
-                            // the ingest reports the file
-                        }
-                    }
+                    boolean workspace = "-w".equals(args[i - 1]) || "--workspace".equals(args[i - 1]);
+                    if (!workspace && (args[i].equals("-") || Files.isRegularFile(Path.of(args[i])))) inputs.add(Path.of(args[i]));
                 }
                 // (a workspace that holds many events already: IngestCommand starts DuckDB itself once it has read it)
-                return bytes >= IngestCommand.TABLES_EXPECTED_FROM_BYTES;
+                return IngestCommand.largeInput(inputs);
             }
             case "query": case "report":
                 return true;

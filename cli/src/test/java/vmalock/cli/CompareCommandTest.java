@@ -136,7 +136,7 @@ class CompareCommandTest {
         // the trace's side of the VMA writers' waits, from its sched_switch events, next to the replay's in the calibration
         com.fasterxml.jackson.databind.JsonNode obsWs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(j.out).get(0)
                 .get("observed_write_section_sleep_us");
-        assertTrue(obsWs.isObject() && obsWs.get("count").asLong() >= 0, String.valueOf(obsWs));
+        assertTrue(obsWs.isObject() && obsWs.has("sum"), String.valueOf(obsWs));
         assertTrue(t.out.contains("VMA write waits sum (µs; trace: sleeps in write sections, inferred)"), t.out);
         String note = String.join(" ", t.out.substring(t.out.indexOf("  sleeps between operations ")).strip().split("\\s+"));
         assertTrue(note.startsWith("sleeps between operations " + n + ": " + sl.get("woken_by_traced_task_replayed").asLong()

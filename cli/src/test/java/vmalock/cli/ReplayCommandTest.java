@@ -156,6 +156,11 @@ class ReplayCommandTest {
         assertEquals(0, def.code, def.toString());
         JsonNode plain = JSON.readTree(ws.resolve("runs/vma-refcount-s0/run.json").toFile());
         assertEquals(false, plain.get("delay_dequeue").asBoolean(), plain.toString());
+        // the trace's sleeps inside write sections, against an independent count over the text (a Python pass over
+        // sched_switch between acquire_returned write=true and released: 29 sleeps, 259 µs)
+        JsonNode wss = plain.get("observed_write_section_sleep_us");
+        assertEquals(29, wss.get("count").asLong(), wss.toString());
+        assertEquals(259.0, wss.get("sum").asDouble(), 1e-9, wss.toString());
         Cli bad = Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--delay-dequeue", "sometimes");
         assertEquals(ExitCode.USAGE, bad.code, bad.toString());
         assertTrue(bad.err.contains("--delay-dequeue: 'sometimes' is not on or off"), bad.err);

@@ -16,6 +16,16 @@ class SimSchedulerCpuTest {
         return s;
     }
 
+    /** EEVDF on {@code cpus} CPUs, 1 ms slices, no tick, DELAY_DEQUEUE as given. */
+    private static SimScheduler eevdf(int cpus, boolean delayDequeue) {
+        SimScheduler s = sim(cpus);
+        s.eevdf = true;
+        s.delayDequeue = delayDequeue;
+        s.tickNs = 0;
+        s.sliceNs = 1_000_000;
+        return s;
+    }
+
     @Test
     void computeOnOneCpuIsSerialisedAndSlicedRoundRobin() {
         SimScheduler s = sim(1);
@@ -335,11 +345,7 @@ class SimSchedulerCpuTest {
     @Test
     void underDelayDequeueATaskThatSleepsNotEligibleStaysCountedInTheQueuesAverage() {
         for (boolean dd : new boolean[] {false, true}) {
-            SimScheduler s = sim(1);
-            s.eevdf = true;
-            s.delayDequeue = dd;
-            s.tickNs = 0;
-            s.sliceNs = 1_000_000;
+            SimScheduler s = eevdf(1, dd);
             Task y = new Task(1, "y"), x = new Task(2, "x"), b = new Task(3, "b");
             long[] xDone = new long[1];
             s.spawn(y, Seq.of(t -> t.ops().hold.initUser(400_000), t -> t.ops().hold.initSleep(2_000_000)), 0);
@@ -366,11 +372,7 @@ class SimSchedulerCpuTest {
     @Test
     void aDelayedTaskWokenBeforeItIsPickedStaysOnItsQueue() {
         for (boolean dd : new boolean[] {false, true}) {
-            SimScheduler s = sim(2);
-            s.eevdf = true;
-            s.delayDequeue = dd;
-            s.tickNs = 0;
-            s.sliceNs = 1_000_000;
+            SimScheduler s = eevdf(2, dd);
             s.migrationCostNs = 400_000;
             Task y = new Task(1, "y"), z = new Task(2, "z"), x = new Task(3, "x");
             long[] yDone = new long[1];
