@@ -8,7 +8,8 @@
 # reads and process_vm_readv: mmap_lock readers from another mm user).
 # Output: OUTDIR/NAME-{u,k}N.txt.xz and NAME-{u,k}N.workload.log (cf's own pages/s figures).
 # ONLY="o2 d2" limits the run to those configurations; CONFIGS="name layout nf secs sweep fsleep wsleep hold
-# remote" replaces the list (vmalock validate uses it); NOXZ=1 leaves the text uncompressed.
+# remote" replaces the list (vmalock validate uses it); NOXZ=1 leaves the text uncompressed; EXTRA_EVENTS="…" adds
+# tracepoints. tlb:tlb_flush marks where a per-VMA madvise(MADV_DONTNEED) ended its zap (the sample captures predate it).
 # Capture on a quiet machine: on a loaded one wait sums of one configuration vary 5x between runs.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +32,8 @@ for e in mmap_lock:mmap_lock_start_locking mmap_lock:mmap_lock_acquire_returned 
          syscalls:sys_enter_mprotect syscalls:sys_exit_mprotect syscalls:sys_enter_madvise syscalls:sys_exit_madvise \
          syscalls:sys_enter_pread64 syscalls:sys_exit_pread64 syscalls:sys_enter_process_vm_readv syscalls:sys_exit_process_vm_readv \
          syscalls:sys_enter_read syscalls:sys_exit_read syscalls:sys_enter_openat syscalls:sys_exit_openat \
-         sched:sched_process_exec sched:sched_process_fork sched:sched_process_exit sched:sched_switch sched:sched_wakeup sched:sched_waking; do
+         sched:sched_process_exec sched:sched_process_fork sched:sched_process_exit sched:sched_switch sched:sched_wakeup sched:sched_waking tlb:tlb_flush \
+         ${EXTRA_EVENTS:-}; do
   echo "$e" >> $I/set_event
 done
 # name layout nfaulters seconds sweep faulter_sleep_us writer_sleep_us hold_pages remote_readers

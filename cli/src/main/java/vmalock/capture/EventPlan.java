@@ -54,6 +54,8 @@ public final class EventPlan {
             // the closed-loop replay splits each task's time with these: on-CPU compute, sleep (prev_state),
             // runnable wait; and the CPU count from the CPU column
             "sched:sched_switch", "sched:sched_wakeup", "sched:sched_waking",
+            // madvise(MADV_DONTNEED) drops the per-VMA lock before its TLB flush: the flush marks where the zap ended
+            "tlb:tlb_flush",
             // kernel-mode faults on user addresses (always under mmap_lock on x86) and the reads that take them
             "exceptions:page_fault_kernel",
             "syscalls:sys_enter_pread64", "syscalls:sys_exit_pread64",

@@ -122,7 +122,9 @@ class CaptureIntegrationTest {
         String before = TracefsState.of(tracefs);
         String uprobesBefore = Files.readString(tracefs.resolve("uprobe_events"));
         Path ws = tmp.resolve("ws-maps");
-        CaptureReport r = new CaptureSession(command(ws, List.of("/bin/sh", "-c", overlapping + " 2 0.3 > /dev/null & p=$!; "
+        // the workload outlives the four reads of its maps even on a loaded machine (at 0.3 s, under a load of 7,
+        // the last two cats came after it had exited: 2 reads of 4)
+        CaptureReport r = new CaptureSession(command(ws, List.of("/bin/sh", "-c", overlapping + " 2 1.0 > /dev/null & p=$!; "
                 + "for i in 1 2 3 4; do cat /proc/$p/maps > /dev/null; sleep 0.02; done; wait $p"))).run();
         assertEquals(before, TracefsState.of(tracefs), "tracefs (uprobe_events included) back to its state before");
         assertEquals(uprobesBefore, Files.readString(tracefs.resolve("uprobe_events")), "no uprobe left behind");

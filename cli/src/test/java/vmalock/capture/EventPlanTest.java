@@ -71,7 +71,7 @@ class EventPlanTest {
             assertTrue(e.getMessage().startsWith("--events: "), e.getMessage());
         }
         CaptureException e = assertThrows(CaptureException.class, () -> EventPlan.parse(
-                "-mmap_lock:*,-exceptions:*,-lock:*,-syscalls:*,-sched:*,-kprobes,-uprobes"));
+                "-mmap_lock:*,-exceptions:*,-lock:*,-syscalls:*,-sched:*,-tlb:*,-kprobes,-uprobes"));
         assertTrue(e.getMessage().contains("nothing to capture"));
     }
 

@@ -167,6 +167,30 @@ class ReplayCommandTest {
         assertEquals(1, bad.err.strip().lines().count(), bad.err);
     }
 
+    /**
+     * A per-VMA-lock madvise(MADV_DONTNEED) holds the VMA lock for its zap only: where the trace has tlb:tlb_flush,
+     * each call's first flush ends it (a real capture: 269 such calls, every one with a flush, by an independent Python
+     * pass over the text); the cf/ captures have none, and their calls zap for the fast calls' time per page.
+     */
+    @Test
+    void madviseZapsAreSplitAtTheTracesTlbFlushes() throws IOException {
+        JsonNode in = replayedInput("tlb/cf-o4-u.txt.xz");
+        assertEquals("trace-tlb-flush", in.get("madvise_zap_source").asText(), in.toString());
+        assertEquals(269, in.get("madvise_zap_calls").asLong(), in.toString());
+        assertEquals(269, in.get("madvise_zap_tlb_flushes").asLong(), in.toString());
+        JsonNode ci = replayedInput("cf/o2-u1.txt.xz");
+        assertEquals("trace-fast-calls-p10-per-page", ci.get("madvise_zap_source").asText(), ci.toString());
+        assertEquals(0, ci.get("madvise_zap_tlb_flushes").asLong(), ci.toString());
+        assertTrue(ci.get("madvise_zap_ns_per_page").asLong() > 0, ci.toString());
+    }
+
+    /** The run.json input record of a vma-refcount replay of {@code sample}. */
+    private JsonNode replayedInput(String sample) throws IOException {
+        Cli r = Cli.run("replay", "-w", ingest(sample), "--policy", "vma-refcount", "--json");
+        assertEquals(0, r.code, r.toString());
+        return JSON.readTree(r.out).get(0).get("inputs").get(0);
+    }
+
     @Test
     void composedPolicyAndUpKernel() throws IOException {
         Path ws = ingest("ftrace-tgid.txt");

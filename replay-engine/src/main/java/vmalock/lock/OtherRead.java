@@ -31,6 +31,12 @@ public final class OtherRead extends Op {
     private final MmapLock.ReadLock readLock = new MmapLock.ReadLock();
     private Mm mm;
     private long addr, holdNs;
+    /**
+     * Kernel work after the VMA read lock is dropped (madvise's tlb_finish_mmu: the TLB flush and the freeing of the
+     * zapped pages come after vma_end_read); under the mmap_lock fallback it is inside the hold (madvise_unlock
+     * comes after madvise_finish_tlb).
+     */
+    private long tailNs;
     private Policy.ReaderStrategy strategy;
     private boolean tracedGuard;
     private Vma vma;
@@ -49,10 +55,18 @@ public final class OtherRead extends Op {
         this.holdNs = holdNs;
         this.strategy = strategy;
         this.tracedGuard = tracedGuard;
+        this.tailNs = 0;
         this.holding = 0;
         this.mutexHeld = false;
         this.vma = null;
         pc = 0;
+        return this;
+    }
+
+    /** {@link #init} with {@code tailNs} of work after the VMA read lock is dropped (see {@link #tailNs}). */
+    public OtherRead initWithTail(Mm mm, long addr, long holdNs, long tailNs, Policy.ReaderStrategy strategy) {
+        init(mm, addr, holdNs, strategy, false);
+        this.tailNs = Math.max(0, tailNs);
         return this;
     }
 
@@ -119,7 +133,16 @@ public final class OtherRead extends Op {
                     mm.binderAllocMutex.unlock(t);
                     mutexHeld = false;
                 }
+                if (holding == 1 && tailNs > 0) { // vma_end_read, then tlb_finish_mmu outside the lock
+                    VmaLock.endRead(t, vma);
+                    holding = 0;
+                    pc = 7;
+                    t.delay = tailNs;
+                    return DELAY;
+                }
                 return release(t, DONE_OK, holding == 2 && vma == null && binder() ? Reason.NO_VMA : Reason.OK);
+            case 7:
+                return end(t, DONE_OK, Reason.OK);
             default:
                 throw new IllegalStateException(name() + " pc=" + pc);
         }
@@ -151,8 +174,9 @@ public final class OtherRead extends Op {
             if (v != null) ck.stabilised(t, v);
         }
         pc = 6;
-        t.delay = holdNs;
-        return holdNs > 0 ? DELAY : RUN;
+        long h = holdNs + (holding == 2 ? tailNs : 0);
+        t.delay = h;
+        return h > 0 ? DELAY : RUN;
     }
 
     private int end(Task t, long ret, int reason) {

@@ -489,8 +489,11 @@ final class MmReplay implements LockEventListener {
                     spec.readHoldNs = Math.max(0, ops.post(i));
                     spec.killable = true;
                     return t.ops().writeSection.init(mm, spec);
-                case Ops.VMA_SYSCALL:
-                    return t.ops().otherRead.init(mm, ops.addr(i), svc, Policy.ReaderStrategy.VMA_LOCK_FALLBACK, false);
+                case Ops.VMA_SYSCALL: {
+                    // madvise(MADV_DONTNEED…) drops the VMA read lock before tlb_finish_mmu (Ops#tail)
+                    long tail = Math.min(svc, ops.tail(i));
+                    return t.ops().otherRead.initWithTail(mm, ops.addr(i), svc - tail, tail, Policy.ReaderStrategy.VMA_LOCK_FALLBACK);
+                }
                 default:
                     return read(t, svc);
             }

@@ -74,11 +74,18 @@ public final class Ops {
     long[] a2;     // syscall arg2 (prot / behavior / new_len)
     long[] a3;     // syscall arg3 (mmap flags / mremap flags)
     long[] ret;    // syscall return value
-    long[] post;   // WRITE+DOWNGRADE: read hold after the downgrade (ns, -1 unknown)
+    long[] post;   // WRITE+DOWNGRADE: read hold after the downgrade; VMA_SYSCALL madvise: sys_enter → its first
+                   // tlb_flush (the zap's end) when the trace shows one (ns, -1 unknown)
     long[] scPre;  // WRITE inside a syscall: sys_enter → start_locking (ns, -1 not in a syscall)
     long[] scTail; // WRITE inside a syscall: end of the section (incl. post-downgrade hold) → sys_exit (ns, -1 unknown)
     long[] think = new long[0];
     long[] service = new long[0];
+    /**
+     * Derived, VMA_SYSCALL: the part of {@link #service} after the VMA read lock is dropped — madvise's
+     * tlb_finish_mmu (the TLB flush, IPIs to the other CPUs running the mm, the freeing of the zapped pages)
+     * comes after vma_end_read for the behaviours that batch TLB flushes ({@link #zapUnderVmaLock}).
+     */
+    long[] tail = new long[0];
     /** Derived: time the task slept (blocked off CPU, not on a traced lock) before the op, ns. */
     long[] sleep = new long[0];
     /**
@@ -131,17 +138,35 @@ public final class Ops {
      * else {@code gapBody} (the scaled mean of such gaps); a fault with no known gap costs {@code faultCostNs}.
      */
     void finish(long faultCostNs, double gapScale, long gapTail, long gapBody) {
+        finish(faultCostNs, gapScale, gapTail, gapBody, 0);
+    }
+
+    /**
+     * As above; a per-VMA-lock madvise that batches its TLB flush and has no traced flush ({@link #post}) zaps for at
+     * most {@code zapNsPerPage} per page of its range under the VMA lock (0: its whole service).
+     */
+    void finish(long faultCostNs, double gapScale, long gapTail, long gapBody, long zapNsPerPage) {
+        this.zapNsPerPage = zapNsPerPage;
         this.gapScale = gapScale;
         this.gapTail = gapTail;
         this.gapBody = gapBody;
         if (kind.length != n) resize(n);
         think = new long[n];
         service = new long[n];
+        tail = new long[n];
         sleep = new long[n];
         wake = new int[n];
         depSleep = new long[n];
         prevEnd = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) derive(i, i + 1 < n ? start[i + 1] : Long.MAX_VALUE, faultCostNs);
+    }
+
+    /** See {@link #finish(long, double, long, long, long)}. */
+    private long zapNsPerPage;
+
+    /** madvise behaviours that batch the TLB flush (madvise_batch_tlb_flush): DONTNEED, FREE, DONTNEED_LOCKED. */
+    static boolean zapUnderVmaLock(long behavior) {
+        return behavior == 4 || behavior == 8 || behavior == 24;
     }
 
     /** Per-VMA-lock fault cost per ns of its traced gap to the next event, 0: every such fault costs the estimate. */
@@ -155,6 +180,7 @@ public final class Ops {
     /** Derives slot {@code i}'s service and think time; {@code nextStart} is the next operation's start. */
     private void derive(int i, long nextStart, long faultCostNs) {
         long s;
+        long locked = -1; // VMA_SYSCALL: the part under the VMA lock, -1: all of it
         switch (kind[i]) {
             case FAULT:
                 if (sub[i] == PATH_VMA || end[i] < 0) {
@@ -170,6 +196,10 @@ public final class Ops {
                 break;
             case VMA_SYSCALL:
                 s = end[i] - start[i];
+                if (sub[i] == vmalock.event.Syscall.MADVISE.ordinal() && zapUnderVmaLock(a2[i])) {
+                    long pages = Math.max(1, (a1[i] + 4095) / 4096);
+                    locked = post[i] >= 0 ? Math.min(s, post[i]) : zapNsPerPage > 0 ? Math.min(s, zapNsPerPage * pages) : s;
+                }
                 break;
             default:
                 if ((flags[i] & F_FAILED) != 0) {
@@ -189,11 +219,13 @@ public final class Ops {
             long from = kind[i] == FAULT && sub[i] == PATH_VMA || kind[i] == VMA_SYSCALL ? start[i] : acq[i];
             long hold = s;
             s -= tl.overlap(from, from + hold, SchedTimeline.RUNNABLE);
+            if (locked >= 0) locked -= tl.overlap(from, from + locked, SchedTimeline.RUNNABLE);
             // a write section's sleep on a per-VMA-lock kernel: vma_start_write waiting for VMA readers,
             // which the lock model recreates (SchedTimeline#vmaLockKernel)
             if (kind[i] == WRITE && tl.vmaLockKernel) s -= tl.overlap(from, from + hold, SchedTimeline.BLOCKED);
         }
         service[i] = Math.max(0, s);
+        tail[i] = locked < 0 ? 0 : Math.max(0, service[i] - Math.max(0, locked));
         // the first operation: a sleep just before it that a traced task ended (a worker's first job) is a dependency
         // too, and its think is the compute between that wake-up and the operation
         int firstWake = prevEnd == Long.MIN_VALUE && tl != null ? tl.firstOpWake(start[i]) : -1;
@@ -315,8 +347,9 @@ public final class Ops {
      * same code as {@link #finish}; indexes only move forward.
      */
     static Ops streaming(Spill.Reader r, int total, long faultCostNs, double gapScale, long gapTail, long gapBody,
-                         int readClass) {
+                         int readClass, long zapNsPerPage) {
         Ops o = new Ops(0);
+        o.zapNsPerPage = zapNsPerPage;
         o.reader = r;
         o.total = total;
         o.cost = faultCostNs;
@@ -354,6 +387,7 @@ public final class Ops {
         if (reader != null) {
             think = new long[c];
             service = new long[c];
+            tail = new long[c];
             sleep = new long[c];
             wake = new int[c];
             depSleep = new long[c];
@@ -364,7 +398,7 @@ public final class Ops {
     void release() {
         if (reader == null) return;
         alloc(0);
-        think = service = sleep = depSleep = new long[0];
+        think = service = tail = sleep = depSleep = new long[0];
         wake = new int[0];
         n = 0;
     }
@@ -478,5 +512,10 @@ public final class Ops {
     public long service(int i) {
         int s = slot(i); // before the array is read: a refill may replace it
         return service[s];
+    }
+    /** See {@link #tail}. */
+    public long tail(int i) {
+        int s = slot(i); // before the array is read: a refill may replace it
+        return tail[s];
     }
 }

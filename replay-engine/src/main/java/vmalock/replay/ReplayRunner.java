@@ -457,6 +457,10 @@ public final class ReplayRunner {
             s.put("fault_cost_shape", w.faultCostShape);
             if (w.faultGapScale > 0) s.put("fault_cost_gap_scale", Math.round(w.faultGapScale * 1000) / 1000.0);
             s.put("fault_cost_anon_prepare_sections", w.anonPrepareSections);
+            s.put("madvise_zap_source", w.madviseZapSource);
+            s.put("madvise_zap_calls", w.madviseZapCalls);
+            s.put("madvise_zap_tlb_flushes", w.madviseZapFlushes);
+            s.put("madvise_zap_ns_per_page", w.madviseZapNsPerPage);
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
             // after the task's own release within 10 µs (its cache) and otherwise: 0 = the one cost for both
             s.put("acquire_cost_hot_ns", o.acquireCostNs >= 0 ? 0 : w.acquireCostHotNs);
@@ -673,6 +677,13 @@ public final class ReplayRunner {
                 + ", capped by the gap to the task's next event; other service and hold times are the trace's own, less "
                 + "the time the holder was runnable (preempted) and, for a write section on a kernel with per-VMA locks, "
                 + "the time it slept (vma_start_write waiting for the VMA's readers): the model recreates both");
+        a.add("a madvise(MADV_DONTNEED, MADV_FREE, MADV_DONTNEED_LOCKED) served under the per-VMA lock holds it for its zap "
+                + "only: vma_end_read comes before tlb_finish_mmu (the TLB flush, IPIs to the other CPUs running the mm, and "
+                + "the freeing of the pages), which runs after it, unlocked. The zap ends at the call's first tlb:tlb_flush "
+                + "where the trace has one (madvise_zap_source trace-tlb-flush); else it lasts at most the 10th percentile "
+                + "of the trace's such calls' time per page (≥" + WorkBuilder.MIN_ZAP_SAMPLES + " calls: a call that "
+                + "needed no slow remote flush, an upper bound), times the call's pages (trace-fast-calls-p10-per-page); "
+                + "else the whole call holds the lock (whole-syscall). Under the mmap_lock fallback the whole call holds it");
         a.add("an mmap_lock acquisition (start_locking → the rwsem, trylocks included) costs the trace's mean uncontended "
                 + "wait (≤2 µs samples, tracepoint + fast path): its hot mean when the acquiring task released that lock "
                 + "itself within 10 µs (the lock's cache line in its CPU's cache), its cold mean otherwise (each with 20 "

@@ -22,6 +22,8 @@ public final class TaskWork {
     /** How a per-VMA-lock fault's cost follows its traced gap: see {@link Ops#finish(long, double, long, long)}. */
     double faultGapScale;
     long faultGapTail, faultGapBody;
+    /** Spilled work: the per-page zap bound for madvise ({@link Ops#finish(long, double, long, long, long)}). */
+    long zapNsPerPage;
     Spill spill;
     /** The task's off-CPU timeline (null when the trace has no sched_switch events). */
     SchedTimeline timeline;
@@ -57,7 +59,7 @@ public final class TaskWork {
      */
     public Ops replayOps() {
         if (spilled == 0) return ops;
-        Ops o = Ops.streaming(spill.reader(this), spilled, faultCostNs, faultGapScale, faultGapTail, faultGapBody, readClass);
+        Ops o = Ops.streaming(spill.reader(this), spilled, faultCostNs, faultGapScale, faultGapTail, faultGapBody, readClass, zapNsPerPage);
         o.timeline = timeline;
         return o;
     }

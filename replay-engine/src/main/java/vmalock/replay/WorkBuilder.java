@@ -112,6 +112,14 @@ public final class WorkBuilder {
      */
     private long[] handoverIdle = new long[64];
     private int nHandoverIdle;
+    /**
+     * Per-VMA-lock madvise calls that batch their TLB flush (DONTNEED, FREE, DONTNEED_LOCKED): sys_enter → sys_exit per
+     * page of the range (ns), and how many showed their first tlb_flush (the zap's end, measured).
+     */
+    private long[] zapPerPage = new long[64];
+    private int nZapPerPage, zapFlushed;
+    /** Calls needed for the per-page zap bound (its 10th percentile). */
+    static final int MIN_ZAP_SAMPLES = 20;
     /** Wake-ups (sched_waking; sched_wakeup when the trace has no sched_waking) of a task whose previous CPU was
      *  busy while another CPU was idle: onto the previous CPU, onto an idle one. */
     private long wakesToPrevCpu, wakesToIdleCpu, wakeupsToPrevCpu, wakeupsToIdleCpu;
@@ -381,6 +389,15 @@ public final class WorkBuilder {
     private void onGeneric(Event e) {
         String n = e.name;
         if (n == null) return;
+        if (n.equals("tlb_flush")) {
+            // madvise's tlb_finish_mmu, after vma_end_read: the end of the zap under the VMA lock (reason 0, "flush
+            // on task switch", is the task being switched in, not its flush)
+            Task t = tasks.get(e.tid);
+            if (t != null && t.sc == Syscall.MADVISE && t.scFlushTs < 0 && e.text != null && !e.text.contains("(0)")) {
+                t.scFlushTs = e.ts;
+            }
+            return;
+        }
         if (n.equals("sched_switch")) {
             Object[] f = SchedTimeline.parseSwitch(e.text);
             if (f == null) return;
@@ -693,6 +710,7 @@ public final class WorkBuilder {
         t.scMem = "sys_enter_pread64".equals(e.name) && e.nargs >= 4;
         t.scMemK = 0;
         t.scTs = e.ts;
+        t.scFlushTs = -1;
         t.scLocked = false;
         t.scWork = null;
         t.scOp = -1;
@@ -756,6 +774,15 @@ public final class WorkBuilder {
                 copyArgs(t, w.ops, i);
                 w.ops.end[i] = e.ts;
                 w.ops.ret[i] = e.ret;
+                if (Ops.zapUnderVmaLock(t.scArgs[2])) {
+                    if (t.scFlushTs >= 0) {
+                        w.ops.post[i] = t.scFlushTs - t.scTs;
+                        zapFlushed++;
+                    }
+                    long pages = Math.max(1, (t.scArgs[1] + AddressSpace.PAGE - 1) / AddressSpace.PAGE);
+                    if (nZapPerPage == zapPerPage.length) zapPerPage = Arrays.copyOf(zapPerPage, 2 * nZapPerPage);
+                    zapPerPage[nZapPerPage++] = (e.ts - t.scTs) / pages;
+                }
                 mm.traced.touch(t.scArgs[0], 1);
             }
         }
@@ -897,6 +924,8 @@ public final class WorkBuilder {
         int scProcFile;
         long rAddr, rLen, rBehavior;
         long scTs;
+        /** Its first tlb_flush inside the open syscall (not a flush on a task switch), -1: none. */
+        long scFlushTs = -1;
         boolean scLocked;
         final long[] scArgs = new long[5];
         TaskWork scWork;
@@ -1279,6 +1308,17 @@ public final class WorkBuilder {
         long gapTail = 2 * (subMicro ? 1 : 1000);
         long bodyN = subMicro ? gapBodyNNs : gapBodyNUs, bodySum = subMicro ? gapBodySumNs : gapBodySumUs;
         long gapBody = bodyN == 0 ? 0 : Math.round((double) bodySum / bodyN * gapScale);
+        // madvise(MADV_DONTNEED…) under the VMA lock holds it for the zap only: vma_end_read comes before
+        // tlb_finish_mmu's TLB flush (IPIs to the other CPUs running the mm, waiting for them) and the freeing of the
+        // pages. A call whose first tlb_flush the trace shows is split there; the others zap for at most the
+        // trace's fast calls' time per page (their 10th percentile: a call that needed no slow remote flush),
+        // capped by their own length
+        long zapNsPerPage = 0;
+        if (nZapPerPage >= MIN_ZAP_SAMPLES) {
+            long[] z = Arrays.copyOf(zapPerPage, nZapPerPage);
+            Arrays.sort(z);
+            zapNsPerPage = Math.max(1, z[(int) (0.1 * (z.length - 1))]);
+        }
         for (SchedTimeline tl : sched.values()) {
             tl.seal();
             tl.vmaLockKernel = vmaPathFaults > 0;
@@ -1300,6 +1340,7 @@ public final class WorkBuilder {
                     w.faultGapScale = gapScale;
                     w.faultGapTail = gapTail;
                     w.faultGapBody = gapBody;
+                    w.zapNsPerPage = zapNsPerPage;
                     if (o.n > 0) {
                         spill.write(w, o.n);
                         o.dropPrefix(o.n);
@@ -1309,7 +1350,7 @@ public final class WorkBuilder {
                 for (int i = 0; i < o.n; i++) {
                     if (o.kind[i] == Ops.READ && o.sub[i] < 0) o.sub[i] = cls;
                 }
-                o.finish(cost, gapScale, gapTail, gapBody);
+                o.finish(cost, gapScale, gapTail, gapBody, zapNsPerPage);
             }
         }
         List<MmWork> out = new ArrayList<>();
@@ -1338,6 +1379,12 @@ public final class WorkBuilder {
         wl.faultCostShape = gapScale > 0 ? "trace-gaps" : "constant";
         wl.faultGapScale = gapScale;
         wl.anonPrepareSections = anonPrepareSections;
+        wl.madviseZapCalls = nZapPerPage;
+        wl.madviseZapFlushes = zapFlushed;
+        wl.madviseZapNsPerPage = zapNsPerPage;
+        wl.madviseZapSource = nZapPerPage == 0 ? "none" : zapFlushed == nZapPerPage ? "trace-tlb-flush"
+                : zapNsPerPage > 0 ? (zapFlushed > 0 ? "trace-tlb-flush+" : "") + "trace-fast-calls-p10-per-page"
+                : zapFlushed > 0 ? "trace-tlb-flush+whole-syscall" : "whole-syscall";
         wl.observedSyscallLatency = observedSyscalls;
         wl.observedWriteSectionSleeps = writeSectionSleeps;
         wl.observedSyscallLatencyBy = observedSyscallsBy;

@@ -80,6 +80,13 @@ public final class Workload implements AutoCloseable {
     public double faultGapScale;
     /** Fallback-path sections of first write faults in fresh anonymous VMAs (vmf_anon_prepare), left out of the fallback mean. */
     public long anonPrepareSections;
+    /**
+     * madvise calls under the per-VMA lock that batch their TLB flush (DONTNEED, FREE, DONTNEED_LOCKED), those whose
+     * first tlb_flush the trace shows (their zap measured), the per-page bound of the others' zap (ns, 0: none: the
+     * whole call holds the VMA lock) and where the split comes from.
+     */
+    public long madviseZapCalls, madviseZapFlushes, madviseZapNsPerPage;
+    public String madviseZapSource = "none";
 
     /**
      * The samples a sleeper's wake-up latency is drawn from: in the closed loop the trace's wake-ups onto an idle
@@ -218,6 +225,10 @@ public final class Workload implements AutoCloseable {
         s.faultCostShape = faultCostShape;
         s.faultGapScale = faultGapScale;
         s.anonPrepareSections = anonPrepareSections;
+        s.madviseZapCalls = madviseZapCalls;
+        s.madviseZapFlushes = madviseZapFlushes;
+        s.madviseZapNsPerPage = madviseZapNsPerPage;
+        s.madviseZapSource = madviseZapSource;
         s.kernelPreemptions = kernelPreemptions;
         s.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
         s.faultHolds = faultHolds;

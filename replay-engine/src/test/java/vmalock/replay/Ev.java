@@ -111,6 +111,14 @@ final class Ev {
         return this;
     }
 
+    /** tlb:tlb_flush by {@code tid} with reason {@code reason} (4: remote IPI send, 3: local MM shootdown, 0: task switch). */
+    Ev tlbFlush(long us, int tid, int reason) {
+        Event e = base(EventKind.GENERIC, "tlb_flush", us, tid, "t" + tid);
+        String[] names = {"flush on task switch", "remote shootdown", "local shootdown", "local MM shootdown", "remote IPI send"};
+        e.text = "pages:16 reason:" + names[reason] + " (" + reason + ")";
+        return this;
+    }
+
     /** The last event was recorded on CPU {@code c}. */
     Ev cpu(int c) {
         list.get(list.size() - 1).cpu = c;

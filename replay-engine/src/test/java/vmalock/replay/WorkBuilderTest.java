@@ -382,6 +382,44 @@ class WorkBuilderTest {
     }
 
     /**
+     * madvise(MADV_DONTNEED) under the per-VMA lock holds it for the zap only (vma_end_read before tlb_finish_mmu):
+     * a call whose first tlb_flush the trace shows is split there (a flush on a task switch is not its own); the
+     * others zap for at most the 10th percentile of the calls' time per page; the rest of the call is its tail.
+     */
+    @Test
+    void madviseUnderTheVmaLockHoldsItForTheZapOnly() {
+        Ev ev = new Ev();
+        ev.write(100, 10, MM, 5, Syscall.MMAP, REGION, 0, 64 << 20, 3, 0x22);
+        ev.fault(120, 11, REGION, 6);
+        for (int i = 0; i < 21; i++) { // 16 pages each: 3 fast calls (4 µs), 18 slow ones (40 µs, a slow remote flush)
+            long t = 1000 + 100L * i;
+            ev.enter(t, 11, Syscall.MADVISE, REGION, 0x10000, 4);
+            if (i == 20) ev.tlbFlush(t + 1, 11, 0).tlbFlush(t + 3, 11, 4); // switched in at +1, its flush at +3
+            ev.exit(t + (i < 3 ? 4 : 40), 11, Syscall.MADVISE, 0);
+        }
+        Workload w = ev.build(-1);
+        assertEquals(21, w.madviseZapCalls);
+        assertEquals(1, w.madviseZapFlushes);
+        assertEquals(250, w.madviseZapNsPerPage); // 4 µs / 16 pages: the 10th percentile of 21 calls is a fast one
+        assertEquals("trace-tlb-flush+trace-fast-calls-p10-per-page", w.madviseZapSource);
+        Ops o = only(w.mms.get(0), 11);
+        assertEquals(Ops.VMA_SYSCALL, o.kind(1));
+        assertEquals(4000, o.service(1));
+        assertEquals(0, o.tail(1));           // a fast call zaps for all of it
+        assertEquals(40_000, o.service(4));
+        assertEquals(36_000, o.tail(4));      // 16 pages × 250 ns under the lock, then the flush
+        assertEquals(40_000, o.service(21));
+        assertEquals(37_000, o.tail(21));     // measured: its flush 3 µs after sys_enter
+        // fewer than 20 calls and no flush: the whole call holds the VMA lock, as before
+        Ev few = new Ev();
+        few.write(100, 10, MM, 5, Syscall.MMAP, REGION, 0, 64 << 20, 3, 0x22);
+        few.enter(1000, 11, Syscall.MADVISE, REGION, 0x10000, 4).exit(1040, 11, Syscall.MADVISE, 0);
+        Workload fw = few.build(-1);
+        assertEquals("whole-syscall", fw.madviseZapSource);
+        assertEquals(0, only(fw.mms.get(0), 11).tail(0));
+    }
+
+    /**
      * The trace's side of vma_write_wait_us: a writer switched out not runnable while it holds mmap_lock for write
      * (vma_start_write waiting for the VMA's readers) until it runs again; a preemption (R+) inside the section is not
      * such a sleep, nor is a sleep outside it.
