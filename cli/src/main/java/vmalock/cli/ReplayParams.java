@@ -84,6 +84,13 @@ public final class ReplayParams {
                     + "default: " + (ReplayOptions.DEFAULT_DELAY_DEQUEUE ? "on" : "off") + ". See docs/replay.md")
     String delayDequeue;
 
+    @Option(names = "--rcuwait-switch-out", paramLabel = "on|off", defaultValue = "default",
+            description = "closed loop: a VMA writer (vma_start_write waiting on vm_refcnt) woken by the last reader "
+                    + "while it is still on its CPU — within the trace's start_locking → switch-out time of mmap_lock readers "
+                    + "that slept, drawn per wake-up — pays no wake-up latency; default: "
+                    + (ReplayOptions.DEFAULT_RCUWAIT_SWITCH_OUT ? "on" : "off") + ". See docs/replay.md")
+    String rcuwaitSwitchOut;
+
     @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
     List<Integer> sources;
 
@@ -132,6 +139,12 @@ public final class ReplayParams {
             case "on": o.delayDequeue = true; break;
             case "off": o.delayDequeue = false; break;
             default: throw new IllegalArgumentException("--delay-dequeue: '" + delayDequeue + "' is not on or off");
+        }
+        switch (rcuwaitSwitchOut.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "default": break;
+            case "on": o.rcuwaitSwitchOut = true; break;
+            case "off": o.rcuwaitSwitchOut = false; break;
+            default: throw new IllegalArgumentException("--rcuwait-switch-out: '" + rcuwaitSwitchOut + "' is not on or off");
         }
         o.eevdf = false;
         switch (wakeupPreempt.trim().toLowerCase(java.util.Locale.ROOT)) {

@@ -54,6 +54,12 @@ public final class SimScheduler implements Driver {
      * {@link #wakeLatencyNs} (the replay samples the trace's own wake-up latencies with its seed).
      */
     public java.util.function.ToLongFunction<Task> wakeLatency;
+    /**
+     * How long a VMA writer that blocks in rcuwait_wait_event (vma_start_write, vma_mark_detached: no spinning first) is
+     * still on its CPU — setting its state, schedule() — drawn per wake-up; null: 0. Woken within it by the last reader's
+     * vma_end_read, it was never off its CPU and pays no {@link #wakeLatency}.
+     */
+    public java.util.function.ToLongFunction<Task> rcuwaitSwitchOut;
     /** Modelled CPUs; 0 = unlimited. */
     public int cpus;
     /** Time slice of the CPU model (ns): a task that ran this long yields to a waiting one. */
@@ -228,6 +234,12 @@ public final class SimScheduler implements Driver {
         return t;
     }
 
+    /** Blocked in a VMA writer's rcuwait_wait_event (vma_start_write, vma_mark_detached). */
+    private static boolean inRcuwait(Task t) {
+        Op top = t.depth() == 0 ? null : t.opAt(t.depth() - 1);
+        return top instanceof VmaLock.StartWrite || top instanceof VmaLock.MarkDetached;
+    }
+
     private static int indexOf(Task t) {
         return t.simIndex;
     }
@@ -249,7 +261,8 @@ public final class SimScheduler implements Driver {
                 return;
             }
             t.wokenUp = true;
-            push(now + (wakeLatency != null ? wakeLatency.applyAsLong(t) : wakeLatencyNs), indexOf(t), t.gen);
+            boolean stillOnCpu = rcuwaitSwitchOut != null && inRcuwait(t) && now - t.blockedAt < rcuwaitSwitchOut.applyAsLong(t);
+            push(now + (stillOnCpu ? 0 : wakeLatency != null ? wakeLatency.applyAsLong(t) : wakeLatencyNs), indexOf(t), t.gen);
         } else {
             t.woken = true;
         }
@@ -680,6 +693,7 @@ public final class SimScheduler implements Driver {
                         continue;
                     }
                     t.simState = BLOCKED;
+                    t.blockedAt = now;
                     t.gen++;
                     if (!t.spinning) {
                         t.onCpu = false;

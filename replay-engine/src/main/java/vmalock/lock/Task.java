@@ -39,6 +39,8 @@ public final class Task {
     volatile boolean onCpu = true;
     /** Set by an optimistic spinner before it returns {@link Op#BLOCK}: it stays on CPU. */
     boolean spinning;
+    /** Virtual time (ns) of its last {@link Op#BLOCK} under the simulator. */
+    long blockedAt;
 
     // ---- rwsem bookkeeping ----------------------------------------------------------------
     final Rwsem.Waiter waiter = new Rwsem.Waiter(this);

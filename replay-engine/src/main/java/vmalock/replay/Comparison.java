@@ -270,6 +270,10 @@ public final class Comparison {
             v = copy(template); v.delayDequeue = !template.delayDequeue; variants.add(v);
             names.add(v.delayDequeue ? "delay dequeue on" : "delay dequeue off");
         }
+        if (template.wakeLatencyNs != 0) { // a VMA writer woken before it is off its CPU: how long that takes is sampled
+            v = copy(template); v.rcuwaitSwitchOut = !template.rcuwaitSwitchOut; variants.add(v);
+            names.add(v.rcuwaitSwitchOut ? "rcuwait switch-out on" : "rcuwait switch-out off");
+        }
         v = copy(template); v.seed = template.seed + 1; variants.add(v); names.add("seed " + v.seed);
         v = copy(template); v.seed = template.seed + 2; variants.add(v); names.add("seed " + v.seed);
         List<ObjectNode> outs = new java.util.ArrayList<>();

@@ -206,6 +206,12 @@ public final class ReplayOptions {
      */
     public boolean delayDequeue = DEFAULT_DELAY_DEQUEUE;
     public static final boolean DEFAULT_DELAY_DEQUEUE = false;
+    /**
+     * Closed loop: a VMA writer (vma_start_write's rcuwait) woken within the trace's start_locking → switch-out time of
+     * mmap_lock readers that slept (drawn per wake-up) pays no wake-up latency ({@link Workload#switchOutLatencies}).
+     */
+    public boolean rcuwaitSwitchOut = DEFAULT_RCUWAIT_SWITCH_OUT;
+    public static final boolean DEFAULT_RCUWAIT_SWITCH_OUT = true;
 
     /** A copy of every option (compare's runs and sweep variants, replay's policies start from one template). */
     public ReplayOptions copy() {
@@ -232,6 +238,7 @@ public final class ReplayOptions {
         o.wakeOnPrevCpu = wakeOnPrevCpu;
         o.eevdf = eevdf;
         o.delayDequeue = delayDequeue;
+        o.rcuwaitSwitchOut = rcuwaitSwitchOut;
         o.live = live;
         o.filter = filter;
         o.onRun = onRun;

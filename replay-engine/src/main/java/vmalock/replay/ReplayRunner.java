@@ -58,6 +58,7 @@ public final class ReplayRunner {
         if (o.migrationCostNs > 0) sb.append("-m").append(o.migrationCostNs);
         if (!o.eevdf) sb.append("-q").append(schedulerModel(o)); // the single-queue models (the default, eevdf, adds nothing)
         else if (o.delayDequeue != ReplayOptions.DEFAULT_DELAY_DEQUEUE) sb.append(o.delayDequeue ? "-dd" : "-nodd");
+        if (o.rcuwaitSwitchOut != ReplayOptions.DEFAULT_RCUWAIT_SWITCH_OUT) sb.append(o.rcuwaitSwitchOut ? "-rso" : "-norso");
         if (o.wakeOnPrevCpu != null) sb.append(o.wakeOnPrevCpu ? "-wcprev" : "-wcidle");
         if (o.live) sb.append("-live");
         if (o.filter != null) sb.append("-f").append(sha256(o.filter), 0, 8); // a filtered run never replaces the whole one
@@ -416,6 +417,7 @@ public final class ReplayRunner {
         j.put("preempt", o.kernelPreemption == null ? "auto" : o.kernelPreemption ? "full" : "none");
         j.put("wakeup_preempt", schedulerModel(o));
         if (o.eevdf) j.put("delay_dequeue", o.delayDequeue);
+        j.put("rcuwait_switch_out", o.rcuwaitSwitchOut);
         if (o.migrationCostNs > 0) j.put("migration_cost_us", o.migrationCostNs / 1000.0);
         j.put("wake_cpu", o.wakeOnPrevCpu == null ? "auto" : o.wakeOnPrevCpu ? "prev" : "idle");
         j.put("deterministic", !o.live);
@@ -461,6 +463,14 @@ public final class ReplayRunner {
             s.put("madvise_zap_calls", w.madviseZapCalls);
             s.put("madvise_zap_tlb_flushes", w.madviseZapFlushes);
             s.put("madvise_zap_ns_per_page", w.madviseZapNsPerPage);
+            long[] so = w.switchOutLatencies;
+            s.put("switch_out_samples", so.length);
+            if (o.rcuwaitSwitchOut && so.length >= Workload.MIN_SWITCH_OUT_SAMPLES && o.effectiveTiming(w) == ReplayOptions.Timing.SCHED
+                    && o.wakeLatencyNs < 0) {
+                s.put("switch_out_p50_ns", so[(so.length - 1) / 2]);
+            } else {
+                s.putNull("switch_out_p50_ns");
+            }
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
             // after the task's own release within 10 µs (its cache) and otherwise: 0 = the one cost for both
             s.put("acquire_cost_hot_ns", o.acquireCostNs >= 0 ? 0 : w.acquireCostHotNs);
@@ -693,7 +703,10 @@ public final class ReplayRunner {
                 ? "drawn (seeded) from the trace's own: release → acquire_returned of waiters that slept "
                 + "(contention_begin READ/WRITE)"
                 : "drawn (seeded) from the trace's own wake-ups onto an idle CPU (sched_waking → sched_switch from the "
-                + "idle task); every sleeper pays it, queueing for a modelled CPU comes on top")
+                + "idle task); every sleeper pays it, queueing for a modelled CPU comes on top — except a VMA writer "
+                + "(vma_start_write's rcuwait, which does not spin) woken while still on its CPU: within a time drawn "
+                + "from the trace's start_locking → switch-out of mmap_lock readers that slept (≥"
+                + Workload.MIN_SWITCH_OUT_SAMPLES + "; --rcuwait-switch-out off: it pays it too)")
                 + "; a granted reader owns the lock meanwhile");
         a.add("timing: " + o.timing.name().toLowerCase(Locale.ROOT) + (o.timing == ReplayOptions.Timing.TRACE
                 ? " — each operation is issued when the trace shows it, or when the task's previous operation ends if later"

@@ -116,6 +116,9 @@ public final class WorkBuilder {
      * Per-VMA-lock madvise calls that batch their TLB flush (DONTNEED, FREE, DONTNEED_LOCKED): sys_enter → sys_exit per
      * page of the range (ns), and how many showed their first tlb_flush (the zap's end, measured).
      */
+    /** mmap_lock readers that slept: start_locking → their sched_switch out (ns). */
+    private long[] switchOut = new long[64];
+    private int nSwitchOut;
     private long[] zapPerPage = new long[64];
     private int nZapPerPage, zapFlushed;
     /** Calls needed for the per-page zap bound (its 10th percentile). */
@@ -409,7 +412,18 @@ public final class WorkBuilder {
                 long ran = ptl.ranUntil(e.ts);
                 if (st != null && !st.startsWith("R")) {
                     Task pt = tasks.get(prev);
-                    if (pt != null && (pt.fState == F_STARTED || pt.rState == R_STARTED || pt.wState == W_STARTED)) pt.lockSlept = true;
+                    if (pt != null && (pt.fState == F_STARTED || pt.rState == R_STARTED || pt.wState == W_STARTED)) {
+                        if (!pt.lockSlept && pt.wState != W_STARTED) {
+                            // how long a reader that sleeps is still on its CPU: start_locking → its switch-out (a
+                            // writer spins first: not a sample)
+                            long from = pt.fState == F_STARTED ? pt.fLockTs : pt.rStart;
+                            if (from > 0 && e.ts >= from) {
+                                if (nSwitchOut == switchOut.length) switchOut = Arrays.copyOf(switchOut, 2 * nSwitchOut);
+                                switchOut[nSwitchOut++] = e.ts - from;
+                            }
+                        }
+                        pt.lockSlept = true;
+                    }
                     if (pt != null && pt.wState == W_HELD) pt.wSleepTs = e.ts;
                 }
                 if (st != null && st.startsWith("R+")) {
@@ -1379,6 +1393,9 @@ public final class WorkBuilder {
         wl.faultCostShape = gapScale > 0 ? "trace-gaps" : "constant";
         wl.faultGapScale = gapScale;
         wl.anonPrepareSections = anonPrepareSections;
+        long[] so = Arrays.copyOf(switchOut, nSwitchOut);
+        Arrays.sort(so);
+        wl.switchOutLatencies = so;
         wl.madviseZapCalls = nZapPerPage;
         wl.madviseZapFlushes = zapFlushed;
         wl.madviseZapNsPerPage = zapNsPerPage;

@@ -87,6 +87,14 @@ public final class Workload implements AutoCloseable {
      */
     public long madviseZapCalls, madviseZapFlushes, madviseZapNsPerPage;
     public String madviseZapSource = "none";
+    /**
+     * The trace's mmap_lock readers that slept: start_locking → their sched_switch out (ns, sorted): how long a task
+     * that blocks without spinning is still on its CPU. The closed loop draws a VMA writer's from it
+     * ({@link vmalock.lock.SimScheduler#rcuwaitSwitchOut}; writers of mmap_lock spin first and are left out).
+     */
+    public long[] switchOutLatencies = new long[0];
+    /** Samples needed to use {@link #switchOutLatencies}. */
+    public static final int MIN_SWITCH_OUT_SAMPLES = 20;
 
     /**
      * The samples a sleeper's wake-up latency is drawn from: in the closed loop the trace's wake-ups onto an idle
@@ -225,6 +233,7 @@ public final class Workload implements AutoCloseable {
         s.faultCostShape = faultCostShape;
         s.faultGapScale = faultGapScale;
         s.anonPrepareSections = anonPrepareSections;
+        s.switchOutLatencies = switchOutLatencies;
         s.madviseZapCalls = madviseZapCalls;
         s.madviseZapFlushes = madviseZapFlushes;
         s.madviseZapNsPerPage = madviseZapNsPerPage;
