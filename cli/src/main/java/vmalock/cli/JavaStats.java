@@ -1,5 +1,6 @@
 package vmalock.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,8 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import vmalock.db.ObservedRun;
-import vmalock.stats.StatsJson;
+import vmalock.stats.StatsDocument;
 import vmalock.stats.WorkspaceStats;
+import vmalock.store.JsonTrees;
 import vmalock.store.Manifest;
 import vmalock.store.StoreException;
 import vmalock.store.Workspace;
@@ -50,14 +52,14 @@ final class JavaStats {
      */
     static ObjectNode compute(Workspace ws) {
         try {
-            return (ObjectNode) StatsJson.JSON.readTree(StatsJson.JSON.writeValueAsBytes(document(ws)));
+            return (ObjectNode) JsonTrees.read(JsonTrees.prettyBytes(document(ws)));
         } catch (IOException e) {
             throw new StoreException(ws.dir() + ": " + e.getMessage(), e);
         }
     }
 
     private static ObjectNode document(Workspace ws) {
-        return StatsJson.build(WorkspaceStats.compute(ws, null));
+        return StatsDocument.build(WorkspaceStats.compute(ws, null));
     }
 
     /**
@@ -70,14 +72,14 @@ final class JavaStats {
         // ingest that builds the tables creates two (the load's pass, then the figures'). One more here keeps the
         // queue's files byte-identical to that ingest's, whichever way the tables went.
         ws.reader().close();
-        ObjectNode cache = StatsJson.JSON.createObjectNode();
+        ObjectNode cache = JsonNodeFactory.instance.objectNode();
         cache.put("sources", fingerprint(ws.manifest().sources));
         cache.put("orphan_blocks", ws.orphanBlocks());
         cache.set("stats", document(ws));
         Path f = ws.dir().resolve(ObservedRun.STATS_CACHE);
         Path tmp = ws.dir().resolve(ObservedRun.STATS_CACHE + ".tmp");
         try {
-            Files.write(tmp, StatsJson.JSON.writeValueAsBytes(cache));
+            Files.write(tmp, JsonTrees.prettyBytes(cache));
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             try {

@@ -81,6 +81,9 @@ public final class Main implements Runnable {
                 : "/usr/lib/" + multiarch + ":/lib/" + multiarch + ":") + "/usr/lib64:/lib64:/usr/lib:/lib");
     }
 
+    /** picocli's system property: regular expressions of the types whose built-in converters it does not register. */
+    static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+
     /** The full command line, every subcommand registered. */
     public static CommandLine commandLine() {
         return commandLine(new String[0]);
@@ -91,6 +94,11 @@ public final class Main implements Runnable {
      * subcommand other than {@code help} (its usage, errors and behaviour are the same), else all of them.
      */
     static CommandLine commandLine(String[] argv) {
+        // picocli registers its built-in converters for java.time and java.sql types by reflection, loading and
+        // initialising ~25 JDK classes (~5 ms of each start, issue 13); no vmalock option has such a type
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+            System.setProperty(CONVERTER_EXCLUDES, "java\\.time\\..*,java\\.sql\\..*");
+        }
         CommandLine cl = new CommandLine(new Main());
         String only = argv.length > 0 && !"help".equals(argv[0]) && java.util.Arrays.asList(SUBCOMMANDS).contains(argv[0])
                 ? argv[0] : null;

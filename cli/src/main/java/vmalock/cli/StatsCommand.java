@@ -1,7 +1,6 @@
 package vmalock.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +14,8 @@ import vmalock.db.ObservedRun;
 import vmalock.db.RunInfo;
 import vmalock.db.SqlStats;
 import vmalock.db.WorkspaceDb;
-import vmalock.stats.StatsJson;
+import vmalock.stats.StatsDocument;
+import vmalock.store.JsonTrees;
 import vmalock.store.Manifest;
 import vmalock.stats.WorkspaceStats;
 import vmalock.store.StoreException;
@@ -83,7 +83,7 @@ public final class StatsCommand implements Callable<Integer> {
                 // a subset of the sources or events is not a run of the database: the Java aggregation computes it
                 ws.filter(filter);
                 WorkspaceStats st = WorkspaceStats.compute(ws, sources);
-                node = StatsJson.build(st);
+                node = StatsDocument.build(st);
                 covered = st.sources;
                 if (filter != null) {
                     node.put("filter", filter.description);
@@ -125,9 +125,9 @@ public final class StatsCommand implements Callable<Integer> {
                 }
                 covered = RunInfo.OBSERVED.equals(r) ? ws.manifest().sources : List.of();
             }
-            if (!covered.isEmpty()) StatsJson.kernel(node, covered);
+            if (!covered.isEmpty()) StatsDocument.kernel(node, covered);
             if (json) {
-                out.println(StatsJson.JSON.writeValueAsString(node));
+                out.println(JsonTrees.pretty(node)); // StatsJson.JSON's text, without building a mapper (issue 13)
             } else {
                 new StatsTextWriter(out).write(covered, node);
             }
@@ -147,10 +147,6 @@ public final class StatsCommand implements Callable<Integer> {
             return e.isQuery() ? ExitCode.QUERY : ExitCode.WORKSPACE;
         } catch (StoreException e) {
             err.println("vmalock: " + e.getMessage());
-            err.flush();
-            return ExitCode.WORKSPACE;
-        } catch (IOException e) {
-            err.println("vmalock: cannot write output: " + e.getMessage());
             err.flush();
             return ExitCode.WORKSPACE;
         }

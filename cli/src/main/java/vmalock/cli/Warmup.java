@@ -23,11 +23,13 @@ final class Warmup {
         boolean workspace = option(args, "-w", "--workspace") != null;
         if (workspace) {
             thread("vmalock-warmup-store", () -> {
-                vmalock.store.Manifest.prime();
                 if ("ingest".equals(cmd)) {
+                    // Chronicle first: the ingest opens the queue before it reads or writes a manifest (a new
+                    // workspace has none until the first commit)
                     load("vmalock.store.Queues");
                     load("net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder");
                 }
+                vmalock.store.Manifest.prime();
             });
         }
         if (usesDuckDb(cmd, args)) {

@@ -75,6 +75,26 @@ class StartupTest {
     }
 
     @Test
+    void storedStatsPrintAsTheMapperPrintedThem() throws Exception {
+        // stats reads stats-observed.json and prints --json without an ObjectMapper (issue 13, start-up): the same
+        // document and text as the mapper's (StatsJson.JSON), on traces of each format and clock
+        for (String sample : new String[] {"ftrace-tgid.txt", "ftrace-counter.txt", "ftrace-pipe-lost.txt", "ftrace-overwrite.txt",
+            "perf-ns.perf.txt", "tc-plain.report.txt"}) {
+            Path ws = tmp.resolve("ws-" + sample);
+            assertEquals(0, Cli.run("ingest", Cli.sample(sample), "-w", ws).code, sample);
+            Path stored = ws.resolve(ObservedRun.STATS_CACHE);
+            com.fasterxml.jackson.databind.JsonNode former = vmalock.stats.StatsJson.JSON.readTree(stored.toFile());
+            assertEquals(former, vmalock.store.JsonTrees.read(stored), sample);
+            com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) former.get("stats");
+            vmalock.stats.StatsJson.kernel(node, vmalock.store.Manifest.read(ws).sources);
+            Cli json = Cli.run("stats", "-w", ws, "--json");
+            assertEquals(vmalock.stats.StatsJson.JSON.writeValueAsString(node) + System.lineSeparator(), json.out, sample);
+            assertEquals(vmalock.stats.StatsJson.JSON.writeValueAsString(former), new String(
+                    vmalock.store.JsonTrees.prettyBytes(former), java.nio.charset.StandardCharsets.UTF_8), sample);
+        }
+    }
+
+    @Test
     void aLaterIngestReplacesTheStoredStats() throws Exception {
         Path ws = tmp.resolve("ws");
         assertEquals(0, Cli.run("ingest", Cli.sample("ftrace-tgid.txt"), "-w", ws).code);

@@ -21,6 +21,16 @@ final class Queues {
         // (no sync mode, no pretoucher, a pinned clock). The no-op binding must be installed before
         // net.openhft.chronicle.core.Jvm initialises (it calls PosixAPI.posix()).
         net.openhft.posix.internal.PosixAPIHolder.useNoOpPosixApi();
+        // Chronicle's Jvm initialiser loads the thread-affinity library, which loads JNA, which unpacks its native
+        // library from the jar into ~/.cache/JNA and loads it (~30 ms), then binds libc (~15 ms): at every start
+        // of a command that opens a queue (issue 13, start-up). A workspace queue pins no thread; without JNA's
+        // library the affinity library falls back to its no-op implementation, silently. Unless the user set them.
+        if (System.getProperty("jna.noclasspath") == null && System.getProperty("jna.boot.library.path") == null) {
+            System.setProperty("jna.noclasspath", "true");
+            if (System.getProperty("jna.nosys") == null) {
+                System.setProperty("jna.nosys", "true");
+            }
+        }
     }
 
     /**

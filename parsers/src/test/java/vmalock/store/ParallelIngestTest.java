@@ -52,7 +52,7 @@ class ParallelIngestTest {
                     }
                 }
             }
-            return new Stored(Manifest.JSON.writeValueAsString(s), blocks, problems);
+            return new Stored(Manifest.toJson(s), blocks, problems);
         }
     }
 

@@ -183,7 +183,7 @@ public final class ObservedRun {
             return null;
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode j = vmalock.stats.StatsJson.JSON.readTree(f.toFile());
+            com.fasterxml.jackson.databind.JsonNode j = vmalock.store.JsonTrees.read(f); // no ObjectMapper (issue 13)
             if (!fingerprint(ws.manifest().sources).equals(j.path("sources").asText(null)) || !j.path("stats").isObject()) {
                 return null;
             }

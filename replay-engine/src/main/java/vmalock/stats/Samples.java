@@ -13,7 +13,7 @@ public final class Samples {
      * sum, min, nearest-rank p50/p90/p99/p999 and max, in µs (ns / 1000, exact to three decimals).
      */
     public com.fasterxml.jackson.databind.node.ObjectNode latencyJson() {
-        com.fasterxml.jackson.databind.node.ObjectNode o = StatsJson.JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         o.put("count", n);
         o.put("sum", sum() / 1000.0);
         if (n == 0) {
