@@ -57,8 +57,9 @@ public final class CaptureCommand implements Callable<Integer> {
             description = "Edit the default events: comma-separated +SYS:EVENT to add, -SYS:EVENT to remove, SYS:* for a "
                     + "whole subsystem, -kprobes to drop the lock_vma_under_rcu probes, -uprobes as --no-open-probes. Defaults: "
                     + "mmap_lock:*, exceptions:page_fault_user, lock:contention_begin/end, syscalls:sys_{enter,exit}_{mmap,munmap,"
-                    + "mprotect,madvise,mremap,brk,pread64}, sched:sched_process_{exec,exit,fork}, sched_switch/wakeup, "
-                    + "kprobes and the open-path uprobes (when the kernel has them).")
+                    + "mprotect,madvise,mremap,brk,pread64}, sched:sched_process_{exec,exit,fork}, sched_switch/wakeup/waking, "
+                    + "exceptions:page_fault_kernel, tlb:tlb_flush (where a per-VMA-lock madvise's zap ends), kprobes and the "
+                    + "open-path uprobes (when the kernel has them).")
     String events;
 
     @Option(names = "--no-open-probes",
