@@ -197,7 +197,7 @@ public final class Ops {
             case VMA_SYSCALL:
                 s = end[i] - start[i];
                 if (sub[i] == vmalock.event.Syscall.MADVISE.ordinal() && zapUnderVmaLock(a2[i])) {
-                    long pages = Math.max(1, (a1[i] + 4095) / 4096);
+                    long pages = Math.max(1, (a1[i] + AddressSpace.PAGE - 1) / AddressSpace.PAGE);
                     locked = post[i] >= 0 ? Math.min(s, post[i]) : zapNsPerPage > 0 ? Math.min(s, zapNsPerPage * pages) : s;
                 }
                 break;
