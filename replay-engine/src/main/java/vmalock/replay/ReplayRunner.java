@@ -692,7 +692,8 @@ public final class ReplayRunner {
                 + "the freeing of the pages), which runs after it, unlocked. The zap ends at the call's first tlb:tlb_flush "
                 + "where the trace has one (madvise_zap_source trace-tlb-flush); else it lasts at most the 10th percentile "
                 + "of the trace's such calls' time per page (≥" + WorkBuilder.MIN_ZAP_SAMPLES + " calls: a call that "
-                + "needed no slow remote flush, an upper bound), times the call's pages (trace-fast-calls-p10-per-page); "
+                + "needed no slow remote flush: an estimate, 0.7–1.8× the zap measured where the flush "
+                + "is traced), times the call's pages (trace-fast-calls-p10-per-page); "
                 + "else the whole call holds the lock (whole-syscall). Under the mmap_lock fallback the whole call holds it");
         a.add("an mmap_lock acquisition (start_locking → the rwsem, trylocks included) costs the trace's mean uncontended "
                 + "wait (≤2 µs samples, tracepoint + fast path): its hot mean when the acquiring task released that lock "
