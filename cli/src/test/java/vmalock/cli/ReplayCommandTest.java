@@ -184,6 +184,27 @@ class ReplayCommandTest {
         assertTrue(ci.get("madvise_zap_ns_per_page").asLong() > 0, ci.toString());
     }
 
+    /**
+     * In the closed loop the replay's events say which modelled CPU each task ran on (the trace's two CPUs here); the
+     * open loop, with unlimited CPUs, leaves it unknown.
+     */
+    @Test
+    void replayedEventsCarryTheModelledCpu() throws IOException {
+        Path ws = ingest("cf/o2-u1.txt.xz");
+        assertEquals(0, Cli.run("replay", "-w", ws, "--policy", "vma-refcount").code);
+        assertEquals(0, Cli.run("replay", "-w", ws, "--policy", "vma-refcount", "--timing", "trace").code);
+        for (String run : List.of("vma-refcount-s0", "vma-refcount-s0-trace")) {
+            Path csv = tmp.resolve(run + ".csv");
+            Cli x = Cli.run("export", "-w", ws, "--table", "events", "--run", run, "-o", csv);
+            assertEquals(0, x.code, x.toString());
+            List<String> lines = Files.readAllLines(csv);
+            int col = List.of(lines.get(0).split(",")).indexOf("cpu");
+            java.util.Set<String> cpus = new java.util.TreeSet<>();
+            for (String l : lines.subList(1, lines.size())) cpus.add(l.split(",", -1)[col]);
+            assertEquals(run.endsWith("trace") ? java.util.Set.of("") : java.util.Set.of("0", "1"), cpus, run);
+        }
+    }
+
     /** The run.json input record of a vma-refcount replay of {@code sample}. */
     private JsonNode replayedInput(String sample) throws IOException {
         Cli r = Cli.run("replay", "-w", ingest(sample), "--policy", "vma-refcount", "--json");

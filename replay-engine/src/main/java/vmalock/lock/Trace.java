@@ -19,6 +19,7 @@ final class Trace {
         e.name = name;
         e.ts = t.driver.now();
         e.tid = t.tid;
+        if (t.cpu >= 0) e.cpu = t.cpu; // the modelled CPU it runs on (none: unlimited CPUs, or not on one)
         e.tgid = t.tgid;
         e.comm = t.comm;
         return e;

@@ -17,6 +17,7 @@ final class EventBuffer {
     private byte[] bits = new byte[16];
     long[] ts = new long[16];
     private int[] tid = new int[16];
+    private short[] cpu = new short[16]; // the modelled CPU, -1 unknown
     private long[] a = new long[16];   // mm / address / lockAddr
     private long[] b = new long[16];   // memcgId / errorCode / flags / ret
     private long[] c = new long[16];   // ip
@@ -28,6 +29,7 @@ final class EventBuffer {
         kind[i] = (byte) e.kind.ordinal();
         ts[i] = e.ts;
         tid[i] = e.tid;
+        cpu[i] = (short) Math.max(-1, Math.min(Short.MAX_VALUE, e.cpu));
         comm[i] = e.comm;
         switch (e.kind) {
             case MMAP_LOCK_START_LOCKING:
@@ -62,6 +64,7 @@ final class EventBuffer {
         bits = Arrays.copyOf(bits, cap);
         ts = Arrays.copyOf(ts, cap);
         tid = Arrays.copyOf(tid, cap);
+        cpu = Arrays.copyOf(cpu, cap);
         a = Arrays.copyOf(a, cap);
         b = Arrays.copyOf(b, cap);
         c = Arrays.copyOf(c, cap);
@@ -84,6 +87,7 @@ final class EventBuffer {
         e.kind = k;
         e.ts = resolution > 1 ? ts[i] - Math.floorMod(ts[i], resolution) : ts[i];
         e.tid = tid[i];
+        if (cpu[i] >= 0) e.cpu = cpu[i];
         e.comm = comm[i];
         switch (k) {
             case MMAP_LOCK_START_LOCKING:
