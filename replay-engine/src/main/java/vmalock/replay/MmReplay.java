@@ -115,7 +115,7 @@ final class MmReplay implements LockEventListener {
                 // add any queueing): rw_semaphore waiters (mmap_lock, the VMA rwsem) and rcuwait writers
                 // of vm_refcnt alike — both are woken by the scheduler (audit R5)
                 sim.wakeLatency = task -> samples[wr.nextInt(samples.length)];
-                if (wl != null && opt.rcuwaitSwitchOut && wl.switchOutLatencies.length >= Workload.MIN_SWITCH_OUT_SAMPLES) {
+                if (wl != null && opt.rcuwaitSwitchOutApplies(wl)) {
                     // a VMA writer woken by the last reader's vma_end_read before it was off its CPU was never asleep
                     final long[] so = wl.switchOutLatencies;
                     SplittableRandom sr = new SplittableRandom(opt.seed * 0x9E3779B97F4A7C15L + work.index);

@@ -213,6 +213,15 @@ public final class ReplayOptions {
     public boolean rcuwaitSwitchOut = DEFAULT_RCUWAIT_SWITCH_OUT;
     public static final boolean DEFAULT_RCUWAIT_SWITCH_OUT = true;
 
+    /**
+     * Whether a replay of {@code w} draws VMA writers' switch-out times ({@link #rcuwaitSwitchOut}): the closed loop
+     * with sampled wake-up latencies, and enough samples in the trace.
+     */
+    public boolean rcuwaitSwitchOutApplies(Workload w) {
+        return rcuwaitSwitchOut && wakeLatencyNs < 0 && effectiveTiming(w) == Timing.SCHED
+                && w.sleeperWakeSamples(true).length > 0 && w.switchOutLatencies.length >= Workload.MIN_SWITCH_OUT_SAMPLES;
+    }
+
     /** A copy of every option (compare's runs and sweep variants, replay's policies start from one template). */
     public ReplayOptions copy() {
         ReplayOptions o = new ReplayOptions();

@@ -465,8 +465,7 @@ public final class ReplayRunner {
             s.put("madvise_zap_ns_per_page", w.madviseZapNsPerPage);
             long[] so = w.switchOutLatencies;
             s.put("switch_out_samples", so.length);
-            if (o.rcuwaitSwitchOut && so.length >= Workload.MIN_SWITCH_OUT_SAMPLES && o.effectiveTiming(w) == ReplayOptions.Timing.SCHED
-                    && o.wakeLatencyNs < 0) {
+            if (o.rcuwaitSwitchOutApplies(w)) {
                 s.put("switch_out_p50_ns", so[(so.length - 1) / 2]);
             } else {
                 s.putNull("switch_out_p50_ns");
