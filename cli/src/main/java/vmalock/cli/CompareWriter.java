@@ -132,10 +132,13 @@ final class CompareWriter {
                         + "; kernel preemption " + in.path("preempt").asText()
                         + " (" + in.path("preempt_basis").asText() + ")");
                 if (in.has("wake_cpu")) {
-                    wrapped("a woken task runs on " + (in.path("wake_cpu").asText().equals("prev")
-                            ? "its previous CPU, or waits there (an idle CPU takes it after the "
-                                    + in.path("migration_cost_us").asText() + " µs migration cost)"
-                            : "any idle CPU") + " (" + in.path("wake_cpu_basis").asText() + ")");
+                    String wc = in.path("wake_cpu").asText();
+                    String queued = "waits there (an idle CPU takes it after the " + in.path("migration_cost_us").asText()
+                            + " µs migration cost)";
+                    wrapped("a woken task whose previous CPU is busy " + (wc.equals("prev") ? queued
+                            : wc.equals("mixed") ? "runs on an idle CPU " + Math.round(100 * in.path("wake_cpu_idle_share").asDouble())
+                                    + " % of the time, else " + queued
+                            : "runs on any idle CPU") + " (" + in.path("wake_cpu_basis").asText() + ")");
                 }
             } else {
                 wrapped(in.path("timing").asText() + " timing (open loop: the trace has no sched events); CPUs "

@@ -138,7 +138,9 @@ final class HtmlReportWriter {
                 j.path("cpus").asText(), j.path("timing").asText()
                         + (in.has("preempt") ? "; kernel preemption " + in.path("preempt").asText() : "")
                         + (in.has("wake_cpu") ? "; woken tasks on " + (in.path("wake_cpu").asText().equals("prev")
-                                ? "their previous CPU" : "any idle CPU") : "")
+                                ? "their previous CPU" : in.path("wake_cpu").asText().equals("mixed")
+                                ? "an idle CPU " + Math.round(100 * in.path("wake_cpu_idle_share").asDouble())
+                                        + " % of the time, else their previous CPU" : "any idle CPU") : "")
                         + (j.path("sleeps").has("between_operations") ? "; " + j.path("sleeps").path("woken_by_traced_task_replayed").asLong()
                                 + " of " + j.path("sleeps").path("between_operations").asLong()
                                 + " sleeps end when their traced waker gets there" : ""),

@@ -47,10 +47,11 @@ public final class ReplayParams {
     String preempt;
 
     @Option(names = "--wake-cpu", paramLabel = "auto|prev|idle", defaultValue = "auto",
-            description = "where a woken task runs in the CPU model: auto (default: under eevdf as the trace shows — when "
-                    + "at least 5 and 90 %% of its wake-ups of a task whose previous CPU was busy while another was idle went to "
-                    + "the previous CPU, prev, else idle; the other --wakeup-preempt models: idle; run.json says which and "
-                    + "why), prev — queued on the CPU it last ran on, where it "
+            description = "where a woken task whose previous CPU is busy runs in the CPU model: auto (default: under eevdf "
+                    + "as the trace shows — of its wake-ups of a task whose previous CPU was busy while another was idle, the "
+                    + "share the kernel put on the idle CPU (sched_wakeup target_cpu; at least 5, else idle), drawn per wake-up "
+                    + "with the seed; the other --wakeup-preempt models: idle; run.json says which and why), prev — queued on "
+                    + "the CPU it last ran on, where it "
                     + "preempts that CPU's task or waits (an idle CPU takes it once it is cache-hot no more: "
                     + "--migration-cost, the kernel's 500us when not given), idle — any idle CPU at once")
     String wakeCpu;

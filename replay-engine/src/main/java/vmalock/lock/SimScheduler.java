@@ -114,6 +114,11 @@ public final class SimScheduler implements Driver {
      */
     public boolean wakeOnPrevCpu;
     /**
+     * With {@link #wakeOnPrevCpu}: asked for each wake-up whose previous CPU is busy while another is idle — true puts
+     * it on the idle CPU (select_idle_sibling() found one), false on the previous CPU; null: always the previous CPU.
+     */
+    public java.util.function.BooleanSupplier wakeFindsIdle;
+    /**
      * Per-CPU run queues ordered as the kernel's EEVDF (6.6+) orders them, instead of one FIFO queue: every task has a
      * virtual runtime (its CPU time; all of nice 0), a deadline one slice ({@link #sliceNs}) past the virtual time it
      * was placed at, and a lag kept across a sleep. A CPU runs the eligible task (virtual runtime not past the queue's
@@ -351,7 +356,9 @@ public final class SimScheduler implements Driver {
         if (wakeOnPrevCpu && t.wokenUp && t.lastCpu >= 0 && t.lastCpu < cpus) {
             if (cpuBusy.length < cpus) cpuBusy = Arrays.copyOf(cpuBusy, cpus);
             if (pendingByCpu.length < cpus) pendingByCpu = Arrays.copyOf(pendingByCpu, cpus);
-            if (cpuBusy[t.lastCpu]) return queueOnPrevCpu(t);
+            if (cpuBusy[t.lastCpu] && (busy >= cpus || wakeFindsIdle == null || !wakeFindsIdle.getAsBoolean())) {
+                return queueOnPrevCpu(t);
+            }
         }
         if (busy < cpus) {
             t.wokenUp = false;
@@ -866,8 +873,10 @@ public final class SimScheduler implements Driver {
         boolean initial = t.lastCpu < 0;
         int c = -1;
         if (!initial && currs[t.lastCpu] == null) c = t.lastCpu;
-        if (c < 0 && (initial || !wakeOnPrevCpu)) {
-            for (int k = 0; k < cpus && c < 0; k++) if (currs[k] == null) c = k;
+        if (c < 0) {
+            int idle = -1;
+            for (int k = 0; k < cpus && idle < 0; k++) if (currs[k] == null) idle = k;
+            if (idle >= 0 && (initial || !wakeOnPrevCpu || wakeFindsIdle != null && wakeFindsIdle.getAsBoolean())) c = idle;
         }
         if (c < 0 && !initial) c = t.lastCpu;
         if (c < 0) { // a new task on a busy machine: the CPU with the fewest tasks

@@ -151,6 +151,11 @@ final class MmReplay implements LockEventListener {
             // (the EEVDF queues decide that themselves; the single-queue models through wakePreemptPrevCpu)
             sim.wakeOnPrevCpu = true;
             if (!opt.eevdf) sim.wakePreemptPrevCpu = true;
+            double share = opt.effectiveWakeIdleShare(wl);
+            if (share > 0) { // … and an idle CPU as often as the trace shows: drawn per such wake-up
+                SplittableRandom ir = new SplittableRandom(opt.seed * 0xBF58476D1CE4E5B9L + work.index + 2);
+                sim.wakeFindsIdle = () -> ir.nextDouble() < share;
+            }
         }
         if (opt.wakeupPreemptMinRun && wl != null) sim.wakePreemptMinRunNs = Math.max(0, wl.wakePreemptMinRunNs());
         if (opt.wakeupPreemptFromTrace && wl != null && wl.busyWakeLatencies.length > 0) {

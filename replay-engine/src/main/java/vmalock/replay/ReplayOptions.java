@@ -125,16 +125,16 @@ public final class ReplayOptions {
     }
 
     /**
-     * Where a woken task runs: TRUE — queued on the CPU it last ran on even when another is idle (the kernel searches
-     * for an idle CPU only among CPUs sharing the previous one's last-level cache); FALSE — any idle CPU; null
-     * (default): as the trace shows ({@link #effectiveWakeOnPrevCpu}).
+     * Where a woken task runs when its previous CPU is busy and another is idle: TRUE — queued on the previous CPU
+     * (the kernel searches for an idle CPU only among CPUs sharing the previous one's last-level cache, and cuts the
+     * search short on a busy machine); FALSE — an idle CPU; null (default): as often on an idle CPU as the trace
+     * shows ({@link #effectiveWakeIdleShare}).
      */
     public Boolean wakeOnPrevCpu;
 
     /**
-     * Wake-ups a trace needs (previous CPU busy, another idle) to tell where its kernel puts a wakee. Few suffice:
-     * where the CPUs share a cache, select_idle_sibling() takes the idle CPU nearly every time, so five wake-ups in
-     * a row onto a busy previous CPU do not happen by chance.
+     * Wake-ups a trace needs (previous CPU busy, another idle) to tell where its kernel puts a wakee; with fewer, an
+     * idle CPU, as on CPUs that share a cache with nothing else running.
      */
     public static final long MIN_PLACEMENT_EVIDENCE = 5;
 
@@ -142,25 +142,31 @@ public final class ReplayOptions {
     public static final long KERNEL_MIGRATION_COST_NS = 500_000;
 
     /**
-     * Where the replay puts a woken task: the option, else the trace's evidence — of the wake-ups (sched_waking's
-     * target_cpu) of a task whose previous CPU was busy while another was idle, at least
-     * {@link #MIN_PLACEMENT_EVIDENCE} and 90 % onto the previous CPU means the previous CPU; else any idle CPU.
+     * The share of wake-ups of a task whose previous CPU is busy while another is idle that the replay puts on the
+     * idle CPU (the rest wait on the previous one): the option (prev 0, idle 1); else the trace's, from sched_wakeup's
+     * target_cpu, when it has at least {@link #MIN_PLACEMENT_EVIDENCE} such wake-ups; else 1. The single-queue
+     * scheduler models: 1 unless the option says prev.
      */
-    public boolean effectiveWakeOnPrevCpu(Workload w) {
-        if (wakeOnPrevCpu != null) return wakeOnPrevCpu;
-        if (w == null || !eevdf) return false;
+    public double effectiveWakeIdleShare(Workload w) {
+        if (wakeOnPrevCpu != null) return wakeOnPrevCpu ? 0 : 1;
+        if (w == null || !eevdf) return 1;
         long n = w.wakesToPrevCpu + w.wakesToIdleCpu;
-        return n >= MIN_PLACEMENT_EVIDENCE && w.wakesToPrevCpu * 10 >= n * 9;
+        return n >= MIN_PLACEMENT_EVIDENCE ? (double) w.wakesToIdleCpu / n : 1;
     }
 
-    /** Why {@link #effectiveWakeOnPrevCpu} chose what it did, for run.json. */
+    /** Whether some woken tasks wait on their busy previous CPU while another is idle ({@link #effectiveWakeIdleShare} below 1). */
+    public boolean effectiveWakeOnPrevCpu(Workload w) {
+        return effectiveWakeIdleShare(w) < 1;
+    }
+
+    /** Why {@link #effectiveWakeIdleShare} is what it is, for run.json. */
     public String wakePlacementBasis(Workload w) {
         if (wakeOnPrevCpu != null) return "option";
         if (w == null) return "no trace";
         if (!eevdf) return "the --wakeup-preempt model places a woken task on any idle CPU (--wake-cpu prev to change)";
         long n = w.wakesToPrevCpu + w.wakesToIdleCpu;
-        String seen = w.wakesToPrevCpu + " of its " + n + " wake-ups of a task whose previous CPU was busy while another"
-                + " was idle went to the previous CPU (sched_waking target_cpu)";
+        String seen = w.wakesToIdleCpu + " of its " + n + " wake-ups of a task whose previous CPU was busy (running or"
+                + " with a task queued) while another was idle went to an idle CPU (sched_wakeup target_cpu)";
         if (n >= MIN_PLACEMENT_EVIDENCE) return "trace: " + seen;
         return "assumed (an idle CPU, as on CPUs sharing a cache): " + seen + ", fewer than "
                 + MIN_PLACEMENT_EVIDENCE + " to tell";

@@ -480,7 +480,9 @@ public final class ReplayRunner {
             s.put("preempt_basis", o.kernelPreemptionBasis(w));
             if (nc > 1) { // the CPU model's scheduler (a wakee's CPU matters with more than one)
                 s.put("scheduler", schedulerModel(o));
-                s.put("wake_cpu", o.effectiveWakeOnPrevCpu(w) ? "prev" : "idle");
+                double share = o.effectiveWakeIdleShare(w);
+                s.put("wake_cpu", share == 0 ? "prev" : share == 1 ? "idle" : "mixed");
+                s.put("wake_cpu_idle_share", Math.round(share * 1000) / 1000.0);
                 s.put("wake_cpu_basis", o.wakePlacementBasis(w));
                 if (o.effectiveMigrationCostNs(w) > 0) s.put("migration_cost_us", o.effectiveMigrationCostNs(w) / 1000.0);
             }
@@ -671,8 +673,9 @@ public final class ReplayRunner {
                 + (o.cpus == 1 ? "; 1 CPU = UP kernel: per-VMA locks off unless the policy is unconditional" : "")
                 + (o.cpus == 0 ? "" : o.eevdf
                         ? "; scheduled as the kernel's EEVDF on per-CPU run queues (virtual runtime, lag, deadline; the running "
-                        + "task keeps its CPU while eligible until its slice is used), a woken task queued on its previous CPU "
-                        + "when the trace shows the kernel does so (inputs[].wake_cpu)"
+                        + "task keeps its CPU while eligible until its slice is used), a woken task whose previous CPU is busy "
+                        + "queued there or run on an idle CPU as often as the trace shows the kernel does each (inputs[].wake_cpu, "
+                        + "wake_cpu_idle_share)"
                         : "; scheduled on one run queue for all CPUs (--wakeup-preempt model, not the kernel's EEVDF)"));
         a.add("service time of a fault handled under the per-VMA lock (no end event in the trace): "
                 + (faultCostOption >= 0 ? faultCostOption + " ns (--fault-cost)"

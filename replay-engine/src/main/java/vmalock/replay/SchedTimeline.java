@@ -109,6 +109,14 @@ final class SchedTimeline {
     private long inTs = -1;
     /** The CPU it last ran on (sched_switch's CPU when switched out), -1: not seen. */
     int lastCpu = -1;
+    /** The CPU whose run queue it waits on, runnable but not running (woken there or preempted there); -1: none seen. */
+    int queuedCpu = -1;
+    /**
+     * At its last sched_waking (before the kernel picks a CPU): the CPU it last ran on, whether that CPU was busy and
+     * whether another was idle; {@code wakePrev} -1 when no sched_waking is pending.
+     */
+    int wakePrev = -1;
+    boolean wakePrevBusy, wakeOtherIdle;
 
     /** How long the task had run since its last switch-in when switched out at {@code ts}, or -1. */
     long ranUntil(long ts) {

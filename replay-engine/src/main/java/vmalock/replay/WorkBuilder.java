@@ -123,9 +123,15 @@ public final class WorkBuilder {
     private int nZapPerPage, zapFlushed;
     /** Calls needed for the per-page zap bound (its 10th percentile). */
     static final int MIN_ZAP_SAMPLES = 20;
-    /** Wake-ups (sched_waking; sched_wakeup when the trace has no sched_waking) of a task whose previous CPU was
-     *  busy while another CPU was idle: onto the previous CPU, onto an idle one. */
-    private long wakesToPrevCpu, wakesToIdleCpu, wakeupsToPrevCpu, wakeupsToIdleCpu;
+    /**
+     * Wake-ups of a task whose previous CPU was busy (running another task, or with one queued) while another CPU was
+     * idle: onto the previous CPU, onto an idle one — as sched_wakeup's target_cpu shows, the CPU the kernel picked.
+     * Never sched_waking's: it is emitted before select_task_rq() and its target_cpu is task_cpu(p), the previous CPU,
+     * whatever the kernel then picks. Busy and idle are judged at the sched_waking when the trace has one.
+     */
+    private long wakesToPrevCpu, wakesToIdleCpu;
+    /** Runnable tasks queued on each CPU, not running (woken onto it or preempted there), from the sched events. */
+    private int[] cpuQueued = new int[0];
     /** Wake-up → running delays of woken tasks that took the CPU of a preempted one (prev_state R). */
     private long[] busyWake = new long[64];
     private int nBusyWake;
@@ -443,15 +449,13 @@ public final class WorkBuilder {
                 if (e.cpu >= 0) ptl.lastCpu = e.cpu;
             }
             if (e.cpu >= 0) {
-                if (e.cpu >= cpuCurr.length) {
-                    int o = cpuCurr.length;
-                    cpuCurr = Arrays.copyOf(cpuCurr, e.cpu + 1);
-                    Arrays.fill(cpuCurr, o, cpuCurr.length, -1);
-                }
+                growCpus(e.cpu);
                 cpuCurr[e.cpu] = Math.max(0, next);
+                if (prev > 0 && (String) f[1] != null && ((String) f[1]).startsWith("R")) queue(timeline(prev), e.cpu);
                 if (e.cpu < 64) idleCpus = next <= 0 ? idleCpus | 1L << e.cpu : idleCpus & ~(1L << e.cpu);
             }
             if (next > 0) {
+                queue(timeline(next), -1);
                 Task nt = tasks.get(next);
                 if (nt != null && nt.wSleepTs >= 0) {
                     writeSectionSleeps.add(e.ts - nt.wSleepTs);
@@ -484,26 +488,63 @@ public final class WorkBuilder {
         }
     }
 
+    private void growCpus(int c) {
+        if (c < cpuCurr.length) return;
+        int o = cpuCurr.length;
+        cpuCurr = Arrays.copyOf(cpuCurr, c + 1);
+        Arrays.fill(cpuCurr, o, cpuCurr.length, -1);
+        cpuQueued = Arrays.copyOf(cpuQueued, c + 1);
+    }
+
+    /** {@code tl}'s task waits runnable on CPU {@code c}'s queue from now ({@code c} -1: on none — it runs or sleeps). */
+    private void queue(SchedTimeline tl, int c) {
+        if (tl.queuedCpu >= 0 && tl.queuedCpu < cpuQueued.length) cpuQueued[tl.queuedCpu]--;
+        tl.queuedCpu = c;
+        if (c >= 0) {
+            growCpus(c);
+            cpuQueued[c]++;
+        }
+    }
+
+    /** CPU {@code c} runs or has queued a task other than {@code tl}'s ({@code pid}). */
+    private boolean cpuBusyFor(int c, int pid, SchedTimeline tl) {
+        return cpuCurr[c] > 0 && cpuCurr[c] != pid || cpuQueued[c] - (tl.queuedCpu == c ? 1 : 0) > 0;
+    }
+
     /**
      * Where the kernel put a wakee whose previous CPU was busy while another CPU was idle: on the previous CPU (no
-     * idle-CPU search across the machine's CPUs, as when they share no last-level cache) or on the idle one.
+     * idle CPU found: the CPUs share no last-level cache, or select_idle_cpu()'s scan was cut short on a busy machine)
+     * or on the idle one. sched_waking records the situation before the kernel chooses; sched_wakeup's target_cpu
+     * is the choice.
      */
     private void placement(int pid, int target, boolean waking) {
         SchedTimeline tl = sched.get(pid);
         int prev = tl == null ? -1 : tl.lastCpu;
-        if (target < 0 || prev < 0 || prev >= cpuCurr.length || target >= cpuCurr.length) return;
-        int cur = cpuCurr[prev];
-        if (cur <= 0 || cur == pid) return; // the previous CPU is idle, unseen, or still runs the wakee
-        boolean otherIdle = false;
-        for (int c = 0; c < cpuCurr.length; c++) if (c != prev && cpuCurr[c] == 0) otherIdle = true;
-        if (!otherIdle) return;
-        if (target == prev) {
-            if (waking) wakesToPrevCpu++;
-            else wakeupsToPrevCpu++;
-        } else if (cpuCurr[target] == 0) {
-            if (waking) wakesToIdleCpu++;
-            else wakeupsToIdleCpu++;
+        if (prev < 0 || prev >= cpuCurr.length) return;
+        if (waking) {
+            tl.wakePrev = -1;
+            if (cpuCurr[prev] < 0 || cpuCurr[prev] == pid) return; // unseen, or it still runs there
+            tl.wakePrev = prev;
+            tl.wakePrevBusy = cpuBusyFor(prev, pid, tl);
+            tl.wakeOtherIdle = false;
+            for (int c = 0; c < cpuCurr.length; c++) if (c != prev && cpuCurr[c] == 0 && cpuQueued[c] == 0) tl.wakeOtherIdle = true;
+            return;
         }
+        boolean prevBusy, otherIdle = false;
+        if (tl.wakePrev == prev) { // judged at its sched_waking
+            prevBusy = tl.wakePrevBusy;
+            otherIdle = tl.wakeOtherIdle;
+        } else {
+            if (cpuCurr[prev] < 0 || cpuCurr[prev] == pid) return;
+            prevBusy = cpuBusyFor(prev, pid, tl);
+            for (int c = 0; c < cpuCurr.length; c++) if (c != prev && cpuCurr[c] == 0 && cpuQueued[c] == 0) otherIdle = true;
+        }
+        tl.wakePrev = -1;
+        if (target < 0) return;
+        if (target < cpuCurr.length && cpuCurr[target] != pid) queue(tl, target);
+        if (!prevBusy || !otherIdle) return;
+        if (target == prev) wakesToPrevCpu++;
+        else wakesToIdleCpu++;
     }
 
     private void onContentionBegin(Event e) {
@@ -1427,9 +1468,8 @@ public final class WorkBuilder {
         wl.kernelPreemptions = kernelPreemptions;
         wl.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
         wl.faultHolds = nFallbackHolds + kernelFaultHolds;
-        boolean waking = wakesToPrevCpu + wakesToIdleCpu > 0;
-        wl.wakesToPrevCpu = waking ? wakesToPrevCpu : wakeupsToPrevCpu;
-        wl.wakesToIdleCpu = waking ? wakesToIdleCpu : wakeupsToIdleCpu;
+        wl.wakesToPrevCpu = wakesToPrevCpu;
+        wl.wakesToIdleCpu = wakesToIdleCpu;
         return wl;
     }
 }

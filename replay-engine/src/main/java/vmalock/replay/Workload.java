@@ -119,7 +119,8 @@ public final class Workload implements AutoCloseable {
     public long kernelPreemptionsInFaultHold;
     /**
      * Wake-ups of a task whose previous CPU was busy while another CPU was idle, that the kernel put on the previous
-     * CPU / on an idle one (sched_waking's target_cpu): where the traced machine's scheduler puts a wakee.
+     * CPU / on an idle one (sched_wakeup's target_cpu, the CPU the kernel picked): where the traced machine's
+     * scheduler puts a wakee.
      */
     public long wakesToPrevCpu, wakesToIdleCpu;
     /** Faults the trace shows under mmap_lock (their holds are where {@link #kernelPreemptionsInFaultHold} counts). */

@@ -105,6 +105,13 @@ final class Ev {
         return this;
     }
 
+    /** sched_wakeup of {@code pid} emitted by {@code by}, onto CPU {@code target} (the CPU the kernel picked). */
+    Ev wakeup(long us, int by, int pid, int target) {
+        wakeup(us, by, pid);
+        list.get(list.size() - 1).text = "comm=t" + pid + " pid=" + pid + " prio=120 target_cpu=00" + target;
+        return this;
+    }
+
     /** The last event (a wake-up) was emitted in context {@code irq} (Event.IRQ_TASK …: the flags column). */
     Ev ctx(int irq) {
         list.get(list.size() - 1).irqContext = irq;

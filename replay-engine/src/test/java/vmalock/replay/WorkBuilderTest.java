@@ -440,17 +440,19 @@ class WorkBuilderTest {
 
     /**
      * {@code toPrev} + {@code toIdle} wake-ups of task 20 by task 21 on CPU 0, 20's previous CPU, while CPU 1 is idle:
-     * onto CPU 0 (queued behind 21) or onto idle CPU 1.
+     * onto CPU 0 (queued behind 21) or onto idle CPU 1. sched_waking names the previous CPU either way (the kernel
+     * emits it before it picks one); sched_wakeup names the CPU picked.
      */
     private static Ev placements(Ev ev, int toPrev, int toIdle) {
         ev.sw(0, 31, "S", 0).cpu(1);
         for (int i = 0; i < toPrev + toIdle; i++) {
             long t = 100 + 100L * i;
             ev.sw(t, 21, "R", 20).cpu(0).sw(t + 1, 20, "S", 21).cpu(0);
+            ev.waking(t + 2, 21, 20, 0).cpu(0);
             if (i < toPrev) {
-                ev.waking(t + 2, 21, 20, 0).cpu(0);
+                ev.wakeup(t + 2, 21, 20, 0).cpu(0);
             } else {
-                ev.waking(t + 2, 21, 20, 1).cpu(0).sw(t + 5, 0, "R", 20).cpu(1).sw(t + 8, 20, "S", 0).cpu(1);
+                ev.wakeup(t + 4, 0, 20, 1).cpu(1).sw(t + 5, 0, "R", 20).cpu(1).sw(t + 8, 20, "S", 0).cpu(1);
             }
         }
         return ev;
@@ -463,14 +465,27 @@ class WorkBuilderTest {
         Workload prev = placements(new Ev(), 20, 0).build(-1);
         assertEquals(20, prev.wakesToPrevCpu);
         assertEquals(0, prev.wakesToIdleCpu);
+        assertEquals(0, auto.effectiveWakeIdleShare(prev));
         assertTrue(auto.effectiveWakeOnPrevCpu(prev));
-        assertTrue(auto.wakePlacementBasis(prev).startsWith("trace: 20 of its 20 wake-ups"), auto.wakePlacementBasis(prev));
+        assertTrue(auto.wakePlacementBasis(prev).startsWith("trace: 0 of its 20 wake-ups"), auto.wakePlacementBasis(prev));
         assertEquals(ReplayOptions.KERNEL_MIGRATION_COST_NS, auto.effectiveMigrationCostNs(prev));
-        // 18 of 20 (90 %) still; 17 of 20 not: the kernel found the idle CPU for the others
-        assertTrue(auto.effectiveWakeOnPrevCpu(placements(new Ev(), 18, 2).build(-1)));
-        Workload idle = placements(new Ev(), 17, 3).build(-1);
-        assertEquals(3, idle.wakesToIdleCpu);
+        // 17 of 20 to the previous CPU: the share that found the idle one is 3 of 20
+        Workload mixed = placements(new Ev(), 17, 3).build(-1);
+        assertEquals(3, mixed.wakesToIdleCpu);
+        assertEquals(0.15, auto.effectiveWakeIdleShare(mixed), 1e-9);
+        assertTrue(auto.effectiveWakeOnPrevCpu(mixed));
+        Workload idle = placements(new Ev(), 0, 20).build(-1);
+        assertEquals(1, auto.effectiveWakeIdleShare(idle));
         assertFalse(auto.effectiveWakeOnPrevCpu(idle));
+        // sched_waking alone says nothing of the choice (its target_cpu is the previous CPU, always)
+        Ev wakingOnly = new Ev().sw(0, 31, "S", 0).cpu(1);
+        for (int i = 0; i < 20; i++) {
+            long t = 100 + 100L * i;
+            wakingOnly.sw(t, 21, "R", 20).cpu(0).sw(t + 1, 20, "S", 21).cpu(0).waking(t + 2, 21, 20, 0).cpu(0);
+        }
+        Workload none = wakingOnly.build(-1);
+        assertEquals(0, none.wakesToPrevCpu + none.wakesToIdleCpu);
+        assertEquals(1, auto.effectiveWakeIdleShare(none));
         // per-CPU run queues (EEVDF) have the kernel's migration cost; the single-queue models none unless given
         assertEquals(ReplayOptions.KERNEL_MIGRATION_COST_NS, auto.effectiveMigrationCostNs(idle));
         ReplayOptions on = new ReplayOptions();
@@ -483,10 +498,28 @@ class WorkBuilderTest {
         Workload few = placements(new Ev(), 4, 0).build(-1);
         assertFalse(auto.effectiveWakeOnPrevCpu(few));
         assertTrue(auto.wakePlacementBasis(few).startsWith("assumed"), auto.wakePlacementBasis(few));
+        // a task queued on the previous CPU (preempted there) makes it busy though the CPU's current task is idle's
+        Ev q = new Ev().sw(0, 31, "S", 0).cpu(1);
+        for (int i = 0; i < 6; i++) {
+            long t = 100 + 100L * i;
+            q.sw(t, 0, "R", 22).cpu(0).sw(t + 1, 22, "R+", 21).cpu(0) // 22 preempted by 21: queued on CPU 0
+                    .sw(t + 2, 21, "S", 20).cpu(0).sw(t + 3, 20, "S", 22).cpu(0) // 20 ran last on CPU 0; 22 runs
+                    .sw(t + 4, 22, "S", 0).cpu(0) // CPU 0 idle again
+                    .wakeup(t + 5, 0, 21, 0).cpu(0) // 21 queued on CPU 0 …
+                    .waking(t + 5, 0, 20, 0).cpu(0).wakeup(t + 6, 0, 20, 1).cpu(1) // … so 20 goes to idle CPU 1
+                    .sw(t + 7, 0, "R", 20).cpu(1).sw(t + 8, 20, "S", 0).cpu(1)
+                    .sw(t + 9, 0, "R", 21).cpu(0).sw(t + 10, 21, "S", 0).cpu(0);
+        }
+        Workload queued = q.build(-1);
+        assertEquals(6, queued.wakesToIdleCpu);
+        assertEquals(0, queued.wakesToPrevCpu);
         // the option wins
         ReplayOptions opt = new ReplayOptions();
         opt.wakeOnPrevCpu = false;
         assertFalse(opt.effectiveWakeOnPrevCpu(prev));
+        assertEquals(1, opt.effectiveWakeIdleShare(mixed));
         assertEquals("option", opt.wakePlacementBasis(prev));
+        opt.wakeOnPrevCpu = true;
+        assertEquals(0, opt.effectiveWakeIdleShare(idle));
     }
 }
