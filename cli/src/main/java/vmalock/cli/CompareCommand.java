@@ -51,8 +51,8 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--sweep", description = "sensitivity: re-run with the uncertain parameters varied (per-VMA fault "
             + "cost x0.5 and x2, wake-up latency 0 instead of sampled, the single-queue scheduler instead of eevdf, "
-            + "eevdf with the other --delay-dequeue setting, the other --rcuwait-switch-out setting, two more seeds) and "
-            + "mark every delta whose sign is not the same in every variant (about 9x the time)")
+            + "eevdf with the other --delay-dequeue setting, the other --rcuwait-switch-out and --waker-cost settings, two more seeds) and "
+            + "mark every delta whose sign is not the same in every variant (about 10x the time)")
     boolean sweep;
 
     @Option(names = "--wide", description = "the table with every figure (default: the figures a policy is judged by, "

@@ -92,6 +92,13 @@ public final class ReplayParams {
                     + (ReplayOptions.DEFAULT_RCUWAIT_SWITCH_OUT ? "on" : "off") + ". See docs/replay.md")
     String rcuwaitSwitchOut;
 
+    @Option(names = "--waker-cost", paramLabel = "on|off", defaultValue = "default",
+            description = "closed loop: a task whose lock release wakes a sleeping waiter spends on its CPU what that cost "
+                    + "the trace's wakers (a write release with a waiter asleep → the syscall's exit; an IPI, a VM exit on a "
+                    + "virtual machine), drawn per wake-up; needs 20 such releases in the trace; default: "
+                    + (ReplayOptions.DEFAULT_WAKER_COST ? "on" : "off") + ". See docs/replay.md")
+    String wakerCost;
+
     @Option(names = "--source", split = ",", paramLabel = "N", description = "replay only these sources; default all")
     List<Integer> sources;
 
@@ -146,6 +153,12 @@ public final class ReplayParams {
             case "on": o.rcuwaitSwitchOut = true; break;
             case "off": o.rcuwaitSwitchOut = false; break;
             default: throw new IllegalArgumentException("--rcuwait-switch-out: '" + rcuwaitSwitchOut + "' is not on or off");
+        }
+        switch (wakerCost.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "default": break;
+            case "on": o.wakerCost = true; break;
+            case "off": o.wakerCost = false; break;
+            default: throw new IllegalArgumentException("--waker-cost: '" + wakerCost + "' is not on or off");
         }
         o.eevdf = false;
         switch (wakeupPreempt.trim().toLowerCase(java.util.Locale.ROOT)) {

@@ -60,6 +60,24 @@ public final class SimScheduler implements Driver {
      * vma_end_read, it was never off its CPU and pays no {@link #wakeLatency}.
      */
     public java.util.function.ToLongFunction<Task> rcuwaitSwitchOut;
+    /**
+     * What waking a sleeping task costs the waker (ns, drawn per wake-up; the argument is the wakee): the waker spends it
+     * on its CPU, in kernel mode, right after the step that woke — try_to_wake_up() of a task on another CPU sends an
+     * IPI, a VM exit on a virtual machine. null: nothing. Not for a spinner or a writer still on its CPU (no wake-up).
+     */
+    public java.util.function.ToLongFunction<Task> wakerCost;
+    /** The task whose step runs now (null between steps): who pays {@link #wakerCost}. */
+    private Task running;
+    /** Wake-ups that charged their waker a {@link #wakerCost}, and the total charged (ns). */
+    private long wakerCharges, wakerChargedNs;
+
+    public long wakerCharges() {
+        return wakerCharges;
+    }
+
+    public long wakerChargedNs() {
+        return wakerChargedNs;
+    }
     /** Modelled CPUs; 0 = unlimited. */
     public int cpus;
     /** Time slice of the CPU model (ns): a task that ran this long yields to a waiting one. */
@@ -268,6 +286,12 @@ public final class SimScheduler implements Driver {
             t.wokenUp = true;
             boolean stillOnCpu = rcuwaitSwitchOut != null && inRcuwait(t) && now - t.blockedAt < rcuwaitSwitchOut.applyAsLong(t);
             push(now + (stillOnCpu ? 0 : wakeLatency != null ? wakeLatency.applyAsLong(t) : wakeLatencyNs), indexOf(t), t.gen);
+            if (!stillOnCpu && wakerCost != null && running != null && running != t) {
+                long c = Math.max(0, wakerCost.applyAsLong(t));
+                running.wakerDebtNs += c;
+                wakerCharges++;
+                wakerChargedNs += c;
+            }
         } else {
             t.woken = true;
         }
@@ -655,10 +679,13 @@ public final class SimScheduler implements Driver {
                 finish(t);
                 return;
             }
+            running = t;
             int r = op.step(t);
+            running = null;
             steps++;
             if (afterStep != null) afterStep.run();
             if (halted) return; // the task stops where it is
+            if (t.wakerDebtNs > 0 && payWakerDebt(t, r)) return;
             switch (r) {
                 case Op.RUN:
                     continue;
@@ -714,6 +741,43 @@ public final class SimScheduler implements Driver {
                     throw new IllegalStateException(op.name() + " returned " + r);
             }
         }
+    }
+
+    /**
+     * {@code t}'s step returned {@code r} after waking sleepers that cost it {@link Task#wakerDebtNs}: spent now on its
+     * CPU as kernel work before it goes on (RUN, DONE) or added to the on-CPU delay it starts (DELAY). A step that
+     * sleeps or blocks next keeps the debt for its next on-CPU delay (false: the caller handles {@code r}). True when
+     * the task now spends the debt and the caller must return.
+     */
+    private boolean payWakerDebt(Task t, int r) {
+        if (r == Op.DELAY && !t.offCpuDelay) {
+            t.delay = Math.max(0, t.delay) + t.wakerDebtNs;
+            t.wakerDebtNs = 0;
+            return false;
+        }
+        if (r != Op.RUN && r != Op.DONE) return false;
+        if (r == Op.DONE) {
+            t.pop();
+            if (t.depth() == 0) {
+                t.wakerDebtNs = 0;
+                finish(t);
+                return true;
+            }
+        }
+        long d = t.wakerDebtNs;
+        t.wakerDebtNs = 0;
+        t.simState = DELAYED;
+        t.gen++;
+        if (cpus > 0) {
+            t.inDelay = true;
+            t.delayLeft = d;
+            t.preemptibleDelay = kernelPreemption || t.condResched;
+            t.userDelay = false;
+            sliceDelay(t);
+        } else {
+            push(now + d, indexOf(t), t.gen);
+        }
+        return true;
     }
 
     private void finish(Task t) {

@@ -41,6 +41,8 @@ public final class Task {
     boolean spinning;
     /** Virtual time (ns) of its last {@link Op#BLOCK} under the simulator. */
     long blockedAt;
+    /** On-CPU time it owes for waking sleepers in its last step ({@link SimScheduler#wakerCost}), ns. */
+    long wakerDebtNs;
 
     // ---- rwsem bookkeeping ----------------------------------------------------------------
     final Rwsem.Waiter waiter = new Rwsem.Waiter(this);

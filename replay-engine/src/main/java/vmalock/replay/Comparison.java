@@ -274,6 +274,8 @@ public final class Comparison {
             v = copy(template); v.rcuwaitSwitchOut = !template.rcuwaitSwitchOut; variants.add(v);
             names.add(v.rcuwaitSwitchOut ? "rcuwait switch-out on" : "rcuwait switch-out off");
         }
+        v = copy(template); v.wakerCost = !template.wakerCost; variants.add(v); // the waker's cost of a wake-up is sampled
+        names.add(v.wakerCost ? "waker cost on" : "waker cost off");
         v = copy(template); v.seed = template.seed + 1; variants.add(v); names.add("seed " + v.seed);
         v = copy(template); v.seed = template.seed + 2; variants.add(v); names.add("seed " + v.seed);
         List<ObjectNode> outs = new java.util.ArrayList<>();

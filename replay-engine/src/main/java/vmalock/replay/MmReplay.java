@@ -157,6 +157,12 @@ final class MmReplay implements LockEventListener {
                 sim.wakeFindsIdle = () -> ir.nextDouble() < share;
             }
         }
+        if (opt.wakerCostApplies(wl)) {
+            // waking a sleeper costs the waker what it cost the trace's wakers (an IPI to the wakee's CPU and more)
+            final long[] wc = wl.wakerCosts;
+            SplittableRandom cr = new SplittableRandom(opt.seed * 0x94D049BB133111EBL + work.index + 3);
+            sim.wakerCost = task -> wc[cr.nextInt(wc.length)];
+        }
         if (opt.wakeupPreemptMinRun && wl != null) sim.wakePreemptMinRunNs = Math.max(0, wl.wakePreemptMinRunNs());
         if (opt.wakeupPreemptFromTrace && wl != null && wl.busyWakeLatencies.length > 0) {
             final long[] bw = wl.busyWakeLatencies;

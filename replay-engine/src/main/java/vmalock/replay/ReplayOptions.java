@@ -228,6 +228,19 @@ public final class ReplayOptions {
                 && w.sleeperWakeSamples(true).length > 0 && w.switchOutLatencies.length >= Workload.MIN_SWITCH_OUT_SAMPLES;
     }
 
+    /**
+     * Closed loop: a task whose release wakes a sleeping waiter spends, on its CPU, what that cost the trace's wakers
+     * ({@link Workload#wakerCosts}, drawn per wake-up).
+     */
+    public boolean wakerCost = DEFAULT_WAKER_COST;
+    public static final boolean DEFAULT_WAKER_COST = true;
+
+    /** Whether a replay of {@code w} draws the waker's cost ({@link #wakerCost}): the closed loop, and enough samples. */
+    public boolean wakerCostApplies(Workload w) {
+        return wakerCost && w != null && effectiveTiming(w) == Timing.SCHED
+                && w.wakerCosts.length >= Workload.MIN_WAKER_COST_SAMPLES;
+    }
+
     /** A copy of every option (compare's runs and sweep variants, replay's policies start from one template). */
     public ReplayOptions copy() {
         ReplayOptions o = new ReplayOptions();
@@ -254,6 +267,7 @@ public final class ReplayOptions {
         o.eevdf = eevdf;
         o.delayDequeue = delayDequeue;
         o.rcuwaitSwitchOut = rcuwaitSwitchOut;
+        o.wakerCost = wakerCost;
         o.live = live;
         o.filter = filter;
         o.onRun = onRun;

@@ -59,6 +59,7 @@ public final class ReplayRunner {
         if (!o.eevdf) sb.append("-q").append(schedulerModel(o)); // the single-queue models (the default, eevdf, adds nothing)
         else if (o.delayDequeue != ReplayOptions.DEFAULT_DELAY_DEQUEUE) sb.append(o.delayDequeue ? "-dd" : "-nodd");
         if (o.rcuwaitSwitchOut != ReplayOptions.DEFAULT_RCUWAIT_SWITCH_OUT) sb.append(o.rcuwaitSwitchOut ? "-rso" : "-norso");
+        if (o.wakerCost != ReplayOptions.DEFAULT_WAKER_COST) sb.append(o.wakerCost ? "-wk" : "-nowk");
         if (o.wakeOnPrevCpu != null) sb.append(o.wakeOnPrevCpu ? "-wcprev" : "-wcidle");
         if (o.live) sb.append("-live");
         if (o.filter != null) sb.append("-f").append(sha256(o.filter), 0, 8); // a filtered run never replaces the whole one
@@ -418,6 +419,7 @@ public final class ReplayRunner {
         j.put("wakeup_preempt", schedulerModel(o));
         if (o.eevdf) j.put("delay_dequeue", o.delayDequeue);
         j.put("rcuwait_switch_out", o.rcuwaitSwitchOut);
+        j.put("waker_cost", o.wakerCost);
         if (o.migrationCostNs > 0) j.put("migration_cost_us", o.migrationCostNs / 1000.0);
         j.put("wake_cpu", o.wakeOnPrevCpu == null ? "auto" : o.wakeOnPrevCpu ? "prev" : "idle");
         j.put("deterministic", !o.live);
@@ -469,6 +471,13 @@ public final class ReplayRunner {
                 s.put("switch_out_p50_ns", so[(so.length - 1) / 2]);
             } else {
                 s.putNull("switch_out_p50_ns");
+            }
+            long[] wc = w.wakerCosts;
+            s.put("waker_cost_samples", wc.length);
+            if (o.wakerCostApplies(w)) {
+                s.put("waker_cost_p50_ns", wc[(wc.length - 1) / 2]);
+            } else {
+                s.putNull("waker_cost_p50_ns");
             }
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
             // after the task's own release within 10 µs (its cache) and otherwise: 0 = the one cost for both

@@ -130,6 +130,11 @@ public final class WorkBuilder {
      * whatever the kernel then picks. Busy and idle are judged at the sched_waking when the trace has one.
      */
     private long wakesToPrevCpu, wakesToIdleCpu;
+    /** Tasks asleep waiting for each mm's mmap_lock (start_locking, then switched out not runnable), by mm. */
+    private final java.util.HashMap<Long, int[]> sleepersByMm = new java.util.HashMap<>();
+    /** Write releases inside a syscall that woke a sleeping waiter: release → sys_exit (ns). */
+    private long[] wakerCost = new long[64];
+    private int nWakerCost;
     /** Runnable tasks queued on each CPU, not running (woken onto it or preempted there), from the sched events. */
     private int[] cpuQueued = new int[0];
     /** Wake-up → running delays of woken tasks that took the CPU of a preempted one (prev_state R). */
@@ -279,7 +284,9 @@ public final class WorkBuilder {
 
     private void onStart(Event e) {
         Task t = task(e);
+        uncountSleeper(t);
         t.lockSlept = false;
+        t.lockWaitMm = e.mm;
         if (!e.write) {
             if (t.rState == R_TRYFAILED && t.rMm != null && t.rMm.key == e.mm) {
                 t.rFlags |= Ops.F_TRYLOCK; // trylock, then the blocking lock: one operation
@@ -429,6 +436,10 @@ public final class WorkBuilder {
                             }
                         }
                         pt.lockSlept = true;
+                        if (!pt.countedSleeper) {
+                            pt.countedSleeper = true;
+                            sleepersByMm.computeIfAbsent(pt.lockWaitMm, k -> new int[1])[0]++;
+                        }
                     }
                     if (pt != null && pt.wState == W_HELD) pt.wSleepTs = e.ts;
                 }
@@ -571,6 +582,7 @@ public final class WorkBuilder {
                 handoverIdle[nHandoverIdle++] = e.ts - mm.handoverTs;
             }
         }
+        uncountSleeper(t);
         t.lockSlept = false;
         t.contended = false;
         if (!e.write) {
@@ -642,8 +654,18 @@ public final class WorkBuilder {
         mm.handoverIdleCpus = idleCpus;
     }
 
+    /** {@code t} is no longer asleep waiting for an mmap_lock. */
+    private void uncountSleeper(Task t) {
+        if (!t.countedSleeper) return;
+        t.countedSleeper = false;
+        int[] n = sleepersByMm.get(t.lockWaitMm);
+        if (n != null && n[0] > 0) n[0]--;
+    }
+
     private void onReleased(Event e) {
         Task t = task(e);
+        int[] sleepers = e.write ? sleepersByMm.get(e.mm) : null;
+        t.wokeSleeperAt = sleepers != null && sleepers[0] > 0 ? e.ts : -1;
         MmWork rm = current.get(e.mm);
         if (rm != null) {
             rm.lastReleaseTs = e.ts;
@@ -817,7 +839,17 @@ public final class WorkBuilder {
             t.scWork.ops.ret[t.scOp] = e.ret;
             Ops so = t.scWork.ops;
             long sectionEnd = so.end[t.scOp] < 0 ? -1 : so.end[t.scOp] + Math.max(0, so.post[t.scOp]);
-            if (sectionEnd >= 0 && e.ts >= sectionEnd) so.scTail[t.scOp] = e.ts - sectionEnd;
+            if (sectionEnd >= 0 && e.ts >= sectionEnd) {
+                so.scTail[t.scOp] = e.ts - sectionEnd;
+                if (t.wokeSleeperAt == sectionEnd && (so.flags[t.scOp] & Ops.F_DOWNGRADE) == 0) {
+                    // the release woke a sleeping waiter: the rest of the call is mostly that wake-up's cost to the
+                    // waker (try_to_wake_up of a task on another CPU, an IPI): a sample; the replay draws its own
+                    if (nWakerCost == wakerCost.length) wakerCost = Arrays.copyOf(wakerCost, 2 * nWakerCost);
+                    wakerCost[nWakerCost++] = e.ts - sectionEnd;
+                    so.scTail[t.scOp] = 0;
+                }
+            }
+            t.wokeSleeperAt = -1;
             MmWork mm = owner(t.scWork);
             if (mm != null) applyTraced(mm, t.scWork.ops, t.scOp);
         } else if (!t.scLocked && t.sc == Syscall.MADVISE) {
@@ -962,6 +994,11 @@ public final class WorkBuilder {
         boolean contended;
         /** Switched out asleep (not runnable) inside its current mmap_lock acquisition: it waited for a hand-over. */
         boolean lockSlept;
+        /** The mm whose mmap_lock it last started locking, and whether it is counted among that mm's sleeping waiters. */
+        long lockWaitMm;
+        boolean countedSleeper;
+        /** Its last write release woke a sleeping waiter: the release's time (-1: no). */
+        long wokeSleeperAt = -1;
         /** When it went to sleep holding mmap_lock for write (-1: not asleep so). */
         long wSleepTs = -1;
         long w2Start;
@@ -1470,6 +1507,9 @@ public final class WorkBuilder {
         wl.faultHolds = nFallbackHolds + kernelFaultHolds;
         wl.wakesToPrevCpu = wakesToPrevCpu;
         wl.wakesToIdleCpu = wakesToIdleCpu;
+        long[] wc = Arrays.copyOf(wakerCost, nWakerCost);
+        Arrays.sort(wc);
+        wl.wakerCosts = wc;
         return wl;
     }
 }

@@ -123,6 +123,14 @@ public final class Workload implements AutoCloseable {
      * scheduler puts a wakee.
      */
     public long wakesToPrevCpu, wakesToIdleCpu;
+    /**
+     * What waking a sleeping waiter cost the waker, sorted (ns): mmap_lock write releases inside a syscall that had a
+     * waiter asleep, release → sys_exit (try_to_wake_up of a task on another CPU; on a VM an IPI is a VM exit). Such
+     * releases' syscall tails are 0 in the ops: the replay draws the cost wherever its own release wakes a sleeper.
+     */
+    public long[] wakerCosts = new long[0];
+    /** Samples needed for the replay to draw the waker's cost ({@link #wakerCosts}); fewer: none. */
+    public static final int MIN_WAKER_COST_SAMPLES = 20;
     /** Faults the trace shows under mmap_lock (their holds are where {@link #kernelPreemptionsInFaultHold} counts). */
     public long faultHolds;
 
@@ -243,6 +251,7 @@ public final class Workload implements AutoCloseable {
         s.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
         s.faultHolds = faultHolds;
         s.wakesToPrevCpu = wakesToPrevCpu;
+        s.wakerCosts = wakerCosts;
         s.wakesToIdleCpu = wakesToIdleCpu;
         s.busyWakeLatencies = busyWakeLatencies;
         s.kernelRelease = kernelRelease;

@@ -294,6 +294,40 @@ class SimSchedulerCpuTest {
     }
 
     /**
+     * --wake-cpu auto on a trace whose kernel found the idle CPU for some wake-ups: as above with x's kernel work 300 µs;
+     * {@link SimScheduler#wakeFindsIdle} decides z's wake-up — true: the idle CPU 1 at once, false: queued on CPU 0 —
+     * and is asked only when z's previous CPU is busy while another is idle (once here), under either scheduler.
+     */
+    @Test
+    void aWokenTaskTakesTheIdleCpuWhenTheTracedKernelFoundIt() {
+        for (boolean eevdf : new boolean[] {false, true}) {
+            for (boolean finds : new boolean[] {false, true}) {
+                SimScheduler s = sim(2);
+                s.eevdf = eevdf;
+                s.wakeOnPrevCpu = true;
+                s.migrationCostNs = 500_000;
+                int[] asked = new int[1];
+                s.wakeFindsIdle = () -> {
+                    asked[0]++;
+                    return finds;
+                };
+                Task x = new Task(1, "x"), z = new Task(3, "z");
+                long[] zDone = new long[1];
+                s.spawn(z, Seq.of(t -> t.ops().hold.initSleep(100_000), t -> t.ops().hold.initUser(100_000),
+                        t -> t.ops().call.init(q -> zDone[0] = q.now())), 0);
+                s.spawn(x, Seq.of(t -> t.ops().hold.init(300_000), t -> t.ops().hold.initUser(1_000_000)), 0);
+                s.run();
+                String what = (eevdf ? "eevdf" : "single queue") + ", finds idle " + finds;
+                assertEquals(1, asked[0], what);
+                // idle CPU 1 at 100 µs: done at 200 µs; else on CPU 0 after x's kernel work ends at 300 µs (need_resched)
+                // or, under eevdf, when x's slice allows
+                if (finds) assertEquals(200_000, zDone[0], what);
+                else assertTrue(zDone[0] >= 400_000, what + ": " + zDone[0]);
+            }
+        }
+    }
+
+    /**
      * --wakeup-preempt eevdf: the running task keeps its CPU while eligible until it has run to the deadline it was
      * picked with (RUN_TO_PARITY). One CPU, 1 ms slices: x takes the CPU and sleeps 100 µs at once; y computes 5 ms from
      * 0 (placed with half a slice: deadline at 0.5 ms of virtual time). x wakes at 100 µs with no lag, placed at the
