@@ -101,6 +101,32 @@ class RwsemSimOnlyTest {
         }
     }
 
+    /**
+     * The waker pays for the wake-up ({@link SimScheduler#wakerCost}): w holds mmap_lock for writing 0–10 µs; r blocks on
+     * it at 2 µs (asleep). w's release wakes r, and w's next step comes {@code cost} later; r's release wakes nobody and
+     * costs nothing.
+     */
+    @Test
+    void theWakerPaysForWakingASleeper() {
+        for (long cost : new long[] {0, 8_000}) {
+            log.clear();
+            Harness.Sim h = new Harness.Sim();
+            h.s.wakeLatencyNs = 1_000;
+            if (cost > 0) h.s.wakerCost = t -> cost;
+            Mm mm = h.mm(VmaLockDesign.REFCOUNT);
+            h.s.spawn(new Task(1, "w"), Seq.of(t -> t.ops().mmapWriteLock.init(mm, true), t -> t.ops().hold.init(10_000),
+                    act(t -> mm.mmapLock.writeUnlock(t)), act(t -> log.add(t.driver().now() + " w1"))), 0);
+            h.s.spawn(new Task(2, "r"), readSection(mm, "r", 5_000), 2_000);
+            h.runAll();
+            assertEquals(2, log.size(), log::toString);
+            assertTrue(log.contains("11000 r"), "r is woken 1 µs after the release whatever it costs w: " + log);
+            assertTrue(log.contains((10_000 + cost) + " w1"), "cost " + cost + ": " + log);
+            assertEquals(cost > 0 ? 1 : 0, h.s.wakerCharges(), "one wake-up of a sleeper");
+            assertEquals(cost, h.s.wakerChargedNs());
+            assertEquals(0, h.findings.total(), h.findings::toString);
+        }
+    }
+
     @Test
     void handoffAfterTheWaiterTimeoutBlocksStealers() {
         for (boolean late : new boolean[] {false, true}) {

@@ -522,4 +522,42 @@ class WorkBuilderTest {
         opt.wakeOnPrevCpu = true;
         assertEquals(0, opt.effectiveWakeIdleShare(idle));
     }
+
+    /**
+     * {@code n} mprotect write sections of task 20 on mm 0x100; in each, task 21's fault falls back and waits for the
+     * lock — asleep ({@code asleep}: switched out D) or still on its CPU — and 20's release is followed by its sys_exit
+     * {@code tailUs} later.
+     */
+    private static Workload wakers(int n, boolean asleep, long tailUs) {
+        Ev ev = new Ev();
+        for (int i = 0; i < n; i++) {
+            long t = 1000 + 1000L * i;
+            ev.enter(t, 20, Syscall.MPROTECT, 0x1000, 0x1000, 1).cpu(0).start(t, 20, 0x100, true).cpu(0)
+                    .acq(t + 1, 20, 0x100, true, true).cpu(0)
+                    .fault(t + 2, 21, 0x5000, 4).cpu(1).start(t + 3, 21, 0x100, false).cpu(1);
+            if (asleep) ev.sw(t + 4, 21, "D", 0).cpu(1);
+            ev.rel(t + 10, 20, 0x100, true).cpu(0);
+            if (asleep) ev.sw(t + 12, 0, "R", 21).cpu(1);
+            ev.acq(t + 13, 21, 0x100, false, true).cpu(1).rel(t + 14, 21, 0x100, false).cpu(1)
+                    .exit(t + 10 + tailUs, 20, Syscall.MPROTECT, 0).cpu(0);
+        }
+        return ev.build(-1);
+    }
+
+    @Test
+    void whatWakingASleeperCostTheWakerComesFromTheTrace() {
+        Workload w = wakers(25, true, 8);
+        assertEquals(25, w.wakerCosts.length);
+        assertEquals(8_000, w.wakerCosts[12]);
+        ReplayOptions o = new ReplayOptions();
+        o.timing = ReplayOptions.Timing.SCHED;
+        assertTrue(o.wakerCostApplies(w));
+        o.wakerCost = false;
+        assertFalse(o.wakerCostApplies(w));
+        // a waiter still on its CPU at the release was not asleep: no sample
+        assertEquals(0, wakers(25, false, 8).wakerCosts.length);
+        // too few to draw from
+        Workload few = wakers(Workload.MIN_WAKER_COST_SAMPLES - 1, true, 8);
+        assertFalse(new ReplayOptions().wakerCostApplies(few));
+    }
 }
