@@ -386,7 +386,7 @@ public final class SimScheduler implements Driver {
         }
         if (busy < cpus) {
             t.wokenUp = false;
-            take(t, freeCpu(t.lastCpu));
+            take(t, freeCpu(t.lastCpu >= 0 ? t.lastCpu : t.homeCpu));
             return true;
         }
         t.hotUntil = 0; // a woken or new task waits for any CPU
@@ -935,14 +935,15 @@ public final class SimScheduler implements Driver {
         evInit();
         if (t.schedDelayed) return evRequeueDelayed(t);
         boolean initial = t.lastCpu < 0;
+        int prev = !initial ? t.lastCpu : t.homeCpu < cpus ? t.homeCpu : -1;
         int c = -1;
-        if (!initial && currs[t.lastCpu] == null) c = t.lastCpu;
+        if (prev >= 0 && currs[prev] == null) c = prev;
         if (c < 0) {
             int idle = -1;
             for (int k = 0; k < cpus && idle < 0; k++) if (currs[k] == null) idle = k;
-            if (idle >= 0 && (initial || !wakeOnPrevCpu || wakeFindsIdle != null && wakeFindsIdle.getAsBoolean())) c = idle;
+            if (idle >= 0 && (prev < 0 || !wakeOnPrevCpu || wakeFindsIdle != null && wakeFindsIdle.getAsBoolean())) c = idle;
         }
-        if (c < 0 && !initial) c = t.lastCpu;
+        if (c < 0) c = prev;
         if (c < 0) { // a new task on a busy machine: the CPU with the fewest tasks
             for (int k = 0; k < cpus; k++) if (c < 0 || rqs[k].size() < rqs[c].size()) c = k;
         }

@@ -108,6 +108,11 @@ public final class Task {
     /** The modelled CPU this task holds (-1: none) and the one it last ran on ({@link SimScheduler#migrationCostNs}). */
     int cpu = -1;
     int lastCpu = -1;
+    /**
+     * The CPU the trace first shows it on (-1: unknown): where its first run goes when that CPU is idle, or where it
+     * queues when the scheduler keeps woken tasks on their previous CPU — as if it had last run there.
+     */
+    public int homeCpu = -1;
     /** Until then a task preempted off {@link #lastCpu} stays queued there (cache-hot: no other CPU pulls it). */
     long hotUntil;
     /** SimScheduler EEVDF model ({@link SimScheduler#eevdf}): virtual runtime, deadline, protected-slice end, lag (ns). */

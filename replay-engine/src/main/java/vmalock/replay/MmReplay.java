@@ -182,6 +182,7 @@ final class MmReplay implements LockEventListener {
         for (TaskWork tw : work.tasks()) {
             if (tw.size() == 0) continue;
             Task t = new Task(tw.tid, tw.comm == null ? "<" + tw.tid + ">" : tw.comm);
+            if (timing == ReplayOptions.Timing.SCHED) t.homeCpu = tw.firstCpu; // its first run on the CPU the trace shows
             TaskProgram prog = new TaskProgram(tw, t);
             programs.put(tw.tid, prog);
             long start = tw.firstStart() + (timing == ReplayOptions.Timing.SCHED ? 0 : prog.jitter());

@@ -27,6 +27,8 @@ public final class TaskWork {
     Spill spill;
     /** The task's off-CPU timeline (null when the trace has no sched_switch events). */
     SchedTimeline timeline;
+    /** The CPU of the task's event that began this work (-1: not in the trace): its first CPU in the replay. */
+    int firstCpu = -1;
 
     TaskWork(int tid, String comm) {
         this.tid = tid;

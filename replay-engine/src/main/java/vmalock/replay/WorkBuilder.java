@@ -130,6 +130,8 @@ public final class WorkBuilder {
      * whatever the kernel then picks. Busy and idle are judged at the sched_waking when the trace has one.
      */
     private long wakesToPrevCpu, wakesToIdleCpu;
+    /** The CPU of the event being fed (-1: none). */
+    private int eventCpu = -1;
     /** Tasks asleep waiting for each mm's mmap_lock (start_locking, then switched out not runnable), by mm. */
     private final java.util.HashMap<Long, int[]> sleepersByMm = new java.util.HashMap<>();
     /** Write releases inside a syscall that woke a sleeping waiter: release → sys_exit (ns). */
@@ -177,6 +179,7 @@ public final class WorkBuilder {
 
     /** Feeds one event (the instance may be reused by the caller afterwards). */
     public void accept(Event e) {
+        eventCpu = e.cpu;
         if (e.ts % 1000 != 0) subMicro = true;
         if (e.kind.isMmapLock()) {
             if (e.memcgPath != null) memcgPath = true;
@@ -1113,6 +1116,7 @@ public final class WorkBuilder {
             if (t.workMms.get(i) == mm) return t.works.get(i);
         }
         TaskWork w = new TaskWork(t.tid, t.comm);
+        w.firstCpu = eventCpu;
         allWorks.add(w);
         t.works.add(w);
         t.workMms.add(mm);

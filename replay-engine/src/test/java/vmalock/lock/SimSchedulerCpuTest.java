@@ -328,6 +328,45 @@ class SimSchedulerCpuTest {
     }
 
     /**
+     * A task's first run goes to the CPU the trace first shows it on ({@link Task#homeCpu}) when that CPU is idle, else,
+     * under a scheduler that keeps woken tasks on their previous CPU, waits there as such a wakee would (the trace's
+     * idle-CPU share decides); without a home, the lowest idle CPU. Both schedulers.
+     */
+    @Test
+    void aTasksFirstRunGoesToItsTracedCpu() {
+        for (boolean eevdf : new boolean[] {false, true}) {
+            // x alone, home CPU 1 (or none): where does it run?
+            for (int home : new int[] {-1, 1}) {
+                SimScheduler s = sim(2);
+                s.eevdf = eevdf;
+                Task x = new Task(1, "x");
+                x.homeCpu = home;
+                int[] ran = {-9};
+                s.spawn(x, Seq.of(t -> t.ops().call.init(q -> ran[0] = q.cpu)), 0);
+                s.run();
+                assertEquals(home < 0 ? 0 : home, ran[0], (eevdf ? "eevdf" : "single queue") + ", home " + home);
+            }
+        }
+        // eevdf, wakees kept on their previous CPU: y (home CPU 0) starts while x computes on CPU 0 — it waits there
+        // (the draw says no idle CPU) or takes idle CPU 1 (the draw says it found one)
+        for (boolean finds : new boolean[] {false, true}) {
+            SimScheduler s = sim(2);
+            s.eevdf = true;
+            s.wakeOnPrevCpu = true;
+            s.migrationCostNs = 500_000;
+            s.wakeFindsIdle = () -> finds;
+            Task x = new Task(1, "x"), y = new Task(2, "y");
+            x.homeCpu = 0;
+            y.homeCpu = 0;
+            int[] ran = {-9};
+            s.spawn(x, Seq.of(t -> t.ops().hold.init(300_000)), 0);
+            s.spawn(y, Seq.of(t -> t.ops().call.init(q -> ran[0] = q.cpu)), 10_000);
+            s.run();
+            assertEquals(finds ? 1 : 0, ran[0], "finds idle " + finds);
+        }
+    }
+
+    /**
      * --wakeup-preempt eevdf: the running task keeps its CPU while eligible until it has run to the deadline it was
      * picked with (RUN_TO_PARITY). One CPU, 1 ms slices: x takes the CPU and sleeps 100 µs at once; y computes 5 ms from
      * 0 (placed with half a slice: deadline at 0.5 ms of virtual time). x wakes at 100 µs with no lag, placed at the
