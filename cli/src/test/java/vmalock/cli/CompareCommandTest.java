@@ -92,7 +92,7 @@ class CompareCommandTest {
         assertTrue(JSON.readTree(c.out).get("runs").get(0).get("observed_write_section_sleep_us").isNull(), c.out);
         assertEquals(List.of("fault cost x0.5", "fault cost x2", "wake latency 0",
                         "scheduler on (one run queue, a woken task preempts at once)", "delay dequeue on",
-                        "rcuwait switch-out off", "seed 1", "seed 2"),
+                        "rcuwait switch-out off", "waker cost off", "seed 1", "seed 2"),
                 JSON.convertValue(sw.get("variants"), List.class));
         assertEquals(List.of("no-vma-lock"), keys(sw.get("runs")), "the baseline has no deltas to sweep");
         JsonNode d = sw.get("runs").get("no-vma-lock");
