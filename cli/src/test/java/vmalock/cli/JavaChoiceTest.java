@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher's JDK choice (issue 13, start-up): cli/java-choice.sh picks $JAVA_HOME or the newest JDK of at least 24
  * from /usr/lib/jvm-style directories by their release files, else `java` on the PATH; ../vmalock runs a Java 24+ JDK
  * with the AOT cache and --sun-misc-unsafe-memory-access=allow, any other as before with the AppCDS archive, and
- * `report --html` on the PATH's java. Fake JDKs here: directories with a release file and a bin/java script that logs
+ * `report --html` on the PATH's java; `ingest` and `stats` have their own caches. Fake JDKs here: directories with a release file and a bin/java script that logs
  * its arguments (and writes the archive file it is asked to), in a copy of the launcher beside an empty jar.
  */
 class JavaChoiceTest {
@@ -121,19 +121,22 @@ class JavaChoiceTest {
         String path = pathBin + ":" + System.getenv("PATH");
         String v = "'" + t.resolve("vmalock") + "'";
 
-        // VMALOCK_JAVA=a JDK 25 directory: the AOT cache is built once (record, then create), then used, but not by --version
+        // VMALOCK_JAVA=a JDK 25 directory: the AOT caches are built once (each: record, then create), then used, each by its
+        // commands
         bash(Map.of("FAKE_JAVA_LOG", log.toString(), "PATH", path, "VMALOCK_JAVA", j25.toString()),
-                v + " --version; " + v + " stats -w /nonexistent; " + v + " ingest x -w /nonexistent");
+                v + " --version; " + v + " stats -w /nonexistent; " + v + " ingest x -w /nonexistent; " + v + " query -w /nonexistent 'SELECT 1'");
         List<String> l = log(log);
-        assertEquals(5, l.size(), String.join("\n", l));
-        assertTrue(l.get(0).startsWith("temurin-25-jdk-amd64 -XX:AOTMode=record ") && l.get(0).contains("--cds-training"), l.get(0));
-        assertTrue(l.get(1).startsWith("temurin-25-jdk-amd64 -XX:AOTMode=create "), l.get(1));
-        assertTrue(l.get(2).startsWith("temurin-25-jdk-amd64 --sun-misc-unsafe-memory-access=allow ")
-                && l.get(2).endsWith("vmalock.cli.Launch --version"), l.get(2));
-        String cache = "-XX:AOTCache=" + t.resolve("cli/target/vmalock.aot");
-        for (String run : l.subList(3, 5)) {
-            assertTrue(run.startsWith("temurin-25-jdk-amd64 " + cache + " ") && run.contains(" --sun-misc-unsafe-memory-access=allow ")
-                    && run.endsWith(" -w /nonexistent") && !run.contains("SharedArchiveFile"), run);
+        assertEquals(12, l.size(), String.join("\n", l));
+        assertCachesBuilt("temurin-25-jdk-amd64", l);
+        String version = "temurin-25-jdk-amd64 -XX:AOTCache=" + t.resolve("cli/target/vmalock-version.aot") + " ";
+        assertTrue(l.get(8).startsWith(version) && l.get(8).contains(" --sun-misc-unsafe-memory-access=allow ")
+                && l.get(8).endsWith("-cp " + t.resolve("cli/target/vmalock.jar") + " vmalock.cli.Launch --version"), l.get(8));
+        String[] caches = {"vmalock-stats.aot", "vmalock-ingest.aot", "vmalock.aot"};
+        for (int i = 0; i < 3; i++) {
+            String run = l.get(9 + i);
+            assertTrue(run.startsWith("temurin-25-jdk-amd64 -XX:AOTCache=" + t.resolve("cli/target").resolve(caches[i]) + " ")
+                    && run.contains(" --sun-misc-unsafe-memory-access=allow ") && run.contains(" -w /nonexistent")
+                    && !run.contains("SharedArchiveFile"), run);
         }
         assertFalse(Files.exists(t.resolve("cli/target/vmalock.jsa")), "no AppCDS archive for Java 25");
 
@@ -143,8 +146,8 @@ class JavaChoiceTest {
         Files.delete(log);
         String out = bash(Map.of("FAKE_JAVA_LOG", log.toString(), "PATH", path, "VMALOCK_JAVA", j24.toString()),
                 v + " stats -w /nonexistent; " + v + " stats -w /nonexistent");
-        assertEquals("vmalock: building the start-up AOT cache " + t.resolve("cli/target/vmalock.aot") + " (once per build)…\n"
-                + "vmalock: could not build the AOT cache; starting without it until the next build", out);
+        assertEquals("vmalock: building the start-up AOT caches " + t.resolve("cli/target/vmalock") + "*.aot (once per build)…\n"
+                + "vmalock: could not build the AOT caches; starting without them until the next build", out);
         l = log(log);
         assertEquals(3, l.size(), String.join("\n", l));
         assertTrue(l.get(0).startsWith("jdk-24-broken -XX:AOTMode=record "), l.get(0));
@@ -170,12 +173,21 @@ class JavaChoiceTest {
         bash(Map.of("FAKE_JAVA_LOG", log.toString(), "PATH", path),
                 v + " ingest x -w /nonexistent; " + v + " report -w /nonexistent --html /dev/null; " + v + " report -w /nonexistent");
         l = log(log);
-        assertEquals(6, l.size(), String.join("\n", l));
-        assertTrue(l.get(0).startsWith("temurin-25-jdk-amd64 -XX:AOTMode=record "), "the cache again (the failed JDK 24 left none)\n" + l.get(0));
-        assertTrue(l.get(1).startsWith("temurin-25-jdk-amd64 -XX:AOTMode=create "), l.get(1));
-        assertTrue(l.get(2).startsWith("temurin-25-jdk-amd64 " + cache + " ") && l.get(2).endsWith(" ingest x -w /nonexistent"), l.get(2));
-        assertTrue(l.get(3).startsWith("path-java -XX:ArchiveClassesAtExit="), l.get(3));
-        assertTrue(l.get(4).startsWith("path-java -XX:SharedArchiveFile=") && l.get(4).endsWith("report -w /nonexistent --html /dev/null"), l.get(4));
-        assertTrue(l.get(5).startsWith("temurin-25-jdk-amd64 " + cache + " ") && l.get(5).endsWith("report -w /nonexistent"), l.get(5));
+        assertEquals(12, l.size(), String.join("\n", l));
+        assertCachesBuilt("temurin-25-jdk-amd64", l);   // again: the failed JDK 24 left none
+        String cache = "-XX:AOTCache=" + t.resolve("cli/target/vmalock");
+        assertTrue(l.get(8).startsWith("temurin-25-jdk-amd64 " + cache + "-ingest.aot ") && l.get(8).endsWith(" ingest x -w /nonexistent"), l.get(8));
+        assertTrue(l.get(9).startsWith("path-java -XX:ArchiveClassesAtExit="), l.get(9));
+        assertTrue(l.get(10).startsWith("path-java -XX:SharedArchiveFile=") && l.get(10).endsWith("report -w /nonexistent --html /dev/null"), l.get(10));
+        assertTrue(l.get(11).startsWith("temurin-25-jdk-amd64 " + cache + ".aot ") && l.get(11).endsWith("report -w /nonexistent"), l.get(11));
+    }
+
+    /** The first eight lines: the four caches' record and create runs (the class archive's training, ingest, stats, --version). */
+    private static void assertCachesBuilt(String jdk, List<String> l) {
+        String[] trainings = {" --cds-training ", " ingest ", " stats -w ", " vmalock.cli.Launch --version"};
+        for (int i = 0; i < 4; i++) {
+            assertTrue(l.get(2 * i).startsWith(jdk + " -XX:AOTMode=record ") && l.get(2 * i).contains(trainings[i]), l.get(2 * i));
+            assertTrue(l.get(2 * i + 1).startsWith(jdk + " -XX:AOTMode=create "), l.get(2 * i + 1));
+        }
     }
 }
