@@ -33,6 +33,11 @@ SMALL="$TMP/trace-1000.txt"
 head -n 1000 "$SHARED/traces/ftrace-overlap-default.txt" > "$SMALL"
 
 "$V" --version > /dev/null   # builds the jar and the class archive if needed, outside the measurements
+# the baseline is the `java -version` of the JDK the launcher runs (VMALOCK_JAVA, else its choice: a JDK 24+ when one is
+# installed, docs/ingest-speed.md "Start-up on JDK 25"; bench/jdk-ab.sh compares the two JDKs)
+JAVA=${VMALOCK_JAVA:-}
+[ -n "$JAVA" ] || read -r _ JAVA < "$ROOT/cli/target/vmalock.java"
+[ -d "$JAVA" ] && JAVA=$JAVA/bin/java
 
 one() {               # one run of "$@"; appends "wall cpu" to $TMP/times
   /usr/bin/time -f "%e %U %S" -o "$TMP/t" "$@" > /dev/null 2> "$TMP/err" || { cat "$TMP/err" >&2; return 1; }
@@ -51,11 +56,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 sum() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a + b }'; }
 row() { printf "| %s | %s | %s | %s |\n" "$@"; }
 
-echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(java -version 2>&1 | head -1)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $("$JAVA" -version 2>&1 | head -1)"
 echo
 RUNS_SHORT=$RUNS RUNS=${RUNS_V:-15}   # --version: 10 ms timer steps, so more runs
 echo "## 1. --version (median of $RUNS; wall s / CPU s)"
-measure jv : -- java -version
+measure jv : -- "$JAVA" -version
 measure vv : -- "$V" --version
 [ -n "${BASE:-}" ] && measure bvv : -- "$BASE/vmalock" --version
 RUNS=$RUNS_SHORT
