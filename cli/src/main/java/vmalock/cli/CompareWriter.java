@@ -148,7 +148,12 @@ final class CompareWriter {
                     + ("trace-gaps".equals(in.path("fault_cost_shape").asText())
                             ? "; a fault the trace shows slow costs its gap × " + in.path("fault_cost_gap_scale").asText() : "")
                     + "); wake-up latency p50 " + in.path("wake_latency_p50_ns").asLong() + " ns of "
-                    + in.path("wake_latency_samples").asLong() + " samples (" + in.path("wake_latency_source").asText() + ")");
+                    + in.path("wake_latency_samples").asLong() + " samples (" + in.path("wake_latency_source").asText() + ")"
+                    + (in.has("waker_cost_samples") ? "; waking a sleeper costs the waker "
+                            + (in.path("waker_cost_p50_ns").isNumber() ? "p50 " + in.path("waker_cost_p50_ns").asLong() + " ns of "
+                                    + in.path("waker_cost_samples").asLong() + " samples (trace: write releases with a waiter asleep → sys_exit)"
+                                    : "nothing (" + in.path("waker_cost_samples").asLong() + " samples in the trace, 20 needed, or "
+                                            + "--waker-cost off)") : ""));
         }
         JsonNode sl = run.path("sleeps");
         if (sl.has("between_operations")) {

@@ -143,6 +143,13 @@ class CompareCommandTest {
         assertTrue(note.startsWith("sleeps between operations " + n + ": " + sl.get("woken_by_traced_task_replayed").asLong()
                 + " woken by a traced task, ended when it gets there; recorded length for "
                 + sl.get("woken_in_interrupt").asLong() + " ended by interrupts (timers)"), note);
+        // what waking a sleeper cost the waker: the samples it has, and nothing drawn below 20
+        com.fasterxml.jackson.databind.JsonNode in = new com.fasterxml.jackson.databind.ObjectMapper().readTree(j.out).get(0)
+                .get("inputs").get(0);
+        long wk = in.get("waker_cost_samples").asLong();
+        String flat = String.join(" ", t.out.split("\\s+"));
+        assertTrue(flat.contains(wk >= 20 ? "waking a sleeper costs the waker p50 " + in.get("waker_cost_p50_ns").asLong()
+                : "waking a sleeper costs the waker nothing (" + wk + " samples in the trace, 20 needed"), flat);
     }
 
     @Test
