@@ -532,33 +532,41 @@ public final class WorkBuilder {
      * is the choice.
      */
     private void placement(int pid, int target, boolean waking) {
-        SchedTimeline tl = sched.get(pid);
-        int prev = tl == null ? -1 : tl.lastCpu;
-        if (prev < 0 || prev >= cpuCurr.length) return;
+        SchedTimeline tl = timeline(pid);
+        int prev = tl.lastCpu;
+        // the situation can be judged when the previous CPU is known and seen, and the wakee no longer runs there
+        boolean judgeable = prev >= 0 && prev < cpuCurr.length && cpuCurr[prev] >= 0 && cpuCurr[prev] != pid;
         if (waking) {
             tl.wakePrev = -1;
-            if (cpuCurr[prev] < 0 || cpuCurr[prev] == pid) return; // unseen, or it still runs there
+            if (!judgeable) return;
             tl.wakePrev = prev;
             tl.wakePrevBusy = cpuBusyFor(prev, pid, tl);
-            tl.wakeOtherIdle = false;
-            for (int c = 0; c < cpuCurr.length; c++) if (c != prev && cpuCurr[c] == 0 && cpuQueued[c] == 0) tl.wakeOtherIdle = true;
+            tl.wakeOtherIdle = otherCpuIdle(prev);
             return;
         }
-        boolean prevBusy, otherIdle = false;
-        if (tl.wakePrev == prev) { // judged at its sched_waking
+        boolean judged = false, prevBusy = false, otherIdle = false;
+        if (prev >= 0 && tl.wakePrev == prev) { // judged at its sched_waking
+            judged = true;
             prevBusy = tl.wakePrevBusy;
             otherIdle = tl.wakeOtherIdle;
-        } else {
-            if (cpuCurr[prev] < 0 || cpuCurr[prev] == pid) return;
+        } else if (judgeable) {
+            judged = true;
             prevBusy = cpuBusyFor(prev, pid, tl);
-            for (int c = 0; c < cpuCurr.length; c++) if (c != prev && cpuCurr[c] == 0 && cpuQueued[c] == 0) otherIdle = true;
+            otherIdle = otherCpuIdle(prev);
         }
         tl.wakePrev = -1;
         if (target < 0) return;
-        if (target < cpuCurr.length && cpuCurr[target] != pid) queue(tl, target);
-        if (!prevBusy || !otherIdle) return;
+        // it waits on the target CPU's queue until it runs (not when it still runs there: nothing to queue)
+        if (!(target < cpuCurr.length && cpuCurr[target] == pid)) queue(tl, target);
+        if (!judged || !prevBusy || !otherIdle) return;
         if (target == prev) wakesToPrevCpu++;
         else wakesToIdleCpu++;
+    }
+
+    /** A CPU other than {@code prev} runs the idle task with nothing queued. */
+    private boolean otherCpuIdle(int prev) {
+        for (int c = 0; c < cpuCurr.length; c++) if (c != prev && cpuCurr[c] == 0 && cpuQueued[c] == 0) return true;
+        return false;
     }
 
     private void onContentionBegin(Event e) {
