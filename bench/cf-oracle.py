@@ -8,6 +8,8 @@ Prints medians over the runs, the spread of the real runs (min..max) and the rat
 Workspaces are cached under $ORACLE_WS (default /tmp/vmalock-oracle); replays are re-run each time.
 Extra replay options: ORACLE_REPLAY_OPTS="--timing trace" etc.; ORACLE_POLICY=no-vma-lock predicts with
 another policy (default faults-on-mmap-lock, the one that changes exactly what the k captures change).
+ORACLE_SEEDS=N replays each u run with seeds 0..N-1 (default 1: seed 0) and takes the medians over runs × seeds:
+the replay draws wake-up latencies, wake placements and waker costs, so one seed is one sample of the model.
 """
 import glob, json, os, re, statistics, subprocess, sys
 
@@ -17,6 +19,7 @@ vmalock = os.path.join(root, "vmalock")
 wsroot = os.environ.get("ORACLE_WS", "/tmp/vmalock-oracle")
 extra = os.environ.get("ORACLE_REPLAY_OPTS", "").split()
 policy = os.environ.get("ORACLE_POLICY", "faults-on-mmap-lock")
+seeds = int(os.environ.get("ORACLE_SEEDS", "1"))
 os.makedirs(wsroot, exist_ok=True)
 
 def traces():
@@ -68,8 +71,9 @@ def observed_write_sleeps(ws):
     """The trace's sleeps inside mmap_lock write sections (inferred from sched_switch)."""
     return from_trace(ws, "observed_write_section_sleep_us")
 
-def replayed(ws, policy):
-    out = json.loads(run([vmalock, "replay", "-w", ws, "--policy", policy, "--json"] + extra))
+def replayed(ws, policy, seed=0):
+    out = json.loads(run([vmalock, "replay", "-w", ws, "--policy", policy, "--json"]
+                         + (["--seed", str(seed)] if seed else []) + extra))
     r = out[0]
     s = r["stats"]
     s["_run"] = r
@@ -117,20 +121,22 @@ def main():
         for rep, f in sorted(modes["u"].items()):
             ws = workspace(f)
             uobs.append(metrics(observed(ws), sc=observed_syscalls(ws)))
-            c = replayed(ws, "vma-refcount"); ucal.append(metrics(c, c["_run"]))
-            p = replayed(ws, policy); upred.append(metrics(p, p["_run"]))
+            for seed in range(seeds):
+                c = replayed(ws, "vma-refcount", seed); ucal.append(metrics(c, c["_run"]))
+                p = replayed(ws, policy, seed); upred.append(metrics(p, p["_run"]))
+                for key, x in (("u cal", c), ("u→k pred", p)):
+                    vw[key].append(x["_run"]["vma_write_wait_us"]["sum"] / (x["_run"]["makespan_us"] / 1e6 or 1))
             uthr.append(pages_per_s(f))
             ow = observed_write_sleeps(ws)
             if ow is not None: vw["u obs"].append(ow["sum"] / secs(observed(ws)))
-            for key, x in (("u cal", c), ("u→k pred", p)):
-                vw[key].append(x["_run"]["vma_write_wait_us"]["sum"] / (x["_run"]["makespan_us"] / 1e6 or 1))
         for rep, f in sorted(modes["k"].items()):
             kws = workspace(f)
             kobs.append(metrics(observed(kws), sc=observed_syscalls(kws)))
             kthr.append(pages_per_s(f))
             ow = observed_write_sleeps(kws)
             if ow is not None: vw["k real"].append(ow["sum"] / secs(observed(kws)))
-        print("== %s (%d u runs, %d k runs)" % (name, len(uobs), len(kobs)))
+        print("== %s (%d u runs, %d k runs%s)" % (name, len(uobs), len(kobs),
+                                                 ", %d seeds per u run" % seeds if seeds > 1 else ""))
         print("%-17s %8s %8s %6s | %8s %8s %15s %6s %s" % ("metric", "u obs", "u cal", "cal×", "u→k pred", "k real", "k min..max", "pred×", "direction"))
         for key in uobs[0]:
             uo = med([x[key] for x in uobs]); uc = med([x.get(key, 0) for x in ucal])
