@@ -182,6 +182,27 @@ public final class SimScheduler implements Driver {
         return cpuWaitNs;
     }
 
+    /** Preemptions of a task in kernel work (the trace's sched_switch prev_state R+), and of those in a VMA syscall's. */
+    private long kernelPreemptions, kernelPreemptionsInCondResched;
+
+    public long kernelPreemptions() {
+        return kernelPreemptions;
+    }
+
+    /** … of a task in kernel work with cond_resched() points (a VMA syscall's page-table walk: {@link Task#condResched}). */
+    public long kernelPreemptionsInCondResched() {
+        return kernelPreemptionsInCondResched;
+    }
+
+    /** Counts a preemption of {@code v}, which was in an on-CPU delay. */
+    private void countPreemption(Task v) {
+        preemptions++;
+        if (v.inDelay && v.kernelDelay) {
+            kernelPreemptions++;
+            if (v.condResched) kernelPreemptionsInCondResched++;
+        }
+    }
+
     public long preemptions() {
         return preemptions;
     }
@@ -534,7 +555,7 @@ public final class SimScheduler implements Driver {
 
     /** {@code t} takes {@code v}'s CPU; {@code v} goes to the front of the run queue with the rest of its delay. */
     private void preempt(Task v, Task t) {
-        preemptions++;
+        countPreemption(v);
         v.gen++; // its chunk-end event is void: the rest of the delay waits for a CPU
         v.delayLeft += v.chunkEnd - now;
         v.hasCpu = false;
@@ -636,7 +657,7 @@ public final class SimScheduler implements Driver {
         long used = now - t.sliceStart;
         if (!runq.isEmpty() && t.preemptibleDelay
                 && (used >= sliceNs || pendingPreempts > 0 || t.cpu < pendingByCpu.length && pendingByCpu[t.cpu] > 0)) {
-            preemptions++;
+            countPreemption(t);
             release(t);
             t.hotUntil = now + migrationCostNs; // queued on the CPU it ran on
             t.onCpu = false;
@@ -709,6 +730,7 @@ public final class SimScheduler implements Driver {
                         } else {
                             t.inDelay = true;
                             t.delayLeft = Math.max(0, t.delay);
+                            t.kernelDelay = !t.userDelay;
                             t.preemptibleDelay = t.userDelay || kernelPreemption || t.condResched;
                             sliceDelay(t);
                         }
@@ -771,6 +793,7 @@ public final class SimScheduler implements Driver {
         if (cpus > 0) {
             t.inDelay = true;
             t.delayLeft = d;
+            t.kernelDelay = true;
             t.preemptibleDelay = kernelPreemption || t.condResched;
             t.userDelay = false;
             sliceDelay(t);
@@ -1004,7 +1027,7 @@ public final class SimScheduler implements Driver {
 
     /** The running task {@code cur} goes back to CPU {@code c}'s queue with the rest of its delay. */
     private void evPreempt(Task cur, int c) {
-        preemptions++;
+        countPreemption(cur);
         cur.gen++; // its chunk-end event is void
         if (cur.inDelay) cur.delayLeft += Math.max(0, cur.chunkEnd - now);
         evOffCpu(cur, c);

@@ -97,6 +97,8 @@ public final class Task {
      * delays are still preemptible there; a fault's are not (the anonymous fault path has no cond_resched).
      */
     public boolean condResched;
+    /** The on-CPU delay it spends is kernel work (not user-mode compute): a preemption of it is an in-kernel one. */
+    boolean kernelDelay;
     /** SimScheduler CPU model: the current on-CPU delay may be preempted (user mode, or a preemptible kernel). */
     boolean preemptibleDelay;
     /** SimScheduler CPU model: woken while every CPU ran non-preemptible kernel work; preempts at the next return to user. */

@@ -258,6 +258,8 @@ final class MmReplay implements LockEventListener {
         c.vmasLocked = planner.vmasLocked;
         c.unmapsOfLaterMappings = as.unmapsOfLaterMappings;
         c.cpuWaitNs = sim.cpuWaitNs();
+        c.kernelPreemptions = sim.kernelPreemptions();
+        c.kernelPreemptionsInVmaSyscall = sim.kernelPreemptionsInCondResched();
         c.steps = sim.steps();
         if (haltedAtNs >= 0) c.haltedMms++;
     }

@@ -30,6 +30,8 @@ public final class ReplayCounters {
     /** munmaps replayed after an mmap traced later had reused part of their range (AddressSpace#tracedAt). */
     public long unmapsOfLaterMappings;
     public long cpuWaitNs;
+    /** Preemptions of a task in kernel work, and of those at a VMA syscall's cond_resched() points (SimScheduler). */
+    public long kernelPreemptions, kernelPreemptionsInVmaSyscall;
     public long steps;
     /**
      * The sleeps between a task's operations, by what ended them ({@link SchedTimeline#WOKEN_NOT_SEEN} …): index
@@ -104,6 +106,8 @@ public final class ReplayCounters {
         faultsMmapToVma += o.faultsMmapToVma;
         unmapsOfLaterMappings += o.unmapsOfLaterMappings;
         cpuWaitNs += o.cpuWaitNs;
+        kernelPreemptions += o.kernelPreemptions;
+        kernelPreemptionsInVmaSyscall += o.kernelPreemptionsInVmaSyscall;
         steps += o.steps;
         for (int k = 0; k < sleepsWokenBy.length; k++) sleepsWokenBy[k] += o.sleepsWokenBy[k];
         sleepsWokenByTaskElsewhere += o.sleepsWokenByTaskElsewhere;

@@ -487,6 +487,9 @@ public final class ReplayRunner {
             s.put("acquire_cost_cold_samples", w.acquireCostColdSamples);
             s.put("preempt", o.effectiveKernelPreemption(w) ? "full" : "none");
             s.put("preempt_basis", o.kernelPreemptionBasis(w));
+            // the trace's in-kernel preemptions (sched_switch prev_state R+), against counters.kernel_preemptions
+            s.put("kernel_preemptions", w.kernelPreemptions);
+            s.put("kernel_preemptions_in_vma_syscalls", w.kernelPreemptionsInVmaSyscall);
             if (nc > 1) { // the CPU model's scheduler (a wakee's CPU matters with more than one)
                 s.put("scheduler", schedulerModel(o));
                 double share = o.effectiveWakeIdleShare(w);
@@ -632,6 +635,9 @@ public final class ReplayRunner {
         c.put("other_reads_skipped", total.otherSkipped);
         c.put("vma_lock_syscalls", total.vmaSyscalls);
         c.put("cpu_wait_us", total.cpuWaitNs / 1000);
+        // the CPU model's preemptions of kernel work (the trace's sched_switch prev_state R+: inputs[].kernel_preemptions)
+        c.put("kernel_preemptions", total.kernelPreemptions);
+        c.put("kernel_preemptions_in_vma_syscalls", total.kernelPreemptionsInVmaSyscall);
         c.put("simulation_steps", total.steps);
         j.put("defect_count", defects);
         j.put("violations", violations);

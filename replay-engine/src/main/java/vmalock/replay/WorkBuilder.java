@@ -146,7 +146,7 @@ public final class WorkBuilder {
     private long[] preemptedRun = new long[64];
     private int nPreemptedRun;
     /** Switches out in kernel mode (prev_state R+), and those of a task holding a fault's mmap_lock. */
-    private long kernelPreemptions, kernelPreemptionsInFaultHold, kernelFaultHolds;
+    private long kernelPreemptions, kernelPreemptionsInFaultHold, kernelFaultHolds, kernelPreemptionsInVmaSyscall;
 
     /**
      * Operations held in memory before finished ones are spilled to a temporary file (≈100 bytes
@@ -454,6 +454,9 @@ public final class WorkBuilder {
                     if (pt != null && (pt.faultOpen && pt.fState == F_HELD || pt.rState == R_HELD && pt.rKFault)) {
                         kernelPreemptionsInFaultHold++;
                     }
+                    // …inside a VMA-changing syscall (mmap, munmap, mprotect, madvise, mremap, brk): at cond_resched()
+                    // in its page-table walk, under preempt=none the only place
+                    if (pt != null && pt.sc != null && pt.sc != Syscall.OTHER) kernelPreemptionsInVmaSyscall++;
                 }
                 if (ran >= 0 && st != null && st.startsWith("R")) {
                     if (nPreemptedRun == preemptedRun.length) preemptedRun = Arrays.copyOf(preemptedRun, 2 * nPreemptedRun);
@@ -1515,6 +1518,7 @@ public final class WorkBuilder {
         Arrays.sort(pr);
         wl.preemptedRunLengths = pr;
         wl.kernelPreemptions = kernelPreemptions;
+        wl.kernelPreemptionsInVmaSyscall = kernelPreemptionsInVmaSyscall;
         wl.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
         wl.faultHolds = nFallbackHolds + kernelFaultHolds;
         wl.wakesToPrevCpu = wakesToPrevCpu;

@@ -117,6 +117,8 @@ public final class Workload implements AutoCloseable {
     public long kernelPreemptions;
     /** … of a task holding a fault's mmap_lock, where only a preemptible kernel (preempt=full) switches. */
     public long kernelPreemptionsInFaultHold;
+    /** … of a task inside a VMA-changing syscall (at cond_resched() in its page-table walk under preempt=none). */
+    public long kernelPreemptionsInVmaSyscall;
     /**
      * Wake-ups of a task whose previous CPU was busy while another CPU was idle, that the kernel put on the previous
      * CPU / on an idle one (sched_wakeup's target_cpu, the CPU the kernel picked): where the traced machine's
@@ -249,6 +251,7 @@ public final class Workload implements AutoCloseable {
         s.madviseZapSource = madviseZapSource;
         s.kernelPreemptions = kernelPreemptions;
         s.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
+        s.kernelPreemptionsInVmaSyscall = kernelPreemptionsInVmaSyscall;
         s.faultHolds = faultHolds;
         s.wakesToPrevCpu = wakesToPrevCpu;
         s.wakerCosts = wakerCosts;

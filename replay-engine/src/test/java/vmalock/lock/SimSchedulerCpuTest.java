@@ -367,6 +367,34 @@ class SimSchedulerCpuTest {
     }
 
     /**
+     * The CPU model counts its preemptions of kernel work (the trace's sched_switch prev_state R+) and, of those, the ones
+     * at a VMA syscall's cond_resched() points ({@link Task#condResched}). One CPU, preempt=none, wake-up preemption at
+     * once: x computes 300 µs — in user mode, in kernel work with cond_resched(), or in kernel work without it — and z,
+     * woken at 100 µs, takes the CPU when x's delay can be preempted.
+     */
+    @Test
+    void preemptionsOfKernelWorkAreCounted() {
+        // {kind of x's delay: 0 user, 1 kernel with cond_resched, 2 kernel without} -> {preemptions, kernel, in cond_resched}
+        long[][] cases = {{0, 1, 0, 0}, {1, 1, 1, 1}, {2, 0, 0, 0}};
+        for (long[] c : cases) {
+            SimScheduler s = sim(1);
+            s.kernelPreemption = false;
+            s.wakeupPreemption = true;
+            Task x = new Task(1, "x"), z = new Task(3, "z");
+            s.spawn(z, Seq.of(t -> t.ops().hold.initSleep(100_000), t -> t.ops().hold.initUser(10_000)), 0);
+            s.spawn(x, Seq.of(t -> {
+                t.condResched = c[0] == 1;
+                return c[0] == 0 ? t.ops().hold.initUser(300_000) : t.ops().hold.init(300_000);
+            }), 1);
+            s.run();
+            String what = "x's delay kind " + c[0];
+            assertEquals(c[1], s.preemptions(), what);
+            assertEquals(c[2], s.kernelPreemptions(), what);
+            assertEquals(c[3], s.kernelPreemptionsInCondResched(), what);
+        }
+    }
+
+    /**
      * --wakeup-preempt eevdf: the running task keeps its CPU while eligible until it has run to the deadline it was
      * picked with (RUN_TO_PARITY). One CPU, 1 ms slices: x takes the CPU and sleeps 100 µs at once; y computes 5 ms from
      * 0 (placed with half a slice: deadline at 0.5 ms of virtual time). x wakes at 100 µs with no lag, placed at the

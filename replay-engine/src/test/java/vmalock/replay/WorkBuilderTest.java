@@ -560,4 +560,18 @@ class WorkBuilderTest {
         Workload few = wakers(Workload.MIN_WAKER_COST_SAMPLES - 1, true, 8);
         assertFalse(new ReplayOptions().wakerCostApplies(few));
     }
+
+    /** The trace's in-kernel preemptions (prev_state R+), and those inside a VMA-changing syscall. */
+    @Test
+    void inKernelPreemptionsInsideVmaSyscallsAreCounted() {
+        Ev ev = new Ev();
+        ev.enter(100, 20, Syscall.MPROTECT, 0x1000, 0x1000, 1).cpu(0)
+                .sw(101, 20, "R+", 21).cpu(0).sw(110, 21, "S", 20).cpu(0) // preempted inside mprotect
+                .exit(112, 20, Syscall.MPROTECT, 0).cpu(0)
+                .sw(120, 20, "R+", 21).cpu(0).sw(130, 21, "S", 20).cpu(0) // preempted outside any syscall
+                .sw(140, 20, "R", 21).cpu(0).sw(150, 21, "S", 20).cpu(0); // preempted in user mode: not counted
+        Workload w = ev.build(-1);
+        assertEquals(2, w.kernelPreemptions);
+        assertEquals(1, w.kernelPreemptionsInVmaSyscall);
+    }
 }
