@@ -135,6 +135,16 @@ public final class ReplayParams {
         return line;
     }
 
+    /** An on|off option's value; "default" keeps {@code dflt}. */
+    private static boolean onOff(String option, String value, boolean dflt) {
+        switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "default": return dflt;
+            case "on": return true;
+            case "off": return false;
+            default: throw new IllegalArgumentException(option + ": '" + value + "' is not on or off");
+        }
+    }
+
     /** The options, with the policy still to be set. */
     ReplayOptions options() {
         ReplayOptions o = new ReplayOptions().seed(seed).cpus(parseCpus(cpus)).threads(threads).check(check);
@@ -142,24 +152,9 @@ public final class ReplayParams {
         o.wakeLatency(parseTime("--wake-latency", wakeLatency));
         if (!slice.trim().equalsIgnoreCase("auto")) o.sliceNs = parseTime("--slice", slice);
         o.migrationCostNs = parseTime("--migration-cost", migrationCost);
-        switch (delayDequeue.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "default": break;
-            case "on": o.delayDequeue = true; break;
-            case "off": o.delayDequeue = false; break;
-            default: throw new IllegalArgumentException("--delay-dequeue: '" + delayDequeue + "' is not on or off");
-        }
-        switch (rcuwaitSwitchOut.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "default": break;
-            case "on": o.rcuwaitSwitchOut = true; break;
-            case "off": o.rcuwaitSwitchOut = false; break;
-            default: throw new IllegalArgumentException("--rcuwait-switch-out: '" + rcuwaitSwitchOut + "' is not on or off");
-        }
-        switch (wakerCost.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "default": break;
-            case "on": o.wakerCost = true; break;
-            case "off": o.wakerCost = false; break;
-            default: throw new IllegalArgumentException("--waker-cost: '" + wakerCost + "' is not on or off");
-        }
+        o.delayDequeue = onOff("--delay-dequeue", delayDequeue, o.delayDequeue);
+        o.rcuwaitSwitchOut = onOff("--rcuwait-switch-out", rcuwaitSwitchOut, o.rcuwaitSwitchOut);
+        o.wakerCost = onOff("--waker-cost", wakerCost, o.wakerCost);
         o.eevdf = false;
         switch (wakeupPreempt.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "eevdf": o.wakeupPreemption = true; o.eevdf = true; break;

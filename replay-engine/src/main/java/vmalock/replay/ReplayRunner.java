@@ -465,20 +465,8 @@ public final class ReplayRunner {
             s.put("madvise_zap_calls", w.madviseZapCalls);
             s.put("madvise_zap_tlb_flushes", w.madviseZapFlushes);
             s.put("madvise_zap_ns_per_page", w.madviseZapNsPerPage);
-            long[] so = w.switchOutLatencies;
-            s.put("switch_out_samples", so.length);
-            if (o.rcuwaitSwitchOutApplies(w)) {
-                s.put("switch_out_p50_ns", so[(so.length - 1) / 2]);
-            } else {
-                s.putNull("switch_out_p50_ns");
-            }
-            long[] wc = w.wakerCosts;
-            s.put("waker_cost_samples", wc.length);
-            if (o.wakerCostApplies(w)) {
-                s.put("waker_cost_p50_ns", wc[(wc.length - 1) / 2]);
-            } else {
-                s.putNull("waker_cost_p50_ns");
-            }
+            samplesAndP50(s, "switch_out", w.switchOutLatencies, o.rcuwaitSwitchOutApplies(w));
+            samplesAndP50(s, "waker_cost", w.wakerCosts, o.wakerCostApplies(w));
             s.put("acquire_cost_ns", o.acquireCostNs >= 0 ? o.acquireCostNs : w.acquireCostNs);
             // after the task's own release within 10 µs (its cache) and otherwise: 0 = the one cost for both
             s.put("acquire_cost_hot_ns", o.acquireCostNs >= 0 ? 0 : w.acquireCostHotNs);
@@ -646,6 +634,13 @@ public final class ReplayRunner {
         ArrayNode a = j.putArray("assumptions");
         for (String s : assumptions(o, faultCostOption)) a.add(s);
         return j;
+    }
+
+    /** {@code NAME_samples} and, when the replay draws from the sorted {@code samples}, {@code NAME_p50_ns} (else null). */
+    private static void samplesAndP50(ObjectNode s, String name, long[] samples, boolean drawn) {
+        s.put(name + "_samples", samples.length);
+        if (drawn) s.put(name + "_p50_ns", samples[(samples.length - 1) / 2]);
+        else s.putNull(name + "_p50_ns");
     }
 
     static ArrayNode defectsJson(List<Finding> findings, boolean defects) {

@@ -505,6 +505,13 @@ public final class WorkBuilder {
         }
     }
 
+    /** The first {@code n} values of {@code a}, sorted, in a new array. */
+    private static long[] sorted(long[] a, int n) {
+        long[] r = Arrays.copyOf(a, n);
+        Arrays.sort(r);
+        return r;
+    }
+
     private void growCpus(int c) {
         if (c < cpuCurr.length) return;
         int o = cpuCurr.length;
@@ -1422,8 +1429,7 @@ public final class WorkBuilder {
         // capped by their own length
         long zapNsPerPage = 0;
         if (nZapPerPage >= MIN_ZAP_SAMPLES) {
-            long[] z = Arrays.copyOf(zapPerPage, nZapPerPage);
-            Arrays.sort(z);
+            long[] z = sorted(zapPerPage, nZapPerPage);
             zapNsPerPage = Math.max(1, z[(int) (0.1 * (z.length - 1))]);
         }
         for (SchedTimeline tl : sched.values()) {
@@ -1471,8 +1477,7 @@ public final class WorkBuilder {
             }
         }
         long acq = acquireSamples == 0 ? 0 : acquireSum / acquireSamples;
-        long[] wakes = Arrays.copyOf(wake, nWake);
-        Arrays.sort(wakes);
+        long[] wakes = sorted(wake, nWake);
         Workload wl = new Workload(out, cost, source, samples, acq, acquireSamples, wakes, unattributed, unpaired, lost,
                 subMicro ? 1 : 1000, memcgPath && !memcgId ? "memcg_path" : memcgId ? "memcg_id" : null, spill);
         long coldSamples = acquireSamples - acquireHotSamples;
@@ -1486,9 +1491,7 @@ public final class WorkBuilder {
         wl.faultCostShape = gapScale > 0 ? "trace-gaps" : "constant";
         wl.faultGapScale = gapScale;
         wl.anonPrepareSections = anonPrepareSections;
-        long[] so = Arrays.copyOf(switchOut, nSwitchOut);
-        Arrays.sort(so);
-        wl.switchOutLatencies = so;
+        wl.switchOutLatencies = sorted(switchOut, nSwitchOut);
         wl.madviseZapCalls = nZapPerPage;
         wl.madviseZapFlushes = zapFlushed;
         wl.madviseZapNsPerPage = zapNsPerPage;
@@ -1501,31 +1504,24 @@ public final class WorkBuilder {
         wl.schedSwitches = schedSwitches;
         wl.openPathEvents = openPathEvents;
         wl.mapsReadsUnattributed = mapsReadsUnattributed;
-        long[] bw = Arrays.copyOf(busyWake, nBusyWake);
-        Arrays.sort(bw);
         // a lock waiter is woken by the releasing task, on another CPU: its latency is a task-emitted wake-up's,
         // which on a VM (an idle vCPU halted, the wake-up an IPI) is longer than a timer's on its own idle CPU
         boolean byTask = nTaskIdleWake >= MIN_TASK_WAKES;
         boolean byHandover = !byTask && nHandoverIdle >= MIN_TASK_WAKES;
-        long[] iw = byTask ? Arrays.copyOf(taskIdleWake, nTaskIdleWake)
-                : byHandover ? Arrays.copyOf(handoverIdle, nHandoverIdle) : Arrays.copyOf(idleWake, nIdleWake);
-        Arrays.sort(iw);
+        long[] iw = byTask ? sorted(taskIdleWake, nTaskIdleWake)
+                : byHandover ? sorted(handoverIdle, nHandoverIdle) : sorted(idleWake, nIdleWake);
         wl.idleWakeLatencies = iw;
         wl.idleWakeSource = iw.length == 0 ? "none" : byTask ? "trace-task-wakeups-onto-idle-cpu"
                 : byHandover ? "trace-mmap-lock-handovers-onto-idle-cpu" : "trace-wakeups-onto-idle-cpu";
-        wl.busyWakeLatencies = bw;
-        long[] pr = Arrays.copyOf(preemptedRun, nPreemptedRun);
-        Arrays.sort(pr);
-        wl.preemptedRunLengths = pr;
+        wl.busyWakeLatencies = sorted(busyWake, nBusyWake);
+        wl.preemptedRunLengths = sorted(preemptedRun, nPreemptedRun);
         wl.kernelPreemptions = kernelPreemptions;
         wl.kernelPreemptionsInVmaSyscall = kernelPreemptionsInVmaSyscall;
         wl.kernelPreemptionsInFaultHold = kernelPreemptionsInFaultHold;
         wl.faultHolds = nFallbackHolds + kernelFaultHolds;
         wl.wakesToPrevCpu = wakesToPrevCpu;
         wl.wakesToIdleCpu = wakesToIdleCpu;
-        long[] wc = Arrays.copyOf(wakerCost, nWakerCost);
-        Arrays.sort(wc);
-        wl.wakerCosts = wc;
+        wl.wakerCosts = sorted(wakerCost, nWakerCost);
         return wl;
     }
 }
