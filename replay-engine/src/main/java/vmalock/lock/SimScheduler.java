@@ -159,6 +159,12 @@ public final class SimScheduler implements Driver {
     private Task[] currs;
     private long[] vBase;
     private boolean[] needResched;
+    /**
+     * When each CPU's queue last ran update_curr(): the running task's virtual runtime as the kernel holds it is its
+     * value at that time (or at its switch-in, or at the last tick, whichever is latest), which is what a delayed
+     * task's wake-up sees ({@link #evRequeueDelayed}).
+     */
+    private long[] currUpdatedAt;
 
     /** Wake-ups queued on a busy previous CPU while another CPU was idle ({@link #wakeOnPrevCpu}). */
     private long wakesQueuedOnPrevCpu;
@@ -820,6 +826,7 @@ public final class SimScheduler implements Driver {
         currs = new Task[cpus];
         vBase = new long[cpus];
         needResched = new boolean[cpus];
+        currUpdatedAt = new long[cpus];
         if (cpuBusy.length < cpus) cpuBusy = Arrays.copyOf(cpuBusy, cpus);
     }
 
@@ -828,11 +835,31 @@ public final class SimScheduler implements Driver {
         return t.hasCpu ? t.vruntime + (now - t.execStart) : t.vruntime;
     }
 
+    /**
+     * The running task {@code t}'s virtual runtime as the kernel last recorded it on CPU {@code c}: charged only up to
+     * the last update_curr() there — its switch-in, an enqueue or dequeue on that queue, a wake-up check, the last tick.
+     */
+    private long evVRecorded(Task t, int c) {
+        long at = Math.max(t.execStart, currUpdatedAt[c]);
+        if (tickNs > 0) at = Math.max(at, Math.floorDiv(now, tickNs) * tickNs);
+        return t.vruntime + (Math.min(now, at) - t.execStart);
+    }
+
+    /** update_curr() on CPU {@code c}'s queue: from now its running task's recorded virtual runtime is current. */
+    private void evUpdateCurr(int c) {
+        currUpdatedAt[c] = now;
+    }
+
     /** Sum and count of the virtual runtimes on CPU {@code c} (running and queued), into {@code out}. */
     private void evSum(int c, long[] out) {
+        evSum(c, out, false);
+    }
+
+    /** As {@link #evSum(int, long[])}; {@code recorded}: the running task at its {@link #evVRecorded recorded} value. */
+    private void evSum(int c, long[] out, boolean recorded) {
         long sum = 0, n = 0;
         if (currs[c] != null) {
-            sum += evV(currs[c]);
+            sum += recorded ? evVRecorded(currs[c], c) : evV(currs[c]);
             n++;
         }
         for (Task q : rqs[c]) {
@@ -890,6 +917,7 @@ public final class SimScheduler implements Driver {
         Task cur = currs[c];
         Task best = null;
         if (cur != null) {
+            evUpdateCurr(c);
             evUpdateDeadline(cur);
             long cv = evV(cur);
             if (cv * n <= sum) {
@@ -907,9 +935,18 @@ public final class SimScheduler implements Driver {
         return best;
     }
 
-    /** place_entity(): {@code t} joins CPU {@code c}'s queue with its lag (0 for a new task, which gets half a slice). */
+    /**
+     * place_entity(): {@code t} joins CPU {@code c}'s queue with its lag (0 for a new task, which gets half a slice).
+     * An enqueue runs update_curr() first.
+     */
     private void evPlace(Task t, int c, boolean initial) {
-        evSum(c, evTmp);
+        evUpdateCurr(c);
+        evPlace(t, c, initial, false);
+    }
+
+    /** As {@link #evPlace(Task, int, boolean)}; {@code recorded}: averaged with the running task's recorded value. */
+    private void evPlace(Task t, int c, boolean initial, boolean recorded) {
+        evSum(c, evTmp, recorded);
         long n = evTmp[1];
         long v = n == 0 ? vBase[c] : Math.floorDiv(evTmp[0], n);
         long lag = initial ? 0 : t.vlag;
@@ -924,6 +961,7 @@ public final class SimScheduler implements Driver {
     private void evUnqueue(Task t) {
         int c = t.rqCpu;
         if (c < 0) return;
+        evUpdateCurr(c);
         long avg = evAvg(c);
         rqs[c].remove(t);
         t.rqCpu = -1;
@@ -992,17 +1030,23 @@ public final class SimScheduler implements Driver {
 
     /**
      * A delayed task is woken on the queue it never left (ttwu_runnable(), requeue_delayed_entity() with DELAY_ZERO):
-     * re-placed at lag 0 if its lag has turned positive, then it preempts or waits as any woken task.
+     * re-placed at lag 0 if its lag has turned positive, then it preempts or waits as any woken task. The kernel
+     * takes this path without update_curr() (enqueue_task_fair() returns for ENQUEUE_DELAYED before it), so the lag
+     * and the placement see the running task's virtual runtime as last recorded, not its time since; the wake-up
+     * check that follows updates it. So a task delayed behind one that has run for a while since is not re-placed
+     * and then finds the running task ineligible: it preempts (the trace's writer, woken by its timer, does so in
+     * 93 % of such wake-ups in d4-u1; docs/replay.md).
      */
     private boolean evRequeueDelayed(Task t) {
         int c = t.rqCpu;
         t.schedDelayed = false;
         t.wokenUp = false;
-        long avg = evAvg(c);
+        evSum(c, evTmp, true);
+        long avg = Math.floorDiv(evTmp[0], evTmp[1]);
         if (avg - t.vruntime > 0) {
             rqs[c].remove(t);
             t.vlag = 0;
-            evPlace(t, c, false);
+            evPlace(t, c, false, true);
         }
         return evTakeOrWait(t, c); // (an idle CPU's queue holds no delayed task: it is busy)
     }

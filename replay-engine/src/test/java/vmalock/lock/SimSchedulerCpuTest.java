@@ -485,4 +485,38 @@ class SimSchedulerCpuTest {
             assertEquals(dd ? 710_000 : 360_000, yDone[0], dd ? "delay dequeue" : "no delay dequeue");
         }
     }
+
+    /**
+     * A delayed task's wake-up sees the running task's virtual runtime as last recorded (enqueue_task_fair() takes
+     * ENQUEUE_DELAYED back to the queue before update_curr()), worked by hand: one CPU, 1 ms slices, no tick. w starts
+     * first and computes 20 µs, sleeps 100 µs and computes 10 µs; f computes 2 ms. Both start at virtual runtime 0,
+     * deadline 500 µs; w runs, f waits (w eligible and protected).
+     * <ul>
+     * <li>With DELAY_DEQUEUE w sleeps at 20 µs not eligible (20 against (20 + 0) / 2) and stays queued; f runs from 20 µs.
+     *     At 120 µs w is woken where it is: f's virtual runtime as recorded is still 0 (its switch-in), so w's lag is
+     *     (20 + 0) / 2 − 20 = −10 µs, not positive — it is not re-placed. The wake-up check then charges f its 100 µs:
+     *     the average is (100 + 20) / 2 = 60, f is past it and w, eligible, preempts: w ends at 130 µs. (Had the lag
+     *     been taken with f charged, 60 − 20 = +40 µs, w would be re-placed at f's 100 and wait out f's protected slice
+     *     to 520 µs.)</li>
+     * <li>Without it w left at 20 µs with lag −10 µs; woken at 120 µs it is placed at 100 + 2 × 10 = 120 (deadline
+     *     1.12 ms) beside f at 100, which stays eligible and protected to its deadline (500 µs of virtual time, at
+     *     520 µs): w ends at 530 µs.</li>
+     * </ul>
+     * The trace shows the first: in d4-u1 the writer, woken by its timer while delayed behind a faulter that had run
+     * 100 µs, preempted it at once in 353 of 358 such wake-ups (docs/replay.md).
+     */
+    @Test
+    void aDelayedTaskWokenSeesTheRunningTasksVirtualRuntimeAsLastRecorded() {
+        for (boolean dd : new boolean[] {false, true}) {
+            SimScheduler s = eevdf(1, dd);
+            Task w = new Task(1, "w"), f = new Task(2, "f");
+            long[] wDone = new long[1];
+            s.spawn(w, Seq.of(t -> t.ops().hold.initUser(20_000), t -> t.ops().hold.initSleep(100_000),
+                    t -> t.ops().hold.initUser(10_000), t -> t.ops().call.init(q -> wDone[0] = q.now())), 0);
+            s.spawn(f, Seq.of(t -> t.ops().hold.initUser(2_000_000)), 0);
+            s.run();
+            assertEquals(dd ? 130_000 : 530_000, wDone[0], dd ? "delay dequeue" : "no delay dequeue");
+            assertEquals(2_030_000, s.now(), "the CPU is never idle");
+        }
+    }
 }
