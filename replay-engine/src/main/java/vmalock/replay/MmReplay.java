@@ -79,8 +79,15 @@ final class MmReplay implements LockEventListener {
     }
 
     /** {@code wl}: the workload (its sched data decide AUTO timing and the CPU count); null = none. */
+    /**
+     * The traced kernel serves madvise(MADV_DONTNEED…) under the per-VMA lock (≈6.17+): the trace shows such calls with
+     * no mmap_lock events. Then a madvise it served under mmap_lock had failed its lock_vma_under_rcu() (see read()).
+     */
+    private final boolean madviseUnderVmaLock;
+
     MmReplay(MmWork work, ReplayOptions opt, long acquireCostNs, long resolution, long[] wakeSamples, Workload wl) {
         this.resolution = resolution;
+        this.madviseUnderVmaLock = wl != null && wl.madviseZapCalls > 0;
         this.timing = wl == null ? (opt.timing == ReplayOptions.Timing.AUTO ? ReplayOptions.Timing.TRACE : opt.timing)
                 : opt.effectiveTiming(wl);
         this.ncpus = wl == null ? Math.max(0, opt.cpus) : opt.effectiveCpus(wl);
@@ -522,7 +529,13 @@ final class MmReplay implements LockEventListener {
         private Op read(Task t, long svc) {
             int cls = ops.sub(i);
             if (cls == Ops.CLASS_MADVISE) {
-                return t.ops().otherRead.init(mm, ops.addr(i), svc, Policy.ReaderStrategy.MMAP_READ_LOCK, false);
+                // a madvise the traced kernel served under mmap_lock: on a kernel that serves its behaviour under the
+                // per-VMA lock (MADV_DONTNEED…; the trace shows such calls) that was an outcome — its lock_vma_under_rcu()
+                // failed, the VMA write-locked by a writer then — so the replay tries the VMA lock first as the kernel
+                // does (as for Ops.VMA_SYSCALL); a policy without VMA locks falls back at once
+                Policy.ReaderStrategy s = madviseUnderVmaLock && Ops.zapUnderVmaLock(ops.a2(i)) ? Policy.ReaderStrategy.VMA_LOCK_FALLBACK
+                        : Policy.ReaderStrategy.MMAP_READ_LOCK;
+                return t.ops().otherRead.init(mm, ops.addr(i), svc, s, false);
             }
             if (cls == Ops.CLASS_MAPS) {
                 // a traced read() of /proc/PID/maps: the whole read under mmap_read_lock where the policy's kernel
@@ -613,7 +626,12 @@ final class MmReplay implements LockEventListener {
                     }
                     break;
                 case Ops.READ:
-                    if (ops.sub(i) == Ops.CLASS_MADVISE) zap(ops.addr(i), ops.a1(i), ops.a2(i));
+                    if (ops.sub(i) == Ops.CLASS_MADVISE) {
+                        zap(ops.addr(i), ops.a1(i), ops.a2(i));
+                        if (ops.scPre(i) >= 0 && ops.scTail(i) >= 0) { // in the VMA-syscall population, as in the trace's
+                            c.addSyscall(vmalock.event.Syscall.MADVISE.ordinal(), ops.scPre(i) + (t.now() - opStart) + ops.scTail(i));
+                        }
+                    }
                     if (ops.sub(i) == Ops.CLASS_MAPS) {
                         c.mapsReads++;
                         if (policy.mapsReadersUnderMmapLock()) c.mapsReadsMmapLock++;

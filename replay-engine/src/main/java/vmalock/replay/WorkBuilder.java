@@ -856,7 +856,10 @@ public final class WorkBuilder {
             observedSyscalls.add(e.ts - t.scTs);
             ReplayCounters.bySyscall(observedSyscallsBy, t.sc.ordinal()).add(e.ts - t.scTs);
         }
-        if (t.scWork != null && t.scOp >= 0) {
+        if (t.scWork != null && t.scOp >= 0 && t.scWork.ops.kind[t.scOp] == Ops.READ) {
+            Ops so = t.scWork.ops; // a madvise's mmap_lock read section (closeRead)
+            if (so.end[t.scOp] >= 0 && e.ts >= so.end[t.scOp]) so.scTail[t.scOp] = e.ts - so.end[t.scOp];
+        } else if (t.scWork != null && t.scOp >= 0) {
             t.scWork.ops.ret[t.scOp] = e.ret;
             Ops so = t.scWork.ops;
             long sectionEnd = so.end[t.scOp] < 0 ? -1 : so.end[t.scOp] + Math.max(0, so.post[t.scOp]);
@@ -1240,6 +1243,13 @@ public final class WorkBuilder {
             w.ops.addr[i] = t.rAddr;
             w.ops.a1[i] = t.rLen;
             if (t.rMadvise) w.ops.a2[i] = t.rBehavior;
+        }
+        if (t.rMadvise && t.sc == Syscall.MADVISE && t.scWork == null) {
+            // a madvise that took mmap_lock for read (not under the per-VMA lock): a VMA-changing syscall like any other,
+            // its latency the replayed section plus what the trace shows before and after it
+            w.ops.scPre[i] = Math.max(0, t.rStart - t.scTs);
+            t.scWork = w;
+            t.scOp = i;
         }
         t.rState = R_NONE;
         t.rMm = null;
