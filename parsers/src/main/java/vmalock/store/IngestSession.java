@@ -24,7 +24,7 @@ public final class IngestSession implements EventSink, AutoCloseable {
     private static final long BYTE_BASE = UnsafeMemory.UNSAFE.arrayBaseOffset(byte[].class);
 
     private final Workspace ws;
-    private final ExcerptAppender appender; // null with a BlockWriter, whose thread has its own
+    private final ExcerptAppender appender;
     private final BlockCodec.Encoder enc = new BlockCodec.Encoder();
     private final Manifest.Source entry = new Manifest.Source();
     private boolean finished;
@@ -43,9 +43,7 @@ public final class IngestSession implements EventSink, AutoCloseable {
 
     IngestSession(Workspace ws, ChronicleQueue queue, int index, Path file, long size, String checksum) {
         this.ws = ws;
-        boolean own = storeThread;
-        this.writer = own ? new BlockWriter(queue) : null;
-        this.appender = own ? null : queue.createAppender();
+        this.appender = queue.createAppender();
         entry.index = index;
         entry.path = file.toAbsolutePath().normalize().toString();
         entry.name = file.getFileName() == null ? entry.path : file.getFileName().toString();
@@ -130,35 +128,19 @@ public final class IngestSession implements EventSink, AutoCloseable {
     private void flushBlock() {
         int start = enc.finishBlock();
         int len = enc.payload.pos - start;
-        if (writer != null) {
-            writer.write(enc.payload.buf, start, len);
-        } else {
-            append(appender, enc.payload.buf, start, len);
-        }
-        entry.records += enc.count();
-        entry.blocks++;
-        enc.blockWritten();
-        progressLines = events + entry.nonEventLines + entry.problems;
-    }
-
-    /**
-     * Appends one block as a queue document and notes its index in the entry: on the parsing thread, or on the
-     * {@link BlockWriter}'s (whose thread alone then writes the entry's index fields, read after it ends).
-     */
-    private void append(ExcerptAppender a, byte[] buf, int start, int len) {
-        try (DocumentContext dc = a.writingDocument()) {
+        try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
             if (DIRECT_COPY) {
                 // one bulk copy into the mapped queue file; Bytes.write(byte[]) copies 8 bytes per loop step
                 long pos = b.writePosition();
                 b.ensureCapacity(pos + len);
-                UnsafeMemory.UNSAFE.copyMemory(buf, BYTE_BASE + start, null, b.addressForWrite(pos), len);
+                UnsafeMemory.UNSAFE.copyMemory(enc.payload.buf, BYTE_BASE + start, null, b.addressForWrite(pos), len);
                 b.writeSkip(len);
             } else {
-                b.write(buf, start, len);
+                b.write(enc.payload.buf, start, len);
             }
         }
-        long idx = a.lastIndexAppended();
+        long idx = appender.lastIndexAppended();
         if (entry.firstIndex < 0) {
             entry.firstIndex = idx;
         } else if (idx != entry.lastIndex + 1) {
@@ -166,6 +148,10 @@ public final class IngestSession implements EventSink, AutoCloseable {
                     + " (is another process writing to this workspace?)");
         }
         entry.lastIndex = idx;
+        entry.records += enc.count();
+        entry.blocks++;
+        enc.blockWritten();
+        progressLines = events + entry.nonEventLines + entry.problems;
     }
 
     /** What only the parser knows about the source; given at commit. */
@@ -194,9 +180,6 @@ public final class IngestSession implements EventSink, AutoCloseable {
         if (enc.count() > 0) {
             flushBlock();
         }
-        if (writer != null) {
-            writer.finish(); // every block appended, the entry's index fields set (or the writer's failure thrown)
-        }
         entry.events = events;
         if (hasTs) {
             entry.firstTs = firstTs;
@@ -214,7 +197,7 @@ public final class IngestSession implements EventSink, AutoCloseable {
                     + " lines but reported " + entry.linesTotal + " (events + non-event lines + problems)");
         }
         entry.complete = true;
-        if (appender != null) appender.close();
+        appender.close();
         finished = true;
         ws.commit(entry);
         return entry;
@@ -224,113 +207,7 @@ public final class IngestSession implements EventSink, AutoCloseable {
     public void abort() {
         if (!finished) {
             finished = true;
-            if (writer != null) {
-                writer.abandon();
-            } else {
-                appender.close();
-            }
-        }
-    }
-
-    /**
-     * Whether sessions begun from now on append their blocks on a thread of their own ({@link BlockWriter}); false
-     * ({@code -Dvmalock.store.sameThread=true}, tests) appends them on the parsing thread. The queue is the same.
-     */
-    static volatile boolean storeThread = !Boolean.getBoolean("vmalock.store.sameThread");
-
-    private final BlockWriter writer;
-
-    /**
-     * Appends finished blocks to the queue on a thread of its own, in the order given (issue 13, cold ingest): the
-     * parsing thread copies each block into one of a few reused buffers and goes on parsing and encoding. Chronicle's
-     * per-block work (one document per block and its index, run in the interpreter in a cold JVM: a few thousand
-     * calls, under C2's threshold) and the page faults of the queue file leave the parsing thread: its CPU for a
-     * cold 614 MB ftrace ingest fell from 1.94-2.15 s to 1.47-1.74 s (docs/ingest-speed.md, "Cold ingest: the
-     * blocks appended on a second thread"). The blocks, their order and their queue indexes are those of one thread
-     * appending; a failure of the writer (e.g. a full disk) is thrown by the next block's hand-over or the commit.
-     */
-    final class BlockWriter {
-        private static final int BUFFERS = 8;
-        private final java.util.concurrent.ArrayBlockingQueue<byte[]> free = new java.util.concurrent.ArrayBlockingQueue<>(BUFFERS);
-        private final java.util.concurrent.ArrayBlockingQueue<Object[]> full = new java.util.concurrent.ArrayBlockingQueue<>(BUFFERS + 1);
-        private final Thread thread;
-        private volatile Throwable failure;
-
-        BlockWriter(ChronicleQueue queue) {
-            for (int i = 0; i < BUFFERS; i++) {
-                free.add(new byte[BlockCodec.HEADER_ROOM + BlockCodec.BLOCK_BYTES + 4096]);
-            }
-            thread = new Thread(() -> run(queue), "vmalock-store");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private void run(ChronicleQueue queue) {
-            try (ExcerptAppender a = queue.createAppender()) {
-                while (true) {
-                    Object[] job = full.take();
-                    if (job.length == 0) return;
-                    byte[] b = (byte[]) job[0];
-                    int len = (Integer) job[1];
-                    append(a, b, 0, len);
-                    free.put(b);
-                }
-            } catch (Throwable t) {
-                if (failure == null) failure = t;
-                free.clear(); // wake a parsing thread waiting for a buffer: it sees the failure
-                for (int i = 0; i < BUFFERS; i++) free.offer(new byte[0]);
-            }
-        }
-
-        void write(byte[] src, int start, int len) {
-            rethrow();
-            byte[] b;
-            try {
-                b = free.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException(ws.dir() + ": interrupted while storing events", e);
-            }
-            rethrow();
-            if (b.length < len) b = new byte[len];
-            System.arraycopy(src, start, b, 0, len);
-            full.add(new Object[] {b, len});
-        }
-
-        /** Waits until every block given is appended; throws the writer's failure, if any. */
-        void finish() {
-            full.add(new Object[0]);
-            join();
-            rethrow();
-        }
-
-        /**
-         * Appends the blocks given so far (as the parsing thread itself did before it could stop: an interrupted
-         * ingest leaves them as orphans) and waits for the thread to end; a failure of the writer is not thrown.
-         */
-        void abandon() {
-            full.offer(new Object[0]);
-            join();
-        }
-
-        private void join() {
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) Thread.currentThread().interrupt();
-        }
-
-        private void rethrow() {
-            Throwable t = failure;
-            if (t == null) return;
-            if (t instanceof RuntimeException r) throw r;
-            if (t instanceof Error e) throw e;
-            throw new StoreException(ws.dir() + ": cannot store events: " + t, t);
+            appender.close();
         }
     }
 

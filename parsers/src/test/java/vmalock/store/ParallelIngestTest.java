@@ -70,37 +70,6 @@ class ParallelIngestTest {
         }
     }
 
-    /** The blocks appended on the store thread (the default) are those the parsing thread appends itself. */
-    @Test
-    void theStoreThreadStoresWhatTheParsingThreadWould() throws Exception {
-        List<Path> traces = new ArrayList<>();
-        try (Stream<Path> s = Files.list(SharedTraces.trace(".").getParent())) {
-            s.filter(p -> p.toString().endsWith(".txt")).sorted().forEach(traces::add);
-        }
-        assertTrue(traces.size() >= 3, "traces: " + traces);
-        boolean before = IngestSession.storeThread;
-        try {
-            for (Path t : traces) {
-                IngestSession.storeThread = false;
-                Stored same = ingest(t, Parallelism.ONE, "same-" + t.getFileName());
-                IngestSession.storeThread = true;
-                for (Parallelism par : List.of(Parallelism.ONE, new Parallelism(2, 300_007))) {
-                    String what = t.getFileName() + " threads=" + par.threads();
-                    Stored own = ingest(t, par, "own-" + par.threads() + "-" + t.getFileName());
-                    assertTrue(same.blocks.size() > 1, what + ": several blocks");
-                    assertEquals(same.manifest, own.manifest, what);
-                    assertEquals(same.problems, own.problems, what);
-                    assertEquals(same.blocks.size(), own.blocks.size(), what);
-                    for (int i = 0; i < same.blocks.size(); i++) {
-                        assertArrayEquals(same.blocks.get(i), own.blocks.get(i), what + ": block " + i);
-                    }
-                }
-            }
-        } finally {
-            IngestSession.storeThread = before;
-        }
-    }
-
     @Test
     void everySharedTraceIsStoredIdentically() throws Exception {
         List<Path> traces = new ArrayList<>();
