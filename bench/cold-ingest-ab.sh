@@ -17,8 +17,10 @@ ARGS=${ARGS:---no-tables}
 WS=$(mktemp -d)/ws
 TMP=$(mktemp -d); trap 'rm -rf "$TMP" "$(dirname "$WS")"' EXIT
 "$ROOT/vmalock" --version > /dev/null; "$BASE/vmalock" --version > /dev/null   # builds, outside the measurements
-echo "$(nproc) cores; $(java -version 2>&1 | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "BASE=$BASE ($(git -C "$BASE" rev-parse --short HEAD 2>/dev/null || echo "?")); this: $(git -C "$ROOT" rev-parse --short HEAD)"
+. "$ROOT/bench/launcher-jdk.sh"
+echo "$(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "BASE=$BASE ($(git -C "$BASE" rev-parse --short HEAD 2>/dev/null || echo "?")) runs $(launcher_jdk "$BASE")"
+echo "this: $(git -C "$ROOT" rev-parse --short HEAD) runs $(launcher_jdk "$ROOT")"
 echo
 echo "| input | threads | before: wall s / CPU s (median of $RUNS) | after | MB/s before / after | after/before wall, CPU |"
 echo "|---|---|---|---|---|---|"

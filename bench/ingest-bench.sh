@@ -104,7 +104,9 @@ row() {
 
 "$V" --version > /dev/null   # builds the jar and the class archive if needed, outside the measurements
 WS="$WS_DIR/vmalock-ingest-bench-ws"
-echo "$(nproc) cores; $(java -version 2>&1 | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+. "$ROOT/bench/launcher-jdk.sh"
+echo "$(nproc) cores; vmalock runs $(launcher_jdk "$ROOT"); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "${BASE:-}" ] || echo "BASE=$BASE runs $(launcher_jdk "$BASE")"
 echo "(best of $RUNS runs of each ingest without the tables, $RUNS_TABLES with; a cold JVM per run, the input in the page cache)"
 
 # ---- target 2 ----

@@ -35,9 +35,8 @@ head -n 1000 "$SHARED/traces/ftrace-overlap-default.txt" > "$SMALL"
 "$V" --version > /dev/null   # builds the jar and the class archive if needed, outside the measurements
 # the baseline is the `java -version` of the JDK the launcher runs (VMALOCK_JAVA, else its choice: a JDK 24+ when one is
 # installed, docs/ingest-speed.md "Start-up on JDK 25"; bench/jdk-ab.sh compares the two JDKs)
-JAVA=${VMALOCK_JAVA:-}
-[ -n "$JAVA" ] || read -r _ JAVA < "$ROOT/cli/target/vmalock.java"
-[ -d "$JAVA" ] && JAVA=$JAVA/bin/java
+. "$ROOT/bench/launcher-jdk.sh"
+JAVA=$(launcher_java "$ROOT")
 
 one() {               # one run of "$@"; appends "wall cpu" to $TMP/times
   /usr/bin/time -f "%e %U %S" -o "$TMP/t" "$@" > /dev/null 2> "$TMP/err" || { cat "$TMP/err" >&2; return 1; }
