@@ -874,7 +874,12 @@ public final class SimScheduler implements Driver {
 
     /** The queue's average virtual runtime (avg_vruntime), or its last one when nothing is on it. */
     private long evAvg(int c) {
-        evSum(c, evTmp);
+        return evAvg(c, false);
+    }
+
+    /** As {@link #evAvg(int)}; {@code recorded}: with the running task at its {@link #evVRecorded recorded} value. */
+    private long evAvg(int c, boolean recorded) {
+        evSum(c, evTmp, recorded);
         return evTmp[1] == 0 ? vBase[c] : Math.floorDiv(evTmp[0], evTmp[1]);
     }
 
@@ -1034,16 +1039,14 @@ public final class SimScheduler implements Driver {
      * takes this path without update_curr() (enqueue_task_fair() returns for ENQUEUE_DELAYED before it), so the lag
      * and the placement see the running task's virtual runtime as last recorded, not its time since; the wake-up
      * check that follows updates it. So a task delayed behind one that has run for a while since is not re-placed
-     * and then finds the running task ineligible: it preempts (the trace's writer, woken by its timer, does so in
-     * 93 % of such wake-ups in d4-u1; docs/replay.md).
+     * and then finds the running task ineligible: it preempts (the trace's writer, woken by its timer while delayed
+     * behind a faulter, did so at once in 353 of 358 such wake-ups in d4-u1; bench/eevdf-wakeups.py, docs/replay.md).
      */
     private boolean evRequeueDelayed(Task t) {
         int c = t.rqCpu;
         t.schedDelayed = false;
         t.wokenUp = false;
-        evSum(c, evTmp, true);
-        long avg = Math.floorDiv(evTmp[0], evTmp[1]);
-        if (avg - t.vruntime > 0) {
+        if (evAvg(c, true) - t.vruntime > 0) {
             rqs[c].remove(t);
             t.vlag = 0;
             evPlace(t, c, false, true);

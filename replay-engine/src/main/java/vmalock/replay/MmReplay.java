@@ -78,13 +78,13 @@ final class MmReplay implements LockEventListener {
         this(work, opt, acquireCostNs, resolution, wakeSamples, null);
     }
 
-    /** {@code wl}: the workload (its sched data decide AUTO timing and the CPU count); null = none. */
     /**
      * The traced kernel serves madvise(MADV_DONTNEED…) under the per-VMA lock (≈6.17+): the trace shows such calls with
      * no mmap_lock events. Then a madvise it served under mmap_lock had failed its lock_vma_under_rcu() (see read()).
      */
     private final boolean madviseUnderVmaLock;
 
+    /** {@code wl}: the workload (its sched data decide AUTO timing and the CPU count); null = none. */
     MmReplay(MmWork work, ReplayOptions opt, long acquireCostNs, long resolution, long[] wakeSamples, Workload wl) {
         this.resolution = resolution;
         this.madviseUnderVmaLock = wl != null && wl.madviseZapCalls > 0;
@@ -533,8 +533,8 @@ final class MmReplay implements LockEventListener {
                 // per-VMA lock (MADV_DONTNEED…; the trace shows such calls) that was an outcome — its lock_vma_under_rcu()
                 // failed, the VMA write-locked by a writer then — so the replay tries the VMA lock first as the kernel
                 // does (as for Ops.VMA_SYSCALL); a policy without VMA locks falls back at once
-                Policy.ReaderStrategy s = madviseUnderVmaLock && Ops.zapUnderVmaLock(ops.a2(i)) ? Policy.ReaderStrategy.VMA_LOCK_FALLBACK
-                        : Policy.ReaderStrategy.MMAP_READ_LOCK;
+                Policy.ReaderStrategy s = madviseUnderVmaLock && Ops.zapUnderVmaLock(ops.a2(i))
+                        ? Policy.ReaderStrategy.VMA_LOCK_FALLBACK : Policy.ReaderStrategy.MMAP_READ_LOCK;
                 return t.ops().otherRead.init(mm, ops.addr(i), svc, s, false);
             }
             if (cls == Ops.CLASS_MAPS) {

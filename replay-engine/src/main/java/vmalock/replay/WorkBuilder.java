@@ -856,16 +856,14 @@ public final class WorkBuilder {
             observedSyscalls.add(e.ts - t.scTs);
             ReplayCounters.bySyscall(observedSyscallsBy, t.sc.ordinal()).add(e.ts - t.scTs);
         }
-        if (t.scWork != null && t.scOp >= 0 && t.scWork.ops.kind[t.scOp] == Ops.READ) {
-            Ops so = t.scWork.ops; // a madvise's mmap_lock read section (closeRead)
-            if (so.end[t.scOp] >= 0 && e.ts >= so.end[t.scOp]) so.scTail[t.scOp] = e.ts - so.end[t.scOp];
-        } else if (t.scWork != null && t.scOp >= 0) {
-            t.scWork.ops.ret[t.scOp] = e.ret;
+        if (t.scWork != null && t.scOp >= 0) {
             Ops so = t.scWork.ops;
+            boolean write = so.kind[t.scOp] == Ops.WRITE; // else a madvise's mmap_lock read section (closeRead)
+            if (write) so.ret[t.scOp] = e.ret;
             long sectionEnd = so.end[t.scOp] < 0 ? -1 : so.end[t.scOp] + Math.max(0, so.post[t.scOp]);
             if (sectionEnd >= 0 && e.ts >= sectionEnd) {
                 so.scTail[t.scOp] = e.ts - sectionEnd;
-                if (t.wokeSleeperAt == sectionEnd && (so.flags[t.scOp] & Ops.F_DOWNGRADE) == 0) {
+                if (write && t.wokeSleeperAt == sectionEnd && (so.flags[t.scOp] & Ops.F_DOWNGRADE) == 0) {
                     // the release woke a sleeping waiter: the rest of the call is mostly that wake-up's cost to the
                     // waker (try_to_wake_up of a task on another CPU, an IPI): a sample; the replay draws its own
                     if (nWakerCost == wakerCost.length) wakerCost = Arrays.copyOf(wakerCost, 2 * nWakerCost);
@@ -873,9 +871,11 @@ public final class WorkBuilder {
                     so.scTail[t.scOp] = 0;
                 }
             }
-            t.wokeSleeperAt = -1;
-            MmWork mm = owner(t.scWork);
-            if (mm != null) applyTraced(mm, t.scWork.ops, t.scOp);
+            if (write) {
+                t.wokeSleeperAt = -1;
+                MmWork mm = owner(t.scWork);
+                if (mm != null) applyTraced(mm, so, t.scOp);
+            }
         } else if (!t.scLocked && t.sc == Syscall.MADVISE) {
             // a madvise with no mmap_lock event: served under the per-VMA lock (MADV_DONTNEED in one VMA)
             MmWork mm = t.proc.home != null ? t.proc.home : attributeByAddress(t, t.scArgs[0]);
